@@ -1,0 +1,32 @@
+package org.schedlab.topology;
+
+/**
+ * One scheduling group of a domain: the span of a child domain. Groups of non-NUMA levels are shared by every
+ * CPU of the domain; NUMA levels build overlapping groups, each with the balance mask of CPUs for which it is
+ * their own child domain.
+ */
+public final class SchedGroup {
+    public final CpuSet span;
+    public final CpuSet balanceMask;
+    public final int weight;
+    /** Number of distinct cores in the span. */
+    public final int cores;
+    /** Sum of member CPU capacities. */
+    public final int capacity;
+    /** Flags of the child domain the group was built from ({@code sg->flags}). */
+    public final int flags;
+
+    SchedGroup(CpuSet span, CpuSet balanceMask, int cores, int capacity, int flags) {
+        this.span = span;
+        this.balanceMask = balanceMask;
+        this.weight = span.cardinality();
+        this.cores = cores;
+        this.capacity = capacity;
+        this.flags = flags;
+    }
+
+    /** {@code group_balance_cpu}: first CPU of the balance mask. */
+    public int balanceCpu() { return balanceMask.first(); }
+
+    @Override public String toString() { return span.toString(); }
+}

@@ -1,0 +1,112 @@
+package org.schedlab.topology;
+
+import java.util.List;
+
+/**
+ * An immutable description of one machine: logical CPUs 0..n-1 (in OS-index order) and how they nest into
+ * cores, clusters, last-level caches, dies, NUMA nodes and packages, with node distances and capacities.
+ * Every CPU belongs to exactly one object of each kind; ids of each kind are dense and numbered in order of
+ * their lowest CPU. Built only through {@link TopologyBuilder}, which enforces the nesting.
+ */
+public final class Topology {
+    public static final int SCHED_CAPACITY_SCALE = 1024;
+
+    final String name;
+    final int[] osIndex;
+    final int[] coreOf, clusterOf, llcOf, dieOf, nodeOf, packageOf, capacity;
+    final CpuSet[] cores, clusters, llcs, dies, nodes, packages;
+    final int[][] distance;
+    final long[] llcBytes, l2Bytes;
+    final boolean hasClusters, hasDies;
+    final List<String> notes;
+    final String vendor;
+
+    Topology(String name, int[] osIndex, int[] coreOf, int[] clusterOf, int[] llcOf, int[] dieOf, int[] nodeOf,
+             int[] packageOf, int[] capacity, CpuSet[] cores, CpuSet[] clusters, CpuSet[] llcs, CpuSet[] dies,
+             CpuSet[] nodes, CpuSet[] packages, int[][] distance, long[] llcBytes, long[] l2Bytes,
+             boolean hasClusters, boolean hasDies, List<String> notes, String vendor) {
+        this.vendor = vendor;
+        this.name = name;
+        this.osIndex = osIndex;
+        this.coreOf = coreOf;
+        this.clusterOf = clusterOf;
+        this.llcOf = llcOf;
+        this.dieOf = dieOf;
+        this.nodeOf = nodeOf;
+        this.packageOf = packageOf;
+        this.capacity = capacity;
+        this.cores = cores;
+        this.clusters = clusters;
+        this.llcs = llcs;
+        this.dies = dies;
+        this.nodes = nodes;
+        this.packages = packages;
+        this.distance = distance;
+        this.llcBytes = llcBytes;
+        this.l2Bytes = l2Bytes;
+        this.hasClusters = hasClusters;
+        this.hasDies = hasDies;
+        this.notes = List.copyOf(notes);
+    }
+
+    public String name() { return name; }
+    /** "AMD", "Intel", "Arm" or "unknown"; decides vendor quirks such as node_reclaim_distance. */
+    public String vendor() { return vendor; }
+    public int nrCpus() { return osIndex.length; }
+    public int osIndex(int cpu) { return osIndex[cpu]; }
+
+    public int coreOf(int cpu) { return coreOf[cpu]; }
+    public int clusterOf(int cpu) { return clusterOf[cpu]; }
+    public int llcOf(int cpu) { return llcOf[cpu]; }
+    public int dieOf(int cpu) { return dieOf[cpu]; }
+    public int nodeOf(int cpu) { return nodeOf[cpu]; }
+    public int packageOf(int cpu) { return packageOf[cpu]; }
+    public int capacityOf(int cpu) { return capacity[cpu]; }
+
+    public int nrCores() { return cores.length; }
+    public int nrClusters() { return clusters.length; }
+    public int nrLlcs() { return llcs.length; }
+    public int nrDies() { return dies.length; }
+    public int nrNodes() { return nodes.length; }
+    public int nrPackages() { return packages.length; }
+
+    /** Spans are shared: callers must copy before modifying. */
+    public CpuSet coreSpan(int core) { return cores[core]; }
+    public CpuSet clusterSpan(int cluster) { return clusters[cluster]; }
+    public CpuSet llcSpan(int llc) { return llcs[llc]; }
+    public CpuSet dieSpan(int die) { return dies[die]; }
+    public CpuSet nodeSpan(int node) { return nodes[node]; }
+    public CpuSet packageSpan(int pkg) { return packages[pkg]; }
+
+    public int nodeDistance(int a, int b) { return distance[a][b]; }
+
+    /** L3 size of an LLC in bytes, 0 when unknown. */
+    public long llcBytes(int llc) { return llcBytes[llc]; }
+    /** L2 size seen by a core in bytes, 0 when unknown. */
+    public long l2Bytes(int core) { return l2Bytes[core]; }
+
+    /** True when clusters (CPUs sharing an L2 below the LLC) differ from cores somewhere. */
+    public boolean hasClusters() { return hasClusters; }
+    /** True when the source described dies; otherwise each package is one die. */
+    public boolean hasDies() { return hasDies; }
+
+    /** The most hardware threads any core has. */
+    public int smt() {
+        int m = 0;
+        for (CpuSet c : cores) m = Math.max(m, c.cardinality());
+        return m;
+    }
+
+    public boolean isSmtSibling(int a, int b) { return a != b && coreOf[a] == coreOf[b]; }
+    public boolean sharesLlc(int a, int b) { return llcOf[a] == llcOf[b]; }
+
+    /** Remarks the reader made about assumptions (e.g. NUMA nodes inferred from packages). */
+    public List<String> notes() { return notes; }
+
+    public boolean isAsymCapacity() {
+        for (int c : capacity) if (c != capacity[0]) return true;
+        return false;
+    }
+
+    public CpuSet allCpus() { return CpuSet.full(nrCpus()); }
+}

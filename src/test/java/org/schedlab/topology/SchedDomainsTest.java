@@ -1,0 +1,75 @@
+package org.schedlab.topology;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.schedlab.topology.SchedDomain.*;
+
+class SchedDomainsTest {
+    private static String[] names(SchedDomain[] sds) {
+        return Arrays.stream(sds).map(d -> d.name).toArray(String[]::new);
+    }
+
+    @Test
+    void milanMatchesTheWorkedExample() {
+        Topology t = Presets.get("epyc-7763-2s");
+        assertThat(t.nrCpus()).isEqualTo(256);
+        assertThat(t.isSmtSibling(5, 133)).isTrue();
+        SchedDomains sds = SchedDomains.build(t);
+        SchedDomain[] d = sds.of(0);
+        assertThat(names(d)).containsExactly("SMT", "MC", "PKG", "NUMA");
+        assertThat(d[0].spanWeight).isEqualTo(2);
+        assertThat(d[0].groups).hasSize(2);
+        assertThat(d[0].imbalancePct).isEqualTo(110);
+        assertThat(d[0].cacheNiceTries).isZero();
+        assertThat(d[1].spanWeight).isEqualTo(16);
+        assertThat(d[1].groups).hasSize(8);
+        assertThat(d[1].cacheNiceTries).isEqualTo(1);
+        assertThat(d[1].groups[0].flags & SD_SHARE_CPUCAPACITY).isNotZero();
+        assertThat(d[2].spanWeight).isEqualTo(128);
+        assertThat(d[2].groups).hasSize(8);
+        assertThat(d[2].imbNumaNr).isEqualTo(8);
+        assertThat(d[3].spanWeight).isEqualTo(256);
+        assertThat(d[3].groups).hasSize(2);
+        assertThat(d[3].cacheNiceTries).isEqualTo(2);
+        assertThat(d[3].imbNumaNr).isEqualTo(8);
+        assertThat(d[3].has(SD_SERIALIZE)).isTrue();
+        assertThat(d[3].has(SD_PREFER_SIBLING)).isFalse();
+        assertThat(d[3].has(SD_WAKE_AFFINE)).isTrue();
+        assertThat(d[3].minIntervalMs).isEqualTo(256);
+        assertThat(d[3].maxIntervalMs).isEqualTo(512);
+        assertThat(sds.sdLlc(0)).isSameAs(d[1]);
+        assertThat(sds.sdNuma(0)).isSameAs(d[3]);
+        assertThat(sds.llcId(130)).isEqualTo(0);
+        assertThat(sds.llcSize(130)).isEqualTo(16);
+        assertThat(sds.llcId(9)).isEqualTo(8);
+        assertThat(sds.migrationLevel(0, 200)).isEqualTo("NUMA");
+    }
+
+    @Test
+    void nps4DropsPkgAndBuildsTwoNumaLevels() {
+        RegularMachine m = new RegularMachine();
+        m.packages = 2; m.nodesPerPackage = 4; m.llcsPerNode = 2; m.coresPerLlc = 8; m.smt = 2; m.vendor = "AMD";
+        SchedDomains sds = SchedDomains.build(m.build());
+        SchedDomain[] d = sds.of(0);
+        assertThat(names(d)).containsExactly("SMT", "MC", "NODE", "NUMA-12", "NUMA-32");
+        assertThat(Arrays.stream(d).mapToInt(x -> x.spanWeight).toArray()).containsExactly(2, 16, 32, 128, 256);
+        assertThat(d[2].imbNumaNr).isEqualTo(2);
+        assertThat(d[3].imbNumaNr).isEqualTo(2);
+        assertThat(d[4].imbNumaNr).isEqualTo(4);
+        assertThat(d[3].groups).hasSize(4);
+        assertThat(d[4].groups).hasSize(2);
+    }
+
+    @Test
+    void flatMachineWithoutSmtHasOnlyMc() {
+        SchedDomains sds = SchedDomains.build(Synthetic.parse("synthetic:llcs=1,cores=24,smt=1"));
+        assertThat(names(sds.of(3))).containsExactly("MC");
+        assertThat(sds.of(3)[0].groups).hasSize(24);
+        assertThat(sds.of(3)[0].groups[0].span.first()).isEqualTo(3);
+        assertThat(sds.of(3)[0].groups[1].span.first()).isEqualTo(4);
+        assertThat(sds.of(3)[0].groups[23].span.first()).isEqualTo(2);
+    }
+}
