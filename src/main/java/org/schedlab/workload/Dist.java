@@ -1,0 +1,46 @@
+package org.schedlab.workload;
+
+import org.schedlab.engine.Rng;
+
+/** A distribution of non-negative nanosecond values, sampled from a caller-supplied random stream. */
+public abstract class Dist {
+    public abstract long sample(Rng rng);
+
+    /** Mean of the distribution in ns (used for summaries and closed forms). */
+    public abstract double mean();
+
+    public static Dist constant(long ns) {
+        if (ns < 0) throw new IllegalArgumentException("negative duration " + ns);
+        return new Dist() {
+            @Override public long sample(Rng rng) { return ns; }
+            @Override public double mean() { return ns; }
+            @Override public String toString() { return "det:" + ns + "ns"; }
+        };
+    }
+
+    public static Dist exp(double meanNs) {
+        return new Dist() {
+            @Override public long sample(Rng rng) { return Math.round(-meanNs * Math.log(1.0 - rng.nextDouble())); }
+            @Override public double mean() { return meanNs; }
+            @Override public String toString() { return "exp:" + (long) meanNs + "ns"; }
+        };
+    }
+
+    public static Dist uniform(long lo, long hi) {
+        return new Dist() {
+            @Override public long sample(Rng rng) { return lo + (long) (rng.nextDouble() * (hi - lo)); }
+            @Override public double mean() { return (lo + hi) / 2.0; }
+            @Override public String toString() { return "uniform:" + lo + "ns-" + hi + "ns"; }
+        };
+    }
+
+    /** Log-normal with the given median (ns) and sigma of the underlying normal. */
+    public static Dist lognormal(double medianNs, double sigma) {
+        double mu = Math.log(medianNs);
+        return new Dist() {
+            @Override public long sample(Rng rng) { return Math.round(Math.exp(mu + sigma * rng.nextGaussian())); }
+            @Override public double mean() { return Math.exp(mu + sigma * sigma / 2); }
+            @Override public String toString() { return "lognormal:" + (long) medianNs + "ns," + sigma; }
+        };
+    }
+}

@@ -1,0 +1,176 @@
+package org.schedlab.workload;
+
+import org.schedlab.topology.CpuSet;
+
+/**
+ * One primitive of a task program. Programs are immutable and shared by every task that runs them; per-task
+ * state (program counter, loop counters, timers) lives in the task. Synchronisation objects are numbered
+ * per workload (see {@link WorkloadSpec}).
+ */
+public abstract class Op {
+    private Op() {}
+
+    /** Consume CPU work, in ns at capacity 1024. */
+    public static final class Run extends Op {
+        public final Dist work;
+        public Run(Dist work) { this.work = work; }
+        @Override public String toString() { return "run " + work; }
+    }
+
+    /** Stay on the CPU until this much wall time has passed since the op began (rt-app {@code runtime}). */
+    public static final class RunWall extends Op {
+        public final Dist duration;
+        public RunWall(Dist duration) { this.duration = duration; }
+        @Override public String toString() { return "runtime " + duration; }
+    }
+
+    /** Block for a relative time. */
+    public static final class Sleep extends Op {
+        public final Dist duration;
+        public Sleep(Dist duration) { this.duration = duration; }
+        @Override public String toString() { return "sleep " + duration; }
+    }
+
+    /**
+     * Sleep until the next period boundary of a per-task timer (rt-app {@code timer}): the first use arms the
+     * timer at now; each use advances it by the period; if the boundary has already passed the task does not
+     * sleep (and, in relative mode, the timer restarts from now).
+     */
+    public static final class Timer extends Op {
+        public final int timer;
+        public final long periodNs;
+        public final boolean absolute;
+        public Timer(int timer, long periodNs, boolean absolute) { this.timer = timer; this.periodNs = periodNs; this.absolute = absolute; }
+        @Override public String toString() { return "timer#" + timer + " " + periodNs + "ns"; }
+    }
+
+    /** Take one unit from a counting channel (pipe, futex, semaphore); block while it is empty. */
+    public static final class Wait extends Op {
+        public final int channel;
+        public Wait(int channel) { this.channel = channel; }
+        @Override public String toString() { return "wait ch" + channel; }
+    }
+
+    /**
+     * Add to a channel: wake one waiter (or all with {@code all}); a unit with no waiter is remembered, a
+     * broadcast with no waiter is not. {@code sync} marks the wakeup synchronous (WF_SYNC).
+     */
+    public static final class Signal extends Op {
+        public final int channel;
+        public final boolean all, sync;
+        public Signal(int channel, boolean all, boolean sync) { this.channel = channel; this.all = all; this.sync = sync; }
+        @Override public String toString() { return (all ? "broadcast ch" : "signal ch") + channel + (sync ? " sync" : ""); }
+    }
+
+    /** Blocking mutex with FIFO hand-off. */
+    public static final class Lock extends Op {
+        public final int mutex;
+        public Lock(int mutex) { this.mutex = mutex; }
+        @Override public String toString() { return "lock m" + mutex; }
+    }
+
+    public static final class Unlock extends Op {
+        public final int mutex;
+        public Unlock(int mutex) { this.mutex = mutex; }
+        @Override public String toString() { return "unlock m" + mutex; }
+    }
+
+    /** pthread_cond_wait: releases the mutex, blocks until signalled (no memory), re-takes the mutex. */
+    public static final class CondWait extends Op {
+        public final int cond, mutex;
+        public CondWait(int cond, int mutex) { this.cond = cond; this.mutex = mutex; }
+        @Override public String toString() { return "condwait c" + cond + " m" + mutex; }
+    }
+
+    /** pthread_cond_signal / broadcast: a signal with no waiter is lost. */
+    public static final class CondSignal extends Op {
+        public final int cond;
+        public final boolean all;
+        public CondSignal(int cond, boolean all) { this.cond = cond; this.all = all; }
+        @Override public String toString() { return (all ? "condbroadcast c" : "condsignal c") + cond; }
+    }
+
+    /** Block on this task's own latch until some task resumes it; a resume that came first is remembered. */
+    public static final class Suspend extends Op {
+        @Override public String toString() { return "suspend"; }
+    }
+
+    /** Set the latch of every task started from template {@code target} and wake them if suspended. */
+    public static final class Resume extends Op {
+        public final int target;
+        public Resume(int target) { this.target = target; }
+        @Override public String toString() { return "resume t" + target; }
+    }
+
+    /** n-party barrier (parties declared in the workload); the last arriver wakes all. */
+    public static final class Barrier extends Op {
+        public final int barrier;
+        public Barrier(int barrier) { this.barrier = barrier; }
+        @Override public String toString() { return "barrier b" + barrier; }
+    }
+
+    /** Create {@code count} new tasks from template {@code template} of the workload (fork + wake_up_new_task). */
+    public static final class Fork extends Op {
+        public final int template, count;
+        public Fork(int template, int count) { this.template = template; this.count = count; }
+        @Override public String toString() { return "fork t" + template + " x" + count; }
+    }
+
+    /** Block until {@code count} more children of this task have exited. */
+    public static final class WaitChildren extends Op {
+        public final int count;
+        public WaitChildren(int count) { this.count = count; }
+        @Override public String toString() { return "waitchildren " + count; }
+    }
+
+    /** exec(): rebalances the task (sched_exec) and charges the exec cost. */
+    public static final class Exec extends Op {
+        @Override public String toString() { return "exec"; }
+    }
+
+    public static final class Yield extends Op {
+        @Override public String toString() { return "yield"; }
+    }
+
+    public static final class Exit extends Op {
+        @Override public String toString() { return "exit"; }
+    }
+
+    /** Start of a loop body; {@code count} &lt; 0 loops forever. */
+    public static final class LoopBegin extends Op {
+        public final int count;
+        public LoopBegin(int count) { this.count = count; }
+        @Override public String toString() { return "loop " + (count < 0 ? "forever" : count) + " {"; }
+    }
+
+    /** End of the loop body begun at {@code begin} (an index into the program). */
+    public static final class LoopEnd extends Op {
+        public final int begin;
+        public LoopEnd(int begin) { this.begin = begin; }
+        @Override public String toString() { return "}"; }
+    }
+
+    public static final class SetAffinity extends Op {
+        public final CpuSet cpus;
+        public SetAffinity(CpuSet cpus) { this.cpus = cpus; }
+        @Override public String toString() { return "affinity " + cpus; }
+    }
+
+    public static final class SetNice extends Op {
+        public final int nice;
+        public SetNice(int nice) { this.nice = nice; }
+        @Override public String toString() { return "nice " + nice; }
+    }
+
+    /**
+     * A measurement point: {@code begin} stamps the task's request start for metric {@code metric};
+     * the matching end records the elapsed time into that metric's histogram and counts one request.
+     * With {@code begin} false and no stamp it just counts.
+     */
+    public static final class Mark extends Op {
+        public final int metric;
+        public final boolean begin;
+        public Mark(int metric, boolean begin) { this.metric = metric; this.begin = begin; }
+        @Override public String toString() { return (begin ? "mark-begin m" : "mark-end m") + metric; }
+    }
+}

@@ -1,0 +1,27 @@
+package org.schedlab.workload;
+
+import org.schedlab.topology.CpuSet;
+
+/** A kind of task in a workload: its name, program and attributes, and how many start at time zero. */
+public final class TaskTemplate {
+    public final String comm;
+    public final Op[] program;
+    public int nice;
+    /** Allowed CPUs; null means every CPU of the machine. */
+    public CpuSet allowed;
+    /** Working set for cache-refill costs after migration. */
+    public long workingSetBytes = 256 << 10;
+    /** Instances created at start (0 for tasks that only appear through fork or arrivals). */
+    public int instances;
+    /** Delay before the initial instances are created. */
+    public long startDelayNs;
+
+    public TaskTemplate(String comm, Op[] program, int instances) {
+        this.comm = comm;
+        this.program = program;
+        this.instances = instances;
+        ProgramCheck.check(comm, program);
+    }
+
+    @Override public String toString() { return comm + " x" + instances; }
+}

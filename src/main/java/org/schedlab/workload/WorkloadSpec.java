@@ -1,0 +1,82 @@
+package org.schedlab.workload;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the machine needs to run a workload: task templates, the synchronisation objects they share,
+ * an optional open arrival process, the measurement points and the headline metric.
+ */
+public final class WorkloadSpec {
+    /** How the headline number is computed from a run. */
+    public enum HeadlineKind {
+        /** Simulated time until every task exited. */
+        COMPLETION_TIME,
+        /** Marks completed per second of measured time for {@link Headline#mark}. */
+        RATE,
+        /** A latency percentile of {@link Headline#mark}. */
+        LATENCY_P99,
+        LATENCY_MEAN,
+        /** Useful CPU work done per second (ref-ns per ns), e.g. stream bandwidth proxies. */
+        WORK_RATE,
+        /** Mean response time of jobs (arrival to exit). */
+        RESPONSE_MEAN
+    }
+
+    /** The number a benchmark reports: its name, unit and direction. */
+    public static final class Headline {
+        public final String metric, unit;
+        public final boolean higherIsBetter;
+        public final HeadlineKind kind;
+        public final int mark;
+        /** Multiplier applied to the raw value (e.g. bytes per unit of work for bandwidth). */
+        public final double scale;
+
+        public Headline(String metric, String unit, boolean higherIsBetter, HeadlineKind kind, int mark, double scale) {
+            this.metric = metric;
+            this.unit = unit;
+            this.higherIsBetter = higherIsBetter;
+            this.kind = kind;
+            this.mark = mark;
+            this.scale = scale;
+        }
+    }
+
+    /** Open arrivals: each arrival creates one task from {@link #template}. */
+    public static final class Arrivals {
+        public final Dist interarrival;
+        public final int template;
+        public Arrivals(Dist interarrival, int template) { this.interarrival = interarrival; this.template = template; }
+    }
+
+    public final String name;
+    public final Map<String, String> params = new LinkedHashMap<>();
+    public final List<TaskTemplate> templates = new ArrayList<>();
+    public int channels, mutexes, conds, timers;
+    /** Parties of each barrier. */
+    public int[] barrierParties = new int[0];
+    /** Names of measurement points used by {@link Op.Mark}. */
+    public final List<String> marks = new ArrayList<>();
+    public Arrivals arrivals;
+    public Headline headline;
+    /** Stop the run as soon as every task has exited (completion-time benchmarks). */
+    public boolean endWhenAllExit;
+    /** Statistics recorded before this time are discarded. */
+    public long warmupNs;
+
+    public WorkloadSpec(String name) { this.name = name; }
+
+    public int addTemplate(TaskTemplate t) {
+        templates.add(t);
+        return templates.size() - 1;
+    }
+
+    public int mark(String name) {
+        int i = marks.indexOf(name);
+        if (i >= 0) return i;
+        marks.add(name);
+        return marks.size() - 1;
+    }
+}
