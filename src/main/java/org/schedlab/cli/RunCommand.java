@@ -1,0 +1,128 @@
+package org.schedlab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.schedlab.AtomicFiles;
+import org.schedlab.InputError;
+import org.schedlab.Units;
+import org.schedlab.experiment.RunSpec;
+import org.schedlab.experiment.Runner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code schedlab run}: one simulated run with a human summary and optional JSON. */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Simulate one workload under one policy on one machine.")
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = "--topology", required = true, paramLabel = "SOURCE", description = "Preset, synthetic:..., host, hwloc XML file or sysfs directory.")
+    String topology;
+    @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "linux-wake, global, random, pull, push[:k=v,...], class:NAME ...")
+    String policy;
+    @Option(names = "--workload", required = true, paramLabel = "SPEC", description = "e.g. poisson:rate=1000,service=exp:1ms")
+    String workload;
+    @Option(names = "--duration", defaultValue = "1s", paramLabel = "D", description = "Simulated time (default ${DEFAULT-VALUE}).")
+    String duration;
+    @Option(names = "--warmup", defaultValue = "0ns", paramLabel = "D", description = "Discard statistics before this time.")
+    String warmup;
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+    @Option(names = "--costs", defaultValue = "default", paramLabel = "default|none")
+    String costs;
+    @Option(names = "--slice", defaultValue = "on", paramLabel = "on|off")
+    String slice;
+    @Option(names = "--hz", defaultValue = "250")
+    int hz;
+    @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Workload parameter (repeatable).")
+    Map<String, String> params = new LinkedHashMap<>();
+    @Option(names = "--keep-numa", description = "Keep a topology file's NUMA nodes even when fewer than packages.")
+    boolean keepNuma;
+    @Option(names = "--check", description = "Check invariants after every event (slow).")
+    boolean check;
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the result JSON here.")
+    Path json;
+    @Option(names = "--perfetto", paramLabel = "FILE", description = "Write the schedule as Chrome/Perfetto trace JSON.")
+    Path perfetto;
+    @Option(names = "--window", paramLabel = "FROM-TO", description = "Time window of the Perfetto trace, e.g. 0-100ms.")
+    String window;
+
+    @Override public Integer call() throws Exception {
+        RunSpec spec = spec();
+        ObjectNode result = Runner.run(spec);
+        if (json != null) AtomicFiles.write(json, Runner.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
+        System.out.print(summary(result));
+        return 0;
+    }
+
+    RunSpec spec() {
+        RunSpec s = new RunSpec();
+        s.topology = topology;
+        s.policy = policy;
+        s.workload = workload;
+        s.params.putAll(params);
+        s.durationNs = Units.parseDuration("--duration", duration);
+        if (s.durationNs == 0) throw new InputError("--duration: must be positive, got '" + duration + "'");
+        s.warmupNs = Units.parseDuration("--warmup", warmup);
+        s.seed = seed;
+        s.costs = onOff("--costs", costs, "default", "none");
+        s.slice = onOff("--slice", slice, "on", "off");
+        s.hz = hz;
+        s.keepNuma = keepNuma;
+        s.checkInvariants = check;
+        return s;
+    }
+
+    static boolean onOff(String opt, String v, String yes, String no) {
+        if (v.equals(yes)) return true;
+        if (v.equals(no)) return false;
+        throw new InputError(opt + ": expected " + yes + " or " + no + ", got '" + v + "'");
+    }
+
+    static String summary(JsonNode r) {
+        StringBuilder sb = new StringBuilder();
+        JsonNode c = r.get("config"), m = r.get("metrics"), t = r.get("throughput");
+        sb.append(String.format("%s on %s (%d CPUs), policy %s, seed %d%n", c.get("workload").asText(),
+                c.get("topology").asText(), c.get("cpus").asInt(), c.get("policy").asText(), c.get("seed").asLong()));
+        sb.append(String.format("  simulated %.3f s in %d ms wall, %d events%n", r.get("sim_time_ns").asLong() / 1e9,
+                r.get("wall_time_ms").asLong(), r.get("events").asLong()));
+        sb.append(String.format("  %-26s %s %s (%s is better)%n", t.get("metric").asText() + ":",
+                fmt(t.get("value").asDouble()), t.get("unit").asText(), t.get("higher_is_better").asBoolean() ? "higher" : "lower"));
+        sb.append(String.format("  tasks %d created, %d exited; %d context switches; %d wakeups; utilisation %.1f%%%n",
+                m.get("tasks_created").asLong(), m.get("tasks_exited").asLong(), m.get("context_switches").asLong(),
+                m.get("wakeups").asLong(), 100 * m.get("utilisation").asDouble()));
+        for (String k : new String[]{"wakeup_latency_us", "runqueue_wait_us", "response_time_us"}) {
+            JsonNode l = m.get(k);
+            if (l.get("count").asLong() == 0) continue;
+            sb.append(String.format("  %-18s mean %s  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s us%n", k.replace("_us", ""),
+                    fmt(l.get("mean").asDouble()), fmt(l.get("p50").asDouble()), fmt(l.get("p90").asDouble()),
+                    fmt(l.get("p99").asDouble()), fmt(l.get("p999").asDouble()), fmt(l.get("max").asDouble())));
+        }
+        sb.append("  migrations:");
+        for (Iterator<Map.Entry<String, JsonNode>> it = m.get("migrations").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            sb.append(' ').append(e.getKey()).append('=').append(e.getValue().asLong());
+        }
+        sb.append(String.format("%n  idle while overloaded: %.3f ms; fairness (Jain) %.4f%n",
+                m.get("idle_while_overloaded_ns").asLong() / 1e6, m.get("fairness_jain").asDouble()));
+        if (m.get("balance_overhead_ns").size() > 0) {
+            sb.append("  balancing overhead:");
+            for (Iterator<Map.Entry<String, JsonNode>> it = m.get("balance_overhead_ns").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                sb.append(String.format(" %s=%.3fms", e.getKey(), e.getValue().asLong() / 1e6));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String fmt(double v) {
+        if (v == 0) return "0";
+        if (Math.abs(v) >= 1000) return String.format("%.0f", v);
+        if (Math.abs(v) >= 10) return String.format("%.1f", v);
+        return String.format("%.3f", v);
+    }
+}

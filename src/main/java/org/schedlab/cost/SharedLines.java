@@ -1,0 +1,51 @@
+package org.schedlab.cost;
+
+import org.schedlab.topology.Topology;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Cache lines written by many CPUs (nohz masks, counters, per-LLC masks). An update costs the transfer from
+ * the last writer, serialised behind the other CPUs that wrote the line within the contention window.
+ */
+public final class SharedLines {
+    private static final int HISTORY = 64;
+
+    private static final class Line {
+        final long[] when = new long[HISTORY];
+        final int[] who = new int[HISTORY];
+        int head, size;
+        int lastWriter = -1;
+    }
+
+    private final Map<String, Line> lines = new HashMap<>();
+    private final CostModel costs;
+    private final Topology topo;
+
+    public SharedLines(CostModel costs, Topology topo) {
+        this.costs = costs;
+        this.topo = topo;
+    }
+
+    /** Cost for {@code cpu} to write {@code name} at {@code now}, and records the write. */
+    public long update(String name, int cpu, long now) {
+        if (costs.isFree()) return 0;
+        Line l = lines.computeIfAbsent(name, k -> new Line());
+        long cost = l.lastWriter < 0 ? costs.lockBaseNs : costs.transferNs(topo, l.lastWriter, cpu);
+        long window = now - costs.sharedLineWindowNs;
+        int contenders = 0;
+        for (int i = 0; i < l.size; i++) {
+            int idx = (l.head - 1 - i + HISTORY) % HISTORY;
+            if (l.when[idx] < window) break;
+            if (l.who[idx] != cpu) contenders++;
+        }
+        cost += (long) contenders * costs.transferNs(topo, l.lastWriter < 0 ? cpu : l.lastWriter, cpu);
+        l.when[l.head] = now;
+        l.who[l.head] = cpu;
+        l.head = (l.head + 1) % HISTORY;
+        if (l.size < HISTORY) l.size++;
+        l.lastWriter = cpu;
+        return cost;
+    }
+}

@@ -1,0 +1,40 @@
+package org.schedlab.experiment;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Everything that defines one run; two equal specs produce identical results. */
+public final class RunSpec {
+    public String topology;
+    public String policy;
+    public String workload;
+    /** Extra workload parameters (from --param or a sweep's params), merged over the workload spec. */
+    public Map<String, String> params = new LinkedHashMap<>();
+    public long durationNs = 1_000_000_000L;
+    public long warmupNs = 0;
+    public long seed = 1;
+    public boolean costs = true;
+    public boolean slice = true;
+    public int hz = 250;
+    public boolean keepNuma;
+    public int timelineBuckets = 100;
+    public boolean checkInvariants;
+
+    public RunSpec copy() {
+        RunSpec r = new RunSpec();
+        r.topology = topology;
+        r.policy = policy;
+        r.workload = workload;
+        r.params = new LinkedHashMap<>(params);
+        r.durationNs = durationNs;
+        r.warmupNs = warmupNs;
+        r.seed = seed;
+        r.costs = costs;
+        r.slice = slice;
+        r.hz = hz;
+        r.keepNuma = keepNuma;
+        r.timelineBuckets = timelineBuckets;
+        r.checkInvariants = checkInvariants;
+        return r;
+    }
+}

@@ -1,0 +1,227 @@
+package org.schedlab.experiment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.HdrHistogram.Histogram;
+import org.schedlab.InputError;
+import org.schedlab.Units;
+import org.schedlab.cost.CostModel;
+import org.schedlab.kernel.Machine;
+import org.schedlab.kernel.MachineConfig;
+import org.schedlab.kernel.RunOutcome;
+import org.schedlab.metrics.ScheduleSink;
+import org.schedlab.policy.Policies;
+import org.schedlab.topology.Topology;
+import org.schedlab.topology.TopologySources;
+import org.schedlab.workload.WorkloadSpec;
+import org.schedlab.workload.Workloads;
+
+import java.util.Map;
+
+/**
+ * Runs one {@link RunSpec} and turns the outcome into the result JSON (documented in docs/results.md).
+ * Keys under "metrics" are stable.
+ */
+public final class Runner {
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private Runner() {}
+
+    /** The parts of a run resolved from its spec (input errors surface here, before anything runs). */
+    public static final class Prepared {
+        public final RunSpec spec;
+        public final Topology topology;
+        public final Policies.Resolved policy;
+        public final WorkloadSpec workload;
+        public final MachineConfig config;
+
+        Prepared(RunSpec spec, Topology topology, Policies.Resolved policy, WorkloadSpec workload, MachineConfig config) {
+            this.spec = spec;
+            this.topology = topology;
+            this.policy = policy;
+            this.workload = workload;
+            this.config = config;
+        }
+    }
+
+    public static Prepared prepare(RunSpec spec) {
+        if (spec.durationNs <= 0) throw new InputError("duration must be positive");
+        if (spec.hz != 100 && spec.hz != 250 && spec.hz != 300 && spec.hz != 1000)
+            throw new InputError("--hz must be 100, 250, 300 or 1000, got " + spec.hz);
+        TopologySources.Options o = new TopologySources.Options();
+        o.nodePerPackage = !spec.keepNuma;
+        Topology topo = TopologySources.resolve(spec.topology, o);
+        Policies.Resolved pol = Policies.resolve(spec.policy);
+        WorkloadSpec wl = Workloads.parse(spec.workload, spec.params);
+        MachineConfig cfg = new MachineConfig();
+        cfg.hz = spec.hz;
+        cfg.slice = spec.slice;
+        cfg.durationNs = spec.durationNs;
+        cfg.warmupNs = Math.max(spec.warmupNs, wl.warmupNs);
+        cfg.seed = spec.seed;
+        cfg.costs = spec.costs ? CostModel.defaults() : CostModel.none();
+        cfg.timelineBuckets = spec.timelineBuckets;
+        cfg.checkInvariants = spec.checkInvariants;
+        return new Prepared(spec, topo, pol, wl, cfg);
+    }
+
+    public static ObjectNode run(RunSpec spec) { return run(prepare(spec), null); }
+
+    public static ObjectNode run(Prepared p, ScheduleSink sink) {
+        Machine m = new Machine(p.topology, p.policy.policy, p.policy.options, p.workload, p.config);
+        if (sink != null) m.setScheduleSink(sink);
+        RunOutcome out = m.run();
+        return toJson(p, out);
+    }
+
+    static ObjectNode toJson(Prepared p, RunOutcome out) {
+        RunSpec s = p.spec;
+        ObjectNode root = JSON.createObjectNode();
+        root.put("schema", "schedlab-run/1");
+        ObjectNode cfg = root.putObject("config");
+        cfg.put("topology", s.topology);
+        cfg.put("policy", s.policy);
+        cfg.put("workload", s.workload);
+        ObjectNode params = cfg.putObject("params");
+        for (Map.Entry<String, String> e : s.params.entrySet()) params.put(e.getKey(), e.getValue());
+        cfg.put("duration", Units.formatDuration(s.durationNs));
+        cfg.put("warmup_ns", p.config.warmupNs);
+        cfg.put("seed", s.seed);
+        cfg.put("costs", s.costs ? "default" : "none");
+        cfg.put("slice", s.slice ? "on" : "off");
+        cfg.put("hz", s.hz);
+        cfg.put("cpus", p.topology.nrCpus());
+
+        long measured = out.simTimeNs - out.measureStart;
+        root.put("sim_time_ns", out.simTimeNs);
+        root.put("wall_time_ms", out.wallTimeMs);
+        root.put("events", out.events);
+        ObjectNode mt = root.putObject("metrics");
+        mt.put("measured_ns", measured);
+        mt.put("tasks_created", out.rec.tasksCreated);
+        mt.put("tasks_exited", out.rec.tasksExited);
+        mt.put("context_switches", out.rec.contextSwitches);
+        mt.put("wakeups", out.rec.wakeups);
+        mt.set("wakeup_latency_us", latency(out.rec.wakeupLatency));
+        mt.set("runqueue_wait_us", latency(out.rec.runqueueWait));
+        mt.set("response_time_us", latency(out.rec.responseTime));
+        mt.put("jobs_completed", out.rec.jobsCompleted);
+        mt.put("idle_while_overloaded_ns", out.rec.idleWhileOverloadedNs);
+        mt.put("wasted_core_ns", out.rec.wastedCoreNs);
+        mt.put("fairness_jain", round(out.fairnessJain(), 6));
+        ObjectNode mig = mt.putObject("migrations");
+        long total = 0;
+        for (String level : out.domains.levelNames()) mig.put(level, out.rec.migrations.getOrDefault(level, 0L));
+        for (Map.Entry<String, Long> e : out.rec.migrations.entrySet()) {
+            if (!mig.has(e.getKey())) mig.put(e.getKey(), e.getValue());
+            total += e.getValue();
+        }
+        mt.put("migrations_total", total);
+        ObjectNode refill = mt.putObject("migration_refill_ns");
+        for (Map.Entry<String, Long> e : out.rec.migrationRefillNs.entrySet()) refill.put(e.getKey(), e.getValue());
+        ObjectNode bo = mt.putObject("balance_overhead_ns");
+        long boTotal = 0;
+        for (Map.Entry<String, Long> e : out.rec.balanceOverheadNs.entrySet()) {
+            bo.put(e.getKey(), e.getValue());
+            boTotal += e.getValue();
+        }
+        mt.put("balance_overhead_total_ns", boTotal);
+        ObjectNode counts = mt.putObject("counts");
+        for (Map.Entry<String, Long> e : out.rec.counts.entrySet()) counts.put(e.getKey(), e.getValue());
+        long busy = 0, idle = 0, ovh = 0;
+        for (int c = 0; c < out.busyNs.length; c++) {
+            busy += out.busyNs[c];
+            idle += out.idleNs[c];
+            ovh += out.overheadNs[c];
+        }
+        ObjectNode cpu = mt.putObject("cpu_time_ns");
+        cpu.put("busy", busy);
+        cpu.put("idle", idle);
+        cpu.put("overhead", ovh);
+        mt.put("utilisation", round(busy / (double) Math.max(1, busy + idle + ovh), 6));
+        ObjectNode work = mt.putObject("work_ns");
+        work.put("demanded", Math.round(out.workDemanded));
+        work.put("refill", Math.round(out.refillDemanded));
+        work.put("executed", Math.round(out.workExecuted));
+        work.put("pending", Math.round(out.workPending));
+        ObjectNode marks = mt.putObject("marks");
+        for (int i = 0; i < p.workload.marks.size(); i++) {
+            ObjectNode mk = marks.putObject(p.workload.marks.get(i));
+            mk.put("count", out.rec.markCount[i]);
+            mk.put("per_s", round(out.rec.markCount[i] * 1e9 / Math.max(1, measured), 3));
+            mk.set("latency_us", latency(out.rec.markLatency.get(i)));
+        }
+        root.set("throughput", headline(p.workload, out, measured));
+        if (out.rec.timeline != null) root.set("timeline", timeline(p.topology, out));
+        return root;
+    }
+
+    private static ObjectNode headline(WorkloadSpec wl, RunOutcome out, long measured) {
+        ObjectNode h = JSON.createObjectNode();
+        WorkloadSpec.Headline hd = wl.headline;
+        if (hd == null) {
+            h.put("metric", "context_switches_per_s");
+            h.put("unit", "1/s");
+            h.put("higher_is_better", true);
+            h.put("value", round(out.rec.contextSwitches * 1e9 / Math.max(1, measured), 3));
+            return h;
+        }
+        double v;
+        switch (hd.kind) {
+            case COMPLETION_TIME: v = out.simTimeNs * hd.scale; break;
+            case RATE: v = out.rec.markCount[hd.mark] * 1e9 / Math.max(1, measured) * hd.scale; break;
+            case LATENCY_P99: v = out.rec.markLatency.get(hd.mark).getValueAtPercentile(99) * hd.scale; break;
+            case LATENCY_MEAN: v = out.rec.markLatency.get(hd.mark).getMean() * hd.scale; break;
+            case WORK_RATE: v = out.workExecuted / Math.max(1, measured) * hd.scale; break;
+            case RESPONSE_MEAN: v = out.rec.responseTime.getMean() * hd.scale; break;
+            default: throw new IllegalStateException(hd.kind.toString());
+        }
+        h.put("metric", hd.metric);
+        h.put("unit", hd.unit);
+        h.put("higher_is_better", hd.higherIsBetter);
+        h.put("value", round(v, 6));
+        return h;
+    }
+
+    private static ObjectNode latency(Histogram h) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("count", h.getTotalCount());
+        if (h.getTotalCount() == 0) {
+            for (String k : new String[]{"mean", "p50", "p90", "p99", "p999", "max"}) o.put(k, 0.0);
+            return o;
+        }
+        o.put("mean", round(h.getMean() / 1e3, 3));
+        o.put("p50", round(h.getValueAtPercentile(50) / 1e3, 3));
+        o.put("p90", round(h.getValueAtPercentile(90) / 1e3, 3));
+        o.put("p99", round(h.getValueAtPercentile(99) / 1e3, 3));
+        o.put("p999", round(h.getValueAtPercentile(99.9) / 1e3, 3));
+        o.put("max", round(h.getMaxValue() / 1e3, 3));
+        return o;
+    }
+
+    private static ObjectNode timeline(Topology t, RunOutcome out) {
+        ObjectNode tl = JSON.createObjectNode();
+        double[][] u = out.rec.timeline.utilisation(out.simTimeNs);
+        tl.put("bucket_ns", out.rec.timeline.bucketNs());
+        tl.put("start_ns", out.rec.timeline.start());
+        ArrayNode llc = tl.putArray("llc_of"), node = tl.putArray("node_of"), pkg = tl.putArray("package_of");
+        for (int c = 0; c < t.nrCpus(); c++) {
+            llc.add(t.llcOf(c));
+            node.add(t.nodeOf(c));
+            pkg.add(t.packageOf(c));
+        }
+        ArrayNode rows = tl.putArray("utilisation");
+        for (double[] row : u) {
+            ArrayNode r = rows.addArray();
+            for (double x : row) r.add(round(x, 2));
+        }
+        return tl;
+    }
+
+    public static double round(double v, int digits) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) return 0;
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}

@@ -1,0 +1,36 @@
+package org.schedlab.kernel;
+
+import org.schedlab.cost.CostModel;
+
+/** Settings of one simulated run that are not the topology, policy or workload. */
+public final class MachineConfig {
+    /** Tick rate. 250 is the Kconfig default (CONFIG_HZ_250) that the upstream tip tree builds with. */
+    public int hz = 250;
+    /** Time slicing, tick preemption and wakeup preemption; off = run until block or exit. */
+    public boolean slice = true;
+    /** sysctl_sched_base_slice before scaling by 1 + ilog2(min(cpus, 8)): 0.70 ms since 6.15. */
+    public long normalizedBaseSliceNs = 700_000;
+    /** sysctl_sched_migration_cost. */
+    public long migrationCostNs = 500_000;
+    /** Speed of each thread of a core while another thread of it is busy (estimate: 1.25× per core with SMT2). */
+    public double smtSpeed = 0.625;
+    public long durationNs = 1_000_000_000L;
+    public long warmupNs = 0;
+    public long seed = 1;
+    public CostModel costs = CostModel.defaults();
+    /** Check after every event that each task is in exactly one place (slow; for tests). */
+    public boolean checkInvariants;
+    /** Buckets of the per-CPU utilisation timeline (0 = none). */
+    public int timelineBuckets = 200;
+    /** Record the schedule (switches, migrations) for trace export. */
+    public boolean recordSchedule;
+    public long scheduleFromNs = 0, scheduleToNs = Long.MAX_VALUE;
+
+    public long tickNs() { return 1_000_000_000L / hz; }
+
+    /** Effective base slice for {@code nrCpus} CPUs (SCHED_TUNABLESCALING_LOG). */
+    public long baseSliceNs(int nrCpus) {
+        int factor = 1 + (31 - Integer.numberOfLeadingZeros(Math.min(nrCpus, 8)));
+        return normalizedBaseSliceNs * factor;
+    }
+}

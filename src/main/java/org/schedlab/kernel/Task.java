@@ -1,0 +1,128 @@
+package org.schedlab.kernel;
+
+import org.schedlab.engine.Rng;
+import org.schedlab.policy.TaskView;
+import org.schedlab.topology.CpuSet;
+import org.schedlab.workload.Op;
+import org.schedlab.workload.TaskTemplate;
+
+/** A simulated thread: its program state, fair-class entity, PELT signals and statistics. */
+public final class Task implements TaskView {
+    enum State { NEW, RUNNABLE, RUNNING, BLOCKED, WAKING, HELD, EXITED }
+
+    final int pid;
+    final String comm;
+    final TaskTemplate template;
+    final int templateIndex;
+    final Op[] program;
+    final Rng rng;
+    final Task parent;
+    State state = State.NEW;
+    int cpu = -1;
+
+    // program state
+    int pc;
+    final int[] loopLeft;
+    double remainingWork;      // of the current Run, in ref-ns
+    long runWallEnd = -1;      // for RunWall
+    long[] timerNext;
+    boolean resumeLatch;
+    int childrenExited, childrenAwaited;
+    int liveChildren;
+    long[] markStart;
+    int holdingMutexForCond = -1;
+    boolean isJob;
+
+    // attributes
+    int nice;
+    int weight;
+    CpuSet allowed;            // null = all CPUs
+    int nrCpusAllowed;
+    final long workingSet;
+
+    // EEVDF entity
+    long vruntime, deadline, vprot, slice;
+    long vlag;
+    boolean onRq;
+
+    // PELT
+    final Pelt pelt;
+
+    // statistics and bookkeeping
+    long execStart;            // last switch-in
+    long sumExecRuntime;       // ns on CPU
+    double workDone;
+    double workDemanded;
+    long runnableSince = -1;
+    long wakingSince = -1;
+    long createdAt;
+    long lastSyncTime;         // progress accounting while running
+    long pendingRefillNs;      // cache refill work owed after a migration
+    int lastRanCpu = -1;
+    int wakeeFlips;
+    long wakeeFlipDecayTs;
+    Task lastWakee;
+    int recentUsedCpu = -1;
+    Object policyData;
+    long genTimer;
+    int blockedOn;
+    int condMutex = -1;
+    int attachedCpu = -1;
+    Machine m;
+    long relDeadline = Long.MIN_VALUE;   // deadline − vruntime carried across a migration               // invalidates completion events
+
+    Task(int pid, String comm, TaskTemplate template, int templateIndex, Rng rng, Task parent, int nrCpus, long now, int timers, int marks) {
+        this.pid = pid;
+        this.comm = comm;
+        this.template = template;
+        this.templateIndex = templateIndex;
+        this.program = template.program;
+        this.rng = rng;
+        this.parent = parent;
+        this.loopLeft = new int[program.length];
+        this.nice = template.nice;
+        this.weight = Weights.ofNice(template.nice);
+        this.allowed = template.allowed;
+        this.nrCpusAllowed = allowed == null ? nrCpus : allowed.cardinality();
+        this.workingSet = template.workingSetBytes;
+        this.pelt = new Pelt(now);
+        this.pelt.load = weight;
+        this.createdAt = now;
+        this.timerNext = timers > 0 ? new long[timers] : null;
+        if (timerNext != null) java.util.Arrays.fill(timerNext, Long.MIN_VALUE);
+        this.markStart = marks > 0 ? new long[marks] : null;
+        if (markStart != null) java.util.Arrays.fill(markStart, -1);
+        this.wakeeFlipDecayTs = now;
+    }
+
+    // ------------------------------------------------------------------ TaskView
+    @Override public int pid() { return pid; }
+    @Override public String comm() { return comm; }
+    @Override public int cpu() { return cpu; }
+    @Override public int nice() { return nice; }
+    @Override public int weight() { return weight; }
+    @Override public boolean canRunOn(int c) { return allowed == null || allowed.get(c); }
+    @Override public CpuSet allowedCpus() { return allowed; }
+    @Override public int nrCpusAllowed() { return nrCpusAllowed; }
+    @Override public boolean isRunning() { return state == State.RUNNING; }
+    @Override public boolean isQueued() { return state == State.RUNNABLE; }
+    @Override public double utilAvg() { m.syncTaskPelt(this); return pelt.util; }
+    @Override public double loadAvg() { m.syncTaskPelt(this); return pelt.load; }
+    @Override public double runnableAvg() { m.syncTaskPelt(this); return pelt.runnable; }
+    @Override public long lastRanNs() { return execStart; }
+    @Override public long workingSetBytes() { return workingSet; }
+    @Override public int wakeeFlips() { return wakeeFlips; }
+    @Override public int recentUsedCpu() { return recentUsedCpu; }
+    @Override public void setRecentUsedCpu(int c) { recentUsedCpu = c; }
+    @Override public Object policyData() { return policyData; }
+    @Override public void setPolicyData(Object o) { policyData = o; }
+
+    boolean runnableState() { return state == State.RUNNABLE || state == State.RUNNING; }
+
+    void setNice(int n) {
+        nice = n;
+        weight = Weights.ofNice(n);
+    }
+
+    @Override public String toString() { return comm + "-" + pid; }
+}

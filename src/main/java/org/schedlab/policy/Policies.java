@@ -1,0 +1,97 @@
+package org.schedlab.policy;
+
+import org.schedlab.InputError;
+import org.schedlab.policy.linux.LinuxWakePolicy;
+import org.schedlab.policy.reference.GlobalQueuePolicy;
+import org.schedlab.policy.reference.RandomPolicy;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Resolves {@code --policy NAME[:key=value,...]} or {@code class:com.example.MyPolicy[:key=value,...]}.
+ * Options are handed to the policy through {@link SchedContext#option}; each policy declares the keys it knows.
+ */
+public final class Policies {
+    private static final Map<String, Supplier<SchedPolicy>> BUILTIN = new TreeMap<>();
+    private static final Map<String, String[]> KEYS = new TreeMap<>();
+
+    static {
+        register("linux-wake", LinuxWakePolicy::new);
+        register("global", GlobalQueuePolicy::new);
+        register("random", RandomPolicy::new);
+    }
+
+    private Policies() {}
+
+    public static void register(String name, Supplier<SchedPolicy> s, String... keys) {
+        BUILTIN.put(name, s);
+        KEYS.put(name, keys);
+    }
+
+    /** A policy instance with its options. */
+    public static final class Resolved {
+        public final SchedPolicy policy;
+        public final Map<String, String> options;
+        public final String spec;
+
+        Resolved(SchedPolicy policy, Map<String, String> options, String spec) {
+            this.policy = policy;
+            this.options = options;
+            this.spec = spec;
+        }
+    }
+
+    public static Resolved resolve(String spec) {
+        if (spec == null || spec.isBlank()) throw new InputError("empty policy");
+        String name, body;
+        if (spec.startsWith("class:")) {
+            String rest = spec.substring(6);
+            int colon = rest.indexOf(':');
+            name = colon < 0 ? rest : rest.substring(0, colon);
+            body = colon < 0 ? "" : rest.substring(colon + 1);
+            SchedPolicy p = loadClass(name);
+            return new Resolved(p, parseOptions(spec, body, null), spec);
+        }
+        int colon = spec.indexOf(':');
+        name = colon < 0 ? spec : spec.substring(0, colon);
+        body = colon < 0 ? "" : spec.substring(colon + 1);
+        Supplier<SchedPolicy> s = BUILTIN.get(name);
+        if (s == null)
+            throw new InputError("unknown policy '" + name + "'; known: " + String.join(", ", BUILTIN.keySet())
+                    + ", or class:FULLY.QUALIFIED.Name");
+        return new Resolved(s.get(), parseOptions(spec, body, KEYS.get(name)), spec);
+    }
+
+    private static Map<String, String> parseOptions(String spec, String body, String[] known) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (body.isBlank()) return out;
+        for (String kv : body.split(",")) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) throw new InputError("policy '" + spec + "': expected key=value, got '" + kv + "'");
+            String k = kv.substring(0, eq).trim();
+            if (known != null && !java.util.Arrays.asList(known).contains(k))
+                throw new InputError("policy '" + spec + "': unknown key '" + k + "'"
+                        + (known.length == 0 ? "; this policy takes no options" : "; expected one of " + String.join(", ", known)));
+            out.put(k, kv.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
+    private static SchedPolicy loadClass(String name) {
+        try {
+            Class<?> c = Class.forName(name, true, Thread.currentThread().getContextClassLoader());
+            if (!SchedPolicy.class.isAssignableFrom(c))
+                throw new InputError("class '" + name + "' does not implement " + SchedPolicy.class.getName());
+            return (SchedPolicy) c.getDeclaredConstructor().newInstance();
+        } catch (ClassNotFoundException e) {
+            throw new InputError("policy class '" + name + "' not found on the class path");
+        } catch (ReflectiveOperationException e) {
+            throw new InputError("policy class '" + name + "' cannot be instantiated: needs a public no-argument constructor");
+        }
+    }
+
+    public static java.util.Set<String> names() { return BUILTIN.keySet(); }
+}

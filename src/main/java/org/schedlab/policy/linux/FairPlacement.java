@@ -1,0 +1,363 @@
+package org.schedlab.policy.linux;
+
+import org.schedlab.policy.SchedContext;
+import org.schedlab.policy.SchedPolicy;
+import org.schedlab.policy.TaskView;
+import org.schedlab.topology.CpuSet;
+import org.schedlab.topology.SchedDomain;
+import org.schedlab.topology.SchedDomains;
+import org.schedlab.topology.SchedGroup;
+import org.schedlab.topology.Topology;
+
+/**
+ * The fair class's task placement (select_task_rq_fair): wake_wide / wake_affine on wakeup followed by
+ * select_idle_sibling inside the target's LLC (SIS_UTIL scan depth, idle-core search), and the
+ * find_idlest slow path for fork and exec. Keeps the per-LLC shared state (has_idle_cores, nr_idle_scan).
+ */
+public class FairPlacement {
+    protected SchedContext ctx;
+    protected SchedDomains sds;
+    protected Topology topo;
+    /** Per LLC (indexed by llc id = first CPU): has_idle_cores and nr_idle_scan. */
+    protected boolean[] hasIdleCores;
+    protected int[] nrIdleScan;
+    protected long[] nextScanUpdate;
+    protected boolean smt;
+
+    public void init(SchedContext ctx) {
+        this.ctx = ctx;
+        this.sds = ctx.domains();
+        this.topo = ctx.topology();
+        int n = ctx.nrCpus();
+        hasIdleCores = new boolean[n];
+        nrIdleScan = new int[n];
+        nextScanUpdate = new long[n];
+        smt = topo.smt() > 1;
+        // before the first LLC balance pass the scan depth is the whole LLC (every CPU is idle at boot)
+        for (int c = 0; c < n; c++) nrIdleScan[c] = sds.llcSize(c);
+    }
+
+    // ------------------------------------------------------------------ select_task_rq_fair
+
+    public int selectTaskRq(TaskView p, int prev, int cpu, int wakeFlags) {
+        if (prev < 0) prev = cpu;
+        boolean sync = (wakeFlags & SchedPolicy.WF_SYNC) != 0;
+        boolean wantAffine = false;
+        int sdFlag;
+        if ((wakeFlags & SchedPolicy.WF_TTWU) != 0) {
+            wantAffine = !wakeWide(p, cpu) && p.canRunOn(cpu);
+            sdFlag = SchedDomain.SD_BALANCE_WAKE;
+        } else if ((wakeFlags & SchedPolicy.WF_FORK) != 0) {
+            sdFlag = SchedDomain.SD_BALANCE_FORK;
+        } else {
+            sdFlag = SchedDomain.SD_BALANCE_EXEC;
+        }
+        int newCpu = prev;
+        SchedDomain sd = null;
+        for (SchedDomain tmp : sds.of(cpu)) {
+            if (wantAffine && tmp.has(SchedDomain.SD_WAKE_AFFINE) && tmp.span.get(prev)) {
+                if (cpu != prev) newCpu = wakeAffine(tmp, p, cpu, prev, sync);
+                sd = null;
+                break;
+            }
+            if ((tmp.flags & sdFlag) != 0) sd = tmp;
+            else if (!wantAffine) break;
+        }
+        if (sd != null) {
+            newCpu = findIdlestCpu(sd, p, cpu, prev, sdFlag);
+        } else if ((wakeFlags & SchedPolicy.WF_TTWU) != 0) {
+            newCpu = selectIdleSibling(p, prev, newCpu);
+        }
+        if (!p.canRunOn(newCpu)) newCpu = fallback(p, prev);
+        return newCpu;
+    }
+
+    protected int fallback(TaskView p, int prev) {
+        if (p.canRunOn(prev)) return prev;
+        CpuSet a = p.allowedCpus();
+        return a == null ? prev : a.first();
+    }
+
+    protected boolean wakeWide(TaskView p, int cpu) {
+        TaskView waker = ctx.curr(cpu);
+        if (waker == null) return false;
+        int master = waker.wakeeFlips(), slave = p.wakeeFlips();
+        int factor = sds.llcSize(cpu);
+        if (master < slave) {
+            int t = master;
+            master = slave;
+            slave = t;
+        }
+        return !(slave < factor || master < slave * factor);
+    }
+
+    protected boolean availableIdle(int cpu) { return ctx.idleCpu(cpu); }
+
+    protected int wakeAffine(SchedDomain sd, TaskView p, int thisCpu, int prev, boolean sync) {
+        int target = -1;
+        // WA_IDLE
+        if (availableIdle(thisCpu) && sds.cpusShareCache(thisCpu, prev)) target = availableIdle(prev) ? prev : thisCpu;
+        else if (sync && ctx.nrRunning(thisCpu) == 1) target = thisCpu;
+        else if (availableIdle(prev)) target = prev;
+        if (target < 0) {
+            // WA_WEIGHT with WA_BIAS
+            double thisEff = ctx.cpuLoad(thisCpu);
+            if (sync) {
+                TaskView curr = ctx.curr(thisCpu);
+                double currLoad = curr != null ? curr.loadAvg() : 0;
+                if (currLoad > thisEff) return thisCpu;
+                thisEff -= currLoad;
+            }
+            double taskLoad = p.loadAvg();
+            thisEff += taskLoad;
+            thisEff *= 100.0 * ctx.capacityOf(prev);
+            double prevEff = ctx.cpuLoad(prev) - taskLoad;
+            prevEff *= 100 + (sd.imbalancePct - 100) / 2;
+            prevEff *= ctx.capacityOf(thisCpu);
+            if (sync) prevEff += 1;
+            if (thisEff < prevEff) target = thisCpu;
+        }
+        return target < 0 ? prev : target;
+    }
+
+    protected int selectIdleSibling(TaskView p, int prev, int target) {
+        if (availableIdle(target) && p.canRunOn(target)) return target;
+        if (prev != target && sds.cpusShareCache(prev, target) && availableIdle(prev) && p.canRunOn(prev)) return prev;
+        int recent = p.recentUsedCpu();
+        p.setRecentUsedCpu(prev);
+        if (recent >= 0 && recent != prev && recent != target && sds.cpusShareCache(recent, target)
+                && availableIdle(recent) && p.canRunOn(recent))
+            return recent;
+        SchedDomain llc = sds.sdLlc(target);
+        if (llc == null) return target;
+        int llcId = sds.llcId(target);
+        boolean hasIdleCore = false;
+        if (smt) {
+            hasIdleCore = hasIdleCores[llcId];
+            if (!hasIdleCore && sds.cpusShareCache(prev, target)) {
+                int i = selectIdleSmt(p, prev);
+                if (i >= 0) return i;
+            }
+        }
+        int i = selectIdleCpu(p, llc, hasIdleCore, target);
+        return i >= 0 ? i : target;
+    }
+
+    private int selectIdleSmt(TaskView p, int cpu) {
+        CpuSet core = topo.coreSpan(topo.coreOf(cpu));
+        for (int s = core.first(); s >= 0; s = core.nextSetBit(s + 1))
+            if (s != cpu && p.canRunOn(s) && availableIdle(s)) return s;
+        return -1;
+    }
+
+    private int selectIdleCpu(TaskView p, SchedDomain llc, boolean hasIdleCore, int target) {
+        int llcId = sds.llcId(target);
+        int nr = Integer.MAX_VALUE;
+        if (!hasIdleCore) {
+            nr = nrIdleScan[llcId] + 1;
+            if (nr == 1) return -1;
+        }
+        CpuSet span = llc.span;
+        int w = span.cardinality();
+        int idleCpu = -1;
+        int c = span.nextSetBitWrap(target + 1);
+        boolean[] seenCore = hasIdleCore ? new boolean[topo.nrCores()] : null;
+        for (int k = 0; k < w; k++, c = span.nextSetBitWrap(c + 1)) {
+            if (!p.canRunOn(c)) continue;
+            if (hasIdleCore) {
+                int core = topo.coreOf(c);
+                if (seenCore[core]) continue;
+                seenCore[core] = true;
+                boolean allIdle = true;
+                CpuSet cs = topo.coreSpan(core);
+                for (int s = cs.first(); s >= 0; s = cs.nextSetBit(s + 1)) {
+                    if (!availableIdle(s)) allIdle = false;
+                    else if (idleCpu < 0 && p.canRunOn(s)) idleCpu = s;
+                }
+                if (allIdle) return c;
+            } else {
+                if (--nr <= 0) return -1;
+                if (availableIdle(c)) return c;
+            }
+        }
+        if (hasIdleCore) hasIdleCores[llcId] = false;
+        return idleCpu;
+    }
+
+    /** __update_idle_core: a CPU entering idle marks its LLC as having an idle core if its whole core is idle. */
+    public void updateIdleCore(int cpu) {
+        if (!smt) return;
+        CpuSet core = topo.coreSpan(topo.coreOf(cpu));
+        for (int s = core.first(); s >= 0; s = core.nextSetBit(s + 1))
+            if (s != cpu && !availableIdle(s)) return;
+        hasIdleCores[sds.llcId(cpu)] = true;
+    }
+
+    /** update_idle_cpu_scan (SIS_UTIL) for the LLC of {@code cpu}, from the summed utilisation of the LLC. */
+    public void updateIdleCpuScan(int cpu, double sumUtil) {
+        SchedDomain llc = sds.sdLlc(cpu);
+        if (llc == null) return;
+        int w = llc.spanWeight;
+        double x = sumUtil / w;
+        double pct = 117;
+        double y = 1024 - Math.min(1024, x * x * pct * pct / (10000.0 * 1024));
+        nrIdleScan[sds.llcId(cpu)] = (int) (y * w / 1024);
+    }
+
+    /** Refreshes SIS_UTIL for this CPU's LLC at most once per LLC balance interval. */
+    public void maybeUpdateIdleCpuScan(int cpu) {
+        SchedDomain llc = sds.sdLlc(cpu);
+        if (llc == null) return;
+        int id = sds.llcId(cpu);
+        long now = ctx.now();
+        if (now < nextScanUpdate[id]) return;
+        nextScanUpdate[id] = now + llc.minIntervalMs * 1_000_000L;
+        double sum = 0;
+        for (int i = llc.span.first(); i >= 0; i = llc.span.nextSetBit(i + 1)) sum += ctx.cpuUtil(i);
+        updateIdleCpuScan(cpu, sum);
+    }
+
+    // ------------------------------------------------------------------ slow path
+
+    private static final int HAS_SPARE = 0, FULLY_BUSY = 1, OVERLOADED = 6;
+
+    private final class WakeupStats {
+        double load, util, runnable, avgLoad;
+        int nrRunning, idleCpus, weight, capacity, type;
+    }
+
+    protected int findIdlestCpu(SchedDomain sd, TaskView p, int cpu, int prev, int sdFlag) {
+        if (p.allowedCpus() != null && !sd.span.intersects(p.allowedCpus())) return prev;
+        int newCpu = cpu;
+        while (sd != null) {
+            if ((sd.flags & sdFlag) == 0) {
+                sd = sd.child();
+                continue;
+            }
+            SchedGroup group = findIdlestGroup(sd, p, cpu);
+            if (group == null) {
+                sd = sd.child();
+                continue;
+            }
+            newCpu = findIdlestGroupCpu(group, p, cpu);
+            if (newCpu == cpu) {
+                sd = sd.child();
+                continue;
+            }
+            cpu = newCpu;
+            int weight = sd.spanWeight;
+            sd = null;
+            for (SchedDomain tmp : sds.of(cpu)) {
+                if (weight <= tmp.spanWeight) break;
+                if ((tmp.flags & sdFlag) != 0) sd = tmp;
+            }
+        }
+        return newCpu;
+    }
+
+    private WakeupStats wakeupStats(SchedDomain sd, SchedGroup g, TaskView p) {
+        WakeupStats s = new WakeupStats();
+        CpuSet span = g.span;
+        for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
+            if (!p.canRunOn(i)) continue;
+            boolean hasP = p.cpu() == i;
+            s.load += ctx.cpuLoad(i) - (hasP ? p.loadAvg() : 0);
+            s.util += Math.max(0, ctx.cpuUtil(i) - (hasP ? p.utilAvg() : 0));
+            s.runnable += Math.max(0, ctx.cpuRunnable(i) - (hasP ? p.runnableAvg() : 0));
+            int nr = ctx.nrRunning(i) - (hasP && (p.isQueued() || p.isRunning()) ? 1 : 0);
+            s.nrRunning += nr;
+            if (nr == 0 && ctx.idleCpu(i)) s.idleCpus++;
+            s.weight++;
+            s.capacity += ctx.capacityOf(i);
+        }
+        int pct = sd.imbalancePct;
+        if (s.nrRunning > s.weight && (s.capacity * 100.0 < s.util * pct || s.capacity * (double) pct < s.runnable * 100))
+            s.type = OVERLOADED;
+        else if (s.nrRunning < s.weight || (!(s.capacity * (double) pct < s.runnable * 100) && s.capacity * 100.0 > s.util * pct))
+            s.type = HAS_SPARE;
+        else
+            s.type = FULLY_BUSY;
+        if (s.type != HAS_SPARE && s.capacity > 0) s.avgLoad = s.load * 1024 / s.capacity;
+        return s;
+    }
+
+    private SchedGroup findIdlestGroup(SchedDomain sd, TaskView p, int thisCpu) {
+        SchedGroup idlest = null;
+        WakeupStats idlestS = null, localS = null;
+        for (SchedGroup g : sd.groups) {
+            if (p.allowedCpus() != null && !g.span.intersects(p.allowedCpus())) continue;
+            boolean local = g.span.get(thisCpu);
+            WakeupStats s = wakeupStats(sd, g, p);
+            if (local) {
+                localS = s;
+                continue;
+            }
+            if (idlestS == null || pickIdlest(idlestS, s)) {
+                idlest = g;
+                idlestS = s;
+            }
+        }
+        if (idlest == null) return null;
+        if (localS == null) return idlest;
+        if (localS.type < idlestS.type) return null;
+        if (localS.type > idlestS.type) return idlest;
+        if (localS.type == HAS_SPARE) {
+            if (sd.has(SchedDomain.SD_NUMA)) {
+                int imbalance = Math.abs(localS.idleCpus - idlestS.idleCpus);
+                if (localS.idleCpus > 0 && adjustNumaImbalance(imbalance, localS.nrRunning + 1, sd.imbNumaNr) == 0)
+                    return null;
+            }
+            if (localS.idleCpus >= idlestS.idleCpus) return null;
+        } else {
+            double imbalance = 1024.0 * (sd.imbalancePct - 100) / 100;
+            if (sd.has(SchedDomain.SD_NUMA) && idlestS.avgLoad + imbalance >= localS.avgLoad) return null;
+            if (idlestS.avgLoad >= localS.avgLoad + imbalance) return null;
+            if (100 * localS.avgLoad <= sd.imbalancePct * idlestS.avgLoad) return null;
+        }
+        return idlest;
+    }
+
+    private static boolean pickIdlest(WakeupStats idlest, WakeupStats s) {
+        if (s.type < idlest.type) return true;
+        if (s.type > idlest.type) return false;
+        if (s.type == HAS_SPARE) {
+            if (idlest.idleCpus > s.idleCpus) return false;
+            if (idlest.idleCpus == s.idleCpus && idlest.util <= s.util) return false;
+        } else {
+            if (idlest.avgLoad <= s.avgLoad) return false;
+        }
+        return true;
+    }
+
+    public static int adjustNumaImbalance(int imbalance, int dstRunning, int imbNumaNr) {
+        if (dstRunning > imbNumaNr) return imbalance;
+        if (imbalance <= 2) return 0;
+        return imbalance;
+    }
+
+    private int findIdlestGroupCpu(SchedGroup g, TaskView p, int thisCpu) {
+        if (g.weight == 1) return g.span.first();
+        double minLoad = Double.MAX_VALUE;
+        int leastLoaded = thisCpu;
+        int shallowest = -1;
+        long latestIdle = Long.MIN_VALUE;
+        for (int i = g.span.first(); i >= 0; i = g.span.nextSetBit(i + 1)) {
+            if (!p.canRunOn(i)) continue;
+            if (availableIdle(i)) {
+                // every CPU idles in C1 here: the tie goes to the most recently idled
+                long since = ctx.idleSince(i);
+                if (shallowest < 0 || since > latestIdle) {
+                    latestIdle = since;
+                    shallowest = i;
+                }
+            } else if (shallowest < 0) {
+                double load = ctx.cpuLoad(i);
+                if (load < minLoad) {
+                    minLoad = load;
+                    leastLoaded = i;
+                }
+            }
+        }
+        return shallowest >= 0 ? shallowest : leastLoaded;
+    }
+}
