@@ -140,6 +140,8 @@ public final class Machine implements SchedContext {
             rec.timeline = new CpuTimeline(nrCpus, cfg.timelineBuckets, 0,
                     Math.max(1, cfg.durationNs / cfg.timelineBuckets));
         for (Cpu c : cpus) c.tickStopped = true;
+        memOnLlc = new int[topo.nrLlcs()];
+        memOnNode = new int[topo.nrNodes()];
     }
 
     private static void checkOpRange(Op op, WorkloadSpec wl, int t) {
@@ -296,6 +298,15 @@ public final class Machine implements SchedContext {
     private void updateRate(int c) {
         Cpu cpu = cpus[c];
         double r = cpu.capacity / 1024.0;
+        Task cur = cpu.curr;
+        if (cur != null && cur.template.memoryBound > 0) {
+            double demand = cfg.memBwPerCore;
+            double sLlc = memOnLlc[topo.llcOf(c)] * demand / cfg.memBwPerLlc;
+            double sNode = memOnNode[topo.nodeOf(c)] * demand / cfg.memBwPerNode;
+            double slow = Math.max(1.0, Math.max(sLlc, sNode));
+            double m = cur.template.memoryBound;
+            r /= (1 - m) + m * slow;
+        }
         if (cfg.smtSpeed != 1.0) {
             CpuSet core = topo.coreSpan(topo.coreOf(c));
             for (int s = core.first(); s >= 0; s = core.nextSetBit(s + 1))
@@ -307,8 +318,29 @@ public final class Machine implements SchedContext {
         if (cpu.curr != null && cpu.runArmed) armCompletion(c);
     }
 
+    private int[] memOnLlc, memOnNode;
+
+    /** Keeps the counts of running memory-bound tasks and re-rates every task sharing that bandwidth. */
+    private void memoryChanged(int c, Task oldCurr, Task newCurr) {
+        boolean o = oldCurr != null && oldCurr.template.memoryBound > 0;
+        boolean n = newCurr != null && newCurr.template.memoryBound > 0;
+        if (o == n && !o) return;
+        int llc = topo.llcOf(c), node = topo.nodeOf(c);
+        if (o) { memOnLlc[llc]--; memOnNode[node]--; }
+        if (n) { memOnLlc[llc]++; memOnNode[node]++; }
+        if (o == n) return;
+        CpuSet span = topo.nodeSpan(node);
+        for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
+            Task t = cpus[i].curr;
+            if (i != c && t != null && t.template.memoryBound > 0) updateRate(i);
+        }
+    }
+
     private void siblingsChanged(int c) {
-        if (cfg.smtSpeed == 1.0) return;
+        if (cfg.smtSpeed == 1.0) {
+            updateRate(c);
+            return;
+        }
         CpuSet core = topo.coreSpan(topo.coreOf(c));
         if (core.cardinality() < 2) return;
         for (int s = core.first(); s >= 0; s = core.nextSetBit(s + 1)) if (s != c) updateRate(s);
@@ -465,6 +497,7 @@ public final class Machine implements SchedContext {
         boolean wasIdle = cpu.curr == null;
         if (next == null) {
             if (cpu.curr != null) nrBusyCpus--;
+            memoryChanged(c, cpu.curr, null);
             cpu.curr = null;
             if (cpu.idleSince < 0) cpu.idleSince = now;
             if (sink != null) sink.switchTo(now, c, 0, "swapper");
@@ -481,6 +514,7 @@ public final class Machine implements SchedContext {
         }
         chargeKernel(c, costs.contextSwitchNs, "context_switch", false);
         syncTaskPelt(next);
+        memoryChanged(c, cpu.curr, next);
         cpu.curr = next;
         next.state = Task.State.RUNNING;
         next.execStart = now;
@@ -1259,6 +1293,7 @@ public final class Machine implements SchedContext {
             running.runnableSince = now;
             running.lastRanCpu = src;
             policy.stopping(src, running, true);
+            memoryChanged(src, running, null);
             cpu.curr = null;
             nrBusyCpus--;
             cpu.idleSince = -1;

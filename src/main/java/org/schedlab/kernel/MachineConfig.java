@@ -14,6 +14,12 @@ public final class MachineConfig {
     public long migrationCostNs = 500_000;
     /** Speed of each thread of a core while another thread of it is busy (estimate: 1.25× per core with SMT2). */
     public double smtSpeed = 0.625;
+    /** Memory bandwidth one core can draw (estimate: 15 GB/s, in bytes per ns). */
+    public double memBwPerCore = 15.0;
+    /** Bandwidth of one LLC's link to memory (estimate: ~50 GB/s per CCD link). */
+    public double memBwPerLlc = 50.0;
+    /** Bandwidth of one NUMA node (estimate: 8 DDR channels ≈ 200 GB/s). */
+    public double memBwPerNode = 200.0;
     public long durationNs = 1_000_000_000L;
     public long warmupNs = 0;
     public long seed = 1;

@@ -11,6 +11,11 @@ public final class TaskTemplate {
     public CpuSet allowed;
     /** Working set for cache-refill costs after migration. */
     public long workingSetBytes = 256 << 10;
+    /**
+     * Fraction of the task's work limited by memory bandwidth (0 = pure CPU work). Memory-bound work slows down
+     * when the tasks running in one LLC or one NUMA node together ask for more bandwidth than it has.
+     */
+    public double memoryBound;
     /** Instances created at start (0 for tasks that only appear through fork or arrivals). */
     public int instances;
     /** Delay before the initial instances are created. */
