@@ -1,0 +1,473 @@
+package org.schedlab.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.schedlab.experiment.Statistic;
+import org.schedlab.experiment.Stats;
+import org.schedlab.experiment.Summary;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+
+/**
+ * A benchmark comparison of several policies against a baseline (the first policy), one row per case, rendered
+ * in the layout kernel developers paste into LKML cover letters, or as markdown, CSV or JSON.
+ *
+ * <p>Each cell reports, for one (case, policy): the chosen {@link Statistic} of the policy's samples normalized
+ * to the baseline's (baseline = 1.00); the percent improvement over the baseline, signed so that positive is
+ * better ({@link Stats#pctImprovement}); the coefficient of variation of the samples in percent; and whether
+ * Welch's t-test finds the means different from the baseline's at 95% (marked {@code *}). The baseline's own
+ * improvement prints as {@code -0.00} when lower is better and {@code 0.00} when higher is better, as in the
+ * cover letters; structured formats give it as 0.
+ *
+ * <p>Where the baseline statistic is 0 and the policy's is not, no ratio exists: text and markdown print
+ * {@code -}, CSV leaves the field empty and JSON gives null. No format ever contains NaN.
+ *
+ * <p>Text layout: 66-character {@code =} rules around the header block; case labels right-aligned to the widest;
+ * cells {@code %4.2f [%6.2f](%5.2f)} (fields widen together down a column if a number needs more room) five
+ * spaces apart, a significance marker taking the first of those spaces; column headings
+ * {@code name[pct imp](CV)} end two characters before the first column's cells and one before the others', and
+ * columns move right where a heading would otherwise touch its neighbour. A footer line explains the marker
+ * only when some cell carries it. All output is deterministic and ends with a newline.
+ */
+public final class ComparisonTable {
+    /** Output formats. */
+    public enum Format {
+        TEXT, MARKDOWN, CSV, JSON;
+
+        public static Format parse(String s) {
+            for (Format f : values()) if (f.name().equalsIgnoreCase(s.trim())) return f;
+            throw new IllegalArgumentException("unknown format '" + s + "' (expected text, markdown, csv or json)");
+        }
+    }
+
+    /**
+     * One (case, policy) result. {@code normalized} and {@code pctImp} are empty when the baseline statistic is
+     * 0 and this policy's is not.
+     */
+    public record Cell(String policy, Summary summary, double value, OptionalDouble normalized,
+                       OptionalDouble pctImp, boolean significant) {}
+
+    /** One case: its label and a cell per policy, baseline first. */
+    public record Row(String label, List<Cell> cells) {}
+
+    static final int RULE_WIDTH = 66;
+    private static final int GAP = 5;
+    private static final String MARK = "*";
+
+    private final String test;
+    private final String units;
+    private final boolean higherIsBetter;
+    private final Statistic statistic;
+    private final String caseHeader;
+    private final List<String> policies;
+    private final List<Row> rows;
+
+    private ComparisonTable(Builder b) {
+        this.test = b.test;
+        this.units = b.units;
+        this.higherIsBetter = b.higherIsBetter;
+        this.statistic = b.statistic;
+        this.caseHeader = b.caseHeader;
+        this.policies = List.copyOf(b.policies);
+        List<Row> rs = new ArrayList<>();
+        for (int r = 0; r < b.labels.size(); r++) rs.add(computeRow(b.labels.get(r), b.samples.get(r)));
+        this.rows = Collections.unmodifiableList(rs);
+    }
+
+    public static Builder builder(String test) { return new Builder(test); }
+
+    public String test() { return test; }
+    public String units() { return units; }
+    public boolean higherIsBetter() { return higherIsBetter; }
+    public Statistic statistic() { return statistic; }
+    public List<String> policies() { return policies; }
+    public List<Row> rows() { return rows; }
+
+    /** "Higher is better" or "Lower is better". */
+    public String interpretation() { return higherIsBetter ? "Higher is better" : "Lower is better"; }
+
+    private Row computeRow(String label, List<double[]> perPolicy) {
+        Summary base = null;
+        double baseValue = 0;
+        List<Cell> cells = new ArrayList<>();
+        for (int p = 0; p < policies.size(); p++) {
+            double[] xs = perPolicy.get(p);
+            if (statistic == Statistic.HMEAN)
+                for (double x : xs)
+                    if (x < 0) throw new IllegalArgumentException("case '" + label + "', policy '"
+                            + policies.get(p) + "': harmonic mean of a negative sample " + x);
+            Summary s = Summary.of(xs);
+            double v = s.get(statistic);
+            if (p == 0) {
+                base = s;
+                baseValue = v;
+                cells.add(new Cell(policies.get(0), s, v, OptionalDouble.of(1.0),
+                        OptionalDouble.of(higherIsBetter ? 0.0 : -0.0), false));
+                continue;
+            }
+            double pct = Stats.pctImprovement(baseValue, v, higherIsBetter);
+            OptionalDouble norm, imp;
+            if (Double.isFinite(pct)) {
+                norm = OptionalDouble.of(baseValue == 0 ? 1.0 : v / baseValue);
+                imp = OptionalDouble.of(pct);
+            } else {
+                norm = OptionalDouble.empty();
+                imp = OptionalDouble.empty();
+            }
+            cells.add(new Cell(policies.get(p), s, v, norm, imp, Stats.welch(base, s).significant()));
+        }
+        return new Row(label, List.copyOf(cells));
+    }
+
+    public String render(Format f) {
+        return switch (f) {
+            case TEXT -> text();
+            case MARKDOWN -> markdown();
+            case CSV -> csv();
+            case JSON -> json();
+        };
+    }
+
+    // ---- text -------------------------------------------------------------------------------------------------
+
+    private static String fmt(String pattern, double v) { return String.format(Locale.ROOT, pattern, v); }
+
+    private static String fmt(String pattern, OptionalDouble v) {
+        return v.isPresent() ? fmt(pattern, v.getAsDouble()) : "-";
+    }
+
+    private static String padLeft(String s, int w) {
+        return s.length() >= w ? s : " ".repeat(w - s.length()) + s;
+    }
+
+    private static String heading(String policy) { return policy + "[pct imp](CV)"; }
+
+    /** The cell strings "v [pct](cv)", each field padded to the widest in its column so the columns align. */
+    private String[][] cellStrings() {
+        int np = policies.size();
+        int[] vw = new int[np], pw = new int[np], cw = new int[np];
+        String[][][] parts = new String[rows.size()][np][];
+        for (int p = 0; p < np; p++) { vw[p] = 4; pw[p] = 6; cw[p] = 5; }
+        for (int r = 0; r < rows.size(); r++) {
+            for (int p = 0; p < np; p++) {
+                Cell c = rows.get(r).cells().get(p);
+                String[] s = { fmt("%.2f", c.normalized()), fmt("%.2f", c.pctImp()), fmt("%.2f", c.summary().cv()) };
+                parts[r][p] = s;
+                vw[p] = Math.max(vw[p], s[0].length());
+                pw[p] = Math.max(pw[p], s[1].length());
+                cw[p] = Math.max(cw[p], s[2].length());
+            }
+        }
+        String[][] out = new String[rows.size()][np];
+        for (int r = 0; r < rows.size(); r++)
+            for (int p = 0; p < np; p++) {
+                String[] s = parts[r][p];
+                out[r][p] = padLeft(s[0], vw[p]) + " [" + padLeft(s[1], pw[p]) + "](" + padLeft(s[2], cw[p]) + ")";
+            }
+        return out;
+    }
+
+    /** Plain-text table in the LKML cover-letter layout. */
+    public String text() {
+        int np = policies.size();
+        String[][] cells = cellStrings();
+        int labelW = 0;
+        for (Row r : rows) labelW = Math.max(labelW, r.label().length());
+        int[] cellW = new int[np];
+        for (int p = 0; p < np; p++) cellW[p] = cells.length == 0 ? 20 : cells[0][p].length();
+
+        int[] gap = new int[np];
+        int[] headStart = new int[np];
+        int pos = labelW;
+        int prevHeadEnd = caseHeader.length();
+        for (int p = 0; p < np; p++) {
+            int cellEnd = pos + GAP + cellW[p];
+            int headEnd = cellEnd - (p == 0 ? 2 : 1);
+            int shortfall = prevHeadEnd + 1 - (headEnd - heading(policies.get(p)).length());
+            gap[p] = GAP + Math.max(0, shortfall);
+            cellEnd += gap[p] - GAP;
+            headEnd += gap[p] - GAP;
+            headStart[p] = headEnd - heading(policies.get(p)).length();
+            prevHeadEnd = headEnd;
+            pos = cellEnd;
+        }
+
+        StringBuilder sb = new StringBuilder();
+        String rule = "=".repeat(RULE_WIDTH);
+        sb.append(rule).append('\n');
+        sb.append("Test          : ").append(test).append('\n');
+        sb.append("Units         : ").append(units).append('\n');
+        sb.append("Interpretation: ").append(interpretation()).append('\n');
+        sb.append("Statistic     : ").append(statistic.label()).append('\n');
+        sb.append(rule).append('\n');
+
+        StringBuilder head = new StringBuilder(caseHeader);
+        for (int p = 0; p < np; p++) {
+            head.append(" ".repeat(headStart[p] - head.length()));
+            head.append(heading(policies.get(p)));
+        }
+        sb.append(head).append('\n');
+
+        boolean anyMarked = false;
+        for (int r = 0; r < rows.size(); r++) {
+            StringBuilder line = new StringBuilder(padLeft(rows.get(r).label(), labelW));
+            boolean marked = false;
+            for (int p = 0; p < np; p++) {
+                line.append(" ".repeat(gap[p] - (marked ? MARK.length() : 0)));
+                line.append(cells[r][p]);
+                marked = rows.get(r).cells().get(p).significant();
+                if (marked) {
+                    line.append(MARK);
+                    anyMarked = true;
+                }
+            }
+            sb.append(line).append('\n');
+        }
+        if (anyMarked) sb.append(MARK).append(": ").append(footer()).append('\n');
+        return sb.toString();
+    }
+
+    private String footer() {
+        return "difference from " + policies.get(0) + " is significant at 95% confidence (Welch's t-test)";
+    }
+
+    // ---- markdown ---------------------------------------------------------------------------------------------
+
+    /**
+     * A pipe table with the same cells as {@link #text()}, each in a code span so that brackets and spacing
+     * survive rendering; columns are padded so the source lines up too.
+     */
+    public String markdown() {
+        int np = policies.size();
+        String[][] cells = cellStrings();
+        String caseTitle = caseHeader.endsWith(":") ? caseHeader.substring(0, caseHeader.length() - 1) : caseHeader;
+        List<String[]> lines = new ArrayList<>();
+        String[] head = new String[np + 1];
+        head[0] = mdEscape(caseTitle);
+        for (int p = 0; p < np; p++) head[p + 1] = "`" + heading(policies.get(p)) + "`";
+        lines.add(head);
+        boolean anyMarked = false;
+        for (int r = 0; r < rows.size(); r++) {
+            String[] l = new String[np + 1];
+            l[0] = mdEscape(rows.get(r).label());
+            for (int p = 0; p < np; p++) {
+                boolean sig = rows.get(r).cells().get(p).significant();
+                anyMarked |= sig;
+                l[p + 1] = "`" + cells[r][p] + (sig ? MARK : "") + "`";
+            }
+            lines.add(l);
+        }
+        int[] w = new int[np + 1];
+        for (String[] l : lines) for (int i = 0; i <= np; i++) w[i] = Math.max(Math.max(w[i], l[i].length()), 3);
+
+        StringBuilder sb = new StringBuilder();
+        sb.append("**").append(mdEscape(test)).append("**: ").append(mdEscape(units)).append("; ")
+          .append(interpretation()).append("; Statistic: ").append(statistic.label()).append("\n\n");
+        for (int i = 0; i < lines.size(); i++) {
+            appendMdLine(sb, lines.get(i), w);
+            if (i == 0) {
+                String[] sep = new String[np + 1];
+                for (int c = 0; c <= np; c++) sep[c] = "-".repeat(w[c] - 1) + ":";
+                appendMdLine(sb, sep, w);
+            }
+        }
+        if (anyMarked) sb.append("\n`").append(MARK).append("`: ").append(footer()).append('\n');
+        return sb.toString();
+    }
+
+    private static void appendMdLine(StringBuilder sb, String[] cells, int[] w) {
+        sb.append('|');
+        for (int i = 0; i < cells.length; i++) sb.append(' ').append(padLeft(cells[i], w[i])).append(" |");
+        sb.append('\n');
+    }
+
+    private static String mdEscape(String s) {
+        return s.replace("\\", "\\\\").replace("|", "\\|");
+    }
+
+    // ---- csv --------------------------------------------------------------------------------------------------
+
+    /**
+     * RFC 4180 CSV, one line per (case, policy) with columns
+     * {@code test,case,policy,statistic,value,normalized,pct_imp,cv_pct,n,significant}. {@code value} is rounded
+     * to ten significant digits, the relative columns to six decimal places; no exponents, no trailing zeros.
+     */
+    public String csv() {
+        StringBuilder sb = new StringBuilder("test,case,policy,statistic,value,normalized,pct_imp,cv_pct,n,significant\n");
+        for (Row r : rows)
+            for (Cell c : r.cells()) {
+                sb.append(csvField(test)).append(',')
+                  .append(csvField(r.label())).append(',')
+                  .append(csvField(c.policy())).append(',')
+                  .append(statistic.label()).append(',')
+                  .append(num(c.value())).append(',')
+                  .append(c.normalized().isPresent() ? rel(c.normalized().getAsDouble()) : "").append(',')
+                  .append(c.pctImp().isPresent() ? rel(c.pctImp().getAsDouble()) : "").append(',')
+                  .append(rel(c.summary().cv())).append(',')
+                  .append(c.summary().n()).append(',')
+                  .append(c.significant()).append('\n');
+            }
+        return sb.toString();
+    }
+
+    private static String csvField(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0) return s;
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    /** A value in the input's units: ten significant digits. */
+    static String num(double v) {
+        if (v == 0) return "0";
+        return plain(new BigDecimal(v).round(new MathContext(10, RoundingMode.HALF_EVEN)));
+    }
+
+    /** A ratio or percentage: six decimal places. */
+    static String rel(double v) {
+        return plain(new BigDecimal(v).setScale(6, RoundingMode.HALF_EVEN));
+    }
+
+    private static String plain(BigDecimal d) {
+        return d.signum() == 0 ? "0" : d.stripTrailingZeros().toPlainString();
+    }
+
+    // ---- json -------------------------------------------------------------------------------------------------
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectWriter JSON_OUT =
+            JSON.writer(new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")));
+
+    /**
+     * JSON object {@code {test, units, higher_is_better, statistic, policies, rows: [{case, cells: [{policy,
+     * value, normalized, pct_imp, cv_pct, n, ci_low, ci_high, significant}]}]}}. {@code value} is the statistic
+     * in the input's units; the interval is that of the mean and is null with a single sample.
+     */
+    public String json() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("test", test);
+        root.put("units", units);
+        root.put("higher_is_better", higherIsBetter);
+        root.put("statistic", statistic.label());
+        ArrayNode pol = root.putArray("policies");
+        policies.forEach(pol::add);
+        ArrayNode rs = root.putArray("rows");
+        for (Row r : rows) {
+            ObjectNode rn = rs.addObject();
+            rn.put("case", r.label());
+            ArrayNode cs = rn.putArray("cells");
+            for (Cell c : r.cells()) {
+                ObjectNode cn = cs.addObject();
+                Summary s = c.summary();
+                cn.put("policy", c.policy());
+                cn.put("value", plusZero(c.value()));
+                putOptional(cn, "normalized", c.normalized());
+                putOptional(cn, "pct_imp", c.pctImp());
+                cn.put("cv_pct", plusZero(s.cv()));
+                cn.put("n", s.n());
+                if (s.hasCi()) {
+                    cn.put("ci_low", plusZero(s.ciLow()));
+                    cn.put("ci_high", plusZero(s.ciHigh()));
+                } else {
+                    cn.putNull("ci_low");
+                    cn.putNull("ci_high");
+                }
+                cn.put("significant", c.significant());
+            }
+        }
+        try {
+            return JSON_OUT.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void putOptional(ObjectNode n, String key, OptionalDouble v) {
+        if (v.isPresent()) n.put(key, plusZero(v.getAsDouble()));
+        else n.putNull(key);
+    }
+
+    private static double plusZero(double v) { return v == 0 ? 0.0 : v; }
+
+    // ---- builder ----------------------------------------------------------------------------------------------
+
+    /** Collects the table's description and samples; {@link #build()} validates and computes every cell. */
+    public static final class Builder {
+        private final String test;
+        private String units = "";
+        private Boolean higherIsBetter;
+        private Statistic statistic = Statistic.AMEAN;
+        private String caseHeader = "Case:";
+        private List<String> policies = List.of();
+        private final List<String> labels = new ArrayList<>();
+        private final List<List<double[]>> samples = new ArrayList<>();
+
+        private Builder(String test) {
+            if (test == null || test.isBlank()) throw new IllegalArgumentException("test name is empty");
+            this.test = test;
+        }
+
+        public Builder units(String units) { this.units = units; return this; }
+
+        public Builder higherIsBetter(boolean higher) { this.higherIsBetter = higher; return this; }
+
+        public Builder statistic(Statistic s) { this.statistic = s; return this; }
+
+        /** Heading of the case column in text output, "Case:" by default (the letters also use "Clients:"). */
+        public Builder caseHeader(String h) { this.caseHeader = h; return this; }
+
+        /** The policies, baseline first. */
+        public Builder policies(String... names) { return policies(List.of(names)); }
+
+        public Builder policies(List<String> names) {
+            if (names.isEmpty()) throw new IllegalArgumentException("no policies");
+            if (new HashSet<>(names).size() != names.size())
+                throw new IllegalArgumentException("duplicate policy names in " + names);
+            for (String n : names)
+                if (n.isBlank()) throw new IllegalArgumentException("blank policy name in " + names);
+            this.policies = List.copyOf(names);
+            return this;
+        }
+
+        /** A case: its label and the samples (one per seed) of each policy, in policy order. */
+        public Builder row(String label, double[]... samplesPerPolicy) { return row(label, List.of(samplesPerPolicy)); }
+
+        public Builder row(String label, List<double[]> samplesPerPolicy) {
+            if (policies.isEmpty()) throw new IllegalStateException("set the policies before adding rows");
+            if (samplesPerPolicy.size() != policies.size())
+                throw new IllegalArgumentException("case '" + label + "' has samples for " + samplesPerPolicy.size()
+                        + " policies, expected " + policies.size());
+            List<double[]> copy = new ArrayList<>();
+            for (int p = 0; p < samplesPerPolicy.size(); p++) {
+                double[] xs = samplesPerPolicy.get(p);
+                if (xs == null || xs.length == 0)
+                    throw new IllegalArgumentException("case '" + label + "', policy '" + policies.get(p) + "': no samples");
+                copy.add(xs.clone());
+            }
+            labels.add(label);
+            samples.add(copy);
+            return this;
+        }
+
+        public ComparisonTable build() {
+            if (policies.isEmpty()) throw new IllegalStateException("no policies");
+            if (higherIsBetter == null)
+                throw new IllegalStateException("say whether higher or lower is better for '" + test + "'");
+            for (int r = 0; r < labels.size(); r++)
+                if (samples.get(r).size() != policies.size())
+                    throw new IllegalStateException("case '" + labels.get(r) + "' was added for other policies");
+            return new ComparisonTable(this);
+        }
+    }
+}
