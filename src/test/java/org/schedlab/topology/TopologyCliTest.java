@@ -126,6 +126,21 @@ class TopologyCliTest {
     }
 
     @Test
+    void cpusAreShownByOsNumberWhenSomeAreMissing() throws IOException {
+        // PU 1 is absent (offline when captured): dense CPU 1 is OS CPU 2
+        Path p = tmp.resolve("gap.xml");
+        Files.writeString(p, machine("2.0", 1, 4, 1, true, null)
+                .replaceAll("(?m)^ *<object type=\"PU\" os_index=\"1\".*\n", ""));
+        Topology t = TopologySources.resolve(p.toString());
+        assertThat(t.nrCpus()).isEqualTo(3);
+        assertThat(t.osIndex(1)).isEqualTo(2);
+        Run r = run("topology", "show", p.toString(), "--cpu", "2");
+        assertThat(r.exit).isZero();
+        assertThat(r.out).contains("sched domains of CPU 2", "MC       span 0,2-3 (3 CPUs)", "groups 3: {2} {3} {0}");
+        assertOneLineError(run("topology", "show", p.toString(), "--cpu", "1"), "--cpu 1", "no such CPU", "0,2-3");
+    }
+
+    @Test
     void invalidCpu() {
         assertOneLineError(run("topology", "show", "desktop-8c16t", "--cpu", "16"), "--cpu 16", "no such CPU", "0-15");
         assertOneLineError(run("topology", "show", "desktop-8c16t", "--cpu", "x"), "--cpu");
