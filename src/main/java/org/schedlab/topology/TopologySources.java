@@ -1,6 +1,7 @@
 package org.schedlab.topology;
 
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -22,10 +23,17 @@ public final class TopologySources {
         if (source == null || source.isBlank()) throw new TopologyException("empty topology source");
         if (source.equals("synthetic") || source.startsWith("synthetic:")) return Synthetic.parse(source);
         if (Presets.exists(source)) return Presets.get(source);
-        if (source.equals("host")) return SysfsReader.read(Path.of("/sys/devices/system"), opts);
-        Path p = Path.of(source);
-        if (Files.isDirectory(p)) return SysfsReader.read(p, opts);
-        if (Files.isRegularFile(p)) return HwlocReader.read(p, opts);
+        if (source.equals("host")) return SysfsReader.read(Path.of("/sys/devices/system"), opts, "host");
+        Path p;
+        try {
+            p = Path.of(source);
+        } catch (InvalidPathException e) {
+            p = null;
+        }
+        if (p != null && Files.isDirectory(p)) return SysfsReader.read(p, opts);
+        if (p != null && Files.isRegularFile(p)) return HwlocReader.read(p, opts);
+        if (source.contains("/") || source.toLowerCase().endsWith(".xml"))
+            throw new TopologyException(source + ": no such file or directory, expected an hwloc XML file or a sysfs directory");
         throw new TopologyException("'" + source + "' is not a preset, a synthetic:... spec, 'host', an hwloc XML file "
                 + "or a sysfs directory; presets: " + String.join(", ", Presets.descriptions().keySet()));
     }
