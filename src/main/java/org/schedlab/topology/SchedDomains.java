@@ -344,7 +344,8 @@ public final class SchedDomains {
             for (int i = pk.first(); i >= 0; i = pk.nextSetBit(i + 1))
                 if (topo.nodeOf(i) != topo.nodeOf(first)) { multiNodePackage = true; break; }
         }
-        if (!multiNodePackage) out.add(new Level("PKG", 0, 0, widen(pkg, out.get(out.size() - 1).spanOf)));
+        // PKG spans the CPU's node (cpu_cpu_mask); a node spanning several packages makes PKG span them too
+        if (!multiNodePackage) out.add(new Level("PKG", 0, 0, widen(node, out.get(out.size() - 1).spanOf)));
         if (topo.nrNodes() > 1) {
             out.add(new Level("NODE", 0, 0, widen(node, out.get(out.size() - 1).spanOf)));
             TreeSet<Integer> dists = new TreeSet<>();
