@@ -112,23 +112,23 @@ public final class Runner {
         mt.put("fairness_jain", round(out.fairnessJain(), 6));
         ObjectNode mig = mt.putObject("migrations");
         long total = 0;
-        for (String level : out.domains.levelNames()) mig.put(level, out.rec.migrations.getOrDefault(level, 0L));
-        for (Map.Entry<String, Long> e : out.rec.migrations.entrySet()) {
+        for (String level : out.domains.levelNames()) mig.put(level, out.rec.migrations().getOrDefault(level, 0L));
+        for (Map.Entry<String, Long> e : out.rec.migrations().entrySet()) {
             if (!mig.has(e.getKey())) mig.put(e.getKey(), e.getValue());
             total += e.getValue();
         }
         mt.put("migrations_total", total);
         ObjectNode refill = mt.putObject("migration_refill_ns");
-        for (Map.Entry<String, Long> e : out.rec.migrationRefillNs.entrySet()) refill.put(e.getKey(), e.getValue());
+        for (Map.Entry<String, Long> e : out.rec.migrationRefillNs().entrySet()) refill.put(e.getKey(), e.getValue());
         ObjectNode bo = mt.putObject("balance_overhead_ns");
         long boTotal = 0;
-        for (Map.Entry<String, Long> e : out.rec.balanceOverheadNs.entrySet()) {
+        for (Map.Entry<String, Long> e : out.rec.balanceOverheadNs().entrySet()) {
             bo.put(e.getKey(), e.getValue());
             boTotal += e.getValue();
         }
         mt.put("balance_overhead_total_ns", boTotal);
         ObjectNode counts = mt.putObject("counts");
-        for (Map.Entry<String, Long> e : out.rec.counts.entrySet()) counts.put(e.getKey(), e.getValue());
+        for (Map.Entry<String, Long> e : out.rec.counts().entrySet()) counts.put(e.getKey(), e.getValue());
         long busy = 0, idle = 0, ovh = 0;
         for (int c = 0; c < out.busyNs.length; c++) {
             busy += out.busyNs[c];

@@ -107,9 +107,11 @@ final class Cpu {
         for (int i = 0; i < n; i++) {
             Task t = tasks.get(i);
             if (leftmost == null || t.vruntime < leftmost.vruntime) leftmost = t;
-            if (!eligible(t)) continue;
-            if (best == null || t.deadline < best.deadline || (t.deadline == best.deadline && t == c)) best = t;
+            if (t == c || !eligible(t)) continue;
+            if (best == null || t.deadline < best.deadline) best = t;
         }
+        // the running entity wins only with a strictly earlier deadline (entity_before)
+        if (c != null && eligible(c) && (best == null || c.deadline < best.deadline)) best = c;
         return best != null ? best : leftmost;
     }
 

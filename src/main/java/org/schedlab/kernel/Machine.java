@@ -289,7 +289,7 @@ public final class Machine implements SchedContext {
             cpu.kernelUntil = now + ns;
         }
         if (balance) rec.overhead(kind, ns);
-        else rec.count("kernel_ns." + kind, ns);
+        else rec.count(kind, ns);
         if (sink != null) sink.overhead(now, c, kind, ns);
     }
 
@@ -314,8 +314,10 @@ public final class Machine implements SchedContext {
         }
         if (r == cpu.rate) return;
         account(c);
+        boolean faster = r > cpu.rate;
         cpu.rate = r;
-        if (cpu.curr != null && cpu.runArmed) armCompletion(c);
+        // a slower rate only delays completion: the armed event re-arms itself when it fires
+        if (faster && cpu.curr != null && cpu.runArmed) armCompletion(c);
     }
 
     private int[] memOnLlc, memOnNode;
@@ -512,16 +514,18 @@ public final class Machine implements SchedContext {
             cpu.avgIdle = Math.min(avg, 2 * cpu.maxIdleBalanceCost);
             cpu.idleSince = -1;
         }
-        chargeKernel(c, costs.contextSwitchNs, "context_switch", false);
+        chargeKernel(c, costs.contextSwitchNs, "kernel_ns.context_switch", false);
         syncTaskPelt(next);
         memoryChanged(c, cpu.curr, next);
         cpu.curr = next;
         next.state = Task.State.RUNNING;
         next.execStart = now;
-        if (next.runnableSince >= 0 && measuring) Recorder.record(rec.runqueueWait, now - next.runnableSince);
+        // the task starts once the CPU is through idle exit and the switch itself
+        long start = busyUntil(c);
+        if (next.runnableSince >= 0 && measuring) Recorder.record(rec.runqueueWait, start - next.runnableSince);
         next.runnableSince = -1;
         if (next.wakingSince >= 0) {
-            if (measuring) Recorder.record(rec.wakeupLatency, now - next.wakingSince);
+            if (measuring) Recorder.record(rec.wakeupLatency, start - next.wakingSince);
             next.wakingSince = -1;
         }
         next.vprot = Math.min(next.deadline, next.vruntime + sliceNs * 1024L / next.weight);
@@ -629,7 +633,7 @@ public final class Machine implements SchedContext {
         if (gen != cpu.genTick) return;
         cpu.tickArmed = false;
         account(c);
-        chargeKernel(c, costs.tickNs, "tick", false);
+        chargeKernel(c, costs.tickNs, "kernel_ns.tick", false);
         Task curr = cpu.curr;
         if (curr != null) {
             peltRq(cpu);
@@ -652,7 +656,7 @@ public final class Machine implements SchedContext {
     private void kickIdle(int c) {
         Cpu cpu = cpus[c];
         if (cpu.curr != null || cpu.newidle) return;
-        chargeKernel(c, costs.idleExitNs, "idle_exit", false);
+        chargeKernel(c, costs.idleExitNs, "kernel_ns.idle_exit", false);
         schedule(c);
     }
 
@@ -675,7 +679,7 @@ public final class Machine implements SchedContext {
         if (cpu.needResched) return;
         cpu.needResched = true;
         if (c != fromCpu) {
-            if (fromCpu >= 0) chargeKernel(fromCpu, costs.ipiSendNs, "ipi", false);
+            if (fromCpu >= 0) chargeKernel(fromCpu, costs.ipiSendNs, "kernel_ns.ipi", false);
             q.schedule(now + costs.ipiLatencyNs, EV_RESCHED, c, 0);
         }
     }
@@ -695,7 +699,7 @@ public final class Machine implements SchedContext {
         int from = wakerCpu >= 0 ? wakerCpu : p.cpu;
         Task waker = wakerCpu >= 0 ? cpus[wakerCpu].curr : null;
         if (waker != null) recordWakee(waker, p);
-        if (wakerCpu >= 0) chargeKernel(wakerCpu, costs.wakeupCallNs, "wakeup", false);
+        if (wakerCpu >= 0) chargeKernel(wakerCpu, costs.wakeupCallNs, "kernel_ns.wakeup", false);
         int flags = SchedPolicy.WF_TTWU | (sync ? SchedPolicy.WF_SYNC : 0);
         int target = selectCpu(p, p.cpu, from, flags);
         if (target == SchedPolicy.DEFER) {
@@ -722,11 +726,11 @@ public final class Machine implements SchedContext {
         boolean remote = from != target && (!sds.cpusShareCache(from, target) || (tc.curr == null && !tc.newidle));
         if (remote && costs.ipiLatencyNs > 0) {
             tc.ttwuPending++;
-            chargeKernel(from, costs.ipiSendNs, "ipi", false);
+            chargeKernel(from, costs.ipiSendNs, "kernel_ns.ipi", false);
             q.schedule(now + costs.ipiLatencyNs, EV_WAKE_ARRIVE, target, ((long) flags << 32) | p.pid);
             return;
         }
-        if (from != target) chargeKernel(from, costs.remoteLockNs(topo, from, target), "wakeup", false);
+        if (from != target) chargeKernel(from, costs.remoteLockNs(topo, from, target), "kernel_ns.wakeup", false);
         activate(p, target, flags, from);
     }
 
@@ -823,7 +827,7 @@ public final class Machine implements SchedContext {
     }
 
     private void exitTask(Task t, int c) {
-        chargeKernel(c, costs.exitNs, "exit", false);
+        chargeKernel(c, costs.exitNs, "kernel_ns.exit", false);
         dequeue(t, DEQUEUE_SLEEP);
         attachPelt(t, -1);
         t.state = Task.State.EXITED;
@@ -1026,7 +1030,7 @@ public final class Machine implements SchedContext {
                 Op.Fork f = (Op.Fork) op;
                 t.pc++;
                 for (int i = 0; i < f.count; i++) {
-                    chargeKernel(c, costs.forkNs, "fork", false);
+                    chargeKernel(c, costs.forkNs, "kernel_ns.fork", false);
                     Task child = createTask(f.template, t);
                     wakeUpNew(child, c);
                 }
@@ -1042,7 +1046,7 @@ public final class Machine implements SchedContext {
                 return;
             } else if (op instanceof Op.Exec) {
                 t.pc++;
-                chargeKernel(c, costs.execNs, "exec", false);
+                chargeKernel(c, costs.execNs, "kernel_ns.exec", false);
                 int target = selectCpu(t, c, c, SchedPolicy.WF_EXEC);
                 if (target != SchedPolicy.DEFER && target != c) {
                     moveRunning(t, c, target, "exec");
@@ -1146,7 +1150,7 @@ public final class Machine implements SchedContext {
 
     /** Moves the running task to another CPU through the stopper (sched_exec, affinity change). */
     private void moveRunning(Task t, int c, int target, String kind) {
-        chargeKernel(c, costs.contextSwitchNs, kind, false);
+        chargeKernel(c, costs.contextSwitchNs, "kernel_ns.migrate_running", false);
         account(c);
         syncTaskPelt(t);
         t.state = Task.State.RUNNABLE;
@@ -1248,7 +1252,7 @@ public final class Machine implements SchedContext {
                 d.needResched = true;
                 if (!d.newidle) schedule(dst);
             } else if (costs.ipiLatencyNs > 0) {
-                chargeKernel(acting, costs.ipiSendNs, "ipi", false);
+                chargeKernel(acting, costs.ipiSendNs, "kernel_ns.ipi", false);
                 d.ttwuPending++;
                 q.schedule(now + costs.ipiLatencyNs, EV_IPI, dst, newSlot(-1, 0));
             } else {
@@ -1347,7 +1351,7 @@ public final class Machine implements SchedContext {
             if (cpu.curr == null && cpu.nrRunning > 0) kickIdle(c);
             return;
         }
-        if (!timer && cpu.curr == null && !cpu.newidle) chargeKernel(c, costs.idleExitNs, "idle_exit", false);
+        if (!timer && cpu.curr == null && !cpu.newidle) chargeKernel(c, costs.idleExitNs, "kernel_ns.idle_exit", false);
         policy.ipi(c, code, arg);
         if (cpu.needResched || (cpu.curr == null && cpu.nrRunning > 0)) schedule(c);
     }

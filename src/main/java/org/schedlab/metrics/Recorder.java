@@ -3,6 +3,7 @@ package org.schedlab.metrics;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,10 +27,10 @@ public final class Recorder {
     public long jobsCompleted;
     public long tasksExited;
     public long wakeups;
-    public final Map<String, Long> migrations = new TreeMap<>();
-    public final Map<String, Long> migrationRefillNs = new TreeMap<>();
-    public final Map<String, Long> balanceOverheadNs = new TreeMap<>();
-    public final Map<String, Long> counts = new TreeMap<>();
+    private final Map<String, long[]> migrations = new HashMap<>();
+    private final Map<String, long[]> migrationRefillNs = new HashMap<>();
+    private final Map<String, long[]> balanceOverheadNs = new HashMap<>();
+    private final Map<String, long[]> counts = new HashMap<>();
     public long idleWhileOverloadedNs;
     /** Σ min(idle CPUs, waiting tasks)·dt. */
     public long wastedCoreNs;
@@ -66,16 +67,35 @@ public final class Recorder {
         h.recordValue(Math.max(0, Math.min(ns, HIGHEST_NS)));
     }
 
+    private static void add(Map<String, long[]> m, String k, long d) {
+        long[] v = m.get(k);
+        if (v == null) m.put(k, v = new long[1]);
+        v[0] += d;
+    }
+
+    private static Map<String, Long> sorted(Map<String, long[]> m) {
+        Map<String, Long> out = new TreeMap<>();
+        for (Map.Entry<String, long[]> e : m.entrySet()) out.put(e.getKey(), e.getValue()[0]);
+        return out;
+    }
+
     public void migration(String level, long refillNs) {
-        migrations.merge(level, 1L, Long::sum);
-        migrationRefillNs.merge(level, refillNs, Long::sum);
+        add(migrations, level, 1);
+        add(migrationRefillNs, level, refillNs);
     }
 
     public void overhead(String kind, long ns) {
-        if (ns != 0) balanceOverheadNs.merge(kind, ns, Long::sum);
+        if (ns != 0) add(balanceOverheadNs, kind, ns);
     }
 
     public void count(String name, long delta) {
-        counts.merge(name, delta, Long::sum);
+        add(counts, name, delta);
     }
+
+    /** Migrations by domain level name, sorted by name. */
+    public Map<String, Long> migrations() { return sorted(migrations); }
+    public Map<String, Long> migrationRefillNs() { return sorted(migrationRefillNs); }
+    /** Balancing overhead in ns by kind, sorted by kind. */
+    public Map<String, Long> balanceOverheadNs() { return sorted(balanceOverheadNs); }
+    public Map<String, Long> counts() { return sorted(counts); }
 }
