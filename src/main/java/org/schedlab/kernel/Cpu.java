@@ -38,6 +38,7 @@ final class Cpu {
     // time accounting
     long kernelStart, kernelUntil;
     long busyNs, idleNs, overheadNs;
+    long chargedNs;
     long lastAccount;
     long genStep;              // invalidates step / completion events of this CPU
     double rate = 1.0;         // progress per ns for the running task

@@ -288,6 +288,7 @@ public final class Machine implements SchedContext {
             cpu.kernelStart = now;
             cpu.kernelUntil = now + ns;
         }
+        cpu.chargedNs += ns;
         if (balance) rec.overhead(kind, ns);
         else rec.count(kind, ns);
         if (sink != null) sink.overhead(now, c, kind, ns);
@@ -1209,6 +1210,31 @@ public final class Machine implements SchedContext {
     @Override public long avgIdle(int c) { return cpus[c].avgIdle; }
     @Override public long idleSince(int c) { return cpus[c].curr == null ? cpus[c].idleSince : -1; }
     @Override public int heldTasks() { return heldTasks; }
+    @Override public long chargedNs(int c) { return cpus[c].chargedNs; }
+    @Override public long maxIdleBalanceCost(int c) { return cpus[c].maxIdleBalanceCost; }
+    @Override public void setMaxIdleBalanceCost(int c, long ns) { cpus[c].maxIdleBalanceCost = ns; }
+
+    private final Map<String, String> keyCache = new HashMap<>();
+
+    private String key(String prefix, String kind) {
+        String k = keyCache.get(prefix + kind);
+        if (k == null) {
+            k = prefix + kind;
+            keyCache.put(k, k);
+        }
+        return k;
+    }
+
+    @Override public void chargeScans(int acting, CpuSet targets, String kind) {
+        long ns = 0;
+        int n = 0;
+        for (int i = targets.first(); i >= 0; i = targets.nextSetBit(i + 1)) {
+            ns += costs.statGatherNs(topo, acting, i);
+            n++;
+        }
+        rec.count(key("rq_scans.", kind), n);
+        chargeKernel(acting, ns, kind, true);
+    }
 
     @Override public boolean migrate(TaskView pv, int dst, int acting, String kind) {
         Task p = (Task) pv;
@@ -1216,8 +1242,8 @@ public final class Machine implements SchedContext {
         int src = p.cpu;
         chargeKernel(acting, costs.remoteLockNs(topo, acting, src) + costs.remoteLockNs(topo, acting, dst)
                 + costs.detachAttachNs, kind, true);
-        rec.count("remote_locks." + kind, (acting != src ? 1 : 0) + (acting != dst ? 1 : 0));
-        rec.count("migrations." + kind, 1);
+        rec.count(key("remote_locks.", kind), (acting != src ? 1 : 0) + (acting != dst ? 1 : 0));
+        rec.count(key("migrations.", kind), 1);
         dequeue(p, DEQUEUE_MIGRATE);
         noteMigration(p, dst, kind);
         long flight = acting == dst ? 0 : costs.remoteLockNs(topo, acting, dst);
@@ -1250,7 +1276,6 @@ public final class Machine implements SchedContext {
         if (d.curr == null) {
             if (dst == acting || d.newidle) {
                 d.needResched = true;
-                if (!d.newidle) schedule(dst);
             } else if (costs.ipiLatencyNs > 0) {
                 chargeKernel(acting, costs.ipiSendNs, "kernel_ns.ipi", false);
                 d.ttwuPending++;
@@ -1266,7 +1291,7 @@ public final class Machine implements SchedContext {
 
     @Override public void stopperMove(int src, int dst, int acting, String kind) {
         chargeKernel(acting, costs.ipiSendNs, kind, true);
-        rec.count("active_balance." + kind, 1);
+        rec.count(key("active_balance.", kind), 1);
         q.schedule(now + costs.ipiLatencyNs, EV_STOPPER, src, newSlot(dst, kindId(kind)));
     }
 
@@ -1329,7 +1354,7 @@ public final class Machine implements SchedContext {
 
     @Override public void sendIpi(int fromCpu, int target, int code, long arg, String kind) {
         chargeKernel(fromCpu, costs.ipiSendNs, kind, true);
-        rec.count("ipis." + kind, 1);
+        rec.count(key("ipis.", kind), 1);
         q.schedule(now + costs.ipiLatencyNs, EV_IPI, target, newSlot(code, arg));
     }
 
@@ -1359,17 +1384,17 @@ public final class Machine implements SchedContext {
     @Override public void charge(int cpu, long ns, String kind) { chargeKernel(cpu, ns, kind, true); }
 
     @Override public void chargeScan(int acting, int target, String kind) {
-        rec.count("rq_scans." + kind, 1);
+        rec.count(key("rq_scans.", kind), 1);
         chargeKernel(acting, costs.statGatherNs(topo, acting, target), kind, true);
     }
 
     @Override public void chargeRemoteLock(int acting, int target, String kind) {
-        rec.count("remote_locks." + kind, 1);
+        rec.count(key("remote_locks.", kind), 1);
         chargeKernel(acting, costs.remoteLockNs(topo, acting, target), kind, true);
     }
 
     @Override public void chargeSharedLine(int acting, String line, String kind) {
-        rec.count("shared_line_updates." + kind, 1);
+        rec.count(key("shared_line_updates.", kind), 1);
         chargeKernel(acting, lines.update(line, acting, now), kind, true);
     }
 

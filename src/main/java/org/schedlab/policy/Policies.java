@@ -22,6 +22,7 @@ public final class Policies {
         register("linux-wake", LinuxWakePolicy::new);
         register("global", GlobalQueuePolicy::new);
         register("random", RandomPolicy::new);
+        register("pull", org.schedlab.policy.linux.PullPolicy::new, "ni_random");
     }
 
     private Policies() {}

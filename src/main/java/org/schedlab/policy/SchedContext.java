@@ -45,6 +45,11 @@ public interface SchedContext {
     long avgIdle(int cpu);
     /** Time the CPU last went idle, or -1 if it is not idle. */
     long idleSince(int cpu);
+    /** Kernel time charged to {@code cpu} so far (all kinds); the difference around a pass is its cost. */
+    long chargedNs(int cpu);
+    /** {@code rq->max_idle_balance_cost}: caps avg_idle at twice this. */
+    long maxIdleBalanceCost(int cpu);
+    void setMaxIdleBalanceCost(int cpu, long ns);
     /** Tasks the policy holds (deferred), for statistics. */
     int heldTasks();
 
@@ -73,6 +78,9 @@ public interface SchedContext {
 
     /** Reads the runqueue statistics of {@code target} from {@code actingCpu} (one stat gather). */
     void chargeScan(int actingCpu, int target, String kind);
+
+    /** Reads the runqueue statistics of every CPU in {@code targets} from {@code actingCpu}. */
+    void chargeScans(int actingCpu, org.schedlab.topology.CpuSet targets, String kind);
 
     /** Takes {@code target}'s runqueue lock from {@code actingCpu}. */
     void chargeRemoteLock(int actingCpu, int target, String kind);
