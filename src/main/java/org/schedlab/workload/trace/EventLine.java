@@ -204,7 +204,7 @@ final class EventLine {
 
     private void wakeFields() throws Bad {
         String expected = event + " fields comm=<name> pid=<n> prio=<n> target_cpu=<n> (or comm:pid [prio] CPU:<n>)";
-        if (payload.contains("pid=")) {
+        if (payload.contains("pid=") || payload.startsWith("comm=")) {
             Kv kv = Kv.of(payload);
             tComm = kv.get("comm");
             tPid = kv.pid("pid", expected);
