@@ -117,7 +117,7 @@ final class RtAppJson {
     WorkloadException error(String what, String expected) { return error(line, col, what, expected); }
 
     WorkloadException error(int l, int c, String what, String expected) {
-        return new WorkloadException(file + ":" + l + ":" + c + ": " + what + "; expected " + expected);
+        return new WorkloadException((file + ":" + l + ":" + c + ": " + what + "; expected " + expected).replaceAll("\\p{Cntrl}", " "));
     }
 
     private String near() {

@@ -192,7 +192,7 @@ public final class RtAppReader {
         WorkloadException err(Member m, String what, String expected) { return err(m.line, m.col, what, expected); }
 
         WorkloadException err(int line, int col, String what, String expected) {
-            return new WorkloadException(file + ":" + line + ":" + col + ": " + what + "; expected " + expected);
+            return new WorkloadException((file + ":" + line + ":" + col + ": " + what + "; expected " + expected).replaceAll("\\p{Cntrl}", " "));
         }
 
         WorkloadSpec compile(Node rootNode) {

@@ -2,6 +2,7 @@ package org.schedlab.workload.trace;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * One event line of an ftrace text trace or of {@code perf sched script} output, split into its context columns
@@ -22,6 +23,11 @@ final class EventLine {
             this.expected = expected;
         }
     }
+
+    private static final Pattern TGID = Pattern.compile("-*|[0-9]{1,9}");
+    private static final Pattern FLAGS = Pattern.compile("[.A-Za-z0-9]{1,8}");
+    private static final Pattern LETTERS = Pattern.compile("[RSDTtXZxKWPNI|+]{1,16}");
+    private static final Pattern WAKE_TAIL = Pattern.compile("CPU:[0-9]{1,6}|success=[0-9]{1,3}|target_cpu=[0-9]{1,6}");
 
     static final String HEAD = "<comm>-<pid> [<cpu>] <seconds>.<fraction>: <event>: <fields>";
 
@@ -60,7 +66,7 @@ final class EventLine {
         String head = line.substring(0, open).trim();
         if (head.endsWith(")")) {
             int p = head.lastIndexOf('(');
-            if (p >= 0 && head.substring(p + 1, head.length() - 1).trim().matches("-*|[0-9]{1,9}")) head = head.substring(0, p).trim();
+            if (p >= 0 && TGID.matcher(head.substring(p + 1, head.length() - 1).trim()).matches()) head = head.substring(0, p).trim();
         }
         int k = head.length();
         while (k > 0 && isDigit(head.charAt(k - 1))) k--;
@@ -85,7 +91,7 @@ final class EventLine {
         String tok = token(line, i = skipWs(line, i));
         if (tok.isEmpty()) throw new Bad("a timestamp after [<cpu>]");
         if (!tok.endsWith(":")) {
-            if (tok.length() > 8 || !tok.matches("[.A-Za-z0-9]+")) throw new Bad("irq flags such as 'd..2.' or a timestamp after [<cpu>]");
+            if (!FLAGS.matcher(tok).matches()) throw new Bad("irq flags such as 'd..2.' or a timestamp after [<cpu>]");
             e.flags = tok;
             i += tok.length();
             tok = token(line, i = skipWs(line, i));
@@ -198,7 +204,7 @@ final class EventLine {
         boolean numeric = true;
         for (int k = 0; k < prevState.length(); k++) numeric &= isDigit(prevState.charAt(k));
         if (numeric && prevState.length() > 12) throw new Bad("prev_state as a number below 10^12 or as letters such as S, D, R+");
-        if (!numeric && !prevState.matches("[RSDTtXZxKWPNI|+]{1,16}"))
+        if (!numeric && !LETTERS.matcher(prevState).matches())
             throw new Bad("prev_state as a number or as letters such as S, D, R+, D|K");
     }
 
@@ -216,7 +222,7 @@ final class EventLine {
                 int sp = lastWs(p);
                 if (sp < 0) break;
                 String last = p.substring(sp + 1);
-                if (last.matches("CPU:[0-9]{1,6}|success=[0-9]{1,3}|target_cpu=[0-9]{1,6}")) {
+                if (WAKE_TAIL.matcher(last).matches()) {
                     if (last.startsWith("success=")) success = Integer.parseInt(last.substring(8));
                     p = p.substring(0, sp).trim();
                 } else {

@@ -185,6 +185,7 @@ public final class TraceReader {
         final Map<Integer, St> state = new HashMap<>();
         final Map<Integer, Long> blockSince = new HashMap<>();
         final Map<Integer, Item> pendingBlock = new HashMap<>();
+        final Map<Integer, Integer> runningOn = new HashMap<>();
         final List<WakeEdge> edges = new ArrayList<>();
         final List<String> warnings = new ArrayList<>();
         int[] curr = new int[0];
@@ -297,13 +298,24 @@ public final class TraceReader {
                 anomalies++;
                 if (curr[c] > 0) state.put(curr[c], St.RUNNABLE);
             }
-            curr[c] = pid;
-            since[c] = ts;
-            sliceStart[c] = ts;
+            occupy(c, pid, ts);
             if (pid > 0) {
                 task(pid, ts);
                 if (state.get(pid) == St.BLOCKED) resolve(pid, ts, -1);
                 state.put(pid, St.RUNNING);
+            }
+        }
+
+        /** Makes {@code pid} current on {@code c} from {@code ts}; a task is current on one CPU at most. */
+        void occupy(int c, int pid, long ts) {
+            curr[c] = pid;
+            since[c] = ts;
+            sliceStart[c] = ts;
+            if (pid <= 0) return;
+            Integer other = runningOn.put(pid, c);
+            if (other != null && other != c && curr[other] == pid) {
+                anomalies++;
+                curr[other] = -1;
             }
         }
 
@@ -339,9 +351,7 @@ public final class TraceReader {
                         state.put(p.pid, St.DEAD);
                 }
             }
-            curr[c] = e.nextPid;
-            since[c] = e.ts;
-            sliceStart[c] = e.ts;
+            occupy(c, e.nextPid, e.ts);
             if (e.nextPid > 0) {
                 task(e.nextPid, e.ts);
                 name(e.nextPid, e.nextComm, e.nextPrio);

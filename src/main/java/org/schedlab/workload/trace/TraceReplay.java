@@ -60,7 +60,7 @@ public final class TraceReplay {
                     if (o.wakeMode == ReplayOptions.WakeMode.EDGE_CHANNELS) ops.add(new Op.Signal(ch, false, false));
                     else ops.add(new Op.Resume(template.get(model.edges().get(it.edge).wakeePid)));
                 } else {
-                    if (!it.resolved) break;
+                    if (!it.resolved) continue;
                     Integer ch = it.edge >= 0 ? channel.get(it.edge) : null;
                     if (ch != null) {
                         work = flush(ops, work);
