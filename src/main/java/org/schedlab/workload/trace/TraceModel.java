@@ -33,6 +33,21 @@ public final class TraceModel {
         @Override public String toString() { return wakerPid + "->" + wakeePid + "@" + timeNs; }
     }
 
+    /** A blocking sleep of a task: from a switch-out in a sleeping state to the wakeup that ended it. */
+    public static final class Blocking {
+        public final long startNs;
+        /** Time blocked, or -1 if nothing ended it before the trace did. */
+        public final long durationNs;
+        /** The wake edge that ended it, or -1 (idle, interrupt or timer, or a missing wakeup). */
+        public final int edge;
+
+        Blocking(long startNs, long durationNs, int edge) {
+            this.startNs = startNs;
+            this.durationNs = durationNs;
+            this.edge = edge;
+        }
+    }
+
     /** One step of a task's recorded life, in order. */
     static final class Item {
         static final byte RUN = 0, WAKE = 1, BLOCK = 2;
@@ -45,6 +60,8 @@ public final class TraceModel {
         int edge = -1;
         /** BLOCK: false while no wakeup or switch-in ended it. */
         boolean resolved;
+        /** BLOCK: when it began (-1 for the wait before a task's first wakeup). */
+        long since = -1;
 
         Item(byte kind, int cpu, long ns) {
             this.kind = kind;
@@ -100,6 +117,14 @@ public final class TraceModel {
             long[] a = new long[r.size()];
             for (int i = 0; i < a.length; i++) a[i] = r.get(i);
             return a;
+        }
+
+        /** Its blocking sleeps, in order. */
+        public List<Blocking> blockings() {
+            List<Blocking> r = new ArrayList<>();
+            for (Item it : items)
+                if (it.kind == Item.BLOCK && it.since >= 0) r.add(new Blocking(it.since, it.resolved ? it.ns : -1, it.edge));
+            return r;
         }
 
         /** Wake edges this task issued, in order. */

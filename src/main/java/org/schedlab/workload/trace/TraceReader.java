@@ -342,6 +342,7 @@ public final class TraceReader {
                         state.put(p.pid, St.BLOCKED);
                         blockSince.put(p.pid, e.ts);
                         Item b = new Item(Item.BLOCK, -1, 0);
+                        b.since = e.ts;
                         p.items.add(b);
                         pendingBlock.put(p.pid, b);
                         p.blocks++;

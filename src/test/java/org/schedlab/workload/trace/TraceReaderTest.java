@@ -148,6 +148,11 @@ class TraceReaderTest {
         assertThat(worker.cpuNs()).isEqualTo(6_960_000);
         assertThat(worker.blocks()).isEqualTo(3);
         assertThat(worker.firstSeenNs()).isEqualTo(1000_000_500_000L);
+        List<TraceModel.Blocking> bl = worker.blockings();
+        assertThat(bl).extracting(b -> b.startNs).containsExactly(1000_001_520_000L, 1000_003_530_000L, 1000_009_000_000L);
+        assertThat(bl).extracting(b -> b.durationNs).containsExactly(490_000L, 1_000_000L, -1L);
+        assertThat(bl.get(0).edge).isEqualTo(1);
+        assertThat(bl.get(1).edge).isEqualTo(-1);
         assertThat(hog.cpuNs()).isEqualTo(1_990_000);
         assertThat(hog.bursts()).containsExactly(1_990_000);
         // timer (hardirq) and softirq wakeups have no waker; app's wakeups of its child are edges
