@@ -120,6 +120,15 @@ public final class Machine implements SchedContext {
             for (int pc = 0; pc < prog.length; pc++)
                 if (prog[pc] instanceof Op.LoopEnd) loopEnd[i][((Op.LoopEnd) prog[pc]).begin] = pc;
             for (Op op : prog) checkOpRange(op, wl, i);
+            TaskTemplate tt = wl.templates.get(i);
+            if (tt.allowed != null) {
+                CpuSet fit = new CpuSet(nrCpus);
+                for (int c = tt.allowed.first(); c >= 0 && c < nrCpus; c = tt.allowed.nextSetBit(c + 1)) fit.set(c);
+                if (fit.isEmpty())
+                    throw new WorkloadException(wl.name + ": task " + tt.comm + " is pinned to CPUs " + tt.allowed
+                            + ", none of which exists on this " + nrCpus + "-CPU machine");
+                tt.allowed = fit.cardinality() == nrCpus ? null : fit;
+            }
         }
         chanCount = new int[wl.channels];
         chanWaiters = new ArrayDeque[wl.channels];

@@ -43,11 +43,42 @@ public final class Workloads {
             body = sb.toString();
             spec = name + ":" + body;
         }
+        if (name.equals("rtapp") || name.equals("trace")) return fileWorkload(name, spec.substring(colon + 1), overrides);
         BiFunction<String, String, WorkloadSpec> gen = GENERATORS.get(name);
         if (gen == null)
             throw new WorkloadException("unknown workload '" + name + "'; known: " + String.join(", ", GENERATORS.keySet()));
         return gen.apply(spec, body);
     }
 
-    public static java.util.Set<String> names() { return GENERATORS.keySet(); }
+    public static java.util.Set<String> names() {
+        java.util.Set<String> s = new java.util.TreeSet<>(GENERATORS.keySet());
+        s.add("rtapp");
+        s.add("trace");
+        return s;
+    }
+
+    /** {@code rtapp:FILE[,KEY=VALUE...]} (placeholders such as DURATION) and {@code trace:FILE}. */
+    private static WorkloadSpec fileWorkload(String kind, String body, Map<String, String> overrides) {
+        if (body.isBlank()) throw new WorkloadException(kind + ": expected " + kind + ":FILE");
+        String file = body;
+        Map<String, String> kv = new java.util.LinkedHashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(",([A-Za-z_][A-Za-z0-9_]*)=([^,]*)").matcher(body);
+        int first = -1;
+        while (m.find()) {
+            if (first < 0) first = m.start();
+            kv.put(m.group(1), m.group(2));
+        }
+        if (first >= 0) file = body.substring(0, first);
+        kv.putAll(overrides);
+        java.nio.file.Path path = java.nio.file.Path.of(file);
+        if (!java.nio.file.Files.isRegularFile(path)) throw new WorkloadException(file + ": no such file");
+        if (kind.equals("rtapp")) {
+            Map<String, String> ph = new java.util.LinkedHashMap<>(org.schedlab.workload.rtapp.RtAppReader.defaultPlaceholders());
+            ph.putAll(kv);
+            return org.schedlab.workload.rtapp.RtAppReader.read(path, ph);
+        }
+        if (!kv.isEmpty()) throw new WorkloadException("trace:" + file + ": takes no parameters, got " + kv.keySet());
+        return org.schedlab.workload.trace.TraceReplay.build(org.schedlab.workload.trace.TraceReader.read(path),
+                new org.schedlab.workload.trace.ReplayOptions());
+    }
 }
