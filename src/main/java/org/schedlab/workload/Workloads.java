@@ -15,6 +15,7 @@ public final class Workloads {
 
     static {
         GENERATORS.put("poisson", Poisson::build);
+        GENERATORS.put("hackbench", org.schedlab.workload.synthetic.Hackbench::build);
     }
 
     private Workloads() {}
