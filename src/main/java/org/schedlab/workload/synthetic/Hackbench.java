@@ -24,11 +24,11 @@ import org.schedlab.workload.WorkloadSpec;
  * messages per sender and receiver pair (100), {@code datasize} bytes per message (100), {@code ipc}
  * {@code socket|pipe} (socket), {@code mode} {@code process|thread} (process; {@code pipe} and {@code socket}
  * are accepted here too and set {@code ipc}), {@code capacity} messages buffered per receiver (socket 256,
- * pipe 65536/datasize; at most 40000), {@code send} and {@code recv} CPU cost per message (socket 2000 ns + 1 ns/byte and
- * 1500 ns + 1 ns/byte; pipe 1200 ns + 0.5 ns/byte and 900 ns + 0.5 ns/byte; estimates), {@code forkextra} work
+ * pipe 65536/datasize; at most 40000), {@code send} and {@code recv} CPU cost per message (socket 2000 and
+ * 1500 ns plus 1 ns/byte, pipe 1200 and 900 ns plus 0.5 ns/byte; estimates), {@code forkextra} work
  * the parent spends per fork in process mode on top of the machine's thread-fork cost (95 µs; the difference
- * between a process and a thread fork, an estimate). At most 40000 tasks. Simulated duration must cover the run, else the time
- * reported is the duration.
+ * between a process and a thread fork, an estimate). At most 40000 tasks. The simulated duration must cover the
+ * run, else the time reported is the duration.
  */
 public final class Hackbench {
     private Hackbench() {}
