@@ -15,6 +15,16 @@ public final class Workloads {
 
     static {
         GENERATORS.put("poisson", Poisson::build);
+        GENERATORS.put("hackbench", org.schedlab.workload.synthetic.Hackbench::build);
+        GENERATORS.put("schbench", org.schedlab.workload.synthetic.Schbench::build);
+        GENERATORS.put("tbench", org.schedlab.workload.synthetic.Tbench::build);
+        GENERATORS.put("netperf-rr", org.schedlab.workload.synthetic.NetperfRr::build);
+        GENERATORS.put("stream", org.schedlab.workload.synthetic.Stream::build);
+        GENERATORS.put("kernel-build", org.schedlab.workload.synthetic.KernelBuild::build);
+        GENERATORS.put("oltp", org.schedlab.workload.synthetic.Oltp::build);
+        GENERATORS.put("spec-rate", org.schedlab.workload.synthetic.SpecRate::build);
+        GENERATORS.put("inference", org.schedlab.workload.synthetic.Inference::build);
+        GENERATORS.put("ai-inference", org.schedlab.workload.synthetic.Inference::build);
     }
 
     private Workloads() {}

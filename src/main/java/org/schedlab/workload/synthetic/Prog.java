@@ -1,0 +1,62 @@
+package org.schedlab.workload.synthetic;
+
+import org.schedlab.workload.Dist;
+import org.schedlab.workload.Op;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds a task program op by op; {@link #loop}/{@link #end} pairs nest and are resolved to op indices. */
+final class Prog {
+    private final List<Op> ops = new ArrayList<>();
+    private final ArrayDeque<Integer> open = new ArrayDeque<>();
+
+    Prog run(Dist work) { ops.add(new Op.Run(work)); return this; }
+
+    Prog run(long ns) { return run(Dist.constant(ns)); }
+
+    Prog sleep(Dist d) { ops.add(new Op.Sleep(d)); return this; }
+
+    Prog waitCh(int ch) { ops.add(new Op.Wait(ch)); return this; }
+
+    /** Adds one unit to {@code ch}, waking one waiter; {@code sync}: the waker is about to block (WF_SYNC). */
+    Prog signal(int ch, boolean sync) { ops.add(new Op.Signal(ch, false, sync)); return this; }
+
+    Prog lock(int m) { ops.add(new Op.Lock(m)); return this; }
+
+    Prog unlock(int m) { ops.add(new Op.Unlock(m)); return this; }
+
+    Prog barrier(int b) { ops.add(new Op.Barrier(b)); return this; }
+
+    Prog fork(int template, int count) { ops.add(new Op.Fork(template, count)); return this; }
+
+    Prog waitChildren(int count) { ops.add(new Op.WaitChildren(count)); return this; }
+
+    Prog exec() { ops.add(new Op.Exec()); return this; }
+
+    Prog exit() { ops.add(new Op.Exit()); return this; }
+
+    Prog begin(int mark) { ops.add(new Op.Mark(mark, true)); return this; }
+
+    /** Ends the task's interval for {@code mark} (or just counts one if none was begun). */
+    Prog end(int mark) { ops.add(new Op.Mark(mark, false)); return this; }
+
+    /** Opens a loop of {@code count} iterations (&lt; 0: forever, 0: skipped). */
+    Prog loop(int count) {
+        open.push(ops.size());
+        ops.add(new Op.LoopBegin(count));
+        return this;
+    }
+
+    Prog endLoop() {
+        if (open.isEmpty()) throw new IllegalStateException("no loop to close");
+        ops.add(new Op.LoopEnd(open.pop()));
+        return this;
+    }
+
+    Op[] build() {
+        if (!open.isEmpty()) throw new IllegalStateException(open.size() + " loop(s) left open");
+        return ops.toArray(new Op[0]);
+    }
+}

@@ -1,0 +1,58 @@
+package org.schedlab.workload.synthetic;
+
+import org.junit.jupiter.api.Test;
+import org.schedlab.workload.WorkloadException;
+import org.schedlab.workload.WorkloadSpec;
+import org.schedlab.workload.Workloads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class GeneratorsTest {
+    static final String[] NAMES = {"hackbench", "schbench", "tbench", "netperf-rr", "stream", "kernel-build", "oltp",
+            "spec-rate", "inference"};
+
+    @Test
+    void everyBenchmarkIsRegisteredAndBuildsWithDefaults() {
+        assertThat(Workloads.names()).contains(NAMES).contains("ai-inference");
+        for (String name : NAMES) {
+            WorkloadSpec w = Workloads.parse(name);
+            assertThat(w.headline).as(name).isNotNull();
+            assertThat(w.params).as(name).isEmpty();
+            assertThat(w.templates).as(name).isNotEmpty();
+            assertThat(w.templates.stream().mapToInt(t -> t.instances).sum()).as(name).isPositive();
+        }
+    }
+
+    @Test
+    void unknownKeysAreOneLineErrorsNamingTheKnownKeys() {
+        for (String name : NAMES) {
+            assertThatThrownBy(() -> Workloads.parse(name + ":bogus=1")).as(name)
+                    .isInstanceOf(WorkloadException.class)
+                    .hasMessageContaining("unknown key 'bogus'")
+                    .hasMessageContaining("expected one of")
+                    .hasMessageNotContaining("\n");
+        }
+    }
+
+    @Test
+    void givenKeysAreRecordedAndBadValuesNamed() {
+        assertThat(Workloads.parse("stream:threads=2,ntimes=3").params).containsEntry("threads", "2").containsEntry("ntimes", "3");
+        assertThatThrownBy(() -> Workloads.parse("stream:membound=2")).isInstanceOf(WorkloadException.class)
+                .hasMessageContaining("membound");
+        assertThatThrownBy(() -> Workloads.parse("oltp:locks=-1")).isInstanceOf(WorkloadException.class)
+                .hasMessageContaining("locks");
+        assertThatThrownBy(() -> Workloads.parse("netperf-rr:req=0")).isInstanceOf(WorkloadException.class)
+                .hasMessageContaining("req");
+        assertThatThrownBy(() -> Workloads.parse("spec-rate:work=fast")).isInstanceOf(WorkloadException.class)
+                .hasMessageContaining("work");
+        assertThatThrownBy(() -> Workloads.parse("hackbench:groups=100000")).isInstanceOf(WorkloadException.class)
+                .hasMessageContaining("at most");
+    }
+
+    @Test
+    void parametersArriveThroughRunSpecParamsToo() {
+        WorkloadSpec w = Workloads.parse("netperf-rr", java.util.Map.of("pairs", "3"));
+        assertThat(w.templates).hasSize(6);
+    }
+}

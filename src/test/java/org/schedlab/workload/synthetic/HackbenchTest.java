@@ -1,0 +1,83 @@
+package org.schedlab.workload.synthetic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.schedlab.workload.Op;
+import org.schedlab.workload.TaskTemplate;
+import org.schedlab.workload.WorkloadException;
+import org.schedlab.workload.WorkloadSpec;
+import org.schedlab.workload.Workloads;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HackbenchTest {
+    @Test
+    void groupsOfSendersWriteToEveryReceiverOfTheirGroupWithSyncWakeups() {
+        WorkloadSpec w = Workloads.parse("hackbench:groups=3,fds=4,loops=5");
+        assertThat(w.templates).hasSize(1 + 3 * 5);
+        assertThat(w.endWhenAllExit).isTrue();
+        assertThat(w.headline.kind).isEqualTo(WorkloadSpec.HeadlineKind.COMPLETION_TIME);
+        assertThat(w.params).containsEntry("groups", "3");
+        TaskTemplate main = w.templates.get(0);
+        assertThat(main.instances).isEqualTo(1);
+        int forked = Sim.ops(main, Op.Fork.class).stream().mapToInt(f -> f.count).sum();
+        assertThat(forked).isEqualTo(2 * 4 * 3);
+        assertThat(Sim.ops(main, Op.WaitChildren.class)).extracting(x -> x.count).containsExactly(24);
+        for (int g = 0; g < 3; g++) {
+            Set<Integer> read = new HashSet<>();
+            for (int j = 0; j < 4; j++) {
+                TaskTemplate r = w.templates.get(1 + g * 5 + j);
+                assertThat(r.comm).isEqualTo("hb-receiver");
+                assertThat(r.instances).isZero();
+                read.add(Hackbench.dataChannel(4, g, j));
+                assertThat(Sim.ops(r, Op.Wait.class)).extracting(x -> x.channel).contains(Hackbench.dataChannel(4, g, j));
+                assertThat(Sim.ops(r, Op.LoopBegin.class)).extracting(x -> x.count).contains(4 * 5);
+            }
+            TaskTemplate s = w.templates.get(1 + g * 5 + 4);
+            assertThat(s.comm).isEqualTo("hb-sender");
+            Set<Integer> written = new HashSet<>();
+            for (Op.Signal sig : Sim.ops(s, Op.Signal.class)) if (sig.sync) written.add(sig.channel);
+            assertThat(written).isEqualTo(read);
+            assertThat(Sim.ops(s, Op.LoopBegin.class)).extracting(x -> x.count).containsExactly(5);
+        }
+    }
+
+    @Test
+    void timeGrowsWithGroupsOnASmallMachine() {
+        JsonNode one = Sim.run("synthetic:cores=4", "hackbench:groups=1,fds=10,loops=20", 5_000_000_000L);
+        JsonNode four = Sim.run("synthetic:cores=4", "hackbench:groups=4,fds=10,loops=20", 5_000_000_000L);
+        assertThat(one.get("throughput").get("metric").asText()).isEqualTo("time");
+        assertThat(one.get("throughput").get("higher_is_better").asBoolean()).isFalse();
+        assertThat(one.get("metrics").get("tasks_exited").asLong()).isEqualTo(21);
+        assertThat(Sim.markCount(four, "messages")).isEqualTo(4L * 10 * 10 * 20);
+        assertThat(Sim.value(four)).isGreaterThan(2.5 * Sim.value(one));
+        assertThat(Sim.value(four) * 1e9).isLessThan(5e9);
+    }
+
+    @Test
+    void socketsCostMoreThanPipes() {
+        double socket = Sim.value(Sim.run("synthetic:cores=2", "hackbench:groups=1,fds=5,loops=40,ipc=socket", 5_000_000_000L));
+        double pipe = Sim.value(Sim.run("synthetic:cores=2", "hackbench:groups=1,fds=5,loops=40,mode=pipe", 5_000_000_000L));
+        assertThat(socket).isGreaterThan(pipe);
+    }
+
+    @Test
+    void aSmallBufferBlocksSenders() {
+        JsonNode big = Sim.run("synthetic:cores=2", "hackbench:groups=1,fds=4,loops=50,mode=thread", 5_000_000_000L);
+        JsonNode small = Sim.run("synthetic:cores=2", "hackbench:groups=1,fds=4,loops=50,mode=thread,capacity=1", 5_000_000_000L);
+        assertThat(small.get("metrics").get("wakeups").asLong()).isGreaterThan(big.get("metrics").get("wakeups").asLong());
+    }
+
+    @Test
+    void badKeysAreOneLineErrors() {
+        assertThatThrownBy(() -> Workloads.parse("hackbench:group=2"))
+                .isInstanceOf(WorkloadException.class).hasMessageContaining("unknown key 'group'").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> Workloads.parse("hackbench:ipc=tcp")).isInstanceOf(WorkloadException.class)
+                .hasMessageContaining("ipc must be one of");
+        assertThatThrownBy(() -> Workloads.parse("hackbench:ipc=socket,mode=pipe")).isInstanceOf(WorkloadException.class);
+    }
+}

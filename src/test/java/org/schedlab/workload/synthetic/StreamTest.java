@@ -1,0 +1,67 @@
+package org.schedlab.workload.synthetic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.schedlab.workload.Op;
+import org.schedlab.workload.WorkloadSpec;
+import org.schedlab.workload.Workloads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class StreamTest {
+    private static final String SMALL = "stream:threads=8,elems=2000000";
+
+    @Test
+    void masterForksWorkersAndAllMeetAtFourBarriersPerIteration() {
+        WorkloadSpec w = Workloads.parse("stream:threads=3,ntimes=5");
+        assertThat(w.templates).hasSize(2);
+        assertThat(w.barrierParties).containsExactly(3, 3, 3, 3);
+        assertThat(w.endWhenAllExit).isTrue();
+        var master = w.templates.get(0);
+        var worker = w.templates.get(1);
+        assertThat(master.instances).isEqualTo(1);
+        assertThat(worker.instances).isZero();
+        assertThat(Sim.ops(master, Op.Fork.class)).singleElement().satisfies(f -> {
+            assertThat(f.template).isEqualTo(1);
+            assertThat(f.count).isEqualTo(2);
+        });
+        assertThat(Sim.ops(worker, Op.Barrier.class)).extracting(b -> b.barrier).containsExactly(0, 1, 2, 3);
+        assertThat(Sim.ops(master, Op.Barrier.class)).extracting(b -> b.barrier).containsExactly(0, 1, 2, 3);
+        assertThat(worker.memoryBound).isEqualTo(0.95);
+        assertThat(worker.workingSetBytes).isEqualTo(80_000_000L);
+        // Copy moves 16 bytes per element of a thread's third of the arrays at 15 bytes per ns
+        Op.Run copy = Sim.ops(worker, Op.Run.class).get(0);
+        assertThat(copy.work.mean()).isCloseTo(16 * 10_000_000 / 3.0 / 15, within(1.0));
+        assertThat(Workloads.parse("stream").endWhenAllExit).isFalse();
+    }
+
+    @Test
+    void oneThreadAloneStreamsAtTheCoreBandwidth() {
+        JsonNode r = Sim.run("synthetic:cores=1", "linux-wake", "stream:threads=1,elems=1000000,membound=1", 100_000_000L, false);
+        assertThat(Sim.value(r)).isCloseTo(15_000, within(400.0));
+        JsonNode fixed = Sim.run("synthetic:cores=1", "linux-wake", "stream:threads=1,elems=1000000,ntimes=3", 1_000_000_000L, false);
+        assertThat(Sim.markCount(fixed, "chunk")).isEqualTo(12);
+        assertThat(Sim.markCount(fixed, "triad")).isEqualTo(3);
+        // 3 iterations of 80 bytes per element, done at 15 bytes per ns
+        assertThat(fixed.get("sim_time_ns").asDouble()).isCloseTo(3 * 80e6 / 15, within(1e5));
+    }
+
+    @Test
+    void smtSiblingsAndASharedLlcCutBandwidth() {
+        double cores = Sim.value(Sim.run("synthetic:cores=8,smt=1", SMALL, 100_000_000L));
+        double smt = Sim.value(Sim.run("synthetic:cores=4,smt=2", SMALL, 100_000_000L));
+        double twoLlcs = Sim.value(Sim.run("synthetic:llcs=2,cores=4", SMALL, 100_000_000L));
+        assertThat(smt).isLessThan(0.8 * cores);
+        assertThat(twoLlcs).isGreaterThan(1.5 * cores);
+    }
+
+    @Test
+    void migrationsCutBandwidth() {
+        JsonNode placed = Sim.run("synthetic:llcs=4,cores=2", "linux-wake", "stream:threads=4,elems=2000000", 100_000_000L, true);
+        JsonNode moved = Sim.run("synthetic:llcs=4,cores=2", "random", "stream:threads=4,elems=2000000", 100_000_000L, true);
+        assertThat(moved.get("metrics").get("migrations_total").asLong())
+                .isGreaterThan(10 * Math.max(1, placed.get("metrics").get("migrations_total").asLong()));
+        assertThat(Sim.value(moved)).isLessThan(0.8 * Sim.value(placed));
+    }
+}
