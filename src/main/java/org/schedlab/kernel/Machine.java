@@ -354,8 +354,8 @@ public final class Machine implements SchedContext {
             return;
         }
         CpuSet core = topo.coreSpan(topo.coreOf(c));
-        if (core.cardinality() < 2) return;
-        for (int s = core.first(); s >= 0; s = core.nextSetBit(s + 1)) if (s != c) updateRate(s);
+        if (core.cardinality() > 1)
+            for (int s = core.first(); s >= 0; s = core.nextSetBit(s + 1)) if (s != c) updateRate(s);
         updateRate(c);
     }
 
@@ -566,8 +566,13 @@ public final class Machine implements SchedContext {
             return;
         }
         Task t = cpu.curr;
-        if (t.remainingWork > 0) armCompletion(c);
-        else advance(t, c);
+        if (t.inRun) {
+            account(c);
+            if (t.runWallEnd >= 0 ? now < t.runWallEnd : t.remainingWork > 1e-6) armCompletion(c);
+            else completeRun(t, c);
+        } else {
+            advance(t, c);
+        }
     }
 
     private void armCompletion(int c) {
@@ -594,14 +599,20 @@ public final class Machine implements SchedContext {
             return;
         }
         cpu.runArmed = false;
+        completeRun(t, c);
+    }
+
+    /** The current Run or RunWall op is done: the task moves on to its next op. */
+    private void completeRun(Task t, int c) {
         if (t.runWallEnd < 0 && t.remainingWork > 0) {
             workExecuted += t.remainingWork;   // rounding residue below a nanosecond
             t.workDone += t.remainingWork;
         }
         t.remainingWork = 0;
         t.runWallEnd = -1;
+        t.inRun = false;
         t.pc++;
-        if (cpu.needResched) schedule(c);
+        if (cpus[c].needResched) schedule(c);
         else advance(t, c);
     }
 
@@ -928,6 +939,7 @@ public final class Machine implements SchedContext {
                     continue;
                 }
                 t.remainingWork = w;
+                t.inRun = true;
                 armCompletion(c);
                 return;
             } else if (op instanceof Op.RunWall) {
@@ -938,6 +950,7 @@ public final class Machine implements SchedContext {
                 }
                 t.runWallEnd = now + d;
                 t.remainingWork = Double.POSITIVE_INFINITY;
+                t.inRun = true;
                 armCompletion(c);
                 return;
             } else if (op instanceof Op.Sleep) {

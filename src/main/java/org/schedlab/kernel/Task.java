@@ -24,6 +24,7 @@ public final class Task implements TaskView {
     int pc;
     final int[] loopLeft;
     double remainingWork;      // of the current Run, in ref-ns
+    boolean inRun;             // executing a Run or RunWall op
     long runWallEnd = -1;      // for RunWall
     long[] timerNext;
     boolean resumeLatch;
