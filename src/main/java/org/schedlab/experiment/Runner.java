@@ -184,11 +184,16 @@ public final class Runner {
         return h;
     }
 
+    /** Percentiles at which latency CDFs are sampled: dense in the tail. */
+    private static final double[] CDF_POINTS = {1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 85, 90, 92.5, 95, 97, 98, 99,
+            99.5, 99.8, 99.9, 99.95, 99.99, 100};
+
     private static ObjectNode latency(Histogram h) {
         ObjectNode o = JSON.createObjectNode();
         o.put("count", h.getTotalCount());
         if (h.getTotalCount() == 0) {
             for (String k : new String[]{"mean", "p50", "p90", "p99", "p999", "max"}) o.put(k, 0.0);
+            o.putArray("cdf");
             return o;
         }
         o.put("mean", round(h.getMean() / 1e3, 3));
@@ -197,6 +202,12 @@ public final class Runner {
         o.put("p99", round(h.getValueAtPercentile(99) / 1e3, 3));
         o.put("p999", round(h.getValueAtPercentile(99.9) / 1e3, 3));
         o.put("max", round(h.getMaxValue() / 1e3, 3));
+        ArrayNode cdf = o.putArray("cdf");
+        for (double q : CDF_POINTS) {
+            ArrayNode pt = cdf.addArray();
+            pt.add(round(h.getValueAtPercentile(q) / 1e3, 3));
+            pt.add(q / 100);
+        }
         return o;
     }
 
