@@ -60,6 +60,9 @@ public final class Machine implements SchedContext {
     private long endTime;
     private boolean stopped;
     private long events;
+    private final long[] eventsByType = new long[16];
+    private static final String[] EVENT_NAMES = {"", "step", "run_done", "tick", "timer", "wake_arrive", "resched",
+            "ipi", "arrival", "stopper", "end", "warmup", "start", "attach", "", ""};
 
     // tasks
     private final ArrayList<Task> tasks = new ArrayList<>();     // by pid-1; exited tasks are nulled
@@ -197,10 +200,13 @@ public final class Machine implements SchedContext {
             integrate(t);
             now = t;
             events++;
+            eventsByType[q.type()]++;
             dispatch(q.type(), q.a(), q.b());
             if (cfg.checkInvariants) checkInvariants();
         }
         if (!stopped) endTime = now;
+        for (int i = 1; i < eventsByType.length; i++)
+            if (eventsByType[i] > 0) rec.count("events." + EVENT_NAMES[i], eventsByType[i]);
         for (int c = 0; c < nrCpus; c++) account(c);
         integrate(endTime);
         long wall = System.nanoTime() - wallStart;
