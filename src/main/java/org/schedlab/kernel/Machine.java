@@ -511,7 +511,10 @@ public final class Machine implements SchedContext {
             }
             return;
         }
-        if (prev != null) prev.lastRanCpu = c;
+        if (prev != null) {
+            prev.lastRanCpu = c;
+            prev.lastStopped = now;
+        }
         boolean wasIdle = cpu.curr == null;
         if (next == null) {
             if (cpu.curr != null) nrBusyCpus--;
@@ -1349,6 +1352,7 @@ public final class Machine implements SchedContext {
             running.state = Task.State.RUNNABLE;
             running.runnableSince = now;
             running.lastRanCpu = src;
+            running.lastStopped = now;
             policy.stopping(src, running, true);
             memoryChanged(src, running, null);
             cpu.curr = null;

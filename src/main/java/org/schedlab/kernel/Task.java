@@ -51,6 +51,7 @@ public final class Task implements TaskView {
 
     // statistics and bookkeeping
     long execStart;            // last switch-in
+    long lastStopped;          // last switch-out
     long sumExecRuntime;       // ns on CPU
     double workDone;
     double workDemanded;
@@ -110,7 +111,7 @@ public final class Task implements TaskView {
     @Override public double utilAvg() { m.syncTaskPelt(this); return pelt.util; }
     @Override public double loadAvg() { m.syncTaskPelt(this); return pelt.load; }
     @Override public double runnableAvg() { m.syncTaskPelt(this); return pelt.runnable; }
-    @Override public long lastRanNs() { return execStart; }
+    @Override public long lastRanNs() { return state == State.RUNNING ? m.now() : lastStopped; }
     @Override public long workingSetBytes() { return workingSet; }
     @Override public int wakeeFlips() { return wakeeFlips; }
     @Override public int recentUsedCpu() { return recentUsedCpu; }

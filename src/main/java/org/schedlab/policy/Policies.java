@@ -23,6 +23,9 @@ public final class Policies {
         register("global", GlobalQueuePolicy::new);
         register("random", RandomPolicy::new);
         register("pull", org.schedlab.policy.linux.PullPolicy::new, "ni_random");
+        register("push", org.schedlab.policy.linux.PushPolicy::new, "nohz", "context", "pileup", "newidle", "ni_random");
+        register("shared-runq", org.schedlab.policy.linux.SharedRunqPolicy::new, "shard", "ni_random");
+        register("pick2", org.schedlab.policy.reference.Pick2Policy::new);
     }
 
     private Policies() {}

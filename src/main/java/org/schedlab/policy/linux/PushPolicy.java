@@ -1,0 +1,364 @@
+package org.schedlab.policy.linux;
+
+import org.schedlab.InputError;
+import org.schedlab.policy.SchedContext;
+import org.schedlab.policy.TaskView;
+import org.schedlab.topology.CpuSet;
+import org.schedlab.topology.SchedDomain;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code push}: the push-based idle and newidle balancing of the 2025 RFC on top of {@code pull}.
+ * <ul>
+ * <li>Each runqueue keeps a list of pushable tasks — queued tasks that were preempted (not fresh wakeups),
+ * allowed on more than one CPU — ordered by static priority; a per-LLC overloaded mask marks the CPUs whose
+ * list is non-empty.</li>
+ * <li>After a context switch that leaves pushable tasks behind, the busy CPU pushes them, one by one, to
+ * tickless-idle CPUs ({@code nohz=global}: the first one in numeric order after the pusher in the single
+ * global nohz mask, as posted; {@code nohz=per-llc}: the pusher's own LLC first, then up the domain tree
+ * through per-level "has idle" bits, as in the distributed-nohz series).</li>
+ * <li>Newidle balancing below the first NUMA level is replaced by pulling one task from an overloaded CPU of
+ * the local LLC, then of the other LLCs of the node; NUMA levels keep the mainline newidle path.</li>
+ * <li>Periodic balancing and the nohz idle balancer are unchanged.</li>
+ * </ul>
+ * Options: {@code nohz=global|per-llc}, {@code context=busy|ipi} (the busy CPU moves the task, or IPIs the
+ * target which pulls it), {@code pileup=off|claim} (nothing stops two pushers choosing one idle CPU, or a
+ * target is claimed first), {@code newidle=intended|as-posted} (the posted patch bails out of the LLC walk
+ * while the CPU is still empty, which looks inverted against its commit message).
+ */
+public class PushPolicy extends PullPolicy {
+    private static final int IPI_PUSH_PULL = 2;
+
+    protected boolean perLlc, ipiContext, claim, newidleAsPosted;
+    /** Pushable tasks per CPU, highest priority (lowest nice) first, FIFO within a priority. */
+    protected List<TaskView>[] pushable;
+    protected boolean[] inPushable;
+    /** Per-LLC overloaded masks, indexed by LLC id (first CPU). */
+    protected CpuSet[] overloaded;
+    /** Per-LLC tickless-idle masks (per-llc variant). */
+    protected CpuSet[] llcIdle;
+    protected int[] llcIdleCount;
+    protected int nrDoms;
+    protected long[] claimedUntil;
+    private final List<TaskView> pendingPulls = new ArrayList<>();
+
+    @Override public String name() { return "push"; }
+
+    @Override @SuppressWarnings("unchecked")
+    public void init(SchedContext ctx) {
+        this.ctx = ctx;
+        perLlc = choice(ctx, "nohz", "global", "per-llc");
+        ipiContext = choice(ctx, "context", "busy", "ipi");
+        claim = choice(ctx, "pileup", "off", "claim");
+        newidleAsPosted = choice(ctx, "newidle", "intended", "as-posted");
+        int n = ctx.nrCpus();
+        pushable = new List[n];
+        for (int c = 0; c < n; c++) pushable[c] = new ArrayList<>();
+        inPushable = new boolean[1 << 16];
+        overloaded = new CpuSet[n];
+        llcIdle = new CpuSet[n];
+        llcIdleCount = new int[n];
+        claimedUntil = new long[n];
+        for (int c = 0; c < n; c++) {
+            int id = ctx.domains().llcId(c);
+            if (overloaded[id] == null) {
+                overloaded[id] = new CpuSet(n);
+                llcIdle[id] = new CpuSet(n);
+            }
+        }
+        super.init(ctx);
+    }
+
+    /** Reads option {@code key}: false for {@code first} (the default), true for {@code second}. */
+    private static boolean choice(SchedContext ctx, String key, String first, String second) {
+        String v = ctx.option(key, first);
+        if (v.equals(first)) return false;
+        if (v.equals(second)) return true;
+        throw new InputError("policy push: " + key + " must be " + first + " or " + second + ", got '" + v + "'");
+    }
+
+    private int llc(int cpu) { return ctx.domains().llcId(cpu); }
+
+    // =====================================================================================================
+    // pushable lists and overloaded masks
+    // =====================================================================================================
+
+    private boolean isPushable(TaskView p) { return p.isQueued() && p.nrCpusAllowed() > 1; }
+
+    private boolean marked(TaskView p) {
+        int pid = p.pid();
+        if (pid >= inPushable.length) inPushable = Arrays.copyOf(inPushable, Math.max(pid + 1, inPushable.length * 2));
+        return inPushable[pid];
+    }
+
+    private void setMarked(TaskView p, boolean v) {
+        marked(p);
+        inPushable[p.pid()] = v;
+    }
+
+    protected void addPushable(int cpu, TaskView p) {
+        if (marked(p) || !isPushable(p)) return;
+        List<TaskView> l = pushable[cpu];
+        int i = l.size();
+        while (i > 0 && l.get(i - 1).nice() > p.nice()) i--;
+        l.add(i, p);
+        setMarked(p, true);
+        if (l.size() == 1) {
+            overloaded[llc(cpu)].set(cpu);
+            ctx.chargeSharedLine(cpu, "llc.overloaded_mask." + llc(cpu), "push");
+        }
+    }
+
+    protected void removePushable(int cpu, TaskView p) {
+        if (!marked(p)) return;
+        setMarked(p, false);
+        List<TaskView> l = pushable[cpu];
+        if (l.remove(p) && l.isEmpty()) {
+            overloaded[llc(cpu)].clear(cpu);
+            ctx.chargeSharedLine(cpu, "llc.overloaded_mask." + llc(cpu), "push");
+        }
+    }
+
+    @Override public void stopping(int cpu, TaskView p, boolean runnable) {
+        if (runnable) addPushable(cpu, p);
+    }
+
+    @Override public void running(int cpu, TaskView p) {
+        removePushable(cpu, p);
+    }
+
+    @Override public void dequeue(int cpu, TaskView p, int flags) {
+        removePushable(cpu, p);
+    }
+
+    @Override public void taskDead(TaskView p) {
+        if (marked(p)) setMarked(p, false);
+    }
+
+    // =====================================================================================================
+    // the push
+    // =====================================================================================================
+
+    @Override public void balanceCallback(int cpu) {
+        if (ctx.curr(cpu) == null) return;
+        int guard = 0;
+        while (!pushable[cpu].isEmpty() && guard++ < 64) {
+            if (!pushFairTask(cpu)) break;
+        }
+    }
+
+    /** push_fair_task: pops the first pushable task and moves it to a tickless-idle CPU. */
+    protected boolean pushFairTask(int b) {
+        TaskView p = pushable[b].get(0);
+        removePushable(b, p);
+        int target = perLlc ? findTargetPerLlc(b, p) : findTargetGlobal(b, p);
+        if (target < 0) {
+            addPushable(b, p);
+            return false;
+        }
+        ctx.count("push.pushes", 1);
+        if (claim) claimedUntil[target] = ctx.now() + 50_000;
+        if (ipiContext) {
+            // the idle target pulls the task itself once the IPI arrives
+            pendingPulls.add(p);
+            ctx.sendIpi(b, target, IPI_PUSH_PULL, p.pid(), "push");
+            return true;
+        }
+        ctx.chargeRemoteLock(b, target, "push");
+        return ctx.migrate(p, target, b, "push");
+    }
+
+    private boolean candidate(int t, TaskView p) {
+        if (!p.canRunOn(t) || !ctx.idleCpu(t)) return false;
+        return !claim || claimedUntil[t] <= ctx.now();
+    }
+
+    /** As posted: the global nohz mask, from the pusher's successor in numeric order, any LLC or socket. */
+    protected int findTargetGlobal(int b, TaskView p) {
+        if (nohzIdle.isEmpty()) return -1;
+        ctx.chargeScan(b, nohzIdle.first(), "push");
+        int t = nohzIdle.nextSetBitWrap(b + 1);
+        for (int k = 0, n = nohzIdle.cardinality(); k < n; k++, t = nohzIdle.nextSetBitWrap(t + 1)) {
+            ctx.chargeScan(b, t, "push");
+            if (candidate(t, p)) return t;
+        }
+        return -1;
+    }
+
+    /** Per-LLC idle masks: own LLC first, then each larger domain's other LLCs that report tickless CPUs. */
+    protected int findTargetPerLlc(int b, TaskView p) {
+        int own = llc(b);
+        ctx.chargeScan(b, b, "push");
+        int t = scanLlcIdle(b, own, p);
+        if (t >= 0) return t;
+        SchedDomain[] sds = ctx.domains().of(b);
+        SchedDomain llcSd = ctx.domains().sdLlc(b);
+        int start = 0;
+        if (llcSd != null) while (start < sds.length && sds[start] != llcSd) start++;
+        for (int l = start + 1; l < sds.length; l++) {
+            SchedDomain sd = sds[l];
+            // one "has idle" bit per level, then the groups below it
+            ctx.chargeScan(b, sd.groups[sd.groups.length > 1 ? 1 : 0].span.first(), "push");
+            for (int g = 1; g < sd.groups.length; g++) {
+                CpuSet span = sd.groups[g].span;
+                for (int c = span.first(); c >= 0; c = span.nextSetBit(c + 1)) {
+                    if (ctx.domains().llcId(c) != c) continue;
+                    if (llcIdleCount[c] == 0) continue;
+                    ctx.chargeScan(b, c, "push");
+                    t = scanLlcIdle(b, c, p);
+                    if (t >= 0) return t;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private int scanLlcIdle(int b, int llcId, TaskView p) {
+        CpuSet m = llcIdle[llcId];
+        if (m.isEmpty()) return -1;
+        int t = m.nextSetBitWrap(b + 1);
+        for (int k = 0, n = m.cardinality(); k < n; k++, t = m.nextSetBitWrap(t + 1))
+            if (candidate(t, p)) return t;
+        return -1;
+    }
+
+    @Override public void ipi(int cpu, int code, long arg) {
+        if (code != IPI_PUSH_PULL) {
+            super.ipi(cpu, code, arg);
+            return;
+        }
+        for (int i = 0; i < pendingPulls.size(); i++) {
+            TaskView p = pendingPulls.get(i);
+            if (p.pid() != (int) arg) continue;
+            pendingPulls.remove(i);
+            if (p.isQueued() && p.cpu() != cpu && ctx.idleCpu(cpu)) {
+                ctx.chargeRemoteLock(cpu, p.cpu(), "push");
+                ctx.migrate(p, cpu, cpu, "push");
+            }
+            return;
+        }
+    }
+
+    // =====================================================================================================
+    // nohz tracking (per-LLC masks in the per-llc variant)
+    // =====================================================================================================
+
+    @Override public void tickStopped(int cpu) {
+        if (!perLlc) {
+            super.tickStopped(cpu);
+            return;
+        }
+        if (nohzIdle.get(cpu)) return;
+        nohzIdle.set(cpu);
+        nohzNrCpus++;
+        int id = llc(cpu);
+        llcIdle[id].set(cpu);
+        if (llcIdleCount[id]++ == 0) {
+            nrDoms++;
+            if (ctx.now() > 0) ctx.chargeSharedLine(cpu, "nohz.nr_doms", "nohz");
+        }
+        nrBusyCpus[id]--;
+        nohzNeedsUpdate = true;
+        nohzHasBlocked = true;
+        if (ctx.now() > 0) ctx.chargeSharedLine(cpu, "llc.idle_cpus_mask." + id, "nohz");
+    }
+
+    @Override protected void nohzBalanceExitIdle(int cpu) {
+        if (!perLlc) {
+            super.nohzBalanceExitIdle(cpu);
+            return;
+        }
+        nohzIdle.clear(cpu);
+        nohzNrCpus--;
+        int id = llc(cpu);
+        llcIdle[id].clear(cpu);
+        if (--llcIdleCount[id] == 0) {
+            nrDoms--;
+            ctx.chargeSharedLine(cpu, "nohz.nr_doms", "nohz");
+        }
+        nrBusyCpus[id]++;
+        ctx.chargeSharedLine(cpu, "llc.idle_cpus_mask." + id, "nohz");
+    }
+
+    // =====================================================================================================
+    // reworked newidle
+    // =====================================================================================================
+
+    @Override protected void sched_balance_newidle(int cpu) {
+        if (!rdOverloaded) {
+            pullNextBalanceEarlier(cpu, 0);
+            return;
+        }
+        long before = ctx.chargedNs(cpu);
+        SchedDomain[] sds = ctx.domains().of(cpu);
+        SchedDomain sd = ctx.domains().sdLlc(cpu);
+        int level = 0;
+        if (sd != null) while (level < sds.length && sds[level] != sd) level++;
+        else {
+            sd = sds.length > 0 ? sds[0] : null;
+        }
+        boolean stop = false;
+        int pulled = 0;
+        CpuSet cpus = sd != null ? sd.span.copy() : null;
+        while (sd != null && !sd.has(SchedDomain.SD_NUMA) && !stop) {
+            // lets cache-hot tasks move: the side effect persists into periodic balancing
+            sdState[cpu][level].nrBalanceFailed = sd.cacheNiceTries + 1;
+            for (int c = cpus.nextSetBitWrap(cpu); c >= 0 && !stop; c = nextLlcCpu(cpus, c, cpu)) {
+                int id = ctx.domains().llcId(c);
+                CpuSet mask = overloaded[id];
+                ctx.chargeScan(cpu, id, "newidle");
+                if (!mask.isEmpty()) {
+                    int o = mask.nextSetBitWrap(cpu + 1);
+                    for (int k = 0, n = mask.cardinality(); k < n; k++, o = mask.nextSetBitWrap(o + 1)) {
+                        boolean empty = ctx.nrRunning(cpu) == 0;
+                        if (newidleAsPosted ? empty : !empty) {
+                            stop = true;
+                            break;
+                        }
+                        if (o == cpu || pushable[o].isEmpty()) continue;
+                        ctx.chargeRemoteLock(cpu, o, "newidle");
+                        if (pushable[o].isEmpty()) continue;
+                        if (detachOneTask(o, cpu, level)) {
+                            pulled++;
+                            stop = true;
+                            break;
+                        }
+                    }
+                }
+                cpus.andNot(ctx.topology().llcSpan(ctx.topology().llcOf(c)));
+                if (cpus.isEmpty()) break;
+            }
+            if (stop) break;
+            SchedDomain parent = sd.parent();
+            if (parent == null || parent.has(SchedDomain.SD_NUMA)) break;
+            cpus = parent.span.copy().andNot(sd.span);
+            sd = parent;
+            level++;
+        }
+        long cost = ctx.chargedNs(cpu) - before;
+        if (pulled == 0 && !stop) {
+            SchedDomain numa = ctx.domains().sdNuma(cpu);
+            if (numa != null && ctx.avgIdle(cpu) >= cost) newidleFrom(cpu, numa.level, cost);
+            else pullNextBalanceEarlier(cpu, 0);
+        }
+    }
+
+    /** The next CPU of {@code cpus} after c in wrap order from {@code start}, or -1 once all are visited. */
+    private static int nextLlcCpu(CpuSet cpus, int c, int start) {
+        if (cpus.isEmpty()) return -1;
+        return cpus.nextSetBitWrap(c + 1);
+    }
+
+    /** detach_one_task: the least recently run task of {@code src} that may move to {@code dst}. */
+    private boolean detachOneTask(int src, int dst, int level) {
+        for (int i = 0; i < ctx.rqTaskCount(src); i++) {
+            TaskView p = ctx.rqTask(src, i);
+            if (p.isRunning() || !p.canRunOn(dst)) continue;
+            return ctx.migrate(p, dst, dst, "newidle");
+        }
+        return false;
+    }
+}
