@@ -118,7 +118,7 @@ public class PullPolicy extends LinuxWakePolicy {
     }
 
     @Override public void tick(int cpu, boolean idle) {
-        if (ctx.jiffies() >= nextBalance[cpu]) sched_balance_domains(cpu, cpu, idle ? CPU_IDLE : CPU_NOT_IDLE);
+        if (ctx.jiffies() >= nextBalance[cpu]) sched_balance_domains(cpu, cpu, idle ? CPU_IDLE : CPU_NOT_IDLE, "periodic");
         if (!idle) nohzBalancerKick(cpu);
     }
 
@@ -164,7 +164,7 @@ public class PullPolicy extends LinuxWakePolicy {
     // =====================================================================================================
 
     /** sched_balance_domains for {@code cpu}, performed by {@code acting} (itself, or the ILB on its behalf). */
-    protected void sched_balance_domains(int cpu, int acting, int idle) {
+    protected void sched_balance_domains(int cpu, int acting, int idle, String kind) {
         boolean busy = idle != CPU_IDLE;
         long jiffies = ctx.jiffies();
         long next = jiffies + 60 * (1_000_000_000L / ctx.tickNs());
@@ -181,7 +181,7 @@ public class PullPolicy extends LinuxWakePolicy {
             long interval = balanceIntervalJ(sd, st, busy);
             if (jiffies >= st.lastBalance + interval) {
                 int[] moved = new int[1];
-                boolean cont = sched_balance_rq(cpu, acting, l, idle, moved);
+                boolean cont = sched_balance_rq(cpu, acting, l, idle, moved, kind);
                 if (!cont) continueBalancing = false;
                 if (moved[0] > 0) {
                     idle = ctx.nrRunning(cpu) == 0 ? CPU_IDLE : CPU_NOT_IDLE;
@@ -242,16 +242,11 @@ public class PullPolicy extends LinuxWakePolicy {
         boolean overloaded, smtBuilt;
     }
 
-    protected String kindOf(int idle, int acting, int dst) {
-        if (idle == CPU_NEWLY_IDLE) return "newidle";
-        return acting != dst ? "nohz" : "periodic";
-    }
-
     /**
      * sched_balance_rq: one balancing attempt of {@code cpu}'s domain at {@code level}, moving tasks to
      * {@code cpu}. Returns false when this CPU should stop climbing ("not my job"); the count moved is in moved[0].
      */
-    protected boolean sched_balance_rq(int cpu, int acting, int level, int idle, int[] moved) {
+    protected boolean sched_balance_rq(int cpu, int acting, int level, int idle, int[] moved, String kind) {
         SchedDomain sd = ctx.domains().of(cpu)[level];
         SdState st = sdState[cpu][level];
         Env env = new Env();
@@ -261,7 +256,7 @@ public class PullPolicy extends LinuxWakePolicy {
         env.acting = acting;
         env.idle = idle;
         env.cpus = sd.span.copy();
-        env.kind = kindOf(idle, acting, cpu);
+        env.kind = kind;
         boolean continueBalancing = true;
         int ldMoved = 0;
         boolean activeLaunched = false;
@@ -730,7 +725,7 @@ public class PullPolicy extends LinuxWakePolicy {
                 }
                 long before = ctx.chargedNs(cpu);
                 int[] moved = new int[1];
-                boolean cont = sched_balance_rq(cpu, cpu, l, CPU_NEWLY_IDLE, moved);
+                boolean cont = sched_balance_rq(cpu, cpu, l, CPU_NEWLY_IDLE, moved, "newidle");
                 long cost = ctx.chargedNs(cpu) - before;
                 currCost += cost;
                 updateNewidleCost(st, cost);
@@ -820,7 +815,7 @@ public class PullPolicy extends LinuxWakePolicy {
                 break;
             }
             if ((flags & NOHZ_STATS_KICK) != 0) ctx.chargeScan(ilb, i, "nohz");
-            if ((flags & NOHZ_BALANCE_KICK) != 0 && jiffies >= nextBalance[i]) sched_balance_domains(i, ilb, CPU_IDLE);
+            if ((flags & NOHZ_BALANCE_KICK) != 0 && jiffies >= nextBalance[i]) sched_balance_domains(i, ilb, CPU_IDLE, "nohz");
             next = Math.min(next, nextBalance[i]);
         }
         if (aborted) {
