@@ -220,6 +220,7 @@ public final class Machine implements SchedContext {
         }
         long dt = t - lastIntegrate;
         if (dt > 0) {
+            rec.liveTaskNs += (double) liveTasks * dt;
             long idle = nrCpus - nrBusyCpus;
             long waiting = totalQueued - nrBusyCpus + heldTasks;
             if (idle > 0 && waiting > 0) {
@@ -729,6 +730,7 @@ public final class Machine implements SchedContext {
         int from = wakerCpu >= 0 ? wakerCpu : p.cpu;
         Task waker = wakerCpu >= 0 ? cpus[wakerCpu].curr : null;
         if (waker != null) recordWakee(waker, p);
+        boolean fromTask = waker != null;
         if (wakerCpu >= 0) chargeKernel(wakerCpu, costs.wakeupCallNs, "kernel_ns.wakeup", false);
         int flags = SchedPolicy.WF_TTWU | (sync ? SchedPolicy.WF_SYNC : 0);
         int target = selectCpu(p, p.cpu, from, flags);
@@ -738,6 +740,7 @@ public final class Machine implements SchedContext {
             heldTasks++;
             return;
         }
+        if (fromTask && measuring) rec.count(sds.cpusShareCache(from, target) ? "wakeups.same_llc" : "wakeups.cross_llc", 1);
         wakeOnto(p, target, from, flags, "wakeup");
     }
 

@@ -34,6 +34,8 @@ public final class Recorder {
     public long idleWhileOverloadedNs;
     /** Σ min(idle CPUs, waiting tasks)·dt. */
     public long wastedCoreNs;
+    /** ∫ live tasks dt: the time-average number of tasks in the system times the measured time. */
+    public double liveTaskNs;
     public long measureStart;
     public CpuTimeline timeline;
 
@@ -60,6 +62,7 @@ public final class Recorder {
         counts.clear();
         idleWhileOverloadedNs = 0;
         wastedCoreNs = 0;
+        liveTaskNs = 0;
         measureStart = now;
     }
 

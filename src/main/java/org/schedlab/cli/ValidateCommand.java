@@ -1,0 +1,38 @@
+package org.schedlab.cli;
+
+import org.schedlab.experiment.Validation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code schedlab validate}: the validation ladder, one line per check; exit 1 if any fails. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Check the simulator against closed forms and invariants; one line per check.")
+public final class ValidateCommand implements Callable<Integer> {
+    @Option(names = "--quick", description = "Smaller sizes (the test suite's), wider confidence intervals.")
+    boolean quick;
+    @Option(names = "--jobs", description = "Parallel checks (default: available processors).")
+    int jobs = Runtime.getRuntime().availableProcessors();
+
+    @Override public Integer call() {
+        long t0 = System.nanoTime();
+        List<Validation.Check> checks = new Validation(quick ? Validation.Size.small() : Validation.Size.full(), jobs).run();
+        int failed = 0;
+        for (Validation.Check c : checks) {
+            System.out.printf("%-4s %-86s measured %12s  expected %12s  tolerance %10s %s%n", c.pass ? "PASS" : "FAIL",
+                    c.name, num(c.measured), num(c.expected), "±" + num(c.tolerance), c.unit);
+            if (!c.pass) failed++;
+        }
+        System.out.printf("%d passed, %d failed (%.1f s)%n", checks.size() - failed, failed, (System.nanoTime() - t0) / 1e9);
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static String num(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e12) return String.format("%.0f", v);
+        if (Math.abs(v) >= 100) return String.format("%.1f", v);
+        if (Math.abs(v) >= 0.01) return String.format("%.4f", v);
+        return String.format("%.3g", v);
+    }
+}
