@@ -61,6 +61,7 @@ public final class Machine implements SchedContext {
     private boolean stopped;
     private long events;
     private final long[] eventsByType = new long[16];
+    private long qSizeSum, qSizeN;
     private static final String[] EVENT_NAMES = {"", "step", "run_done", "tick", "timer", "wake_arrive", "resched",
             "ipi", "arrival", "stopper", "end", "warmup", "start", "attach", "", ""};
 
@@ -201,10 +202,12 @@ public final class Machine implements SchedContext {
             now = t;
             events++;
             eventsByType[q.type()]++;
+            if ((events & 1023) == 0) { qSizeSum += q.size(); qSizeN++; }
             dispatch(q.type(), q.a(), q.b());
             if (cfg.checkInvariants) checkInvariants();
         }
         if (!stopped) endTime = now;
+        if (qSizeN > 0) rec.count("event_queue.mean_size", qSizeSum / qSizeN);
         for (int i = 1; i < eventsByType.length; i++)
             if (eventsByType[i] > 0) rec.count("events." + EVENT_NAMES[i], eventsByType[i]);
         for (int c = 0; c < nrCpus; c++) account(c);

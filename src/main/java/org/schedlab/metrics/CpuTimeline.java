@@ -10,6 +10,7 @@ public final class CpuTimeline {
     private long bucketNs;
     private long[][] busy;   // [cpu][bucket] busy ns
     private final long start;
+    private final int[] lastBucket;
 
     public CpuTimeline(int nrCpus, int buckets, long start, long initialBucketNs) {
         this.nrCpus = nrCpus;
@@ -17,17 +18,26 @@ public final class CpuTimeline {
         this.start = start;
         this.bucketNs = Math.max(1, initialBucketNs);
         this.busy = new long[nrCpus][buckets];
+        this.lastBucket = new int[nrCpus];
     }
 
     /** Adds a busy interval [from, to) of {@code cpu}. */
     public void busy(int cpu, long from, long to) {
         if (to <= from) return;
+        long[] row = busy[cpu];
+        int cb = lastBucket[cpu];
+        long cbStart = start + cb * bucketNs;
+        if (from >= cbStart && to <= cbStart + bucketNs) {
+            row[cb] += to - from;
+            return;
+        }
         while (to - start > bucketNs * buckets) widen();
         long t = from;
         while (t < to) {
             int b = (int) ((t - start) / bucketNs);
             long end = Math.min(to, start + (b + 1) * bucketNs);
             busy[cpu][b] += end - t;
+            lastBucket[cpu] = b;
             t = end;
         }
     }
@@ -39,6 +49,7 @@ public final class CpuTimeline {
             for (int b = buckets / 2; b < buckets; b++) row[b] = 0;
         }
         bucketNs *= 2;
+        java.util.Arrays.fill(lastBucket, 0);
     }
 
     public long bucketNs() { return bucketNs; }
