@@ -47,6 +47,8 @@ public final class Presets {
             m.l2Bytes = 2 * MB;
             return m.build();
         });
+        add("juno-r0", "Arm Juno r0: 2 Cortex-A57 (capacity 1024) + 4 Cortex-A53 (capacity 446), one L2 per cluster",
+                Presets::juno);
         add("desktop-8c16t", "desktop: 8 cores, SMT2, one 32 MB LLC", () -> {
             RegularMachine m = new RegularMachine();
             m.name = "desktop-8c16t";
@@ -56,6 +58,19 @@ public final class Presets {
             m.l2Bytes = 1 * MB;
             return m.build();
         });
+    }
+
+    /** Arm Juno r0: LITTLE Cortex-A53 cluster on CPUs 0,3,4,5 (capacity 446), big Cortex-A57 on 1,2 (1024). */
+    private static Topology juno() {
+        TopologyBuilder b = new TopologyBuilder("juno-r0").vendor("Arm");
+        int[] cluster = {0, 1, 1, 0, 0, 0};
+        int[] capacity = {446, 1024, 1024, 446, 446, 446};
+        for (int c = 0; c < 6; c++) {
+            b.cpu(c, 0, TopologyBuilder.NONE, 0, cluster[c], TopologyBuilder.NONE, c, capacity[c]);
+            b.l2Bytes(c, cluster[c] == 1 ? 2 * MB : 1 * MB);
+            b.llcBytes(cluster[c], cluster[c] == 1 ? 2 * MB : 1 * MB);
+        }
+        return b.build();
     }
 
     private static RegularMachine epyc(String name, int packages, int llcsPerPackage, int coresPerLlc) {

@@ -87,8 +87,15 @@ public final class Workloads {
             ph.putAll(kv);
             return org.schedlab.workload.rtapp.RtAppReader.read(path, ph);
         }
-        if (!kv.isEmpty()) throw new WorkloadException("trace:" + file + ": takes no parameters, got " + kv.keySet());
-        return org.schedlab.workload.trace.TraceReplay.build(org.schedlab.workload.trace.TraceReader.read(path),
-                new org.schedlab.workload.trace.ReplayOptions());
+        org.schedlab.workload.trace.ReplayOptions opts = new org.schedlab.workload.trace.ReplayOptions();
+        for (Map.Entry<String, String> e : kv.entrySet()) {
+            if (!e.getKey().equals("recorded_on"))
+                throw new WorkloadException("trace:" + file + ": unknown key '" + e.getKey() + "'; expected recorded_on=TOPOLOGY");
+            // CPU time recorded on a slower CPU is less work at capacity 1024
+            org.schedlab.topology.Topology rec = org.schedlab.topology.TopologySources.resolve(e.getValue());
+            opts.cpuCapacity = new int[rec.nrCpus()];
+            for (int c = 0; c < rec.nrCpus(); c++) opts.cpuCapacity[c] = rec.capacityOf(c);
+        }
+        return org.schedlab.workload.trace.TraceReplay.build(org.schedlab.workload.trace.TraceReader.read(path), opts);
     }
 }
