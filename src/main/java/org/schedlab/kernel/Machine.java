@@ -564,7 +564,36 @@ public final class Machine implements SchedContext {
 
     /** Continues the current task once the CPU's kernel work is done. */
     private void step(int c) {
-        q.schedule(busyUntil(c), EV_STEP, c, cpus[c].genStep);
+        Cpu cpu = cpus[c];
+        Task t = cpu.curr;
+        // a task in (or about to start) a Run needs no step event: its completion can be armed now
+        if (t != null && !cpu.needResched) {
+            if (t.inRun) {
+                armCompletion(c);
+                return;
+            }
+            if (t.pc < t.program.length && t.program[t.pc] instanceof Op.Run && startRun(t, c)) return;
+        }
+        q.schedule(busyUntil(c), EV_STEP, c, cpu.genStep);
+    }
+
+    /** Starts the Run op at the task's pc; false if it asks for no work (the op is then skipped). */
+    private boolean startRun(Task t, int c) {
+        double w = ((Op.Run) t.program[t.pc]).work.sample(t.rng);
+        workDemanded += w;
+        if (t.pendingRefillNs > 0) {
+            w += t.pendingRefillNs;
+            refillDemanded += t.pendingRefillNs;
+            t.pendingRefillNs = 0;
+        }
+        if (w <= 0) {
+            t.pc++;
+            return false;
+        }
+        t.remainingWork = w;
+        t.inRun = true;
+        armCompletion(c);
+        return true;
     }
 
     private void onStep(int c, long gen) {
@@ -942,21 +971,8 @@ public final class Machine implements SchedContext {
             }
             Op op = t.program[t.pc];
             if (op instanceof Op.Run) {
-                double w = ((Op.Run) op).work.sample(t.rng);
-                workDemanded += w;
-                if (t.pendingRefillNs > 0) {
-                    w += t.pendingRefillNs;
-                    refillDemanded += t.pendingRefillNs;
-                    t.pendingRefillNs = 0;
-                }
-                if (w <= 0) {
-                    t.pc++;
-                    continue;
-                }
-                t.remainingWork = w;
-                t.inRun = true;
-                armCompletion(c);
-                return;
+                if (startRun(t, c)) return;
+                continue;
             } else if (op instanceof Op.RunWall) {
                 long d = ((Op.RunWall) op).duration.sample(t.rng);
                 if (d <= 0) {
