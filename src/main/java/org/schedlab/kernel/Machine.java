@@ -153,6 +153,14 @@ public final class Machine implements SchedContext {
             rec.timeline = new CpuTimeline(nrCpus, cfg.timelineBuckets, 0,
                     Math.max(1, cfg.durationNs / cfg.timelineBuckets));
         for (Cpu c : cpus) c.tickStopped = true;
+        siblings = new int[nrCpus][];
+        for (int c = 0; c < nrCpus; c++) {
+            CpuSet core = topo.coreSpan(topo.coreOf(c));
+            int[] sib = new int[core.cardinality() - 1];
+            int k = 0;
+            for (int x = core.first(); x >= 0; x = core.nextSetBit(x + 1)) if (x != c) sib[k++] = x;
+            siblings[c] = sib;
+        }
         memOnLlc = new int[topo.nrLlcs()];
         memOnNode = new int[topo.nrNodes()];
     }
@@ -328,9 +336,8 @@ public final class Machine implements SchedContext {
             r /= (1 - m) + m * slow;
         }
         if (cfg.smtSpeed != 1.0) {
-            CpuSet core = topo.coreSpan(topo.coreOf(c));
-            for (int s = core.first(); s >= 0; s = core.nextSetBit(s + 1))
-                if (s != c && cpus[s].curr != null) { r *= cfg.smtSpeed; break; }
+            for (int s : siblings[c])
+                if (cpus[s].curr != null) { r *= cfg.smtSpeed; break; }
         }
         if (r == cpu.rate) return;
         account(c);
@@ -341,6 +348,8 @@ public final class Machine implements SchedContext {
     }
 
     private int[] memOnLlc, memOnNode;
+    /** SMT siblings of each CPU, itself excluded. */
+    private int[][] siblings;
 
     /** Keeps the counts of running memory-bound tasks and re-rates every task sharing that bandwidth. */
     private void memoryChanged(int c, Task oldCurr, Task newCurr) {
@@ -363,9 +372,7 @@ public final class Machine implements SchedContext {
             updateRate(c);
             return;
         }
-        CpuSet core = topo.coreSpan(topo.coreOf(c));
-        if (core.cardinality() > 1)
-            for (int s = core.first(); s >= 0; s = core.nextSetBit(s + 1)) if (s != c) updateRate(s);
+        for (int s : siblings[c]) updateRate(s);
         updateRate(c);
     }
 

@@ -23,6 +23,8 @@ public class FairPlacement {
     protected int[] nrIdleScan;
     protected long[] nextScanUpdate;
     protected boolean smt;
+    private int[] seenCore;
+    private int coreStamp;
 
     public void init(SchedContext ctx) {
         this.ctx = ctx;
@@ -33,6 +35,7 @@ public class FairPlacement {
         nrIdleScan = new int[n];
         nextScanUpdate = new long[n];
         smt = topo.smt() > 1;
+        seenCore = new int[topo.nrCores()];
         // before the first LLC balance pass the scan depth is the whole LLC (every CPU is idle at boot)
         for (int c = 0; c < n; c++) nrIdleScan[c] = sds.llcSize(c);
     }
@@ -161,13 +164,13 @@ public class FairPlacement {
         int w = span.cardinality();
         int idleCpu = -1;
         int c = span.nextSetBitWrap(target + 1);
-        boolean[] seenCore = hasIdleCore ? new boolean[topo.nrCores()] : null;
+        int stamp = ++coreStamp;
         for (int k = 0; k < w; k++, c = span.nextSetBitWrap(c + 1)) {
             if (!p.canRunOn(c)) continue;
             if (hasIdleCore) {
                 int core = topo.coreOf(c);
-                if (seenCore[core]) continue;
-                seenCore[core] = true;
+                if (seenCore[core] == stamp) continue;
+                seenCore[core] = stamp;
                 boolean allIdle = true;
                 CpuSet cs = topo.coreSpan(core);
                 for (int s = cs.first(); s >= 0; s = cs.nextSetBit(s + 1)) {
