@@ -1,0 +1,98 @@
+package org.schedlab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.schedlab.experiment.Runner;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RunCommandTest {
+    private record Result(int exit, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        var cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(buf));
+        try {
+            int exit = cl.execute(args);
+            return new Result(exit, buf.toString() + out, err.toString());
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void writesJsonWithTheDocumentedKeysIntoNewDirectories(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("a/b/run.json");
+        Result r = run("run", "--topology", "synthetic:llcs=2,cores=4", "--policy", "pull", "--workload",
+                "poisson:rate=2000,service=exp:1ms", "--duration", "300ms", "--json", json.toString());
+        assertThat(r.exit).isZero();
+        assertThat(r.out).contains("response_time_mean");
+        JsonNode j = Runner.JSON.readTree(json.toFile());
+        for (String k : new String[]{"sim_time_ns", "wall_time_ms", "events"}) assertThat(j.has(k)).as(k).isTrue();
+        JsonNode m = j.get("metrics");
+        for (String k : new String[]{"tasks_created", "context_switches", "wakeup_latency_us", "runqueue_wait_us",
+                "response_time_us", "jobs_completed", "idle_while_overloaded_ns", "fairness_jain", "migrations",
+                "balance_overhead_ns"})
+            assertThat(m.has(k)).as(k).isTrue();
+        for (String k : new String[]{"mean", "p50", "p90", "p99", "p999", "max"})
+            assertThat(m.get("wakeup_latency_us").has(k)).as(k).isTrue();
+        assertThat(j.get("sim_time_ns").asLong()).isEqualTo(300_000_000L);
+        try (var files = Files.list(json.getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("run.json");
+        }
+    }
+
+    @Test
+    void badInputGetsOneLineAndExitTwoAndNoFile(@TempDir Path dir) {
+        Path json = dir.resolve("out.json");
+        String[][] cases = {
+                {"--duration", "-5s"},
+                {"--policy", "nosuch"},
+                {"--workload", "poisson:rate=0"},
+                {"--workload", "poisson:rate=10,bogus=1"},
+                {"--topology", "synthetic:cores=0"},
+                {"--topology", "nosuch-preset"},
+                {"--duration", "10 parsecs"},
+                {"--hz", "123"},
+                {"--slice", "maybe"},
+        };
+        for (String[] c : cases) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--topology", "synthetic:cores=2",
+                    "--policy", "pull", "--workload", "poisson:rate=100", "--duration", "10ms", "--json", json.toString()));
+            int i = args.indexOf(c[0]);
+            if (i >= 0) args.set(i + 1, c[1]);
+            else args.addAll(java.util.List.of(c));
+            Result r = run(args.toArray(new String[0]));
+            assertThat(r.exit).as(String.join(" ", c)).isEqualTo(2);
+            assertThat(r.err.strip()).as(String.join(" ", c)).startsWith("schedlab: ").doesNotContain("\n").doesNotContain("Exception");
+            assertThat(Files.exists(json)).isFalse();
+        }
+    }
+
+    @Test
+    void sameCommandTwiceGivesTheSameJsonApartFromWallTime(@TempDir Path dir) throws Exception {
+        String[] base = {"run", "--topology", "epyc-7763-2s", "--policy", "push", "--workload", "schbench:workers=32",
+                "--duration", "100ms", "--seed", "7", "--json"};
+        for (String f : new String[]{"x.json", "y.json"}) {
+            String[] a = java.util.Arrays.copyOf(base, base.length + 1);
+            a[base.length] = dir.resolve(f).toString();
+            assertThat(run(a).exit).isZero();
+        }
+        var x = (com.fasterxml.jackson.databind.node.ObjectNode) Runner.JSON.readTree(dir.resolve("x.json").toFile());
+        var y = (com.fasterxml.jackson.databind.node.ObjectNode) Runner.JSON.readTree(dir.resolve("y.json").toFile());
+        x.remove("wall_time_ms");
+        y.remove("wall_time_ms");
+        assertThat(x).isEqualTo(y);
+    }
+}
