@@ -3,9 +3,11 @@ package org.schedlab.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.schedlab.InputError;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -14,9 +16,10 @@ import java.util.regex.Pattern;
  *
  * <p>{@link #HEADLINE} is the run's {@code throughput} object: name, unit and direction come from the JSON. Any
  * other metric is a dotted path such as {@code metrics.wakeup_latency_us.p99}; the leading {@code metrics.} may
- * be left out. Keys that themselves contain dots ({@code metrics.counts.events.tick}) resolve by preferring the
- * longest key present. A key missing from a map of counters (an object whose values are all numbers, such as
- * {@code metrics.migrations} or {@code metrics.counts}) reads as 0, because those maps list only what occurred.
+ * be left out. Keys that themselves contain dots resolve by preferring the longest key present. Below the maps
+ * that list only what occurred ({@code metrics.migrations}, {@code metrics.migration_refill_ns},
+ * {@code metrics.balance_overhead_ns}, {@code metrics.counts}) the rest of the path is one key, such as
+ * {@code metrics.counts.events.tick}, and a missing key reads as 0.
  *
  * <p>Defaults, each overridable by a suffix {@code PATH:higher}, {@code :lower}, {@code :amean}, {@code :hmean},
  * {@code :median}:
@@ -35,6 +38,9 @@ public final class Metric {
     public static final Metric HEADLINE = new Metric(null, "throughput", null, null, null);
 
     private static final Pattern TAIL = Pattern.compile("p\\d+|max");
+    /** Maps that list only what occurred: below them the rest of the path is one key, and a missing one is 0. */
+    private static final Set<String> COUNTER_MAPS = Set.of("metrics.migrations", "metrics.migration_refill_ns",
+            "metrics.balance_overhead_ns", "metrics.counts");
     private static final Pattern TAIL_NAME = Pattern.compile(".*_p\\d+");
 
     private final String[] path;
@@ -133,13 +139,16 @@ public final class Metric {
         int i = 0;
         while (i < path.length) {
             if (!node.isObject()) throw missing(node, i);
-            int j = path.length;
-            while (j > i && !node.has(String.join(".", java.util.Arrays.copyOfRange(path, i, j)))) j--;
-            if (j == i) {
-                if (i == path.length - 1 && isCounterMap(node)) return 0;
-                throw missing(node, i);
+            if (COUNTER_MAPS.contains(String.join(".", Arrays.copyOfRange(path, 0, i)))) {
+                JsonNode v = node.get(String.join(".", Arrays.copyOfRange(path, i, path.length)));
+                if (v == null) return 0;
+                node = v;
+                break;
             }
-            node = node.get(String.join(".", java.util.Arrays.copyOfRange(path, i, j)));
+            int j = path.length;
+            while (j > i && !node.has(String.join(".", Arrays.copyOfRange(path, i, j)))) j--;
+            if (j == i) throw missing(node, i);
+            node = node.get(String.join(".", Arrays.copyOfRange(path, i, j)));
             i = j;
         }
         if (!node.isNumber()) throw new InputError("--metric " + spec + ": is not a number but "
@@ -148,16 +157,10 @@ public final class Metric {
     }
 
     private InputError missing(JsonNode at, int i) {
-        String where = String.join(".", java.util.Arrays.copyOfRange(path, 0, i));
+        String where = String.join(".", Arrays.copyOfRange(path, 0, i));
         String known = at.isObject() ? "; keys there: " + keys(at) : "";
         return new InputError("--metric " + spec + ": no key '" + path[i] + "' in "
                 + (where.isEmpty() ? "the result" : where) + known);
-    }
-
-    private static boolean isCounterMap(JsonNode n) {
-        if (!n.isObject() || n.isEmpty()) return n.isObject();
-        for (Iterator<JsonNode> it = n.elements(); it.hasNext(); ) if (!it.next().isNumber()) return false;
-        return true;
     }
 
     private static String keys(JsonNode n) {
