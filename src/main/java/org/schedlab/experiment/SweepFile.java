@@ -204,6 +204,9 @@ public final class SweepFile {
             List<String> out = new ArrayList<>();
             for (String x : xs) {
                 if (x == null || x.isBlank()) throw error(key, "'" + key + "' has an empty entry");
+                if (x.trim().matches("[A-Za-z_][A-Za-z0-9_-]*=.*"))
+                    throw error(key, "'" + key + "' entry '" + x.trim() + "' looks like the rest of a spec split at a"
+                            + " comma; quote specs that contain commas, e.g. [\"synthetic:llcs=2,cores=4\"]");
                 if (out.contains(x.trim())) throw error(key, "'" + key + "' lists '" + x.trim() + "' twice");
                 out.add(x.trim());
             }

@@ -85,6 +85,8 @@ class SweepFileTest {
         assertError("topology: [synthetic\npolicy: [pull]\n", "bad.yaml:");
         assertError("- a\n- b\n", "bad.yaml:1:", "expected a mapping");
         assertError("\n", "empty sweep file");
+        assertError("topology: [synthetic:llcs=2,cores=4]\npolicy: [pull]\nworkload: [poisson]\nseeds: 1\nduration: 1ms\n",
+                "bad.yaml:1:", "'cores=4'", "quote specs that contain commas");
     }
 
     @Test
