@@ -73,7 +73,7 @@ public final class CompareCommand implements Callable<Integer> {
         int k = jobs == null ? Experiment.defaultJobs() : jobs;
         if (k < 1) throw new InputError("--jobs: must be at least 1, got " + k);
 
-        Progress progress = Progress.onTerminal("compare");
+        Progress progress = Progress.onTerminal("compare", spec.commandLine().getErr());
         List<ComparisonTable> tables;
         try {
             tables = Comparison.run(grid, ms, k, progress == null ? null : progress::completed);

@@ -42,7 +42,7 @@ public final class SweepCommand implements Callable<Integer> {
         Sweep.Outcome o;
         try {
             o = Sweep.run(grid, out, k, todo -> {
-                progress[0] = Progress.barOrLines("sweep", i -> ResultStore.fileName(todo.get(i)));
+                progress[0] = Progress.barOrLines("sweep", spec.commandLine().getErr(), i -> ResultStore.fileName(todo.get(i)));
                 return progress[0]::completed;
             });
         } finally {

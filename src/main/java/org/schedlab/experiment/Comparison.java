@@ -63,7 +63,7 @@ public final class Comparison {
         validate(grid, metrics);
         List<RunSpec> specs = grid.expand();
         for (RunSpec s : specs) s.timelineBuckets = 0;
-        List<Sample> samples = Experiment.map(specs, jobs, (i, s) -> sample(Runner.run(s), metrics), listener);
+        List<Sample> samples = Experiment.map(specs, jobs, (i, s) -> sample(Experiment.run(s), metrics), listener);
         return tables(grid, metrics, samples);
     }
 

@@ -1,5 +1,8 @@
 package org.schedlab.experiment;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.schedlab.InputError;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -33,6 +36,28 @@ public final class Experiment {
     @FunctionalInterface
     public interface Listener {
         void completed(int index, int done, int total);
+    }
+
+    /**
+     * Runs one spec. Its errors name the run: input errors stay {@link InputError}s, anything else becomes an
+     * {@link IllegalStateException} with the original as cause.
+     */
+    public static ObjectNode run(RunSpec s) {
+        try {
+            return Runner.run(s);
+        } catch (InputError e) {
+            throw new InputError(describe(s) + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(describe(s) + " failed: " + e, e);
+        }
+    }
+
+    /** A one-line description of a run for messages. */
+    public static String describe(RunSpec s) {
+        StringBuilder sb = new StringBuilder("run of ").append(s.policy).append(" on ").append(s.topology)
+                .append(" with ").append(s.workload);
+        if (!s.params.isEmpty()) sb.append(' ').append(s.params);
+        return sb.append(", seed ").append(s.seed).toString();
     }
 
     /** The default number of threads: the available processors. */

@@ -49,7 +49,7 @@ public final class Sweep {
             for (RunSpec s : specs) if (!store.isDone(s)) todo.add(s);
             Experiment.Listener l = progress == null ? null : progress.apply(todo);
             Experiment.map(todo, jobs, (i, s) -> {
-                store.write(s, Runner.run(s));
+                store.write(s, Experiment.run(s));
                 return null;
             }, l);
             return new Outcome(specs.size(), specs.size() - todo.size(), todo.size());

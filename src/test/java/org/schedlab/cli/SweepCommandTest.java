@@ -56,6 +56,7 @@ class SweepCommandTest {
         CompareCommandTest.Run r = CompareCommandTest.run("sweep", yaml.toString(), "--out", out.toString(), "--jobs", "2");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("sweep: 4 runs, 0 already done, 4 executed; results in " + out + "\n");
+        assertThat(r.err().lines()).hasSize(4).allMatch(l -> l.matches("sweep: [1-4]/4 poisson-rate=500_.*\\.json"));
         assertThat(results(out)).hasSize(4).allMatch(n -> n.startsWith("poisson-rate=500_"));
         assertThat(Files.exists(out.resolve(Sweep.PLAN))).isTrue();
         r = CompareCommandTest.run("sweep", yaml.toString(), "--out", out.toString());

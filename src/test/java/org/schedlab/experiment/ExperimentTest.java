@@ -58,4 +58,16 @@ class ExperimentTest {
         assertThat(Experiment.map(List.of(), 3, (i, x) -> x, null)).isEmpty();
         assertThatThrownBy(() -> Experiment.map(INPUTS, 0, (i, x) -> x, null)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void runErrorsNameTheRun() {
+        RunSpec s = new RunSpec();
+        s.topology = "synthetic:cores=2";
+        s.policy = "pull";
+        s.workload = "poisson:rate=oops";
+        s.seed = 4;
+        assertThatThrownBy(() -> Experiment.run(s)).isInstanceOf(org.schedlab.InputError.class)
+                .hasMessageStartingWith("run of pull on synthetic:cores=2 with poisson:rate=oops, seed 4: ")
+                .hasMessageContaining("rate");
+    }
 }
