@@ -1,0 +1,175 @@
+package org.schedlab.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.schedlab.AtomicFiles;
+import org.schedlab.InputError;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A directory of result JSON files, one per run, named from the run's spec: a readable slug and a hash of the
+ * canonical spec ({@link #canonical}), so equal specs always map to the same file and different specs to
+ * different files. Files are written atomically (temp file and rename), so a file that exists is complete; a
+ * run's file existing and parsing means the run is done.
+ *
+ * <p>Opening a store takes an exclusive lock on {@code DIR/.sweep.lock} (released by the OS even if the process is
+ * killed) and then deletes temp files left by a killed writer; only one process writes a store at a time.
+ */
+public final class ResultStore implements AutoCloseable {
+    /** Name of the lock file; it stays in the directory and holds nothing. */
+    public static final String LOCK = ".sweep.lock";
+    private static final int SLUG_MAX = 96;
+
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private ResultStore(Path dir, FileChannel ch, FileLock lock) {
+        this.dir = dir;
+        this.lockChannel = ch;
+        this.lock = lock;
+    }
+
+    /** Opens (creating if needed) the store in {@code dir}, locks it and removes stale temp files. */
+    public static ResultStore open(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new InputError(dir + ": cannot create directory: " + e.getMessage());
+        }
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock l;
+            try {
+                l = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                l = null;
+            }
+            if (l == null) throw new InputError(dir + ": another sweep is writing to this directory");
+            ResultStore s = new ResultStore(dir, ch, l);
+            s.removeStaleTemps();
+            return s;
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new InputError(dir + ": cannot lock: " + e.getMessage());
+        } catch (RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch == null) return;
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+
+    /** Deletes {@code .NAME.*.tmp} files, which only a writer killed between write and rename leaves behind. */
+    private void removeStaleTemps() throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path p : ds) Files.deleteIfExists(p);
+        }
+    }
+
+    public Path dir() { return dir; }
+
+    /** The spec as a JSON object with fixed key order and sorted params: equal specs give equal text. */
+    public static ObjectNode canonical(RunSpec s) {
+        ObjectNode o = Runner.JSON.createObjectNode();
+        o.put("topology", s.topology);
+        o.put("policy", s.policy);
+        o.put("workload", s.workload);
+        ObjectNode p = o.putObject("params");
+        for (Map.Entry<String, String> e : new TreeMap<>(s.params).entrySet()) p.put(e.getKey(), e.getValue());
+        o.put("duration_ns", s.durationNs);
+        o.put("warmup_ns", s.warmupNs);
+        o.put("seed", s.seed);
+        o.put("costs", s.costs ? "default" : "none");
+        o.put("slice", s.slice ? "on" : "off");
+        o.put("hz", s.hz);
+        o.put("keep_numa", s.keepNuma);
+        o.put("timeline_buckets", s.timelineBuckets);
+        o.put("check_invariants", s.checkInvariants);
+        return o;
+    }
+
+    /** First 12 hex digits of the SHA-256 of the canonical spec. */
+    public static String hash(RunSpec s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256")
+                    .digest(canonical(s).toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * {@code WORKLOAD[-KEY=VALUE...]_POLICY_TOPOLOGY_sSEED_HASH.json}, every part reduced to letters, digits and
+     * {@code .=+-}, the slug cut to 96 characters.
+     */
+    public static String fileName(RunSpec s) {
+        StringBuilder w = new StringBuilder(s.workload);
+        for (Map.Entry<String, String> e : new TreeMap<>(s.params).entrySet())
+            w.append('-').append(e.getKey()).append('=').append(e.getValue());
+        String slug = clean(w.toString()) + "_" + clean(s.policy) + "_" + clean(s.topology) + "_s" + s.seed;
+        if (slug.length() > SLUG_MAX) slug = slug.substring(0, SLUG_MAX);
+        return slug + "_" + hash(s) + ".json";
+    }
+
+    private static String clean(String s) {
+        String c = s.replaceAll("[^A-Za-z0-9.=+-]+", "-").replaceAll("-{2,}", "-");
+        c = c.replaceAll("^[-.]+|-+$", "");
+        return c.isEmpty() ? "x" : c;
+    }
+
+    public Path path(RunSpec s) { return dir.resolve(fileName(s)); }
+
+    /** Whether the run's file exists and holds a result JSON object. */
+    public boolean isDone(RunSpec s) {
+        Path p = path(s);
+        if (!Files.isRegularFile(p)) return false;
+        try {
+            JsonNode n = Runner.JSON.readTree(p.toFile());
+            return n != null && n.isObject() && n.has("schema") && n.has("metrics");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Writes the run's result atomically. */
+    public void write(RunSpec s, ObjectNode result) {
+        try {
+            AtomicFiles.write(path(s), Runner.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override public void close() {
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // closing the channel releases it anyway
+        }
+        closeQuietly(lockChannel);
+    }
+}
