@@ -20,6 +20,11 @@ public final class AtomicFiles {
             try {
                 Files.write(tmp, data);
                 try {
+                    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system: keep the default permissions
+                }
+                try {
                     Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
                     Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);

@@ -49,6 +49,11 @@ public final class CostModel {
     public long execNs = 100000;
     /** exit() charged to the exiting task (estimate). */
     public long exitNs = 20000;
+    /**
+     * Relative standard deviation of the time the same work takes from one execution to the next (cache and
+     * memory effects, frequency): what makes repeated runs differ (estimate: 2%).
+     */
+    public double workJitter = 0.02;
     /** L2 bytes lost on a move inside an LLC when the topology does not say. */
     public long defaultL2Bytes = 1L << 20;
     /** LLC bytes when the topology does not say. */
@@ -66,6 +71,7 @@ public final class CostModel {
         c.detachAttachNs = c.tickNs = c.lockBaseNs = 0;
         c.forkNs = c.execNs = c.exitNs = 0;
         c.statGatherFactor = 0;
+        c.workJitter = 0;
         c.free = true;
         return c;
     }

@@ -331,7 +331,9 @@ public final class Validation {
         }
         final long[] first = {-1};
         Policies.Resolved p = Policies.resolve("pull");
-        Machine m = new Machine(t, p.policy, p.options, w, cfg(20_000_000L, 1, true, true));
+        MachineConfig mc = cfg(20_000_000L, 1, true, true);
+        mc.costs.workJitter = 0;
+        Machine m = new Machine(t, p.policy, p.options, w, mc);
         m.setScheduleSink(new ScheduleSink() {
             @Override public void switchTo(long time, int cpu, int pid, String name) {}
             @Override public void migrate(long time, int pid, String name, int from, int to, String kind) {

@@ -56,6 +56,7 @@ public final class Machine implements SchedContext {
     private final Map<String, String> policyOptions;
     private final Rng taskRng;
     private final Rng arrivalRng;
+    private final Rng jitterRng;
     private long now;
     private long endTime;
     private boolean stopped;
@@ -113,6 +114,7 @@ public final class Machine implements SchedContext {
         for (int c = 0; c < nrCpus; c++) cpus[c] = new Cpu(c, topo.capacityOf(c), 0, cfg.migrationCostNs);
         this.taskRng = Rng.stream(cfg.seed, "tasks");
         this.arrivalRng = Rng.stream(cfg.seed, "arrivals");
+        this.jitterRng = Rng.stream(cfg.seed, "work-jitter");
 
         int nt = wl.templates.size();
         templateResumeLatch = new boolean[nt];
@@ -587,6 +589,7 @@ public final class Machine implements SchedContext {
     /** Starts the Run op at the task's pc; false if it asks for no work (the op is then skipped). */
     private boolean startRun(Task t, int c) {
         double w = ((Op.Run) t.program[t.pc]).work.sample(t.rng);
+        if (costs.workJitter > 0 && w > 0) w = Math.max(0, w * (1 + costs.workJitter * jitterRng.nextGaussian()));
         workDemanded += w;
         if (t.pendingRefillNs > 0) {
             w += t.pendingRefillNs;

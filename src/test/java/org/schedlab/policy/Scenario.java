@@ -54,6 +54,7 @@ final class Scenario {
         MachineConfig cfg = new MachineConfig();
         cfg.durationNs = durationNs;
         cfg.costs = costs ? CostModel.defaults() : CostModel.none();
+        cfg.costs.workJitter = 0;   // exact timings make the mechanisms readable
         cfg.timelineBuckets = 0;
         cfg.checkInvariants = true;
         Policies.Resolved p = Policies.resolve(policy);

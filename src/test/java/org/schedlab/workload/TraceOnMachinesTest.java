@@ -18,6 +18,7 @@ class TraceOnMachinesTest {
         s.workload = workload;
         s.durationNs = 60_000_000_000L;
         s.timelineBuckets = 0;
+        s.costs = false;   // no work jitter: the replay's work must equal the recorded CPU time
         return Runner.run(s);
     }
 
