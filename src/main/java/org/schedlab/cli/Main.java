@@ -9,7 +9,8 @@ import java.io.PrintWriter;
 /** Entry point: wires the subcommands; user errors become one line on stderr and exit status 2. */
 @Command(name = "schedlab", mixinStandardHelpOptions = true, version = "schedlab 0.1.0",
         description = "Deterministic simulator of Linux fair-class load balancing on many-core machines.",
-        subcommands = {TopologyCommand.class, RunCommand.class, BenchCommand.class, WorkloadCommand.class})
+        subcommands = {TopologyCommand.class, RunCommand.class, BenchCommand.class, WorkloadCommand.class,
+                ReportCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_INPUT = 2;
 
