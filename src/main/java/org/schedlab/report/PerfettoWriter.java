@@ -28,10 +28,10 @@ import java.util.regex.Pattern;
  * Streams the simulated schedule to a Chrome/Perfetto trace-event JSON file
  * ({@code {"displayTimeUnit":"ns","otherData":{...},"traceEvents":[...]}}, open in ui.perfetto.dev).
  *
- * <p>Layout: one process per LLC ({@code pid = llc + 1}, named after its package, node and CPUs), one thread per
- * CPU ({@code tid = cpu + 1}, named "CPU n"). Each task run on a CPU is a complete ({@code X}) slice named after the
+ * <p>Layout: one process per LLC ({@code pid = }{@link #pidBase} {@code + llc}, named after its package, node and
+ * CPUs), one thread per CPU ({@code tid = cpu + 1}, named "CPU n"); every event but process metadata names both. Each task run on a CPU is a complete ({@code X}) slice named after the
  * task's comm with {@code args {pid, tgid, comm}}; idle time has no slice. Runqueue lengths are counters
- * ({@code C}) named "cpu n" with series {@code nr_running}, one event per change. Migrations are thread-scoped
+ * ({@code C}) named "cpu n" with series {@code nr_running} on the CPU's thread, one event per change. Migrations are thread-scoped
  * instants on the destination CPU; balancing overheads (every kind not prefixed "kernel_ns.") are instants on the
  * charged CPU, those of one kind at one instant on one CPU merged into one event with {@code args {ns, count}}.
  *
@@ -49,6 +49,7 @@ public final class PerfettoWriter implements ScheduleSink, AutoCloseable {
     private final Path tmp;
     private final JsonGenerator g;
     private final long from, to;
+    private final int pidBase;
     private final int[] groupOf;
 
     private final int[] curPid;
@@ -79,8 +80,9 @@ public final class PerfettoWriter implements ScheduleSink, AutoCloseable {
         this.from = fromNs;
         this.to = toNs;
         int n = topo.nrCpus();
+        pidBase = pidBase(n);
         groupOf = new int[n];
-        for (int c = 0; c < n; c++) groupOf[c] = topo.llcOf(c) + 1;
+        for (int c = 0; c < n; c++) groupOf[c] = pidBase + topo.llcOf(c);
         curPid = new int[n];
         Arrays.fill(curPid, -1);
         curComm = new String[n];
@@ -151,8 +153,8 @@ public final class PerfettoWriter implements ScheduleSink, AutoCloseable {
             if (first < 0) continue;
             String name = "package " + topo.packageOf(first) + " / node " + topo.nodeOf(first) + " / LLC " + llc
                     + " (CPUs " + span + ")";
-            meta("process_name", llc + 1, 0, "name", name);
-            meta("process_sort_index", llc + 1, 0, "sort_index", llc);
+            meta("process_name", pidBase + llc, 0, "name", name);
+            meta("process_sort_index", pidBase + llc, 0, "sort_index", llc);
         }
         for (int c = 0; c < groupOf.length; c++) {
             meta("thread_name", groupOf[c], c + 1, "name", "CPU " + c);
@@ -316,8 +318,7 @@ public final class PerfettoWriter implements ScheduleSink, AutoCloseable {
 
     private void writeCounter(int c, long t, int n) {
         try {
-            begin("C", null, "cpu " + c, -1, t);
-            g.writeNumberField("pid", groupOf[c]);
+            begin("C", null, "cpu " + c, c, t);
             g.writeObjectFieldStart("args");
             g.writeNumberField("nr_running", n);
             g.writeEndObject();
@@ -361,6 +362,16 @@ public final class PerfettoWriter implements ScheduleSink, AutoCloseable {
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /**
+     * First process id: a power of ten above every thread id, because importers take an event without a tid
+     * (process metadata) as coming from thread {@code tid = pid} and must not mistake it for a CPU.
+     */
+    static int pidBase(int nrCpus) {
+        int b = 1000;
+        while (b <= nrCpus) b *= 10;
+        return b;
     }
 
     /** Opens an event object with its common fields; {@code cpu < 0} leaves pid and tid to the caller. */

@@ -232,8 +232,10 @@ public final class SvgCharts {
           .append("\" text-anchor=\"middle\">").append(xUnit.equals("us") ? "\u00b5s" : HtmlReport.escape(xUnit))
           .append(", log scale</text>\n");
         yLabel(sb, "fraction of samples \u2264 x", ph);
-        for (Curve c : curves) {
-            sb.append("<polyline class=\"cdf\" stroke=\"").append(c.colour()).append("\" points=\"");
+        for (int i = 0; i < curves.size(); i++) {
+            Curve c = curves.get(i);
+            sb.append("<polyline class=\"cdf\" stroke=\"").append(c.colour()).append('"').append(dash(i))
+              .append(" points=\"");
             boolean first = true;
             for (double[] p : c.points()) {
                 if (!first) sb.append(' ');
@@ -242,7 +244,14 @@ public final class SvgCharts {
             }
             sb.append("\"><title>").append(HtmlReport.escape(c.name())).append("</title></polyline>\n");
         }
-        seriesLegend(sb, curves.stream().map(c -> new String[]{c.name(), c.colour()}).toList(), H);
+        double y = H + 4;
+        for (int i = 0; i < curves.size(); i++) {
+            sb.append("<path class=\"cdf\" stroke=\"").append(curves.get(i).colour()).append('"').append(dash(i))
+              .append(" d=\"M").append(num(L)).append(' ').append(num(y - 4)).append("h16\"/><text x=\"")
+              .append(num(L + 22)).append("\" y=\"").append(num(y)).append("\">")
+              .append(HtmlReport.escape(curves.get(i).name())).append("</text>\n");
+            y += 16;
+        }
         return sb.append("</svg>\n").toString();
     }
 
@@ -252,6 +261,13 @@ public final class SvgCharts {
         if (d >= 3) return label(Math.pow(10, d - 3)) + " ms";
         if (d >= 0) return label(Math.pow(10, d)) + " \u00b5s";
         return label(Math.pow(10, d + 3)) + " ns";
+    }
+
+    /** Dash pattern of the i-th curve, so that curves lying on each other stay distinguishable. */
+    private static String dash(int i) {
+        String[] d = {"", "7 4", "2 3", "10 3 2 3"};
+        String p = d[i % d.length];
+        return p.isEmpty() ? "" : " stroke-dasharray=\"" + p + "\"";
     }
 
     // ---- bars -------------------------------------------------------------------------------------------------

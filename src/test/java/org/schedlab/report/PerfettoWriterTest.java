@@ -74,9 +74,18 @@ class PerfettoWriterTest {
         Set<String> phases = new HashSet<>();
         Map<String, List<long[]>> slicesByTrack = new HashMap<>();
         Set<String> threadNames = new HashSet<>();
+        Set<Integer> pids = new HashSet<>(), tids = new HashSet<>();
+        Map<Integer, Integer> processOfThread = new HashMap<>();
         for (JsonNode e : events) {
             String ph = e.get("ph").asText();
             phases.add(ph);
+            pids.add(e.get("pid").asInt());
+            if (!e.get("name").asText().startsWith("process_")) {
+                assertThat(e.has("tid")).as("tid in %s", e).isTrue();
+                tids.add(e.get("tid").asInt());
+                assertThat(processOfThread.computeIfAbsent(e.get("tid").asInt(), k -> e.get("pid").asInt()))
+                        .as("one process per thread: %s", e).isEqualTo(e.get("pid").asInt());
+            }
             if (ph.equals("M")) {
                 if (e.get("name").asText().equals("thread_name")) threadNames.add(e.get("args").get("name").asText());
                 continue;
@@ -96,6 +105,7 @@ class PerfettoWriterTest {
             if (ph.equals("i")) assertThat(e.get("s").asText()).isEqualTo("t");
         }
         assertThat(phases).contains("M", "X", "C");
+        assertThat(tids).hasSize(nrCpus).doesNotContainAnyElementsOf(pids).doesNotContain(0);
         assertThat(threadNames).hasSize(nrCpus).contains("CPU 0", "CPU " + (nrCpus - 1));
         assertThat(slicesByTrack).isNotEmpty();
         for (Map.Entry<String, List<long[]>> t : slicesByTrack.entrySet()) {
