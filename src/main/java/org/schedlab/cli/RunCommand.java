@@ -7,6 +7,7 @@ import org.schedlab.InputError;
 import org.schedlab.Units;
 import org.schedlab.experiment.RunSpec;
 import org.schedlab.experiment.Runner;
+import org.schedlab.report.PerfettoWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,7 +53,26 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         RunSpec spec = spec();
-        ObjectNode result = Runner.run(spec);
+        if (window != null && perfetto == null) throw new InputError("--window needs --perfetto FILE");
+        long[] win = window == null ? new long[]{0, Long.MAX_VALUE} : PerfettoWriter.parseWindow(window);
+        Runner.Prepared prepared = Runner.prepare(spec);
+        ObjectNode result;
+        if (perfetto == null) {
+            result = Runner.run(prepared, null);
+        } else {
+            Map<String, String> about = new LinkedHashMap<>();
+            about.put("generator", "schedlab 0.1.0");
+            about.put("topology", spec.topology);
+            about.put("policy", spec.policy);
+            about.put("workload", spec.workload);
+            about.put("params", spec.params.toString());
+            about.put("seed", Long.toString(spec.seed));
+            about.put("window", window == null ? "all" : window);
+            try (PerfettoWriter trace = new PerfettoWriter(perfetto, prepared.topology, win[0], win[1], about)) {
+                result = Runner.run(prepared, trace);
+                trace.finish(result.get("sim_time_ns").asLong());
+            }
+        }
         if (json != null) AtomicFiles.write(json, Runner.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result) + "\n");
         System.out.print(summary(result));
         return 0;

@@ -152,8 +152,9 @@ public final class Machine implements SchedContext {
         Arrays.fill(sharedTimerNext, Long.MIN_VALUE);
         rec.marks(wl.marks.size());
         if (cfg.timelineBuckets > 0)
+            // buckets start fine and widen as the run grows, so early-ending runs keep their resolution
             rec.timeline = new CpuTimeline(nrCpus, cfg.timelineBuckets, 0,
-                    Math.max(1, cfg.durationNs / cfg.timelineBuckets));
+                    Math.max(1, Math.min(10_000L, cfg.durationNs / cfg.timelineBuckets)));
         for (Cpu c : cpus) c.tickStopped = true;
         siblings = new int[nrCpus][];
         for (int c = 0; c < nrCpus; c++) {
