@@ -10,7 +10,8 @@ import java.io.PrintWriter;
 @Command(name = "schedlab", mixinStandardHelpOptions = true, version = "schedlab 0.1.0",
         description = "Deterministic simulator of Linux fair-class load balancing on many-core machines.",
         subcommands = {TopologyCommand.class, RunCommand.class, BenchCommand.class, WorkloadCommand.class,
-                ValidateCommand.class, CompareCommand.class, SweepCommand.class, ReportCommand.class})
+                ValidateCommand.class, CompareCommand.class, SweepCommand.class, ReportCommand.class,
+                StudyCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_INPUT = 2;
 

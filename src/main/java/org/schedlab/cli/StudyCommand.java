@@ -1,0 +1,45 @@
+package org.schedlab.cli;
+
+import org.schedlab.AtomicFiles;
+import org.schedlab.InputError;
+import org.schedlab.experiment.Experiment;
+import org.schedlab.experiment.Study;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code schedlab study FILE.yaml --doc DOC.md}: regenerates the tables of a study document. */
+@Command(name = "study", mixinStandardHelpOptions = true,
+        description = "Run the comparisons of a study file and write their tables into a Markdown document.")
+public final class StudyCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE.yaml")
+    Path file;
+    @Option(names = "--doc", required = true, paramLabel = "DOC.md", description = "Document with <!-- study:ID --> blocks.")
+    Path doc;
+    @Option(names = "--only", paramLabel = "ID", description = "Regenerate only these sections.")
+    List<String> only;
+    @Option(names = "--jobs", paramLabel = "K")
+    int jobs = Experiment.defaultJobs();
+
+    @Override public Integer call() throws Exception {
+        if (!Files.isRegularFile(file)) throw new InputError(file + ": no such file");
+        if (!Files.isRegularFile(doc)) throw new InputError(doc + ": no such file");
+        List<Study.Section> sections = Study.read(file);
+        String text = Files.readString(doc);
+        for (Study.Section s : sections) Study.splice(text, s.id, "", doc.toString());
+        for (Study.Section s : sections) {
+            if (only != null && !only.contains(s.id)) continue;
+            long t0 = System.nanoTime();
+            String body = Study.render(s, jobs, null);
+            text = Study.splice(text, s.id, body, doc.toString());
+            AtomicFiles.write(doc, text);
+            System.err.printf("study: %s done in %.1f s%n", s.id, (System.nanoTime() - t0) / 1e9);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,127 @@
+package org.schedlab.experiment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.schedlab.InputError;
+import org.schedlab.Units;
+import org.schedlab.report.ComparisonTable;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A study: named comparisons whose tables are written into a Markdown document between
+ * {@code <!-- study:ID -->} and {@code <!-- /study:ID -->} markers, so the document's tables are always the
+ * output of the study file and never edited by hand. The YAML:
+ *
+ * <pre>
+ * sections:
+ *   - id: milan-hackbench
+ *     topology: epyc-7763-2s
+ *     workload: hackbench:loops=50
+ *     params: {groups: [1, 2, 4, 8, 16]}
+ *     policies: [pull, push, "push:nohz=per-llc"]
+ *     seeds: 3
+ *     duration: 1s
+ *     metrics: [metrics.wakeup_latency_us.p99, metrics.balance_overhead_total_ns]
+ * </pre>
+ */
+public final class Study {
+    private static final Set<String> KEYS = Set.of("id", "topology", "workload", "params", "policies", "seeds",
+            "duration", "warmup", "metrics");
+
+    /** One section: a comparison grid and the metrics to tabulate. */
+    public static final class Section {
+        public final String id;
+        public final Grid grid;
+        public final List<Metric> metrics;
+
+        Section(String id, Grid grid, List<Metric> metrics) {
+            this.id = id;
+            this.grid = grid;
+            this.metrics = metrics;
+        }
+    }
+
+    private Study() {}
+
+    public static List<Section> read(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+        } catch (IOException e) {
+            String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw new InputError(file + ": not a readable study file: " + msg);
+        }
+        if (root == null || !root.has("sections") || !root.get("sections").isArray() || root.get("sections").isEmpty())
+            throw new InputError(file + ": expected a non-empty list under 'sections'");
+        List<Section> out = new ArrayList<>();
+        for (JsonNode s : root.get("sections")) out.add(section(file, s));
+        return out;
+    }
+
+    private static Section section(Path file, JsonNode s) {
+        String where = file + ": section " + (s.has("id") ? "'" + s.get("id").asText() + "'" : "without id");
+        for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!KEYS.contains(k)) throw new InputError(where + ": unknown key '" + k + "'; expected one of " + new java.util.TreeSet<>(KEYS));
+        }
+        for (String k : new String[]{"id", "topology", "workload", "policies", "seeds", "duration"})
+            if (!s.has(k)) throw new InputError(where + ": missing '" + k + "'");
+        RunSpec t = new RunSpec();
+        t.durationNs = Units.parseDuration(where + ": duration", s.get("duration").asText());
+        if (s.has("warmup")) t.warmupNs = Units.parseDuration(where + ": warmup", s.get("warmup").asText());
+        t.timelineBuckets = 0;
+        List<String> policies = strings(where, s.get("policies"));
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        if (s.has("params")) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = s.get("params").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                params.put(e.getKey(), strings(where, e.getValue()));
+            }
+        }
+        int seeds = s.get("seeds").asInt(0);
+        if (seeds <= 0) throw new InputError(where + ": seeds must be a positive integer");
+        List<Metric> metrics = new ArrayList<>();
+        metrics.add(Metric.HEADLINE);
+        if (s.has("metrics")) for (String m : strings(where, s.get("metrics"))) metrics.add(Metric.parse(m));
+        Grid g = new Grid(t, List.of(s.get("topology").asText()), List.of(s.get("workload").asText()), params,
+                policies, Grid.seeds(seeds));
+        return new Section(s.get("id").asText(), g, metrics);
+    }
+
+    private static List<String> strings(String where, JsonNode n) {
+        List<String> out = new ArrayList<>();
+        if (n.isArray()) for (JsonNode x : n) out.add(x.asText());
+        else out.add(n.asText());
+        if (out.isEmpty()) throw new InputError(where + ": empty list");
+        return out;
+    }
+
+    /** The tables of a section as they appear in the document. */
+    public static String render(Section s, int jobs, Experiment.Listener listener) {
+        List<ComparisonTable> tables = Comparison.run(s.grid, s.metrics, jobs, listener);
+        StringBuilder sb = new StringBuilder("```\n");
+        for (int i = 0; i < tables.size(); i++) {
+            if (i > 0) sb.append('\n');
+            sb.append(tables.get(i).text());
+        }
+        return sb.append("```\n").toString();
+    }
+
+    /** Replaces the block of section {@code id} in {@code doc} with {@code body}. */
+    public static String splice(String doc, String id, String body, String docName) {
+        String open = "<!-- study:" + id + " -->", close = "<!-- /study:" + id + " -->";
+        int a = doc.indexOf(open), b = doc.indexOf(close);
+        if (a < 0 || b < a) throw new InputError(docName + ": no block " + open + " ... " + close);
+        return doc.substring(0, a + open.length()) + "\n" + body + doc.substring(b);
+    }
+}
