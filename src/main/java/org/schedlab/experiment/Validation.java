@@ -129,7 +129,8 @@ public final class Validation {
         return new double[]{Stats.amean(r), Stats.ciHalfWidth(Stats.stdev(r), r.length, 0.99)};
     }
 
-    static double erlangC(int c, double a) {
+    /** Erlang C: the probability that an arrival waits in an M/M/c queue with offered load {@code a}. */
+    public static double erlangC(int c, double a) {
         double sum = 0, term = 1;
         for (int k = 0; k < c; k++) {
             if (k > 0) term *= a / k;

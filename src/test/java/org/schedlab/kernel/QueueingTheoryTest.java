@@ -2,6 +2,7 @@ package org.schedlab.kernel;
 
 import org.junit.jupiter.api.Test;
 import org.schedlab.experiment.Stats;
+import org.schedlab.experiment.Validation;
 import org.schedlab.workload.Workloads;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,16 +14,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class QueueingTheoryTest {
     private static final int SEEDS = 6;
     private static final double MU = 1000.0;  // service rate per CPU: exp with mean 1 ms
-
-    static double erlangC(int c, double a) {
-        double sum = 0, term = 1;
-        for (int k = 0; k < c; k++) {
-            if (k > 0) term *= a / k;
-            sum += term;
-        }
-        double last = term * a / c * c / (c - a);
-        return last / (sum + last);
-    }
 
     /** Mean response time over seeds and the half-width of its 99% confidence interval. */
     private static double[] meanResponse(String policy, int cpus, double lambda, long durationNs) {
@@ -44,7 +35,7 @@ class QueueingTheoryTest {
         int c = 8;
         for (double rho : new double[]{0.5, 0.8}) {
             double lambda = rho * c * MU;
-            double wq = erlangC(c, lambda / MU) / (c * MU - lambda);
+            double wq = Validation.erlangC(c, lambda / MU) / (c * MU - lambda);
             double expected = wq + 1 / MU;
             double[] m = meanResponse("global", c, lambda, 8_000_000_000L);
             assertThat(Math.abs(m[0] - expected)).as("rho=%s measured %s expected %s ± %s", rho, m[0], expected, m[1])
