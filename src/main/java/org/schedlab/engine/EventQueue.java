@@ -3,14 +3,23 @@ package org.schedlab.engine;
 import java.util.Arrays;
 
 /**
- * A priority queue of events ordered by (time, sequence number): events at the same time pop in the order
- * they were scheduled, so a run is deterministic. Events are primitive (type, a, b) triples stored in
- * parallel arrays; scheduling and popping allocate nothing once the arrays have grown.
- * Events cannot be removed: owners invalidate them with generation numbers carried in {@code b}.
+ * A priority queue of events ordered by time, then by the order they were scheduled, so a run is
+ * deterministic. Events are primitive (type, a, b) triples stored in parallel arrays; scheduling and popping
+ * allocate nothing once the arrays have grown. Events cannot be removed: owners invalidate them with
+ * generation numbers carried in {@code b}.
+ * <p>
+ * Time and a 20-bit sequence number are packed into one 64-bit key, so one comparison orders two events:
+ * times must stay below {@link #MAX_TIME} (about 2.4 hours), and events at one instant pop in scheduling order
+ * as long as fewer than a million others were scheduled in between (beyond that the order is still fixed,
+ * hence deterministic, but no longer first-in first-out).
  */
 public final class EventQueue {
-    private long[] time = new long[1024];
-    private long[] seq = new long[1024];
+    private static final int SEQ_BITS = 20;
+    private static final long SEQ_MASK = (1L << SEQ_BITS) - 1;
+    /** Largest schedulable time in ns. */
+    public static final long MAX_TIME = (1L << (63 - SEQ_BITS)) - 1;
+
+    private long[] key = new long[1024];
     private int[] type = new int[1024];
     private int[] a = new int[1024];
     private long[] b = new long[1024];
@@ -25,21 +34,23 @@ public final class EventQueue {
     public int size() { return size; }
     public boolean isEmpty() { return size == 0; }
 
-    public long peekTime() { return size == 0 ? Long.MAX_VALUE : time[0]; }
+    public long peekTime() { return size == 0 ? Long.MAX_VALUE : key[0] >>> SEQ_BITS; }
 
     public void schedule(long t, int eventType, int argA, long argB) {
-        if (size == time.length) grow();
+        if (t < 0 || t > MAX_TIME) throw new IllegalArgumentException("event time " + t + " outside 0.." + MAX_TIME);
+        if (size == key.length) grow();
+        long k = (t << SEQ_BITS) | (nextSeq++ & SEQ_MASK);
         int i = size++;
-        long s = nextSeq++;
-        // sift up
         while (i > 0) {
             int p = (i - 1) >>> 1;
-            if (time[p] < t || (time[p] == t && seq[p] < s)) break;
-            move(p, i);
+            if (key[p] < k) break;
+            key[i] = key[p];
+            type[i] = type[p];
+            a[i] = a[p];
+            b[i] = b[p];
             i = p;
         }
-        time[i] = t;
-        seq[i] = s;
+        key[i] = k;
         type[i] = eventType;
         a[i] = argA;
         b[i] = argB;
@@ -48,13 +59,13 @@ public final class EventQueue {
     /** Removes the earliest event and makes it readable through {@link #time()}, {@link #type()}, ... */
     public void pop() {
         if (size == 0) throw new IllegalStateException("empty event queue");
-        curTime = time[0];
+        curTime = key[0] >>> SEQ_BITS;
         curType = type[0];
         curA = a[0];
         curB = b[0];
         int last = --size;
         if (last == 0) return;
-        long t = time[last], s = seq[last];
+        long k = key[last];
         int ty = type[last], aa = a[last];
         long bb = b[last];
         int i = 0;
@@ -62,13 +73,15 @@ public final class EventQueue {
         while (i < half) {
             int c = 2 * i + 1;
             int r = c + 1;
-            if (r < last && (time[r] < time[c] || (time[r] == time[c] && seq[r] < seq[c]))) c = r;
-            if (t < time[c] || (t == time[c] && s < seq[c])) break;
-            move(c, i);
+            if (r < last && key[r] < key[c]) c = r;
+            if (k < key[c]) break;
+            key[i] = key[c];
+            type[i] = type[c];
+            a[i] = a[c];
+            b[i] = b[c];
             i = c;
         }
-        time[i] = t;
-        seq[i] = s;
+        key[i] = k;
         type[i] = ty;
         a[i] = aa;
         b[i] = bb;
@@ -79,18 +92,9 @@ public final class EventQueue {
     public int a() { return curA; }
     public long b() { return curB; }
 
-    private void move(int from, int to) {
-        time[to] = time[from];
-        seq[to] = seq[from];
-        type[to] = type[from];
-        a[to] = a[from];
-        b[to] = b[from];
-    }
-
     private void grow() {
-        int n = time.length * 2;
-        time = Arrays.copyOf(time, n);
-        seq = Arrays.copyOf(seq, n);
+        int n = key.length * 2;
+        key = Arrays.copyOf(key, n);
         type = Arrays.copyOf(type, n);
         a = Arrays.copyOf(a, n);
         b = Arrays.copyOf(b, n);

@@ -47,6 +47,8 @@ public final class Runner {
 
     public static Prepared prepare(RunSpec spec) {
         if (spec.durationNs <= 0) throw new InputError("duration must be positive");
+        if (spec.durationNs > org.schedlab.engine.EventQueue.MAX_TIME / 2)
+            throw new InputError("duration " + Units.formatDuration(spec.durationNs) + " is longer than the simulator's limit of 1 hour");
         if (spec.hz != 100 && spec.hz != 250 && spec.hz != 300 && spec.hz != 1000)
             throw new InputError("--hz must be 100, 250, 300 or 1000, got " + spec.hz);
         TopologySources.Options o = new TopologySources.Options();

@@ -61,7 +61,19 @@ public final class Machine implements SchedContext {
     private long endTime;
     private boolean stopped;
     private long events;
+    private static final String[] KERNEL_KINDS = {"context_switch", "tick", "idle_exit", "wakeup", "ipi", "fork", "exec", "exit", "migrate_running"};
+    private static final int KK_CONTEXT_SWITCH = 0;
+    private static final int KK_TICK = 1;
+    private static final int KK_IDLE_EXIT = 2;
+    private static final int KK_WAKEUP = 3;
+    private static final int KK_IPI = 4;
+    private static final int KK_FORK = 5;
+    private static final int KK_EXEC = 6;
+    private static final int KK_EXIT = 7;
+    private static final int KK_MIGRATE_RUNNING = 8;
+    private final long[] kernelNs = new long[KERNEL_KINDS.length];
     private final long[] eventsByType = new long[16];
+    private long wakeupsSameLlc, wakeupsCrossLlc;
     private long qSizeSum, qSizeN;
     private static final String[] EVENT_NAMES = {"", "step", "run_done", "tick", "timer", "wake_arrive", "resched",
             "ipi", "arrival", "stopper", "end", "warmup", "start", "attach", "", ""};
@@ -219,6 +231,10 @@ public final class Machine implements SchedContext {
         }
         if (!stopped) endTime = now;
         if (qSizeN > 0) rec.count("event_queue.mean_size", qSizeSum / qSizeN);
+        for (int i = 0; i < kernelNs.length; i++)
+            if (kernelNs[i] > 0) rec.count("kernel_ns." + KERNEL_KINDS[i], kernelNs[i]);
+        if (wakeupsSameLlc > 0) rec.count("wakeups.same_llc", wakeupsSameLlc);
+        if (wakeupsCrossLlc > 0) rec.count("wakeups.cross_llc", wakeupsCrossLlc);
         for (int i = 1; i < eventsByType.length; i++)
             if (eventsByType[i] > 0) rec.count("events." + EVENT_NAMES[i], eventsByType[i]);
         for (int c = 0; c < nrCpus; c++) account(c);
@@ -261,6 +277,7 @@ public final class Machine implements SchedContext {
             case EV_WARMUP:
                 for (int c = 0; c < nrCpus; c++) account(c);
                 rec.reset(now);
+                java.util.Arrays.fill(kernelNs, 0);
                 measuring = true;
                 lastIntegrate = now;
                 for (Task t : tasks) if (t != null) t.sumExecRuntime = 0;
@@ -324,6 +341,22 @@ public final class Machine implements SchedContext {
         if (sink != null) sink.overhead(now, c, kind, ns);
     }
 
+    /** Charges kernel work of a fixed kind (context switch, tick, ...), counted in an array. */
+    private void chargeKernel(int c, long ns, int kernelKind) {
+        if (ns <= 0) return;
+        account(c);
+        Cpu cpu = cpus[c];
+        if (cpu.kernelUntil > now) {
+            cpu.kernelUntil += ns;
+        } else {
+            cpu.kernelStart = now;
+            cpu.kernelUntil = now + ns;
+        }
+        cpu.chargedNs += ns;
+        kernelNs[kernelKind] += ns;
+        if (sink != null) sink.overhead(now, c, "kernel_ns." + KERNEL_KINDS[kernelKind], ns);
+    }
+
     private long busyUntil(int c) { return Math.max(now, cpus[c].kernelUntil); }
 
     private void updateRate(int c) {
@@ -375,8 +408,8 @@ public final class Machine implements SchedContext {
             updateRate(c);
             return;
         }
-        for (int s : siblings[c]) updateRate(s);
-        updateRate(c);
+        for (int s : siblings[c]) if (cpus[s].curr != null) updateRate(s);
+        if (cpus[c].curr != null) updateRate(c);
     }
 
     // =====================================================================================================
@@ -547,7 +580,7 @@ public final class Machine implements SchedContext {
             cpu.avgIdle = Math.min(avg, 2 * cpu.maxIdleBalanceCost);
             cpu.idleSince = -1;
         }
-        chargeKernel(c, costs.contextSwitchNs, "kernel_ns.context_switch", false);
+        chargeKernel(c, costs.contextSwitchNs, KK_CONTEXT_SWITCH);
         syncTaskPelt(next);
         memoryChanged(c, cpu.curr, next);
         cpu.curr = next;
@@ -707,7 +740,7 @@ public final class Machine implements SchedContext {
         if (gen != cpu.genTick) return;
         cpu.tickArmed = false;
         account(c);
-        chargeKernel(c, costs.tickNs, "kernel_ns.tick", false);
+        chargeKernel(c, costs.tickNs, KK_TICK);
         Task curr = cpu.curr;
         if (curr != null) {
             peltRq(cpu);
@@ -730,7 +763,7 @@ public final class Machine implements SchedContext {
     private void kickIdle(int c) {
         Cpu cpu = cpus[c];
         if (cpu.curr != null || cpu.newidle) return;
-        chargeKernel(c, costs.idleExitNs, "kernel_ns.idle_exit", false);
+        chargeKernel(c, costs.idleExitNs, KK_IDLE_EXIT);
         schedule(c);
     }
 
@@ -753,7 +786,7 @@ public final class Machine implements SchedContext {
         if (cpu.needResched) return;
         cpu.needResched = true;
         if (c != fromCpu) {
-            if (fromCpu >= 0) chargeKernel(fromCpu, costs.ipiSendNs, "kernel_ns.ipi", false);
+            if (fromCpu >= 0) chargeKernel(fromCpu, costs.ipiSendNs, KK_IPI);
             q.schedule(now + costs.ipiLatencyNs, EV_RESCHED, c, 0);
         }
     }
@@ -774,7 +807,7 @@ public final class Machine implements SchedContext {
         Task waker = wakerCpu >= 0 ? cpus[wakerCpu].curr : null;
         if (waker != null) recordWakee(waker, p);
         boolean fromTask = waker != null;
-        if (wakerCpu >= 0) chargeKernel(wakerCpu, costs.wakeupCallNs, "kernel_ns.wakeup", false);
+        if (wakerCpu >= 0) chargeKernel(wakerCpu, costs.wakeupCallNs, KK_WAKEUP);
         int flags = SchedPolicy.WF_TTWU | (sync ? SchedPolicy.WF_SYNC : 0);
         int target = selectCpu(p, p.cpu, from, flags);
         if (target == SchedPolicy.DEFER) {
@@ -783,7 +816,10 @@ public final class Machine implements SchedContext {
             heldTasks++;
             return;
         }
-        if (fromTask && measuring) rec.count(sds.cpusShareCache(from, target) ? "wakeups.same_llc" : "wakeups.cross_llc", 1);
+        if (fromTask && measuring) {
+            if (sds.cpusShareCache(from, target)) wakeupsSameLlc++;
+            else wakeupsCrossLlc++;
+        }
         wakeOnto(p, target, from, flags, "wakeup");
     }
 
@@ -802,11 +838,11 @@ public final class Machine implements SchedContext {
         boolean remote = from != target && (!sds.cpusShareCache(from, target) || (tc.curr == null && !tc.newidle));
         if (remote && costs.ipiLatencyNs > 0) {
             tc.ttwuPending++;
-            chargeKernel(from, costs.ipiSendNs, "kernel_ns.ipi", false);
+            chargeKernel(from, costs.ipiSendNs, KK_IPI);
             q.schedule(now + costs.ipiLatencyNs, EV_WAKE_ARRIVE, target, ((long) flags << 32) | p.pid);
             return;
         }
-        if (from != target) chargeKernel(from, costs.remoteLockNs(topo, from, target), "kernel_ns.wakeup", false);
+        if (from != target) chargeKernel(from, costs.remoteLockNs(topo, from, target), KK_WAKEUP);
         activate(p, target, flags, from);
     }
 
@@ -903,7 +939,7 @@ public final class Machine implements SchedContext {
     }
 
     private void exitTask(Task t, int c) {
-        chargeKernel(c, costs.exitNs, "kernel_ns.exit", false);
+        chargeKernel(c, costs.exitNs, KK_EXIT);
         dequeue(t, DEQUEUE_SLEEP);
         attachPelt(t, -1);
         t.state = Task.State.EXITED;
@@ -1095,7 +1131,7 @@ public final class Machine implements SchedContext {
                 Op.Fork f = (Op.Fork) op;
                 t.pc++;
                 for (int i = 0; i < f.count; i++) {
-                    chargeKernel(c, costs.forkNs, "kernel_ns.fork", false);
+                    chargeKernel(c, costs.forkNs, KK_FORK);
                     Task child = createTask(f.template, t);
                     wakeUpNew(child, c);
                 }
@@ -1111,7 +1147,7 @@ public final class Machine implements SchedContext {
                 return;
             } else if (op instanceof Op.Exec) {
                 t.pc++;
-                chargeKernel(c, costs.execNs, "kernel_ns.exec", false);
+                chargeKernel(c, costs.execNs, KK_EXEC);
                 int target = selectCpu(t, c, c, SchedPolicy.WF_EXEC);
                 if (target != SchedPolicy.DEFER && target != c) {
                     moveRunning(t, c, target, "exec");
@@ -1215,7 +1251,7 @@ public final class Machine implements SchedContext {
 
     /** Moves the running task to another CPU through the stopper (sched_exec, affinity change). */
     private void moveRunning(Task t, int c, int target, String kind) {
-        chargeKernel(c, costs.contextSwitchNs, "kernel_ns.migrate_running", false);
+        chargeKernel(c, costs.contextSwitchNs, KK_MIGRATE_RUNNING);
         account(c);
         syncTaskPelt(t);
         t.state = Task.State.RUNNABLE;
@@ -1278,15 +1314,11 @@ public final class Machine implements SchedContext {
     @Override public long maxIdleBalanceCost(int c) { return cpus[c].maxIdleBalanceCost; }
     @Override public void setMaxIdleBalanceCost(int c, long ns) { cpus[c].maxIdleBalanceCost = ns; }
 
-    private final Map<String, String> keyCache = new HashMap<>();
+    private final Map<String, Map<String, String>> keyCache = new HashMap<>();
 
+    /** {@code prefix + kind}, built once per pair. */
     private String key(String prefix, String kind) {
-        String k = keyCache.get(prefix + kind);
-        if (k == null) {
-            k = prefix + kind;
-            keyCache.put(k, k);
-        }
-        return k;
+        return keyCache.computeIfAbsent(prefix, x -> new HashMap<>()).computeIfAbsent(kind, k -> prefix + k);
     }
 
     @Override public void chargeScans(int acting, CpuSet targets, String kind) {
@@ -1341,7 +1373,7 @@ public final class Machine implements SchedContext {
             if (dst == acting || d.newidle) {
                 d.needResched = true;
             } else if (costs.ipiLatencyNs > 0) {
-                chargeKernel(acting, costs.ipiSendNs, "kernel_ns.ipi", false);
+                chargeKernel(acting, costs.ipiSendNs, KK_IPI);
                 d.ttwuPending++;
                 q.schedule(now + costs.ipiLatencyNs, EV_IPI, dst, newSlot(-1, 0));
             } else {
@@ -1441,7 +1473,7 @@ public final class Machine implements SchedContext {
             if (cpu.curr == null && cpu.nrRunning > 0) kickIdle(c);
             return;
         }
-        if (!timer && cpu.curr == null && !cpu.newidle) chargeKernel(c, costs.idleExitNs, "kernel_ns.idle_exit", false);
+        if (!timer && cpu.curr == null && !cpu.newidle) chargeKernel(c, costs.idleExitNs, KK_IDLE_EXIT);
         policy.ipi(c, code, arg);
         if (cpu.needResched || (cpu.curr == null && cpu.nrRunning > 0)) schedule(c);
     }
