@@ -19,11 +19,7 @@ public final class AtomicFiles {
             Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
             try {
                 Files.write(tmp, data);
-                try {
-                    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-                } catch (UnsupportedOperationException e) {
-                    // not a POSIX file system: keep the default permissions
-                }
+                makeReadable(tmp);
                 try {
                     Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
@@ -34,6 +30,15 @@ public final class AtomicFiles {
             }
         } catch (IOException e) {
             throw new InputError(target + ": cannot write: " + e.getMessage());
+        }
+    }
+
+    /** Gives a temp file the permissions of an ordinary new file (rw-r--r--) where the file system has them. */
+    public static void makeReadable(Path tmp) throws IOException {
+        try {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the default permissions
         }
     }
 

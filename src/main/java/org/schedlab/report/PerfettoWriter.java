@@ -100,6 +100,7 @@ public final class PerfettoWriter implements ScheduleSink, AutoCloseable {
             Path dir = this.target.getParent();
             if (dir != null) Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + this.target.getFileName() + ".", ".tmp");
+            org.schedlab.AtomicFiles.makeReadable(tmp);
             OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
             g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
             g.setPrettyPrinter(new OneEventPerLine());
