@@ -86,6 +86,7 @@ public final class SchedDomains {
         final int numaDistance;
         final CpuSet[] spanOf;     // per cpu, interned
         CpuSet[] singles;          // one-CPU sets, lowest level only
+        final Map<CpuSet, List<CpuSet>> partitions = new IdentityHashMap<>();
 
         Level(String name, int topoFlags, int numaDistance, CpuSet[] spanOf) {
             this.name = name;
@@ -223,19 +224,53 @@ public final class SchedDomains {
 
     /** Group spans of level li for cpu: child spans met walking the span from cpu, wrapping. */
     private static List<CpuSet> groupSpans(List<Level> levels, int li, int cpu) {
-        CpuSet span = levels.get(li).spanOf[cpu];
+        Level level = levels.get(li);
+        CpuSet span = level.spanOf[cpu];
+        List<CpuSet> parts = level.partitions.get(span);
+        if (parts == null) {
+            parts = partition(levels, li, span);
+            level.partitions.put(span, parts);
+        }
+        if (!parts.isEmpty()) {
+            // disjoint child spans: order them by the first member met walking the span from cpu (wrapping)
+            int n = span.width();
+            List<CpuSet> out = new ArrayList<>(parts);
+            out.sort(java.util.Comparator.comparingInt(g -> {
+                int d = g.nextSetBit(cpu);
+                return d >= 0 ? d - cpu : g.first() + n - cpu;
+            }));
+            return out;
+        }
         CpuSet covered = new CpuSet(span.width());
         List<CpuSet> out = new ArrayList<>();
         int w = span.cardinality();
         int i = span.nextSetBitWrap(cpu);
         for (int seen = 0; seen < w; seen++, i = span.nextSetBitWrap(i + 1)) {
             if (covered.get(i)) continue;
-            CpuSet g;
-            g = li == 0 ? levels.get(0).singles[i] : levels.get(li - 1).spanOf[i];
+            CpuSet g = childSpan(levels, li, i);
             covered.or(g);
             out.add(g);
         }
         return out;
+    }
+
+    private static CpuSet childSpan(List<Level> levels, int li, int i) {
+        return li == 0 ? levels.get(0).singles[i] : levels.get(li - 1).spanOf[i];
+    }
+
+    /** The distinct child spans inside {@code span} if they partition it, else an empty list. */
+    private static List<CpuSet> partition(List<Level> levels, int li, CpuSet span) {
+        Map<CpuSet, Boolean> seen = new IdentityHashMap<>();
+        List<CpuSet> out = new ArrayList<>();
+        int total = 0;
+        for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
+            CpuSet g = childSpan(levels, li, i);
+            if (seen.put(g, Boolean.TRUE) == null) {
+                out.add(g);
+                total += g.cardinality();
+            }
+        }
+        return total == span.cardinality() ? out : List.of();
     }
 
     private static void sdInit(Raw r, Topology topo, int reclaim) {

@@ -72,4 +72,25 @@ class SchedDomainsTest {
         assertThat(sds.of(3)[0].groups[1].span.first()).isEqualTo(4);
         assertThat(sds.of(3)[0].groups[23].span.first()).isEqualTo(2);
     }
+
+    /** Groups come in the order their first member is met walking the span from the CPU, wrapping. */
+    @Test
+    void groupOrderFollowsTheWrappingWalkFromEachCpu() {
+        for (String src : new String[]{"epyc-7763-2s", "synthetic:packages=2,nodes=2,llcs=2,cores=3,smt=2", "desktop-8c16t"}) {
+            Topology t = src.startsWith("synthetic") ? Synthetic.parse(src) : Presets.get(src);
+            SchedDomains sds = SchedDomains.build(t);
+            for (int cpu = 0; cpu < t.nrCpus(); cpu++) {
+                for (SchedDomain sd : sds.of(cpu)) {
+                    java.util.List<SchedGroup> walk = new java.util.ArrayList<>();
+                    int w = sd.spanWeight;
+                    int i = sd.span.nextSetBitWrap(cpu);
+                    for (int k = 0; k < w; k++, i = sd.span.nextSetBitWrap(i + 1)) {
+                        for (SchedGroup g : sd.groups)
+                            if (g.span.get(i) && !walk.contains(g)) walk.add(g);
+                    }
+                    assertThat(walk).as("%s cpu %d %s", src, cpu, sd.name).containsExactly(sd.groups);
+                }
+            }
+        }
+    }
 }
