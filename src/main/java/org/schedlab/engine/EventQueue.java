@@ -3,7 +3,7 @@ package org.schedlab.engine;
 import java.util.Arrays;
 
 /**
- * A priority queue of events ordered by time, then by the order they were scheduled, so a run is
+ * A priority queue (a 4-ary heap) of events ordered by time, then by the order they were scheduled, so a run is
  * deterministic. Events are primitive (type, a, b) triples stored in parallel arrays; scheduling and popping
  * allocate nothing once the arrays have grown. Events cannot be removed: owners invalidate them with
  * generation numbers carried in {@code b}.
@@ -42,7 +42,7 @@ public final class EventQueue {
         long k = (t << SEQ_BITS) | (nextSeq++ & SEQ_MASK);
         int i = size++;
         while (i > 0) {
-            int p = (i - 1) >>> 1;
+            int p = (i - 1) >>> 2;
             if (key[p] < k) break;
             key[i] = key[p];
             type[i] = type[p];
@@ -69,17 +69,25 @@ public final class EventQueue {
         int ty = type[last], aa = a[last];
         long bb = b[last];
         int i = 0;
-        int half = last >>> 1;
-        while (i < half) {
-            int c = 2 * i + 1;
-            int r = c + 1;
-            if (r < last && key[r] < key[c]) c = r;
-            if (k < key[c]) break;
-            key[i] = key[c];
-            type[i] = type[c];
-            a[i] = a[c];
-            b[i] = b[c];
-            i = c;
+        while (true) {
+            int c = (i << 2) + 1;
+            if (c >= last) break;
+            // smallest of up to four children
+            int end = Math.min(c + 4, last);
+            int m = c;
+            long km = key[c];
+            for (int j = c + 1; j < end; j++) {
+                if (key[j] < km) {
+                    km = key[j];
+                    m = j;
+                }
+            }
+            if (k < km) break;
+            key[i] = km;
+            type[i] = type[m];
+            a[i] = a[m];
+            b[i] = b[m];
+            i = m;
         }
         key[i] = k;
         type[i] = ty;

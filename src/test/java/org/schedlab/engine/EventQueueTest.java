@@ -1,0 +1,44 @@
+package org.schedlab.engine;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The event queue pops in (time, scheduling order), exactly like a reference priority queue. */
+class EventQueueTest {
+    @Property(tries = 200)
+    void popsInTimeThenSchedulingOrder(@ForAll @LongRange(min = 0, max = 1_000_000) long seed,
+                                       @ForAll @IntRange(min = 1, max = 3000) int ops) {
+        Rng r = new Rng(seed);
+        EventQueue q = new EventQueue();
+        PriorityQueue<long[]> ref = new PriorityQueue<>(Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
+        long seq = 0, now = 0;
+        List<Long> got = new ArrayList<>(), want = new ArrayList<>();
+        for (int i = 0; i < ops; i++) {
+            if (ref.isEmpty() || r.nextInt(3) > 0) {
+                // few distinct times, so ties are common
+                long t = now + r.nextInt(50);
+                q.schedule(t, (int) (seq & 7), (int) seq, seq);
+                ref.add(new long[]{t, seq});
+                seq++;
+            } else {
+                q.pop();
+                long[] e = ref.poll();
+                got.add(q.b());
+                want.add(e[1]);
+                assertThat(q.time()).isEqualTo(e[0]);
+                now = q.time();
+            }
+        }
+        assertThat(got).isEqualTo(want);
+        assertThat(q.size()).isEqualTo(ref.size());
+    }
+}
