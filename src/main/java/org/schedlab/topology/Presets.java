@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Well-known machines. Counts follow the vendors' public specifications (model.md §11); where a real hwloc
+ * Well-known machines. Counts follow the vendors' public specifications; where a real hwloc
  * capture of the same part exists the preset agrees with it in cores, LLCs, dies and packages.
  */
 public final class Presets {
