@@ -324,9 +324,8 @@ public final class Machine implements SchedContext {
         }
     }
 
-    /** Charges kernel time to a CPU: its running task makes no progress meanwhile. */
-    private void chargeKernel(int c, long ns, String kind, boolean balance) {
-        if (ns <= 0) return;
+    /** Makes CPU c do {@code ns} of kernel work from now on: its running task makes no progress meanwhile. */
+    private void occupy(int c, long ns) {
         account(c);
         Cpu cpu = cpus[c];
         if (cpu.kernelUntil > now) {
@@ -336,6 +335,12 @@ public final class Machine implements SchedContext {
             cpu.kernelUntil = now + ns;
         }
         cpu.chargedNs += ns;
+    }
+
+    /** Charges balancing work (or a policy's own kind) to a CPU. */
+    private void chargeKernel(int c, long ns, String kind, boolean balance) {
+        if (ns <= 0) return;
+        occupy(c, ns);
         if (balance) rec.overhead(kind, ns);
         else rec.count(kind, ns);
         if (sink != null) sink.overhead(now, c, kind, ns);
@@ -344,15 +349,7 @@ public final class Machine implements SchedContext {
     /** Charges kernel work of a fixed kind (context switch, tick, ...), counted in an array. */
     private void chargeKernel(int c, long ns, int kernelKind) {
         if (ns <= 0) return;
-        account(c);
-        Cpu cpu = cpus[c];
-        if (cpu.kernelUntil > now) {
-            cpu.kernelUntil += ns;
-        } else {
-            cpu.kernelStart = now;
-            cpu.kernelUntil = now + ns;
-        }
-        cpu.chargedNs += ns;
+        occupy(c, ns);
         kernelNs[kernelKind] += ns;
         if (sink != null) sink.overhead(now, c, "kernel_ns." + KERNEL_KINDS[kernelKind], ns);
     }
