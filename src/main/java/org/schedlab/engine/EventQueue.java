@@ -8,10 +8,9 @@ import java.util.Arrays;
  * allocate nothing once the arrays have grown. Events cannot be removed: owners invalidate them with
  * generation numbers carried in {@code b}.
  * <p>
- * Time and a 20-bit sequence number are packed into one 64-bit key, so one comparison orders two events:
- * times must stay below {@link #MAX_TIME} (about 2.4 hours), and events at one instant pop in scheduling order
- * as long as fewer than a million others were scheduled in between (beyond that the order is still fixed,
- * hence deterministic, but no longer first-in first-out).
+ * Time and a 20-bit sequence number are packed into one 64-bit key, so one comparison orders two events;
+ * times must stay below {@link #MAX_TIME} (about 2.4 hours). Before the sequence number would wrap, the
+ * waiting events are renumbered in their current order, so events at one instant always pop first in, first out.
  */
 public final class EventQueue {
     private static final int SEQ_BITS = 20;
@@ -39,7 +38,8 @@ public final class EventQueue {
     public void schedule(long t, int eventType, int argA, long argB) {
         if (t < 0 || t > MAX_TIME) throw new IllegalArgumentException("event time " + t + " outside 0.." + MAX_TIME);
         if (size == key.length) grow();
-        long k = (t << SEQ_BITS) | (nextSeq++ & SEQ_MASK);
+        if (nextSeq > SEQ_MASK) renumber();
+        long k = (t << SEQ_BITS) | nextSeq++;
         int i = size++;
         while (i > 0) {
             int p = (i - 1) >>> 2;
@@ -99,6 +99,15 @@ public final class EventQueue {
     public int type() { return curType; }
     public int a() { return curA; }
     public long b() { return curB; }
+
+    /** Gives the waiting events sequence numbers 0..size-1 in their order; the heap order is unchanged. */
+    private void renumber() {
+        Integer[] idx = new Integer[size];
+        for (int i = 0; i < size; i++) idx[i] = i;
+        Arrays.sort(idx, (x, y) -> Long.compare(key[x], key[y]));
+        for (int r = 0; r < size; r++) key[idx[r]] = (key[idx[r]] & ~SEQ_MASK) | r;
+        nextSeq = size;
+    }
 
     private void grow() {
         int n = key.length * 2;
