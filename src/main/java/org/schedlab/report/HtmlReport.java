@@ -102,6 +102,7 @@ public final class HtmlReport {
             } catch (IOException e) {
                 why = "not valid JSON (" + firstLine(e.getMessage()) + ")";
             }
+            if (why == SWEEP_PLAN) continue;   // a sweep's own plan file sits beside its results
             if (why != null) {
                 skipped.add(rel + ": " + why);
                 warn.accept(rel + ": " + why);
@@ -112,6 +113,8 @@ public final class HtmlReport {
         results.sort(ORDER);
         return new Loaded(List.copyOf(results), List.copyOf(skipped));
     }
+
+    private static final String SWEEP_PLAN = "a sweep plan";
 
     private static String firstLine(String s) {
         if (s == null) return "unreadable";
@@ -128,6 +131,7 @@ public final class HtmlReport {
                 JsonToken v = jp.nextToken();
                 if (name.equals("schema")) {
                     if (v == JsonToken.VALUE_STRING && jp.getText().startsWith(SCHEMA_PREFIX)) return null;
+                    if (v == JsonToken.VALUE_STRING && jp.getText().startsWith("schedlab-sweep/")) return SWEEP_PLAN;
                     return "not a schedlab result (schema is not " + SCHEMA_PREFIX + "N)";
                 }
                 jp.skipChildren();
