@@ -26,7 +26,8 @@ public final class RunCommand implements Callable<Integer> {
     String policy;
     @Option(names = "--workload", required = true, paramLabel = "SPEC", description = "e.g. poisson:rate=1000,service=exp:1ms")
     String workload;
-    @Option(names = "--duration", defaultValue = "1s", paramLabel = "D", description = "Simulated time (default ${DEFAULT-VALUE}).")
+    @Option(names = "--duration", paramLabel = "D",
+            description = "Simulated time (default: the workload's own duration, as an rt-app file's global.duration, else 1s).")
     String duration;
     @Option(names = "--warmup", defaultValue = "0ns", paramLabel = "D", description = "Discard statistics before this time.")
     String warmup;
@@ -84,8 +85,12 @@ public final class RunCommand implements Callable<Integer> {
         s.policy = policy;
         s.workload = workload;
         s.params.putAll(params);
-        s.durationNs = Units.parseDuration("--duration", duration);
-        if (s.durationNs == 0) throw new InputError("--duration: must be positive, got '" + duration + "'");
+        if (duration == null) {
+            s.durationFromWorkload = true;
+        } else {
+            s.durationNs = Units.parseDuration("--duration", duration);
+            if (s.durationNs == 0) throw new InputError("--duration: must be positive, got '" + duration + "'");
+        }
         s.warmupNs = Units.parseDuration("--warmup", warmup);
         s.seed = seed;
         s.costs = onOff("--costs", costs, "default", "none");

@@ -11,6 +11,8 @@ public final class RunSpec {
     /** Extra workload parameters (from --param or a sweep's params), merged over the workload spec. */
     public Map<String, String> params = new LinkedHashMap<>();
     public long durationNs = 1_000_000_000L;
+    /** Take the duration from the workload when it declares one (rt-app's global.duration), else durationNs. */
+    public boolean durationFromWorkload;
     public long warmupNs = 0;
     public long seed = 1;
     public boolean costs = true;
@@ -27,6 +29,7 @@ public final class RunSpec {
         r.workload = workload;
         r.params = new LinkedHashMap<>(params);
         r.durationNs = durationNs;
+        r.durationFromWorkload = durationFromWorkload;
         r.warmupNs = warmupNs;
         r.seed = seed;
         r.costs = costs;

@@ -60,6 +60,18 @@ public final class Runner {
         cfg.hz = spec.hz;
         cfg.slice = spec.slice;
         cfg.durationNs = spec.durationNs;
+        String declared = wl.params.get("duration_s");
+        if (spec.durationFromWorkload && declared != null) {
+            double secs;
+            try {
+                secs = Double.parseDouble(declared);
+            } catch (NumberFormatException e) {
+                secs = -1;
+            }
+            // rt-app's -1 means "until every task ends": bounded here by the longest duration the simulator takes
+            cfg.durationNs = secs > 0 ? Math.round(secs * 1e9) : org.schedlab.engine.EventQueue.MAX_TIME / 2;
+            if (secs <= 0) wl.endWhenAllExit = true;
+        }
         cfg.warmupNs = Math.max(spec.warmupNs, wl.warmupNs);
         cfg.seed = spec.seed;
         cfg.costs = spec.costs ? CostModel.defaults() : CostModel.none();
@@ -87,7 +99,7 @@ public final class Runner {
         cfg.put("workload", s.workload);
         ObjectNode params = cfg.putObject("params");
         for (Map.Entry<String, String> e : s.params.entrySet()) params.put(e.getKey(), e.getValue());
-        cfg.put("duration", Units.formatDuration(s.durationNs));
+        cfg.put("duration", Units.formatDuration(p.config.durationNs));
         cfg.put("warmup_ns", p.config.warmupNs);
         cfg.put("seed", s.seed);
         cfg.put("costs", s.costs ? "default" : "none");
