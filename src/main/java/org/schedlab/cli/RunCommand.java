@@ -37,6 +37,9 @@ public final class RunCommand implements Callable<Integer> {
     String costs;
     @Option(names = "--slice", defaultValue = "on", paramLabel = "on|off")
     String slice;
+    @Option(names = "--delay-dequeue", defaultValue = "off", paramLabel = "on|off",
+            description = "DELAY_DEQUEUE: ineligible sleepers stay queued until picked or woken (default ${DEFAULT-VALUE}).")
+    String delayDequeue;
     @Option(names = "--hz", defaultValue = "250")
     int hz;
     @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Workload parameter (repeatable).")
@@ -95,6 +98,7 @@ public final class RunCommand implements Callable<Integer> {
         s.seed = seed;
         s.costs = onOff("--costs", costs, "default", "none");
         s.slice = onOff("--slice", slice, "on", "off");
+        s.delayDequeue = onOff("--delay-dequeue", delayDequeue, "on", "off");
         s.hz = hz;
         s.keepNuma = keepNuma;
         s.checkInvariants = check;

@@ -17,6 +17,7 @@ public final class RunSpec {
     public long seed = 1;
     public boolean costs = true;
     public boolean slice = true;
+    public boolean delayDequeue;
     public int hz = 250;
     public boolean keepNuma;
     public int timelineBuckets = 100;
@@ -34,6 +35,7 @@ public final class RunSpec {
         r.seed = seed;
         r.costs = costs;
         r.slice = slice;
+        r.delayDequeue = delayDequeue;
         r.hz = hz;
         r.keepNuma = keepNuma;
         r.timelineBuckets = timelineBuckets;

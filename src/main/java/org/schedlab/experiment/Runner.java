@@ -59,6 +59,7 @@ public final class Runner {
         MachineConfig cfg = new MachineConfig();
         cfg.hz = spec.hz;
         cfg.slice = spec.slice;
+        cfg.delayDequeue = spec.delayDequeue;
         cfg.durationNs = spec.durationNs;
         String declared = wl.params.get("duration_s");
         if (spec.durationFromWorkload && declared != null) {
@@ -104,6 +105,7 @@ public final class Runner {
         cfg.put("seed", s.seed);
         cfg.put("costs", s.costs ? "default" : "none");
         cfg.put("slice", s.slice ? "on" : "off");
+        cfg.put("delay_dequeue", s.delayDequeue ? "on" : "off");
         cfg.put("hz", s.hz);
         cfg.put("cpus", p.topology.nrCpus());
 

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 /**
  * One CPU and its fair runqueue: the EEVDF entity set (running task included, as the kernel's avg_vruntime
  * does), the cfs_tasks MRU list, PELT aggregates, idle/nohz state and time accounting.
- * Deviation: no DELAY_DEQUEUE; a sleeping task leaves the queue at once with its lag saved.
+ * DELAY_DEQUEUE is optional (off by default): an ineligible sleeper then stays queued until picked or woken.
  */
 final class Cpu {
     final int id;
@@ -16,6 +16,7 @@ final class Cpu {
     /** cfs_tasks: index 0 = tail (least recently run), last = head. Includes curr. */
     final ArrayList<Task> tasks = new ArrayList<>();
     int nrRunning;
+    int nrDelayed;             // sleepers still queued (DELAY_DEQUEUE), included in nrRunning
     long loadWeight;           // Σ weights of entities on the queue
     long avgVruntimeSum;       // Σ w·(v − zeroV)
     long zeroV;

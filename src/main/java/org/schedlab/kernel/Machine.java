@@ -414,7 +414,7 @@ public final class Machine implements SchedContext {
     // =====================================================================================================
 
     private void peltRq(Cpu cpu) {
-        cpu.pelt.update(now, cpu.curr != null, cpu.nrRunning, cpu.loadWeight);
+        cpu.pelt.update(now, cpu.curr != null, cpu.nrRunning - cpu.nrDelayed, cpu.loadWeight);
     }
 
     void syncTaskPelt(Task t) {
@@ -512,7 +512,7 @@ public final class Machine implements SchedContext {
         cpu.needResched = false;
         account(c);
         Task prev = cpu.curr;
-        Task next = cpu.nrRunning > 0 ? cpu.pickEevdf(true) : null;
+        Task next = pickNext(cpu);
         if (next != null && next == prev) {
             switchTo(c, prev, prev, false);
             policy.balanceCallback(c);
@@ -531,7 +531,7 @@ public final class Machine implements SchedContext {
             cpu.newidle = false;
             cpu.needResched = false;
             if (cpu.nrRunning > 0) {
-                switchTo(c, null, cpu.pickEevdf(true), false);
+                switchTo(c, null, pickNext(cpu), false);
             } else {
                 if (cpu.idleSince < 0) cpu.idleSince = now;
                 enterIdle(c);
@@ -540,6 +540,25 @@ public final class Machine implements SchedContext {
             switchTo(c, prev, next, false);
         }
         policy.balanceCallback(c);
+    }
+
+    /** pick_next_entity: a delayed sleeper that comes up is dequeued for good (its positive lag dropped). */
+    private Task pickNext(Cpu cpu) {
+        while (cpu.nrRunning > 0) {
+            Task next = cpu.pickEevdf(true);
+            if (next == null || !next.delayed) return next;
+            finishDelayedDequeue(next);
+        }
+        return null;
+    }
+
+    private void finishDelayedDequeue(Task t) {
+        Cpu cpu = cpus[t.cpu];
+        t.delayed = false;
+        cpu.nrDelayed--;
+        totalQueued++;   // dequeue() takes it off the count again
+        dequeue(t, DEQUEUE_SLEEP);
+        if (t.vlag > 0) t.vlag = 0;
     }
 
     private void switchTo(int c, Task prev, Task next, boolean transientIdle) {
@@ -795,6 +814,10 @@ public final class Machine implements SchedContext {
     /** try_to_wake_up from the context of {@code wakerCpu} (-1: an interrupt on the task's previous CPU). */
     void tryToWakeUp(Task p, int wakerCpu, boolean sync) {
         if (p.state != Task.State.BLOCKED) return;
+        if (p.delayed) {
+            requeueDelayed(p, wakerCpu, sync);
+            return;
+        }
         syncTaskPelt(p);
         p.state = Task.State.WAKING;
         p.wakingSince = now;
@@ -818,6 +841,32 @@ public final class Machine implements SchedContext {
             else wakeupsCrossLlc++;
         }
         wakeOnto(p, target, from, flags, "wakeup");
+    }
+
+    /** ttwu_runnable: a delayed task is still on its runqueue; it just becomes runnable there again. */
+    private void requeueDelayed(Task p, int wakerCpu, boolean sync) {
+        int c = p.cpu;
+        Cpu cpu = cpus[c];
+        account(c);
+        syncTaskPelt(p);
+        peltRq(cpu);
+        p.delayed = false;
+        cpu.nrDelayed--;
+        totalQueued++;
+        p.state = Task.State.RUNNABLE;
+        p.runnableSince = now;
+        p.wakingSince = now;
+        p.genTimer++;
+        rec.wakeups++;
+        if (wakerCpu >= 0) {
+            Task waker = cpus[wakerCpu].curr;
+            if (waker != null) recordWakee(waker, p);
+            chargeKernel(wakerCpu, costs.wakeupCallNs + (wakerCpu != c ? costs.remoteLockNs(topo, wakerCpu, c) : 0), KK_WAKEUP);
+        }
+        rec.count("wakeups.delayed_requeue", 1);
+        int flags = SchedPolicy.WF_TTWU | (sync ? SchedPolicy.WF_SYNC : 0);
+        policy.enqueue(c, p, flags);
+        checkPreempt(c, p, flags, wakerCpu >= 0 ? wakerCpu : c);
     }
 
     private int selectCpu(Task p, int prev, int from, int flags) {
@@ -978,7 +1027,18 @@ public final class Machine implements SchedContext {
 
     /** The running task blocks: it leaves the runqueue and the CPU reschedules. */
     private void block(Task t, int c, int reason) {
-        dequeue(t, DEQUEUE_SLEEP);
+        Cpu cpu = cpus[c];
+        account(c);
+        if (cfg.delayDequeue && cpu.nrRunning > 1 && !cpu.eligible(t)) {
+            // DELAY_DEQUEUE: an ineligible sleeper stays queued, competing, until it is picked or woken
+            syncTaskPelt(t);
+            peltRq(cpu);
+            t.delayed = true;
+            cpu.nrDelayed++;
+            totalQueued--;
+        } else {
+            dequeue(t, DEQUEUE_SLEEP);
+        }
         t.state = Task.State.BLOCKED;
         t.blockedOn = reason;
         t.cpu = c;
@@ -1526,7 +1586,7 @@ public final class Machine implements SchedContext {
             long w = 0;
             for (Task t : cpu.tasks) {
                 if (t.cpu != cpu.id) throw new IllegalStateException(t + " queued on " + cpu.id + " but says " + t.cpu);
-                if (t.state != Task.State.RUNNABLE && t.state != Task.State.RUNNING)
+                if (t.state != Task.State.RUNNABLE && t.state != Task.State.RUNNING && !t.delayed)
                     throw new IllegalStateException(t + " on runqueue " + cpu.id + " in state " + t.state);
                 if (t.state == Task.State.RUNNING && cpu.curr != t)
                     throw new IllegalStateException(t + " RUNNING on " + cpu.id + " but not current");
@@ -1534,7 +1594,7 @@ public final class Machine implements SchedContext {
                 w += t.weight;
             }
             if (w != cpu.loadWeight) throw new IllegalStateException("CPU " + cpu.id + " load weight mismatch");
-            queued += cpu.nrRunning;
+            queued += cpu.nrRunning - cpu.nrDelayed;
         }
         if (queued != totalQueued || busy != nrBusyCpus) throw new IllegalStateException("machine counters mismatch");
         int live = 0, held = 0;
@@ -1543,7 +1603,7 @@ public final class Machine implements SchedContext {
             live++;
             if (t.state == Task.State.HELD) held++;
             boolean onSomeRq = t.onRq;
-            boolean shouldBe = t.state == Task.State.RUNNABLE || t.state == Task.State.RUNNING;
+            boolean shouldBe = t.state == Task.State.RUNNABLE || t.state == Task.State.RUNNING || t.delayed;
             if (onSomeRq != shouldBe) throw new IllegalStateException(t + " onRq=" + onSomeRq + " state=" + t.state);
         }
         if (live != liveTasks || held != heldTasks) throw new IllegalStateException("task counters mismatch");

@@ -6,6 +6,12 @@ import org.schedlab.cost.CostModel;
 public final class MachineConfig {
     /** Tick rate. 250 is the Kconfig default (CONFIG_HZ_250) that the upstream tip tree builds with. */
     public int hz = 250;
+    /**
+     * DELAY_DEQUEUE (6.12+): a task that sleeps while not eligible stays on its runqueue, counted in
+     * nr_running, until it would be picked (then leaves) or wakes (then simply runs there again).
+     * Off by default here; the published tables this project compares against predate it in part.
+     */
+    public boolean delayDequeue;
     /** Time slicing, tick preemption and wakeup preemption; off = run until block or exit. */
     public boolean slice = true;
     /** sysctl_sched_base_slice before scaling by 1 + ilog2(min(cpus, 8)): 0.70 ms since 6.15. */

@@ -45,6 +45,8 @@ public final class Task implements TaskView {
     long vruntime, deadline, vprot, slice;
     long vlag;
     boolean onRq;
+    /** Asleep but still queued (DELAY_DEQUEUE). */
+    boolean delayed;
 
     // PELT
     final Pelt pelt;

@@ -148,4 +148,19 @@ class MachineTest {
         // new job on an idle CPU: IPI delivery (1 us) + C1 exit (1 us) + context switch (1.1 us)
         assertThat(p50).isBetween(2.0, 4.0);
     }
+
+    @Test
+    void delayDequeueKeepsInvariantsAndRequeuesSleepersInPlace() {
+        for (String policy : new String[]{"linux-wake", "pull", "push"}) {
+            MachineConfig cfg = Sim.config(300_000_000L, 3, true, true);
+            cfg.delayDequeue = true;
+            cfg.checkInvariants = true;
+            RunOutcome o = Sim.run("synthetic:llcs=2,cores=4,smt=2", policy, Workloads.parse("schbench:workers=32"), cfg);
+            assertConserved(o);
+            assertThat(o.rec.counts().getOrDefault("wakeups.delayed_requeue", 0L)).as(policy).isPositive();
+            cfg = Sim.config(300_000_000L, 3, true, true);
+            RunOutcome plain = Sim.run("synthetic:llcs=2,cores=4,smt=2", policy, Workloads.parse("schbench:workers=32"), cfg);
+            assertThat(plain.rec.counts()).doesNotContainKey("wakeups.delayed_requeue");
+        }
+    }
 }
