@@ -196,8 +196,11 @@ public final class HtmlReport {
         for (Map.Entry<List<String>, List<Case>> g : groups.entrySet()) {
             List<String> k = g.getKey();
             List<String> policies = k.subList(4, k.size());
+            // the same statistic compare uses: the median for tail latencies, the arithmetic mean otherwise
+            JsonNode sample = g.getValue().get(0).first().root();
             ComparisonTable.Builder b = ComparisonTable.builder(k.get(1) + " on " + k.get(0)).units(k.get(2))
-                    .higherIsBetter(Boolean.parseBoolean(k.get(3))).policies(policies);
+                    .higherIsBetter(Boolean.parseBoolean(k.get(3))).policies(policies)
+                    .statistic(org.schedlab.experiment.Metric.HEADLINE.statistic(sample));
             for (Case c : g.getValue()) {
                 List<double[]> samples = new ArrayList<>();
                 for (String p : policies)
