@@ -1,6 +1,5 @@
 package org.schedlab.experiment;
 
-import org.schedlab.cost.CostModel;
 import org.schedlab.kernel.Machine;
 import org.schedlab.kernel.MachineConfig;
 import org.schedlab.kernel.RunOutcome;
@@ -101,13 +100,7 @@ public final class Validation {
     // ------------------------------------------------------------------------------------------ helpers
 
     private static MachineConfig cfg(long durationNs, long seed, boolean costs, boolean slice) {
-        MachineConfig c = new MachineConfig();
-        c.durationNs = durationNs;
-        c.seed = seed;
-        c.costs = costs ? CostModel.defaults() : CostModel.none();
-        c.slice = slice;
-        c.timelineBuckets = 0;
-        return c;
+        return MachineConfig.of(durationNs, seed, costs, slice);
     }
 
     private static RunOutcome run(Topology t, String policy, WorkloadSpec w, MachineConfig c) {

@@ -38,6 +38,17 @@ public final class MachineConfig {
     public boolean recordSchedule;
     public long scheduleFromNs = 0, scheduleToNs = Long.MAX_VALUE;
 
+    /** A configuration for checks and tests: no timeline, the given duration, seed, costs and slicing. */
+    public static MachineConfig of(long durationNs, long seed, boolean costs, boolean slice) {
+        MachineConfig c = new MachineConfig();
+        c.durationNs = durationNs;
+        c.seed = seed;
+        c.costs = costs ? CostModel.defaults() : CostModel.none();
+        c.slice = slice;
+        c.timelineBuckets = 0;
+        return c;
+    }
+
     public long tickNs() { return 1_000_000_000L / hz; }
 
     /** Effective base slice for {@code nrCpus} CPUs (SCHED_TUNABLESCALING_LOG). */

@@ -1,6 +1,5 @@
 package org.schedlab.kernel;
 
-import org.schedlab.cost.CostModel;
 import org.schedlab.policy.Policies;
 import org.schedlab.topology.Synthetic;
 import org.schedlab.topology.Topology;
@@ -12,13 +11,7 @@ final class Sim {
     private Sim() {}
 
     static MachineConfig config(long durationNs, long seed, boolean costs, boolean slice) {
-        MachineConfig c = new MachineConfig();
-        c.durationNs = durationNs;
-        c.seed = seed;
-        c.costs = costs ? CostModel.defaults() : CostModel.none();
-        c.slice = slice;
-        c.timelineBuckets = 0;
-        return c;
+        return MachineConfig.of(durationNs, seed, costs, slice);
     }
 
     static RunOutcome run(String topology, String policy, WorkloadSpec wl, MachineConfig cfg) {
