@@ -93,7 +93,6 @@ public final class Machine implements SchedContext {
     private final Task[] mutexOwner;
     private final ArrayDeque<Task>[] mutexWaiters;
     private final ArrayDeque<Task>[] condWaiters;
-    private final int[] condMutex;                 // mutex a cond waiter re-takes (per waiter kept in Task)
     private final int[] barrierArrived;
     private final ArrayList<Task>[] barrierWaiters;
     private final long[] sharedTimerNext;
@@ -155,7 +154,6 @@ public final class Machine implements SchedContext {
         mutexWaiters = new ArrayDeque[wl.mutexes];
         for (int i = 0; i < wl.mutexes; i++) mutexWaiters[i] = new ArrayDeque<>();
         condWaiters = new ArrayDeque[wl.conds];
-        condMutex = new int[wl.conds];
         for (int i = 0; i < wl.conds; i++) condWaiters[i] = new ArrayDeque<>();
         barrierArrived = new int[wl.barrierParties.length];
         barrierWaiters = new ArrayList[wl.barrierParties.length];
@@ -316,7 +314,6 @@ public final class Machine implements SchedContext {
                     double done = Math.min(t.remainingWork, work * cpu.rate);
                     if (Double.isInfinite(t.remainingWork)) done = work * cpu.rate;
                     else t.remainingWork -= done;
-                    t.workDone += done;
                     workExecuted += done;
                 }
                 if (cpu.advanceVruntime(t, work, sliceNs)) cpu.sliceExpired = true;
@@ -337,12 +334,11 @@ public final class Machine implements SchedContext {
         cpu.chargedNs += ns;
     }
 
-    /** Charges balancing work (or a policy's own kind) to a CPU. */
-    private void chargeKernel(int c, long ns, String kind, boolean balance) {
+    /** Charges balancing work of a policy's kind to a CPU. */
+    private void chargeBalance(int c, long ns, String kind) {
         if (ns <= 0) return;
         occupy(c, ns);
-        if (balance) rec.overhead(kind, ns);
-        else rec.count(kind, ns);
+        rec.overhead(kind, ns);
         if (sink != null) sink.overhead(now, c, kind, ns);
     }
 
@@ -708,7 +704,6 @@ public final class Machine implements SchedContext {
     private void completeRun(Task t, int c) {
         if (t.runWallEnd < 0 && t.remainingWork > 0) {
             workExecuted += t.remainingWork;   // rounding residue below a nanosecond
-            t.workDone += t.remainingWork;
         }
         t.remainingWork = 0;
         t.runWallEnd = -1;
@@ -946,7 +941,6 @@ public final class Machine implements SchedContext {
         liveByTemplate.get(templateIndex).add(t);
         liveTasks++;
         rec.tasksCreated++;
-        if (parent != null) parent.liveChildren++;
         if (sink != null) sink.taskName(pid, parent != null ? parent.pid : pid, comm);
         return t;
     }
@@ -998,7 +992,6 @@ public final class Machine implements SchedContext {
         }
         Task parent = t.parent;
         if (parent != null && parent.state != Task.State.EXITED) {
-            parent.liveChildren--;
             parent.childrenExited++;
             if (parent.childrenAwaited > 0 && parent.childrenExited >= parent.childrenAwaited
                     && parent.state == Task.State.BLOCKED && parent.blockedOn == BLOCK_CHILDREN) {
@@ -1386,15 +1379,15 @@ public final class Machine implements SchedContext {
             n++;
         }
         rec.count(key("rq_scans.", kind), n);
-        chargeKernel(acting, ns, kind, true);
+        chargeBalance(acting, ns, kind);
     }
 
     @Override public boolean migrate(TaskView pv, int dst, int acting, String kind) {
         Task p = (Task) pv;
         if (p.state != Task.State.RUNNABLE || !p.canRunOn(dst) || p.cpu == dst) return false;
         int src = p.cpu;
-        chargeKernel(acting, costs.remoteLockNs(topo, acting, src) + costs.remoteLockNs(topo, acting, dst)
-                + costs.detachAttachNs, kind, true);
+        chargeBalance(acting, costs.remoteLockNs(topo, acting, src) + costs.remoteLockNs(topo, acting, dst)
+                + costs.detachAttachNs, kind);
         rec.count(key("remote_locks.", kind), (acting != src ? 1 : 0) + (acting != dst ? 1 : 0));
         rec.count(key("migrations.", kind), 1);
         dequeue(p, DEQUEUE_MIGRATE);
@@ -1406,19 +1399,15 @@ public final class Machine implements SchedContext {
             // the task reaches dst only once the mover holds dst's lock: two movers can pick one idle CPU
             syncTaskPelt(p);
             p.state = Task.State.WAKING;
-            inFlight++;
             q.schedule(now + flight, EV_ATTACH, dst, ((long) acting << 32) | p.pid);
         }
         return true;
     }
 
-    private int inFlight;
-
     private void onAttach(int dst, long packed) {
         int pid = (int) (packed & 0xffffffffL);
         int acting = (int) (packed >>> 32);
         Task p = tasks.get(pid - 1);
-        inFlight--;
         if (p == null || p.state != Task.State.WAKING) return;
         attachMigrated(p, dst, acting);
     }
@@ -1443,7 +1432,7 @@ public final class Machine implements SchedContext {
     }
 
     @Override public void stopperMove(int src, int dst, int acting, String kind) {
-        chargeKernel(acting, costs.ipiSendNs, kind, true);
+        chargeBalance(acting, costs.ipiSendNs, kind);
         rec.count(key("active_balance.", kind), 1);
         q.schedule(now + costs.ipiLatencyNs, EV_STOPPER, src, newSlot(dst, kindId(kind)));
     }
@@ -1464,7 +1453,7 @@ public final class Machine implements SchedContext {
         String kind = kinds.get((int) s[1]);
         freeSlots.add(slot);
         Cpu cpu = cpus[src];
-        chargeKernel(src, costs.contextSwitchNs, kind, true);
+        chargeBalance(src, costs.contextSwitchNs, kind);
         account(src);
         Task running = cpu.curr;
         if (running != null && running.state == Task.State.RUNNING) {
@@ -1507,7 +1496,7 @@ public final class Machine implements SchedContext {
     }
 
     @Override public void sendIpi(int fromCpu, int target, int code, long arg, String kind) {
-        chargeKernel(fromCpu, costs.ipiSendNs, kind, true);
+        chargeBalance(fromCpu, costs.ipiSendNs, kind);
         rec.count(key("ipis.", kind), 1);
         q.schedule(now + costs.ipiLatencyNs, EV_IPI, target, newSlot(code, arg));
     }
@@ -1535,21 +1524,21 @@ public final class Machine implements SchedContext {
         if (cpu.needResched || (cpu.curr == null && cpu.nrRunning > 0)) schedule(c);
     }
 
-    @Override public void charge(int cpu, long ns, String kind) { chargeKernel(cpu, ns, kind, true); }
+    @Override public void charge(int cpu, long ns, String kind) { chargeBalance(cpu, ns, kind); }
 
     @Override public void chargeScan(int acting, int target, String kind) {
         rec.count(key("rq_scans.", kind), 1);
-        chargeKernel(acting, costs.statGatherNs(topo, acting, target), kind, true);
+        chargeBalance(acting, costs.statGatherNs(topo, acting, target), kind);
     }
 
     @Override public void chargeRemoteLock(int acting, int target, String kind) {
         rec.count(key("remote_locks.", kind), 1);
-        chargeKernel(acting, costs.remoteLockNs(topo, acting, target), kind, true);
+        chargeBalance(acting, costs.remoteLockNs(topo, acting, target), kind);
     }
 
     @Override public void chargeSharedLine(int acting, String line, String kind) {
         rec.count(key("shared_line_updates.", kind), 1);
-        chargeKernel(acting, lines.update(line, acting, now), kind, true);
+        chargeBalance(acting, lines.update(line, acting, now), kind);
     }
 
     @Override public void dispatch(TaskView pv, int c) {

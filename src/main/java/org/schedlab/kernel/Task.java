@@ -29,9 +29,7 @@ public final class Task implements TaskView {
     long[] timerNext;
     boolean resumeLatch;
     int childrenExited, childrenAwaited;
-    int liveChildren;
     long[] markStart;
-    int holdingMutexForCond = -1;
     boolean isJob;
 
     // attributes
@@ -55,8 +53,6 @@ public final class Task implements TaskView {
     long execStart;            // last switch-in
     long lastStopped;          // last switch-out
     long sumExecRuntime;       // ns on CPU
-    double workDone;
-    double workDemanded;
     long runnableSince = -1;
     long wakingSince = -1;
     long createdAt;
