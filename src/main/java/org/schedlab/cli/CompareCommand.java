@@ -50,7 +50,7 @@ public final class CompareCommand implements Callable<Integer> {
     int seeds;
     @Option(names = "--duration", defaultValue = "1s", paramLabel = "D", description = "Simulated time (default ${DEFAULT-VALUE}).")
     String duration;
-    @Option(names = "--warmup", defaultValue = "0ns", paramLabel = "D", description = "Discard statistics before this time.")
+    @Option(names = "--warmup", defaultValue = "auto", paramLabel = "D", description = "Discard statistics before this time (default auto: none for completion-time workloads, else the top sched domain's balance interval, at most half the run).")
     String warmup;
     @Option(names = "--metric", paramLabel = "PATH[:higher|lower][:amean|hmean|median]",
             description = "Also compare this number of the result JSON, e.g. metrics.wakeup_latency_us.p99 (repeatable).")
@@ -103,7 +103,7 @@ public final class CompareCommand implements Callable<Integer> {
         RunSpec t = new RunSpec();
         t.durationNs = Units.parseDuration("--duration", duration);
         if (t.durationNs == 0) throw new InputError("--duration: must be positive, got '" + duration + "'");
-        t.warmupNs = Units.parseDuration("--warmup", warmup);
+        t.warmupNs = warmup.equals("auto") ? RunSpec.WARMUP_AUTO : Units.parseDuration("--warmup", warmup);
         t.costs = RunCommand.onOff("--costs", costs, "default", "none");
         t.hz = hz;
         return new Grid(t, List.of(topology), List.of(workload), parseParams(params), splitPolicies(policies),

@@ -29,7 +29,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "D",
             description = "Simulated time (default: the workload's own duration, as an rt-app file's global.duration, else 1s).")
     String duration;
-    @Option(names = "--warmup", defaultValue = "0ns", paramLabel = "D", description = "Discard statistics before this time.")
+    @Option(names = "--warmup", defaultValue = "auto", paramLabel = "D", description = "Discard statistics before this time (default auto: none for completion-time workloads, else the top sched domain's balance interval, at most half the run).")
     String warmup;
     @Option(names = "--seed", defaultValue = "1")
     long seed;
@@ -94,7 +94,7 @@ public final class RunCommand implements Callable<Integer> {
             s.durationNs = Units.parseDuration("--duration", duration);
             if (s.durationNs == 0) throw new InputError("--duration: must be positive, got '" + duration + "'");
         }
-        s.warmupNs = Units.parseDuration("--warmup", warmup);
+        s.warmupNs = warmup.equals("auto") ? RunSpec.WARMUP_AUTO : Units.parseDuration("--warmup", warmup);
         s.seed = seed;
         s.costs = onOff("--costs", costs, "default", "none");
         s.slice = onOff("--slice", slice, "on", "off");

@@ -13,7 +13,9 @@ public final class RunSpec {
     public long durationNs = 1_000_000_000L;
     /** Take the duration from the workload when it declares one (rt-app's global.duration), else durationNs. */
     public boolean durationFromWorkload;
-    public long warmupNs = 0;
+    /** Statistics before this time are discarded; {@link #WARMUP_AUTO}: the default of {@link Runner#warmupFor}. */
+    public long warmupNs = WARMUP_AUTO;
+    public static final long WARMUP_AUTO = -1;
     public long seed = 1;
     public boolean costs = true;
     public boolean slice = true;

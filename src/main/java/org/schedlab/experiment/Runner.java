@@ -73,12 +73,27 @@ public final class Runner {
             cfg.durationNs = secs > 0 ? Math.round(secs * 1e9) : org.schedlab.engine.EventQueue.MAX_TIME / 2;
             if (secs <= 0) wl.endWhenAllExit = true;
         }
-        cfg.warmupNs = Math.max(spec.warmupNs, wl.warmupNs);
+        cfg.warmupNs = warmupFor(spec.warmupNs, wl, topo, cfg.durationNs);
         cfg.seed = spec.seed;
         cfg.costs = spec.costs ? CostModel.defaults() : CostModel.none();
         cfg.timelineBuckets = spec.timelineBuckets;
         cfg.checkInvariants = spec.checkInvariants;
         return new Prepared(spec, topo, pol, wl, cfg);
+    }
+
+    /**
+     * The warm-up a run discards. Given explicitly, the larger of it and the workload's own. By default
+     * ({@link RunSpec#WARMUP_AUTO}): none for workloads measured to completion (hackbench, spec-rate, kernel-build,
+     * stream with a repeat count: their headline is the elapsed time); for steady-state workloads the start-up plus
+     * one balance interval of the slowest level, taken as the top sched domain's min_interval (its span in ms,
+     * 256 ms on a 2-socket 128-core machine), at most half the run.
+     */
+    public static long warmupFor(long given, WorkloadSpec wl, Topology topo, long durationNs) {
+        if (given != RunSpec.WARMUP_AUTO) return Math.max(given, wl.warmupNs);
+        if (wl.endWhenAllExit) return wl.warmupNs;
+        org.schedlab.topology.SchedDomain[] top = org.schedlab.topology.SchedDomains.build(topo).of(0);
+        long slowestMs = top.length == 0 ? 0 : top[top.length - 1].minIntervalMs;
+        return Math.max(wl.warmupNs, Math.min(slowestMs * 1_000_000L, durationNs / 2));
     }
 
     public static ObjectNode run(RunSpec spec) { return run(prepare(spec), null); }

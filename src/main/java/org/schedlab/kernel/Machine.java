@@ -876,7 +876,9 @@ public final class Machine implements SchedContext {
     private void wakeOnto(Task p, int target, int from, int flags, String kind) {
         noteMigration(p, target, kind);
         Cpu tc = cpus[target];
-        boolean remote = from != target && (!sds.cpusShareCache(from, target) || (tc.curr == null && !tc.newidle));
+        // wake_up_new_task enqueues on the chosen runqueue under its lock: no wakelist IPI for a fork
+        boolean remote = (flags & SchedPolicy.WF_FORK) == 0 && from != target
+                && (!sds.cpusShareCache(from, target) || (tc.curr == null && !tc.newidle));
         if (remote && costs.ipiLatencyNs > 0) {
             tc.ttwuPending++;
             chargeKernel(from, costs.ipiSendNs, KK_IPI);
@@ -958,7 +960,21 @@ public final class Machine implements SchedContext {
         }
         t.lastRanCpu = target;
         t.cpu = target;
+        postInitEntityUtilAvg(t, cpus[target]);
         wakeOnto(t, target, parentCpu, SchedPolicy.WF_FORK, "fork");
+    }
+
+    /**
+     * post_init_entity_util_avg: a new task starts with the runqueue's utilisation per unit of load times its
+     * weight, at most half the CPU's spare capacity (all of that half on an empty runqueue); runnable = util.
+     */
+    private void postInitEntityUtilAvg(Task t, Cpu cpu) {
+        peltRq(cpu);
+        double cap = (cpu.capacity - cpu.pelt.util) / 2;
+        if (cap <= 0) return;
+        double util = cpu.pelt.util != 0 ? Math.min(cap, cpu.pelt.util * t.weight / (cpu.pelt.load + 1)) : cap;
+        t.pelt.util = util;
+        t.pelt.runnable = util;
     }
 
     private void onStart(int templateIndex) {
@@ -1329,6 +1345,7 @@ public final class Machine implements SchedContext {
     @Override public int nrRunning(int c) { return cpus[c].nrRunning; }
     @Override public TaskView curr(int c) { return cpus[c].curr; }
     @Override public boolean idleCpu(int c) { return cpus[c].isIdle(); }
+    @Override public boolean ttwuPending(int c) { return cpus[c].ttwuPending > 0; }
     @Override public boolean tickStopped(int c) { return cpus[c].tickStopped; }
     @Override public int rqTaskCount(int c) { return cpus[c].tasks.size(); }
     @Override public TaskView rqTask(int c, int i) { return cpus[c].tasks.get(i); }
@@ -1474,13 +1491,15 @@ public final class Machine implements SchedContext {
             cpu.runArmed = false;
             siblingsChanged(src);
         }
+        boolean moved = false;
         for (int i = 0; i < cpu.tasks.size(); i++) {
             Task p = cpu.tasks.get(i);
             if (p.state == Task.State.RUNNABLE && p.canRunOn(dst)) {
-                migrate(p, dst, src, kind);
+                moved = migrate(p, dst, src, kind);
                 break;
             }
         }
+        policy.activeBalanceDone(src, dst, moved);
         if (cpu.curr == null) schedule(src);
     }
 

@@ -30,6 +30,8 @@ public interface SchedContext {
     TaskView curr(int cpu);
     /** idle_cpu(): nothing running, nothing queued, no wakeup on its way. */
     boolean idleCpu(int cpu);
+    /** A remote wakeup is on its way to {@code cpu}'s wakelist ({@code rq->ttwu_pending}). */
+    boolean ttwuPending(int cpu);
     boolean tickStopped(int cpu);
     /** Tasks on the runqueue in cfs_tasks order, index 0 = tail (least recently run). Includes the running one. */
     int rqTaskCount(int cpu);

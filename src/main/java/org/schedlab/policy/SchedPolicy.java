@@ -43,6 +43,12 @@ public interface SchedPolicy {
     /** After a context switch on {@code cpu} (the kernel's balance callbacks). */
     default void balanceCallback(int cpu) {}
 
+    /**
+     * The stopper that {@link SchedContext#stopperMove} started on {@code src} has run: {@code moved} tells whether
+     * it moved a task to {@code dst} (active_load_balance_cpu_stop).
+     */
+    default void activeBalanceDone(int src, int dst, boolean moved) {}
+
     /** {@code cpu} stopped its tick while idle (nohz idle entry). */
     default void tickStopped(int cpu) {}
 

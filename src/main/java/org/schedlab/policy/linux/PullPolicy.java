@@ -18,7 +18,9 @@ import java.util.Map;
  * detach limits, cache-hot and affinity checks, nr_balance_failed, active balancing through the stopper),
  * newidle balancing gated by avg_idle against each domain's max_newidle_lb_cost with NI_RANDOM, and nohz
  * idle balancing (kick conditions, the lowest idle CPU as idle load balancer, the global nohz state).
- * Options: {@code ni_random=on|off}.
+ * Options: {@code ni_random=on|off}; {@code nohz=global|per-llc}: the global nohz state of mainline, or the
+ * distributed tracking of the 19-patch series (per-LLC idle masks and nr_idle_cpus, {@code nohz.nr_doms},
+ * find_new_ilb and the ILB walking nohz_shared_list), which is what the published {@code sd_nohz} tables measured.
  * Deviations: no misfit or asym-packing handling; skipped tasks are not rotated to the head of cfs_tasks;
  * blocked-load housekeeping (STATS kicks) is charged but PELT decays of idle CPUs are always exact here.
  */
@@ -55,6 +57,9 @@ public class PullPolicy extends LinuxWakePolicy {
     protected boolean niRandom = true;
     protected Rng niRng;
     protected long migrationCostNs = 500_000;
+    /** sched_balance_running: held by {@link #balanceRunningCpu} until {@link #balanceRunningUntil}. */
+    protected long balanceRunningUntil = Long.MIN_VALUE;
+    protected int balanceRunningCpu = -1;
 
     // nohz
     protected CpuSet nohzIdle;
@@ -63,6 +68,13 @@ public class PullPolicy extends LinuxWakePolicy {
     protected long nohzNextBalance, nohzNextBlocked;
     protected int[] nohzFlags;
     protected int[] nrBusyCpus;               // per LLC id (first CPU)
+    /** nohz=per-llc: the distributed tracking of the 19-patch series (per-LLC idle masks, nohz.nr_doms). */
+    protected boolean perLlcNohz;
+    protected CpuSet[] llcIdle;               // per LLC id: its tickless idle CPUs
+    protected int[] llcIdleCount;             // per LLC id: nr_idle_cpus
+    protected int nrDoms;                     // LLCs with at least one tickless idle CPU
+    /** nohz_shared_list: LLC ids in the order their shared objects were registered (ascending first CPU). */
+    protected int[] nohzSharedList;
     protected int nrCpus;
 
     @Override public String name() { return "pull"; }
@@ -71,6 +83,10 @@ public class PullPolicy extends LinuxWakePolicy {
         super.init(ctx);
         nrCpus = ctx.nrCpus();
         niRandom = onOff("ni_random", "on");
+        String nohz = ctx.option("nohz", "global");
+        if (!nohz.equals("global") && !nohz.equals("per-llc"))
+            throw new org.schedlab.InputError("policy " + name() + ": nohz must be global or per-llc, got '" + nohz + "'");
+        perLlcNohz = nohz.equals("per-llc");
         niRng = ctx.rng("ni_random");
         sdState = new SdState[nrCpus][];
         nextBalance = new long[nrCpus];
@@ -78,6 +94,18 @@ public class PullPolicy extends LinuxWakePolicy {
         nohzFlags = new int[nrCpus];
         nrBusyCpus = new int[nrCpus];
         nohzIdle = new CpuSet(nrCpus);
+        llcIdle = new CpuSet[nrCpus];
+        llcIdleCount = new int[nrCpus];
+        int nrLlcs = 0;
+        for (int c = 0; c < nrCpus; c++) {
+            int id = sds_llcId(c);
+            if (llcIdle[id] == null) {
+                llcIdle[id] = new CpuSet(nrCpus);
+                nrLlcs++;
+            }
+        }
+        nohzSharedList = new int[nrLlcs];
+        for (int c = 0, k = 0; c < nrCpus; c++) if (sds_llcId(c) == c) nohzSharedList[k++] = c;
         long hz = 1_000_000_000L / ctx.tickNs();
         maxLoadBalanceIntervalJ = Math.max(1, hz * nrCpus / 10);
         for (int c = 0; c < nrCpus; c++) {
@@ -127,17 +155,27 @@ public class PullPolicy extends LinuxWakePolicy {
         if (ctx.nrRunning(cpu) == 0) placement.updateIdleCore(cpu);
     }
 
+    /** nohz_balance_enter_idle: the tick stopped on an idle CPU. */
     @Override public void tickStopped(int cpu) {
         if (nohzIdle.get(cpu)) return;
         nohzIdle.set(cpu);
         nohzNrCpus++;
-        nrBusyCpus[sds_llcId(cpu)]--;
+        int id = sds_llcId(cpu);
+        nrBusyCpus[id]--;
+        llcIdle[id].set(cpu);
+        boolean firstOfLlc = llcIdleCount[id]++ == 0;
+        if (firstOfLlc) nrDoms++;
         nohzNeedsUpdate = true;
         nohzHasBlocked = true;
-        if (ctx.now() > 0) {
+        if (ctx.now() <= 0) return;
+        if (perLlcNohz) {
+            // per-LLC idle mask and nr_idle_cpus; the global count only on the LLC's 0 -> 1 transition
+            ctx.chargeSharedLine(cpu, "llc.nohz_idle." + id, "nohz");
+            if (firstOfLlc) ctx.chargeSharedLine(cpu, "nohz.nr_doms", "nohz");
+        } else {
             ctx.chargeSharedLine(cpu, "nohz.idle_cpus_mask", "nohz");
             ctx.chargeSharedLine(cpu, "nohz.nr_cpus", "nohz");
-            ctx.chargeSharedLine(cpu, "llc.nr_busy_cpus." + sds_llcId(cpu), "nohz");
+            ctx.chargeSharedLine(cpu, "llc.nr_busy_cpus." + id, "nohz");
         }
     }
 
@@ -145,10 +183,19 @@ public class PullPolicy extends LinuxWakePolicy {
     protected void nohzBalanceExitIdle(int cpu) {
         nohzIdle.clear(cpu);
         nohzNrCpus--;
-        nrBusyCpus[sds_llcId(cpu)]++;
-        ctx.chargeSharedLine(cpu, "nohz.idle_cpus_mask", "nohz");
-        ctx.chargeSharedLine(cpu, "nohz.nr_cpus", "nohz");
-        ctx.chargeSharedLine(cpu, "llc.nr_busy_cpus." + sds_llcId(cpu), "nohz");
+        int id = sds_llcId(cpu);
+        nrBusyCpus[id]++;
+        llcIdle[id].clear(cpu);
+        boolean lastOfLlc = --llcIdleCount[id] == 0;
+        if (lastOfLlc) nrDoms--;
+        if (perLlcNohz) {
+            ctx.chargeSharedLine(cpu, "llc.nohz_idle." + id, "nohz");
+            if (lastOfLlc) ctx.chargeSharedLine(cpu, "nohz.nr_doms", "nohz");
+        } else {
+            ctx.chargeSharedLine(cpu, "nohz.idle_cpus_mask", "nohz");
+            ctx.chargeSharedLine(cpu, "nohz.nr_cpus", "nohz");
+            ctx.chargeSharedLine(cpu, "llc.nr_busy_cpus." + id, "nohz");
+        }
     }
 
     @Override public void ipi(int cpu, int code, long arg) {
@@ -257,18 +304,39 @@ public class PullPolicy extends LinuxWakePolicy {
         env.idle = idle;
         env.cpus = sd.span.copy();
         env.kind = kind;
+        boolean serialized = false;
+
+        // should_we_balance failing ends the climb (continue_balancing = 0) through out_balanced
+        if (!shouldWeBalance(env)) {
+            balanced(env, st, true);
+            return false;
+        }
+        long serialStart = 0;
+        if (sd.has(SchedDomain.SD_SERIALIZE)) {
+            ctx.chargeSharedLine(acting, "sched_balance_running", env.kind);
+            // a pass takes the time charged for it: another CPU that tries meanwhile loses the cmpxchg and skips
+            if (ctx.now() < balanceRunningUntil && balanceRunningCpu != acting) {
+                ctx.count("balance.serialize_lost." + kind, 1);
+                return balanced(env, st, true);
+            }
+            serialized = true;
+            serialStart = ctx.chargedNs(acting);
+        }
+        try {
+            return balanceLocked(env, st, cpu, acting, level, idle, moved);
+        } finally {
+            if (serialized) {
+                balanceRunningCpu = acting;
+                balanceRunningUntil = ctx.now() + ctx.chargedNs(acting) - serialStart;
+            }
+        }
+    }
+
+    private boolean balanceLocked(Env env, SdState st, int cpu, int acting, int level, int idle, int[] moved) {
+        SchedDomain sd = env.sd;
         boolean continueBalancing = true;
         int ldMoved = 0;
         boolean activeLaunched = false;
-        boolean serialized = false;
-
-        if (!shouldWeBalance(env)) {
-            return false;
-        }
-        if (sd.has(SchedDomain.SD_SERIALIZE)) {
-            ctx.chargeSharedLine(acting, "sched_balance_running", env.kind);
-            serialized = true;
-        }
         int attempts = 0;
         while (true) {
             if (++attempts > 8) break;
@@ -322,7 +390,12 @@ public class PullPolicy extends LinuxWakePolicy {
             if (needActiveBalance(env, st)) {
                 int src = env.srcCpu;
                 TaskView running = src >= 0 ? ctx.curr(src) : null;
-                if (running != null && running.canRunOn(env.dst) && activeBalanceUntil[src] <= ctx.now()) {
+                if (running != null && !running.canRunOn(env.dst)) {
+                    // out_one_pinned: nothing moved, the interval backs off, the failure count stays
+                    if (idle != CPU_NEWLY_IDLE && st.balanceIntervalMs < sd.maxIntervalMs) st.balanceIntervalMs *= 2;
+                    return continueBalancing;
+                }
+                if (running != null && activeBalanceUntil[src] <= ctx.now()) {
                     activeBalanceUntil[src] = ctx.now() + 20_000;
                     ctx.stopperMove(src, env.dst, acting, env.kind);
                     activeLaunched = true;
@@ -357,7 +430,7 @@ public class PullPolicy extends LinuxWakePolicy {
 
     /** should_we_balance: only one CPU of the local group balances a domain — the first idle core's CPU. */
     protected boolean shouldWeBalance(Env env) {
-        if (env.idle == CPU_NEWLY_IDLE) return ctx.nrRunning(env.dst) == 0;
+        if (env.idle == CPU_NEWLY_IDLE) return ctx.nrRunning(env.dst) == 0 && !ctx.ttwuPending(env.dst);
         SchedGroup local = env.sd.groups[0];
         CpuSet mask = local.balanceMask;
         int idleSmt = -1;
@@ -642,7 +715,7 @@ public class PullPolicy extends LinuxWakePolicy {
                     break;
                 case MIGRATE_UTIL:
                     amount = p.utilAvg();
-                    if (amount > env.imbalanceLoad) continue;
+                    if (((long) amount >> Math.min(st.nrBalanceFailed, 62)) > env.imbalanceLoad) continue;
                     env.imbalanceLoad -= amount;
                     break;
                 default:
@@ -682,6 +755,18 @@ public class PullPolicy extends LinuxWakePolicy {
         return ctx.now() - p.lastRanNs() < migrationCostNs;
     }
 
+    /** active_load_balance_cpu_stop: a task it moved resets the failure count of dst's domain spanning src. */
+    @Override public void activeBalanceDone(int src, int dst, boolean moved) {
+        if (!moved) return;
+        SchedDomain[] sds = ctx.domains().of(dst);
+        for (int l = 0; l < sds.length; l++) {
+            if (sds[l].span.get(src)) {
+                sdState[dst][l].nrBalanceFailed = 0;
+                return;
+            }
+        }
+    }
+
     protected boolean needActiveBalance(Env env, SdState st) {
         return env.migrationType == MIGRATE_TASK && st.nrBalanceFailed > env.sd.cacheNiceTries + 2;
     }
@@ -694,6 +779,8 @@ public class PullPolicy extends LinuxWakePolicy {
     protected void sched_balance_newidle(int cpu) {
         SchedDomain[] sds = ctx.domains().of(cpu);
         if (sds.length == 0) return;
+        // a task is on its way to this CPU's wakelist: no need to look for one
+        if (ctx.ttwuPending(cpu)) return;
         long avgIdle = ctx.avgIdle(cpu);
         if (!rdOverloaded || avgIdle < sdState[cpu][0].maxNewidleLbCost) {
             pullNextBalanceEarlier(cpu, 0);
@@ -767,7 +854,7 @@ public class PullPolicy extends LinuxWakePolicy {
     /** nohz_balancer_kick, on every busy tick. */
     protected void nohzBalancerKick(int cpu) {
         if (nohzIdle.get(cpu)) nohzBalanceExitIdle(cpu);
-        if (nohzNrCpus == 0) return;
+        if (perLlcNohz ? nrDoms == 0 : nohzNrCpus == 0) return;
         long now = ctx.now();
         long jiffies = ctx.jiffies();
         int flags = 0;
@@ -790,11 +877,52 @@ public class PullPolicy extends LinuxWakePolicy {
         if (first) ctx.sendIpi(cpu, ilb, IPI_NOHZ_KICK, flags, "nohz");
     }
 
-    /** find_new_ilb: the lowest-numbered tickless idle CPU. */
+    /**
+     * find_new_ilb: the lowest-numbered tickless idle CPU; per-llc: the first idle CPU of the first LLC on
+     * nohz_shared_list whose nr_idle_cpus is not zero (each LLC looked at costs a read of its shared line).
+     */
     protected int findNewIlb(int cpu) {
-        for (int c = nohzIdle.first(); c >= 0; c = nohzIdle.nextSetBit(c + 1))
-            if (c != cpu && ctx.idleCpu(c)) return c;
+        if (!perLlcNohz) {
+            for (int c = nohzIdle.first(); c >= 0; c = nohzIdle.nextSetBit(c + 1))
+                if (c != cpu && ctx.idleCpu(c)) return c;
+            return -1;
+        }
+        for (int id : nohzSharedList) {
+            ctx.chargeScan(cpu, id, "nohz");
+            if (llcIdleCount[id] == 0) continue;
+            CpuSet m = llcIdle[id];
+            for (int c = m.first(); c >= 0; c = m.nextSetBit(c + 1))
+                if (c != cpu && ctx.idleCpu(c)) return c;
+        }
         return -1;
+    }
+
+    /**
+     * The CPUs _nohz_idle_balance visits, the ILB last: global, the idle mask from ilb+1 wrapping; per-llc, the
+     * idle masks of the LLCs on nohz_shared_list in list order, skipping LLCs without idle CPUs.
+     */
+    protected int[] nohzIdleBalanceOrder(int ilb) {
+        if (!perLlcNohz) {
+            int[] idle = nohzIdle.toArray();
+            int start = 0;
+            while (start < idle.length && idle[start] <= ilb) start++;
+            int[] order = new int[idle.length];
+            for (int k = 0; k < idle.length; k++) order[k] = idle[(start + k) % idle.length];
+            return order;
+        }
+        int[] order = new int[nohzNrCpus];
+        int k = 0;
+        boolean ilbIdle = false;
+        for (int id : nohzSharedList) {
+            if (llcIdleCount[id] == 0) continue;
+            CpuSet m = llcIdle[id];
+            for (int c = m.first(); c >= 0; c = m.nextSetBit(c + 1)) {
+                if (c == ilb) ilbIdle = true;
+                else order[k++] = c;
+            }
+        }
+        if (ilbIdle) order[k++] = ilb;
+        return k == order.length ? order : java.util.Arrays.copyOf(order, k);
     }
 
     /** _nohz_idle_balance on the ILB: balances for every tickless idle CPU, itself last. */
@@ -804,11 +932,9 @@ public class PullPolicy extends LinuxWakePolicy {
         if ((flags & NOHZ_NEXT_KICK) != 0) nohzNeedsUpdate = false;
         long next = jiffies + 60 * (1_000_000_000L / ctx.tickNs());
         boolean aborted = false;
-        int[] order = nohzIdle.toArray();
-        int start = 0;
-        while (start < order.length && order[start] <= ilb) start++;
+        int[] order = nohzIdleBalanceOrder(ilb);
         for (int k = 0; k < order.length; k++) {
-            int i = order[(start + k) % order.length];
+            int i = order[k];
             if (!ctx.idleCpu(i) && i != ilb) continue;
             if (ctx.nrRunning(ilb) > 0) {
                 aborted = true;

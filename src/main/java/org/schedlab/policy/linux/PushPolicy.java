@@ -32,16 +32,12 @@ import java.util.List;
 public class PushPolicy extends PullPolicy {
     private static final int IPI_PUSH_PULL = 2;
 
-    protected boolean perLlc, ipiContext, claim, newidleAsPosted;
+    protected boolean ipiContext, claim, newidleAsPosted;
     /** Pushable tasks per CPU, highest priority (lowest nice) first, FIFO within a priority. */
     protected List<TaskView>[] pushable;
     protected boolean[] inPushable;
     /** Per-LLC overloaded masks, indexed by LLC id (first CPU). */
     protected CpuSet[] overloaded;
-    /** Per-LLC tickless-idle masks (per-llc variant). */
-    protected CpuSet[] llcIdle;
-    protected int[] llcIdleCount;
-    protected int nrDoms;
     protected long[] claimedUntil;
     private final List<TaskView> pendingPulls = new ArrayList<>();
 
@@ -50,7 +46,6 @@ public class PushPolicy extends PullPolicy {
     @Override @SuppressWarnings("unchecked")
     public void init(SchedContext ctx) {
         this.ctx = ctx;
-        perLlc = choice(ctx, "nohz", "global", "per-llc");
         ipiContext = choice(ctx, "context", "busy", "ipi");
         claim = choice(ctx, "pileup", "off", "claim");
         newidleAsPosted = choice(ctx, "newidle", "intended", "as-posted");
@@ -59,14 +54,11 @@ public class PushPolicy extends PullPolicy {
         for (int c = 0; c < n; c++) pushable[c] = new ArrayList<>();
         inPushable = new boolean[1 << 16];
         overloaded = new CpuSet[n];
-        llcIdle = new CpuSet[n];
-        llcIdleCount = new int[n];
         claimedUntil = new long[n];
         for (int c = 0; c < n; c++) {
             int id = ctx.domains().llcId(c);
             if (overloaded[id] == null) {
                 overloaded[id] = new CpuSet(n);
-                llcIdle[id] = new CpuSet(n);
             }
         }
         super.init(ctx);
@@ -154,7 +146,7 @@ public class PushPolicy extends PullPolicy {
     protected boolean pushFairTask(int b) {
         TaskView p = pushable[b].get(0);
         removePushable(b, p);
-        int target = perLlc ? findTargetPerLlc(b, p) : findTargetGlobal(b, p);
+        int target = perLlcNohz ? findTargetPerLlc(b, p) : findTargetGlobal(b, p);
         if (target < 0) {
             addPushable(b, p);
             return false;
@@ -240,47 +232,6 @@ public class PushPolicy extends PullPolicy {
             }
             return;
         }
-    }
-
-    // =====================================================================================================
-    // nohz tracking (per-LLC masks in the per-llc variant)
-    // =====================================================================================================
-
-    @Override public void tickStopped(int cpu) {
-        if (!perLlc) {
-            super.tickStopped(cpu);
-            return;
-        }
-        if (nohzIdle.get(cpu)) return;
-        nohzIdle.set(cpu);
-        nohzNrCpus++;
-        int id = llc(cpu);
-        llcIdle[id].set(cpu);
-        if (llcIdleCount[id]++ == 0) {
-            nrDoms++;
-            if (ctx.now() > 0) ctx.chargeSharedLine(cpu, "nohz.nr_doms", "nohz");
-        }
-        nrBusyCpus[id]--;
-        nohzNeedsUpdate = true;
-        nohzHasBlocked = true;
-        if (ctx.now() > 0) ctx.chargeSharedLine(cpu, "llc.idle_cpus_mask." + id, "nohz");
-    }
-
-    @Override protected void nohzBalanceExitIdle(int cpu) {
-        if (!perLlc) {
-            super.nohzBalanceExitIdle(cpu);
-            return;
-        }
-        nohzIdle.clear(cpu);
-        nohzNrCpus--;
-        int id = llc(cpu);
-        llcIdle[id].clear(cpu);
-        if (--llcIdleCount[id] == 0) {
-            nrDoms--;
-            ctx.chargeSharedLine(cpu, "nohz.nr_doms", "nohz");
-        }
-        nrBusyCpus[id]++;
-        ctx.chargeSharedLine(cpu, "llc.idle_cpus_mask." + id, "nohz");
     }
 
     // =====================================================================================================

@@ -108,8 +108,9 @@ public final class Hackbench {
         return w;
     }
 
+    /** One process fork; its user-space part varies by ±40% around {@code extraNs} from one fork to the next. */
     private static void forkOne(Prog main, int template, long extraNs) {
-        if (extraNs > 0) main.run(extraNs);
+        if (extraNs > 0) main.run(Dist.uniform(Math.round(extraNs * 0.6), Math.round(extraNs * 1.4)));
         main.fork(template, 1);
     }
 }

@@ -18,6 +18,8 @@ import org.schedlab.workload.WorkloadSpec;
  * {@code rate} steps per second over all pools (higher is better), {@code time} elapsed time for {@code steps}
  * steps (seconds, lower is better; needs steps &gt; 0), {@code p99} step latency in ms (lower is better).
  *
+ * <p>Start-up: each pool's lead thread creates its workers one by one.
+ *
  * <p>Parameters (default): {@code batches} (1), {@code threads} per pool (4), {@code layers} (32),
  * {@code layerwork} CPU work of one layer summed over the pool's threads (threads × 1ms), {@code post} (300us),
  * {@code imbalance} (0.05, at most 0.99), {@code steps} per pool, 0 = until the run ends (0; with a count the
@@ -34,7 +36,8 @@ public final class Inference {
 
     public static WorkloadSpec build(String spec, String body) {
         SpecParams p = new SpecParams(spec, body, Opts.keys("batches", "threads", "layers", "layerwork", "post",
-                "imbalance", "steps", "membound", "ws", "metric", "warmup"));
+                "imbalance", "steps", "membound", "ws", "metric", "warmup", "stagger"));
+        double stagger = Launch.stagger(p, spec);
         int batches = p.posInt("batches", 1);
         int threads = p.posInt("threads", 4);
         int layers = p.posInt("layers", 32);
@@ -61,14 +64,14 @@ public final class Inference {
             int lb = layerBarrier(b), sb = stepBarrier(b);
             w.barrierParties[lb] = threads;
             w.barrierParties[sb] = threads;
-            Prog lead = new Prog().loop(loops).begin(step)
+            Prog lead = Launch.forkEach(new Prog(), 2 * b + 1, threads - 1, Launch.scaled(Launch.THREAD_CREATE, stagger)).loop(loops).begin(step)
                     .loop(layers).run(work).barrier(lb).endLoop()
                     .run(post).barrier(sb).end(step).endLoop();
             Prog worker = new Prog().loop(loops)
                     .loop(layers).run(work).barrier(lb).endLoop()
                     .barrier(sb).endLoop();
             TaskTemplate lt = new TaskTemplate("infer-lead", lead.build(), 1);
-            TaskTemplate wt = new TaskTemplate("infer-worker", worker.build(), threads - 1);
+            TaskTemplate wt = new TaskTemplate("infer-worker", worker.build(), 0);
             for (TaskTemplate t : new TaskTemplate[]{lt, wt}) {
                 t.memoryBound = membound;
                 t.workingSetBytes = ws;

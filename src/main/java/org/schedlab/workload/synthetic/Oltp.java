@@ -21,6 +21,8 @@ import org.schedlab.workload.WorkloadSpec;
  * request waited for a free worker. Headline by {@code metric}: {@code tps} transactions per second (higher is
  * better), {@code p99} or {@code mean} transaction latency in ms (lower is better).
  *
+ * <p>Start-up: the server's main thread creates the workers (and the dispatcher) one by one.
+ *
  * <p>Parameters (default): {@code threads} (8), {@code rate} arrivals per second, 0 = closed loop (2000),
  * {@code statements} per transaction (4), {@code cpu} per statement (lognormal:50us:0.5), {@code locks} hot
  * mutexes, 0 = none (4), {@code hold} CPU work inside the lock (det:5us), {@code io} commit wait (exp:100us),
@@ -33,7 +35,8 @@ public final class Oltp {
 
     public static WorkloadSpec build(String spec, String body) {
         SpecParams p = new SpecParams(spec, body, Opts.keys("threads", "rate", "statements", "cpu", "locks", "hold",
-                "io", "metric", "warmup"));
+                "io", "metric", "warmup", "stagger"));
+        double stagger = Launch.stagger(p, spec);
         int threads = p.posInt("threads", 8);
         double rate = Opts.nonNegative(p, spec, "rate", 2000);
         int statements = p.posInt("statements", 4);
@@ -50,6 +53,11 @@ public final class Oltp {
         w.channels = 1;
         w.mutexes = locks;
         int tx = w.mark("transaction");
+        // templates: 0 the server's main thread, worker i at 1 + i, the dispatcher at 1 + threads
+        Prog main = new Prog();
+        for (int i = 0; i < threads; i++) Launch.forkOne(main, 1 + i, Launch.scaled(Launch.THREAD_CREATE, stagger));
+        if (open) Launch.forkOne(main, 1 + threads, Launch.scaled(Launch.THREAD_CREATE, stagger));
+        w.addTemplate(new TaskTemplate("dbserver", main.waitChildren(threads + (open ? 1 : 0)).build(), 1));
         for (int i = 0; i < threads; i++) {
             Prog worker = new Prog().loop(-1);
             if (open) worker.waitCh(REQUESTS);
@@ -62,11 +70,11 @@ public final class Oltp {
                 }
             }
             worker.sleep(io).end(tx).endLoop();
-            w.addTemplate(new TaskTemplate("dbworker", worker.build(), 1));
+            w.addTemplate(new TaskTemplate("dbworker", worker.build(), 0));
         }
         if (open) {
             Prog dispatcher = new Prog().loop(-1).sleep(Dist.exp(1e9 / rate)).signal(REQUESTS, false).endLoop();
-            w.addTemplate(new TaskTemplate("dispatcher", dispatcher.build(), 1));
+            w.addTemplate(new TaskTemplate("dispatcher", dispatcher.build(), 0));
         }
         switch (metric) {
             case "p99":

@@ -20,6 +20,9 @@ import org.schedlab.workload.WorkloadSpec;
  * lower is better; schbench's starred number), {@code request} p99 request latency (µs), {@code rps} requests per
  * second (higher is better).
  *
+ * <p>Start-up as schbench does it: the main thread creates the message threads one by one, and each message thread
+ * creates its own workers before it starts serving them.
+ *
  * <p>Not modelled: the per-CPU lock around the CPU work (the IR has no lock of "the CPU I am on"; this is
  * schbench {@code -L}), the open-loop {@code -R}/{@code -A} modes and pinning.
  *
@@ -38,7 +41,8 @@ public final class Schbench {
 
     public static WorkloadSpec build(String spec, String body) {
         SpecParams p = new SpecParams(spec, body, Opts.keys("message", "workers", "sleep", "operations", "opwork",
-                "post", "metric", "warmup"));
+                "post", "metric", "warmup", "stagger"));
+        double stagger = Launch.stagger(p, spec);
         int message = p.posInt("message", 1);
         int workers = p.posInt("workers", 16);
         Dist sleep = p.dist("sleep", Dist.constant(100_000));
@@ -53,15 +57,20 @@ public final class Schbench {
         w.channels = 2 * message;
         int wakeup = w.mark("wakeup");
         int request = w.mark("request");
+        // templates: 0 schbench's main thread, then message thread m at 1 + 2m and its workers at 2 + 2m
+        Prog main = new Prog();
+        for (int m = 0; m < message; m++) Launch.forkOne(main, 1 + 2 * m, Launch.scaled(Launch.THREAD_CREATE, stagger));
+        w.addTemplate(new TaskTemplate("schbench", main.waitChildren(message).build(), 1));
         for (int m = 0; m < message; m++) {
             int req = requestChannel(m), wake = wakeChannel(m);
-            Prog msg = new Prog().loop(-1).waitCh(req).run(post).signal(wake, false).endLoop();
-            w.addTemplate(new TaskTemplate("schbench-msg", msg.build(), 1));
+            Prog msg = Launch.forkEach(new Prog(), 2 + 2 * m, workers, Launch.scaled(Launch.THREAD_CREATE, stagger))
+                    .loop(-1).waitCh(req).run(post).signal(wake, false).endLoop();
+            w.addTemplate(new TaskTemplate("schbench-msg", msg.build(), 0));
             Prog worker = new Prog().loop(-1)
                     .run(post).begin(wakeup).signal(req, false).waitCh(wake).end(wakeup)
                     .begin(request).sleep(sleep).loop(operations).run(opwork).endLoop().end(request)
                     .endLoop();
-            w.addTemplate(new TaskTemplate("schbench-worker", worker.build(), workers));
+            w.addTemplate(new TaskTemplate("schbench-worker", worker.build(), 0));
         }
         switch (metric) {
             case "wakeup":

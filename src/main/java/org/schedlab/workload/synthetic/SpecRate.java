@@ -6,8 +6,8 @@ import org.schedlab.workload.TaskTemplate;
 import org.schedlab.workload.WorkloadSpec;
 
 /**
- * SPEC CPU "rate" runs: {@code copies} independent single-threaded CPU-bound processes start together at time
- * zero; each does {@code work} of CPU work without blocking and exits. With free costs the makespan is
+ * SPEC CPU "rate" runs: {@code copies} independent single-threaded CPU-bound processes, started one by one by
+ * {@code specinvoke} (fork and exec); each does {@code work} of CPU work without blocking and exits. With free costs the makespan is
  * {@code work} while copies ≤ CPUs and about work × copies / CPUs beyond, if the scheduler balances perfectly.
  *
  * <p>Metrics. Every copy counts mark {@code copy} when it finishes. Headline by {@code metric}: {@code time}
@@ -22,7 +22,8 @@ public final class SpecRate {
     private SpecRate() {}
 
     public static WorkloadSpec build(String spec, String body) {
-        SpecParams p = new SpecParams(spec, body, Opts.keys("copies", "work", "memfrac", "ws", "metric"));
+        SpecParams p = new SpecParams(spec, body, Opts.keys("copies", "work", "memfrac", "ws", "metric", "stagger"));
+        double stagger = Launch.stagger(p, spec);
         int copies = p.posInt("copies", 4);
         Dist work = p.dist("work", Dist.constant(200_000_000));
         double memfrac = Opts.fraction(p, spec, "memfrac", 0, 1);
@@ -32,7 +33,9 @@ public final class SpecRate {
         WorkloadSpec w = new WorkloadSpec("spec-rate");
         w.params.putAll(p.given());
         int copy = w.mark("copy");
-        TaskTemplate t = new TaskTemplate("spec-copy", new Prog().run(work).end(copy).exit().build(), copies);
+        Prog specinvoke = Launch.forkEach(new Prog(), 1, copies, Launch.scaled(Launch.SHELL_SPAWN, stagger)).waitChildren(copies).exit();
+        w.addTemplate(new TaskTemplate("specinvoke", specinvoke.build(), 1));
+        TaskTemplate t = new TaskTemplate("spec-copy", new Prog().run(work).end(copy).exit().build(), 0);
         t.memoryBound = memfrac;
         t.workingSetBytes = ws;
         w.addTemplate(t);

@@ -36,7 +36,8 @@ public final class Stream {
     static final double CORE_BYTES_PER_NS = 15.0;
 
     public static WorkloadSpec build(String spec, String body) {
-        SpecParams p = new SpecParams(spec, body, Opts.keys("threads", "elems", "ntimes", "membound", "warmup"));
+        SpecParams p = new SpecParams(spec, body, Opts.keys("threads", "elems", "ntimes", "membound", "warmup", "stagger"));
+        double stagger = Launch.stagger(p, spec);
         int threads = p.posInt("threads", 4);
         double elems = Math.floor(p.posDouble("elems", 10_000_000));
         int ntimes = Opts.count(p, spec, "ntimes", 0);
@@ -54,7 +55,7 @@ public final class Stream {
         for (int k = 0; k < 4; k++) work[k] = Dist.constant(Math.max(1, Math.round(BYTES_PER_ELEM[k] * share / CORE_BYTES_PER_NS)));
         int loops = ntimes == 0 ? -1 : ntimes;
 
-        Prog master = new Prog().fork(1, threads - 1).loop(loops);
+        Prog master = Launch.forkEach(new Prog(), 1, threads - 1, Launch.scaled(Launch.THREAD_CREATE, stagger)).loop(loops);
         Prog worker = new Prog().loop(loops);
         for (int k = 0; k < 4; k++) {
             master.begin(kernelMarks[k]).run(work[k]).end(chunk).barrier(k).end(kernelMarks[k]);

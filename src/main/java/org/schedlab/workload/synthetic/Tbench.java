@@ -19,6 +19,11 @@ import org.schedlab.workload.WorkloadSpec;
  * latency line). Headline: tbench's throughput, payload (ReadX and WriteX data) MB/s = operations per second ×
  * mean payload per operation of the cycle × 1e-6 (higher is better).
  *
+ * <p>Start-up as dbench's tbench does it: the {@code tbench} parent forks the clients one by one; each connects
+ * (the {@code tbench_srv} listener forks one server process per accepted connection) and pauses; when every
+ * client is set up the parent releases them together ({@code SIGCONT}). Deviation: the parent waits for the
+ * clients' ready signals instead of polling them once a second, which only shortens the start-up.
+ *
  * <p>Parameters (default): {@code clients} (4; tbench is usually run with 1..4×CPUs), {@code think} (1us),
  * {@code serverop} (3us), {@code warmup} (0).
  */
@@ -45,6 +50,10 @@ public final class Tbench {
 
     static int replyChannel(int client) { return 2 * client + 1; }
 
+    static int clientTemplate(int client) { return 2 + 2 * client; }
+
+    static int serverTemplate(int client) { return 3 + 2 * client; }
+
     static double payloadPerOp() {
         long sum = 0;
         for (long[] op : CYCLE) sum += op[2];
@@ -52,7 +61,8 @@ public final class Tbench {
     }
 
     public static WorkloadSpec build(String spec, String body) {
-        SpecParams p = new SpecParams(spec, body, Opts.keys("clients", "think", "serverop", "warmup"));
+        SpecParams p = new SpecParams(spec, body, Opts.keys("clients", "think", "serverop", "warmup", "stagger"));
+        double stagger = Launch.stagger(p, spec);
         int clients = p.posInt("clients", 4);
         long think = p.duration("think", 1_000);
         long serverop = p.duration("serverop", 3_000);
@@ -60,19 +70,33 @@ public final class Tbench {
         WorkloadSpec w = new WorkloadSpec("tbench");
         w.params.putAll(p.given());
         w.warmupNs = p.duration("warmup", 0);
-        w.channels = 2 * clients;
+        int accept = 2 * clients, ready = accept + 1, go = accept + 2;
+        w.channels = 2 * clients + 3;
         int op = w.mark("op");
+        // templates: 0 the tbench parent, 1 the tbench_srv listener, then client c at 2 + 2c, its server at 3 + 2c
+        Prog parent = new Prog();
+        Prog listener = new Prog();
+        for (int c = 0; c < clients; c++) {
+            Launch.forkOne(parent, clientTemplate(c), Launch.scaled(Launch.PROCESS_FORK, stagger));
+            listener.waitCh(accept);
+            Launch.forkOne(listener, serverTemplate(c), Launch.scaled(Launch.PROCESS_FORK, stagger));
+        }
+        Launch.releaseAll(parent, ready, go, clients).waitChildren(clients);
+        listener.waitChildren(clients);
+        w.addTemplate(new TaskTemplate("tbench", parent.build(), 1));
+        w.addTemplate(new TaskTemplate("tbench_srv", listener.build(), 1));
         for (int c = 0; c < clients; c++) {
             int req = requestChannel(c), rsp = replyChannel(c);
-            Prog client = new Prog().loop(-1);
+            Prog client = new Prog().run(Dist.constant(sendNs(0))).signal(accept, false)
+                    .signal(ready, false).waitCh(go).loop(-1);
             Prog server = new Prog().loop(-1);
             for (long[] o : CYCLE) {
                 client.begin(op).run(Dist.constant(think + sendNs(o[0]))).signal(req, true)
                         .waitCh(rsp).run(Dist.constant(recvNs(o[1]))).end(op);
                 server.waitCh(req).run(Dist.constant(recvNs(o[0]) + serverop + sendNs(o[1]))).signal(rsp, true);
             }
-            TaskTemplate ct = new TaskTemplate("tbench", client.endLoop().build(), 1);
-            TaskTemplate st = new TaskTemplate("tbench_srv", server.endLoop().build(), 1);
+            TaskTemplate ct = new TaskTemplate("tbench", client.endLoop().build(), 0);
+            TaskTemplate st = new TaskTemplate("tbench_srv", server.endLoop().build(), 0);
             ct.workingSetBytes = 512 << 10;
             st.workingSetBytes = 512 << 10;
             w.addTemplate(ct);

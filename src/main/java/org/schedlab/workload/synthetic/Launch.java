@@ -1,0 +1,56 @@
+package org.schedlab.workload.synthetic;
+
+import org.schedlab.workload.Dist;
+
+/**
+ * How the real benchmark programs create their tasks: a parent forks (or spawns threads) one child at a time, so
+ * fork placement ({@code sched_balance_find_dst_cpu}) sees the children placed before. The gaps between forks are
+ * drawn from the task's random stream, so seeds vary start order and timing as reruns of the real program do.
+ */
+final class Launch {
+    private Launch() {}
+
+    /**
+     * User-space work of a process {@code fork()} on top of the kernel's thread-creation cost (copying the
+     * address space; estimate, as hackbench's {@code forkextra}): 60–130 µs.
+     */
+    static final Dist PROCESS_FORK = Dist.uniform(60_000, 130_000);
+    /** {@code fork()} plus {@code exec()} of a benchmark binary from a shell loop (estimate): 200–500 µs. */
+    static final Dist SHELL_SPAWN = Dist.uniform(200_000, 500_000);
+    /** User-space part of {@code pthread_create} (stack mmap, TLS setup; estimate): 5–15 µs. */
+    static final Dist THREAD_CREATE = Dist.uniform(5_000, 15_000);
+
+    /**
+     * The workload parameter {@code stagger}: a factor on the gaps between forks (1, the default, is the real
+     * program's; 0 forks the children back to back, paying only the kernel's fork cost).
+     */
+    static double stagger(org.schedlab.workload.SpecParams p, String spec) {
+        return Opts.nonNegative(p, spec, "stagger", 1);
+    }
+
+    /** {@code base} scaled by {@code factor}. */
+    static Dist scaled(Dist base, double factor) {
+        if (factor == 1) return base;
+        return Dist.uniform(Math.round(base.mean() * factor * 0.6), Math.round(base.mean() * factor * 1.4));
+    }
+
+    /** Forks {@code count} children of {@code template}, spending {@code gap} before each. */
+    static Prog forkEach(Prog parent, int template, int count, Dist gap) {
+        if (count <= 0) return parent;
+        return parent.loop(count).run(gap).fork(template, 1).endLoop();
+    }
+
+    /** Forks one child of {@code template} after {@code gap}. */
+    static Prog forkOne(Prog parent, int template, Dist gap) {
+        return parent.run(gap).fork(template, 1);
+    }
+
+    /**
+     * The start gate of programs whose parent waits until every child is set up, then releases them together
+     * (dbench/tbench's {@code pause()}/{@code SIGCONT}, hackbench's ready pipe): the parent waits for
+     * {@code children} units on {@code ready}, then signals {@code go} once per child.
+     */
+    static Prog releaseAll(Prog parent, int ready, int go, int children) {
+        return parent.loop(children).waitCh(ready).endLoop().loop(children).signal(go, false).endLoop();
+    }
+}
