@@ -127,6 +127,7 @@ class BalancerMechanismTest {
             spec.policy = policy;
             spec.workload = "poisson:rate=25000,service=exp:1ms";
             spec.durationNs = 300_000_000L;
+            spec.warmupNs = 0;
             spec.costs = !policy.equals("global");
             ObjectNode r = Runner.run(spec);
             long iwo = r.get("metrics").get("idle_while_overloaded_ns").asLong();
@@ -168,6 +169,7 @@ class BalancerMechanismTest {
                 spec.policy = policy;
                 spec.workload = wl;
                 spec.durationNs = 60_000_000L;
+                spec.warmupNs = 0;
                 spec.timelineBuckets = 0;
                 ObjectNode r = Runner.run(spec);
                 assertThat(r.get("metrics").get("tasks_created").asLong()).as(policy + " " + wl).isPositive();

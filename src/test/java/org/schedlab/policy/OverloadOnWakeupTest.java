@@ -38,8 +38,9 @@ class OverloadOnWakeupTest {
             Op[] pong = {new Op.SetAffinity(CpuSet.full(n)), new Op.LoopBegin(-1), new Op.Wait(b),
                     new Op.Run(Dist.constant(50_000)), new Op.Signal(a, false, true), new Op.LoopEnd(1)};
             TaskTemplate t1 = new TaskTemplate("ping" + p, ping, 1), t2 = new TaskTemplate("pong" + p, pong, 1);
-            t1.allowed = CpuSet.of(n, p);
-            t2.allowed = CpuSet.of(n, 2 + p);
+            // created in the busy LLC (any of its CPUs), then free to run anywhere
+            t1.allowed = CpuSet.of(n, 0, 1, 2, 3);
+            t2.allowed = CpuSet.of(n, 0, 1, 2, 3);
             w.addTemplate(t1);
             w.addTemplate(t2);
         }
