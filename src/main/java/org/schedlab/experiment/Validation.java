@@ -59,16 +59,18 @@ public final class Validation {
         final int seeds;
         final long queueNs;
         final int pick2Cpus;
+        final PublishedTables.Size published;
 
-        private Size(int seeds, long queueNs, int pick2Cpus) {
+        private Size(int seeds, long queueNs, int pick2Cpus, PublishedTables.Size published) {
             this.seeds = seeds;
             this.queueNs = queueNs;
             this.pick2Cpus = pick2Cpus;
+            this.published = published;
         }
 
-        public static Size small() { return new Size(5, 4_000_000_000L, 64); }
+        public static Size small() { return new Size(5, 4_000_000_000L, 64, PublishedTables.Size.small()); }
 
-        public static Size full() { return new Size(10, 20_000_000_000L, 128); }
+        public static Size full() { return new Size(10, 20_000_000_000L, 128, PublishedTables.Size.full()); }
     }
 
     private final Size size;
@@ -82,7 +84,8 @@ public final class Validation {
     public List<Check> run() {
         List<Supplier<List<Check>>> parts = List.of(this::conservation, this::erlangC, this::mm1, this::supermarket,
                 this::little, this::workConservation, this::fairness, this::affinity, this::wakeAffine,
-                this::newidleReaction, this::eevdf, this::pelt);
+                this::newidleReaction, this::eevdf, this::pelt,
+                () -> PublishedTables.published(size.published, 1), () -> PublishedTables.robustness(size.published, 1));
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
         try {
             List<Future<List<Check>>> fs = new ArrayList<>();

@@ -22,9 +22,9 @@ public final class Policies {
         register("linux-wake", LinuxWakePolicy::new);
         register("global", GlobalQueuePolicy::new);
         register("random", RandomPolicy::new);
-        register("pull", org.schedlab.policy.linux.PullPolicy::new, "ni_random");
+        register("pull", org.schedlab.policy.linux.PullPolicy::new, "ni_random", "nohz");
         register("push", org.schedlab.policy.linux.PushPolicy::new, "nohz", "context", "pileup", "newidle", "ni_random");
-        register("shared-runq", org.schedlab.policy.linux.SharedRunqPolicy::new, "shard", "ni_random");
+        register("shared-runq", org.schedlab.policy.linux.SharedRunqPolicy::new, "shard", "ni_random", "nohz");
         register("pick2", org.schedlab.policy.reference.Pick2Policy::new);
     }
 

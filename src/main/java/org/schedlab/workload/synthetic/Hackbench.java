@@ -27,7 +27,8 @@ import org.schedlab.workload.WorkloadSpec;
  * pipe 65536/datasize; at most 40000), {@code send} and {@code recv} CPU cost per message (socket 2000 and
  * 1500 ns plus 1 ns/byte, pipe 1200 and 900 ns plus 0.5 ns/byte; estimates), {@code forkextra} work
  * the parent spends per fork in process mode on top of the machine's thread-fork cost (95 µs; the difference
- * between a process and a thread fork, an estimate). At most 40000 tasks. The simulated duration must cover the
+ * between a process and a thread fork, an estimate; it varies by ±40% from one fork to the next), {@code stagger}
+ * a factor on it (1). At most 40000 tasks. The simulated duration must cover the
  * run, else the time reported is the duration.
  */
 public final class Hackbench {
@@ -42,7 +43,7 @@ public final class Hackbench {
 
     public static WorkloadSpec build(String spec, String body) {
         SpecParams p = new SpecParams(spec, body, Opts.keys("groups", "fds", "loops", "datasize", "ipc", "mode",
-                "capacity", "send", "recv", "forkextra"));
+                "capacity", "send", "recv", "forkextra", "stagger"));
         int groups = p.posInt("groups", 10);
         int fds = p.posInt("fds", 20);
         int loops = p.posInt("loops", 100);
@@ -60,7 +61,7 @@ public final class Hackbench {
         int capacity = p.posInt("capacity", (int) Math.min(Integer.MAX_VALUE, defCapacity));
         Dist send = p.dist("send", Dist.constant(pipe ? 1200 + size / 2 : 2000 + size));
         Dist recv = p.dist("recv", Dist.constant(pipe ? 900 + size / 2 : 1500 + size));
-        long forkExtra = mode.equals("process") ? p.duration("forkextra", 95_000) : 0;
+        long forkExtra = Math.round((mode.equals("process") ? p.duration("forkextra", 95_000) : 0) * Launch.stagger(p, spec));
         long children = 2L * fds * groups;
         if (children > MAX_TASKS)
             throw new WorkloadException(spec + ": " + children + " tasks (2*fds*groups), at most " + MAX_TASKS + " supported");

@@ -1,0 +1,30 @@
+package org.schedlab.experiment;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PublishedTablesTest {
+    @Test
+    void distributedNohzTrackingIsAtParityWithMainlineAsPublished() {
+        List<Validation.Check> checks = PublishedTables.published(PublishedTables.Size.small(), 2);
+        for (Validation.Check c : checks) System.out.printf("%s: %.4f%n", c.name, c.measured);
+        assertThat(checks).hasSize(5);
+        assertThat(checks).allSatisfy(c -> assertThat(c.pass).as(c.name + " measured " + c.measured).isTrue());
+    }
+
+    @Test
+    void pushVersusPullDoesNotDependOnStartUp() {
+        List<Validation.Check> checks = PublishedTables.robustness(PublishedTables.Size.small(), 2);
+        for (Validation.Check c : checks) System.out.printf("%s: %.4f (tol %.2f)%n", c.name, c.measured, c.tolerance);
+        assertThat(checks).allSatisfy(c -> assertThat(c.pass).as(c.name).isTrue());
+    }
+
+    @Test
+    void everyPublishedRowIsWithinFivePercentOfParity() {
+        for (PublishedTables.Row[] table : new PublishedTables.Row[][]{PublishedTables.HACKBENCH, PublishedTables.TBENCH, PublishedTables.NETPERF})
+            for (PublishedTables.Row r : table) assertThat(Math.abs(r.published() - 1)).as(r.toString()).isLessThanOrEqualTo(0.05);
+    }
+}
