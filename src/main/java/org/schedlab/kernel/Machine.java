@@ -510,8 +510,8 @@ public final class Machine implements SchedContext {
         Task prev = cpu.curr;
         Task next = pickNext(cpu);
         if (next != null && next == prev) {
+            // no set_next_task: nothing queues a balance callback when prev stays
             switchTo(c, prev, prev, false);
-            policy.balanceCallback(c);
             return;
         }
         if (prev != null && prev.state == Task.State.RUNNING) {

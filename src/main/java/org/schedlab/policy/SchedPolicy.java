@@ -40,7 +40,7 @@ public interface SchedPolicy {
     /** {@code cpu} has no task left to run and is about to go idle; the policy may pull work now. */
     default void newidle(int cpu) {}
 
-    /** After a context switch on {@code cpu} (the kernel's balance callbacks). */
+    /** After a context switch to another task on {@code cpu} (balance callbacks queued by set_next_task). */
     default void balanceCallback(int cpu) {}
 
     /**

@@ -39,6 +39,8 @@ public class PushPolicy extends PullPolicy {
     /** Per-LLC overloaded masks, indexed by LLC id (first CPU). */
     protected CpuSet[] overloaded;
     protected long[] claimedUntil;
+    /** Names of the per-LLC overloaded-mask cache lines, by LLC id. */
+    private String[] overloadedLine;
     private final List<TaskView> pendingPulls = new ArrayList<>();
 
     @Override public String name() { return "push"; }
@@ -55,10 +57,12 @@ public class PushPolicy extends PullPolicy {
         inPushable = new boolean[1 << 16];
         overloaded = new CpuSet[n];
         claimedUntil = new long[n];
+        overloadedLine = new String[n];
         for (int c = 0; c < n; c++) {
             int id = ctx.domains().llcId(c);
             if (overloaded[id] == null) {
                 overloaded[id] = new CpuSet(n);
+                overloadedLine[id] = "llc.overloaded_mask." + id;
             }
         }
         super.init(ctx);
@@ -100,17 +104,24 @@ public class PushPolicy extends PullPolicy {
         setMarked(p, true);
         if (l.size() == 1) {
             overloaded[llc(cpu)].set(cpu);
-            ctx.chargeSharedLine(cpu, "llc.overloaded_mask." + llc(cpu), "push");
+            ctx.chargeSharedLine(cpu, overloadedLine[llc(cpu)], "push");
         }
     }
 
+    /**
+     * fair_remove_pushable_task, called on every dequeue and every set_next_task: as posted, whenever the list is
+     * empty afterwards it clears this CPU's bit in the LLC's overloaded mask with an atomic bit operation, which
+     * takes the shared line even when the bit was already clear.
+     */
     protected void removePushable(int cpu, TaskView p) {
-        if (!marked(p)) return;
-        setMarked(p, false);
         List<TaskView> l = pushable[cpu];
-        if (l.remove(p) && l.isEmpty()) {
+        if (marked(p)) {
+            setMarked(p, false);
+            l.remove(p);
+        }
+        if (l.isEmpty()) {
             overloaded[llc(cpu)].clear(cpu);
-            ctx.chargeSharedLine(cpu, "llc.overloaded_mask." + llc(cpu), "push");
+            ctx.chargeSharedLine(cpu, overloadedLine[llc(cpu)], "push");
         }
     }
 
@@ -159,7 +170,7 @@ public class PushPolicy extends PullPolicy {
             ctx.sendIpi(b, target, IPI_PUSH_PULL, p.pid(), "push");
             return true;
         }
-        ctx.chargeRemoteLock(b, target, "push");
+        // migrate() takes the target's lock (once) and enqueues there with the wakeup-preemption check
         return ctx.migrate(p, target, b, "push");
     }
 
@@ -226,10 +237,7 @@ public class PushPolicy extends PullPolicy {
             TaskView p = pendingPulls.get(i);
             if (p.pid() != (int) arg) continue;
             pendingPulls.remove(i);
-            if (p.isQueued() && p.cpu() != cpu && ctx.idleCpu(cpu)) {
-                ctx.chargeRemoteLock(cpu, p.cpu(), "push");
-                ctx.migrate(p, cpu, cpu, "push");
-            }
+            if (p.isQueued() && p.cpu() != cpu && ctx.idleCpu(cpu)) ctx.migrate(p, cpu, cpu, "push");
             return;
         }
     }
@@ -264,8 +272,7 @@ public class PushPolicy extends PullPolicy {
                 if (!mask.isEmpty()) {
                     int o = mask.nextSetBitWrap(cpu + 1);
                     for (int k = 0, n = mask.cardinality(); k < n; k++, o = mask.nextSetBitWrap(o + 1)) {
-                        boolean empty = ctx.nrRunning(cpu) == 0;
-                        if (newidleAsPosted ? empty : !empty) {
+                        if (bailOut(cpu)) {
                             stop = true;
                             break;
                         }
@@ -282,7 +289,10 @@ public class PushPolicy extends PullPolicy {
                 cpus.andNot(ctx.topology().llcSpan(ctx.topology().llcOf(c)));
                 if (cpus.isEmpty()) break;
             }
-            if (stop) break;
+            if (stop || bailOut(cpu)) {
+                stop = true;
+                break;
+            }
             SchedDomain parent = sd.parent();
             if (parent == null || parent.has(SchedDomain.SD_NUMA)) break;
             cpus = parent.span.copy().andNot(sd.span);
@@ -295,6 +305,17 @@ public class PushPolicy extends PullPolicy {
             if (numa != null && ctx.avgIdle(cpu) >= cost) newidleFrom(cpu, numa.level, cost);
             else pullNextBalanceEarlier(cpu, 0);
         }
+    }
+
+    /**
+     * The early exit of sched_newidle_pull_overloaded (continue_balancing = 0, and the NUMA levels are skipped).
+     * sched_newidle_continue_balance is true while this CPU is still empty with no wakeup pending; as posted the
+     * exit fires on true (so an empty CPU gives up at the first overloaded CPU, and after each level); as intended
+     * by the commit message it fires once the CPU got work.
+     */
+    private boolean bailOut(int cpu) {
+        boolean stillEmpty = ctx.nrRunning(cpu) == 0 && !ctx.ttwuPending(cpu);
+        return newidleAsPosted == stillEmpty;
     }
 
     /** The next CPU of {@code cpus} after c in wrap order from {@code start}, or -1 once all are visited. */
