@@ -1,0 +1,203 @@
+package org.schedlab.policy.linux;
+
+import org.junit.jupiter.api.Test;
+import org.schedlab.kernel.Machine;
+import org.schedlab.kernel.MachineConfig;
+import org.schedlab.policy.Policies;
+import org.schedlab.policy.SchedContext;
+import org.schedlab.topology.CpuSet;
+import org.schedlab.topology.SchedDomain;
+import org.schedlab.topology.Synthetic;
+import org.schedlab.topology.Topology;
+import org.schedlab.workload.Dist;
+import org.schedlab.workload.Op;
+import org.schedlab.workload.TaskTemplate;
+import org.schedlab.workload.WorkloadSpec;
+
+import java.lang.reflect.Proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * sched_balance_rq's bookkeeping as fair.c does it, one rule at a time. A machine runs a placement-only policy
+ * (linux-wake: nothing balances) to set the scene; a separate {@link PullPolicy} then balances on it by hand.
+ */
+class BalanceFidelityTest {
+    /** Hogs: {@code perCpu[c]} tasks on CPU c, free to move; {@code pinned}: allowed only there. */
+    private static Machine scene(String topology, int[] perCpu, boolean pinned, long runNs) {
+        Topology t = Synthetic.parse(topology);
+        WorkloadSpec w = new WorkloadSpec("scene");
+        int n = t.nrCpus();
+        for (int c = 0; c < perCpu.length; c++) {
+            for (int k = 0; k < perCpu[c]; k++) {
+                Op[] prog = pinned
+                        ? new Op[]{new Op.LoopBegin(-1), new Op.Run(Dist.constant(1_000_000)), new Op.LoopEnd(0)}
+                        : new Op[]{new Op.SetAffinity(CpuSet.full(n)), new Op.LoopBegin(-1), new Op.Run(Dist.constant(1_000_000)), new Op.LoopEnd(1)};
+                TaskTemplate tt = new TaskTemplate("hog" + c + "." + k, prog, 1);
+                tt.allowed = CpuSet.of(n, c);
+                w.addTemplate(tt);
+            }
+        }
+        MachineConfig cfg = MachineConfig.of(runNs, 1, true, true);
+        cfg.costs.workJitter = 0;
+        Policies.Resolved p = Policies.resolve("linux-wake");
+        Machine m = new Machine(t, p.policy, p.options, w, cfg);
+        m.run();
+        return m;
+    }
+
+    private static PullPolicy pullOn(SchedContext ctx) {
+        PullPolicy pull = new PullPolicy();
+        pull.init(ctx);
+        return pull;
+    }
+
+    private static int level(Machine m, int cpu, String name) {
+        SchedDomain[] sds = m.domains().of(cpu);
+        for (int l = 0; l < sds.length; l++) if (sds[l].name.equals(name)) return l;
+        throw new AssertionError("no " + name + " domain on CPU " + cpu);
+    }
+
+    @Test
+    void shouldWeBalanceFailureEndsTheClimbResetsFailuresAndBacksOff() {
+        // LLC 0 busy, LLC 1 idle: at the package level only CPU 4 (the first idle core of LLC 1) balances
+        Machine m = scene("synthetic:llcs=2,cores=4", new int[]{1, 1, 1, 1}, true, 1_000_000L);
+        PullPolicy pull = pullOn(m);
+        int pkg = level(m, 5, "PKG");
+        PullPolicy.SdState st = pull.sdState[5][pkg];
+        st.nrBalanceFailed = 3;
+        int min = st.balanceIntervalMs;
+        boolean climb = pull.sched_balance_rq(5, 5, pkg, PullPolicy.CPU_IDLE, new int[1], "periodic");
+        assertThat(climb).isFalse();                        // continue_balancing = 0
+        assertThat(st.nrBalanceFailed).isZero();             // out_balanced
+        assertThat(st.balanceIntervalMs).isEqualTo(2 * min); // interval doubled
+        // newly idle: no back-off
+        PullPolicy.SdState st6 = pull.sdState[6][pkg];
+        int before = st6.balanceIntervalMs;
+        pull.sched_balance_rq(6, 6, pkg, PullPolicy.CPU_NEWLY_IDLE, new int[1], "newidle");
+        assertThat(st6.balanceIntervalMs).isEqualTo(before);
+    }
+
+    @Test
+    void numaBalancingIsSerialisedBySchedBalanceRunning() {
+        // node 0 overloaded (two tasks per CPU), node 1 idle
+        Machine m = scene("synthetic:packages=2,cores=4", new int[]{2, 2, 2, 2}, false, 10_000_000L);
+        PullPolicy pull = pullOn(m);
+        int numa = level(m, 4, "NUMA");
+        assertThat(m.domains().of(4)[numa].has(SchedDomain.SD_SERIALIZE)).isTrue();
+        for (PullPolicy.SdState[] s : pull.sdState) s[numa].nrBalanceFailed = 5;   // cache-hot tasks may move
+        int[] moved = new int[1];
+        pull.sched_balance_rq(4, 4, numa, PullPolicy.CPU_NEWLY_IDLE, moved, "newidle");
+        assertThat(moved[0]).isEqualTo(1);
+        assertThat(pull.balanceRunningUntil).isGreaterThan(m.now());
+        // CPU 5 tries while CPU 4's pass still holds the flag: it loses the cmpxchg and does not balance
+        int[] moved5 = new int[1];
+        pull.sched_balance_rq(5, 5, numa, PullPolicy.CPU_NEWLY_IDLE, moved5, "newidle");
+        assertThat(moved5[0]).isZero();
+        assertThat(m.recorder().counts()).containsEntry("balance.serialize_lost.newidle", 1L);
+        // the holder's own next pass is not blocked by itself
+        int[] again = new int[1];
+        pull.sched_balance_rq(4, 4, numa, PullPolicy.CPU_NEWLY_IDLE, again, "newidle");
+        assertThat(m.recorder().counts()).containsEntry("balance.serialize_lost.newidle", 1L);
+    }
+
+    @Test
+    void migrateUtilHalvesTheTaskUtilPerFailedAttempt() {
+        Machine m = scene("synthetic:llcs=2,cores=4", new int[]{2}, false, 20_000_000L);
+        PullPolicy pull = pullOn(m);
+        int pkg = level(m, 4, "PKG");
+        PullPolicy.Env env = pull.new Env();
+        env.sd = m.domains().of(4)[pkg];
+        env.level = pkg;
+        env.dst = env.acting = 4;
+        env.idle = PullPolicy.CPU_IDLE;
+        env.cpus = env.sd.span.copy();
+        env.kind = "periodic";
+        env.srcCpu = 0;
+        env.loopMax = 8;
+        env.migrationType = PullPolicy.MIGRATE_UTIL;
+        double util = m.rqTask(0, 0).isRunning() ? m.rqTask(0, 1).utilAvg() : m.rqTask(0, 0).utilAvg();
+        assertThat(util).isGreaterThan(200);
+        env.imbalanceLoad = util / 3;                    // too small for the task's util ...
+        pull.sdState[4][pkg].nrBalanceFailed = 2;        // ... but not for util >> 2 (shr_bound)
+        assertThat(pull.detachTasks(env)).isEqualTo(1);
+
+        Machine m2 = scene("synthetic:llcs=2,cores=4", new int[]{2}, false, 20_000_000L);
+        PullPolicy pull2 = pullOn(m2);
+        PullPolicy.Env env2 = pull2.new Env();
+        env2.sd = env.sd;
+        env2.level = pkg;
+        env2.dst = env2.acting = 4;
+        env2.idle = PullPolicy.CPU_IDLE;
+        env2.cpus = env.sd.span.copy();
+        env2.kind = "periodic";
+        env2.srcCpu = 0;
+        env2.loopMax = 8;
+        env2.migrationType = PullPolicy.MIGRATE_UTIL;
+        env2.imbalanceLoad = util / 3;
+        pull2.sdState[4][pkg].nrBalanceFailed = 0;
+        assertThat(pull2.detachTasks(env2)).isZero();
+    }
+
+    @Test
+    void aSuccessfulActiveBalanceResetsTheFailureCountOfTheDomainSpanningBoth() {
+        Machine m = scene("synthetic:llcs=2,cores=4", new int[]{1}, true, 1_000_000L);
+        PullPolicy pull = pullOn(m);
+        int mc = level(m, 5, "MC"), pkg = level(m, 5, "PKG");
+        pull.sdState[5][mc].nrBalanceFailed = 4;
+        pull.sdState[5][pkg].nrBalanceFailed = 4;
+        pull.activeBalanceDone(0, 5, false);
+        assertThat(pull.sdState[5][pkg].nrBalanceFailed).isEqualTo(4);
+        pull.activeBalanceDone(0, 5, true);                 // CPU 0 is in CPU 5's package domain, not its LLC
+        assertThat(pull.sdState[5][pkg].nrBalanceFailed).isZero();
+        assertThat(pull.sdState[5][mc].nrBalanceFailed).isEqualTo(4);
+    }
+
+    @Test
+    void newidleBailsOutWhenAWakeupIsPending() {
+        // CPU 0 has queued work; CPU 1 goes newly idle
+        for (boolean pending : new boolean[]{false, true}) {
+            Machine m = scene("synthetic:llcs=1,cores=4", new int[]{3}, false, 100_000L);
+            SchedContext ctx = (SchedContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{SchedContext.class},
+                    (proxy, method, args) -> method.getName().equals("ttwuPending") ? pending : method.invoke(m, args));
+            PullPolicy pull = pullOn(ctx);
+            pull.rdOverloaded = true;
+            long before = m.chargedNs(1);
+            long scans = m.recorder().counts().getOrDefault("rq_scans.newidle", 0L);
+            pull.sched_balance_newidle(1);
+            long after = m.recorder().counts().getOrDefault("rq_scans.newidle", 0L);
+            if (pending) {
+                assertThat(after).isEqualTo(scans);
+                assertThat(m.chargedNs(1)).isEqualTo(before);
+            } else {
+                assertThat(after).isGreaterThan(scans);
+            }
+        }
+    }
+
+    @Test
+    void pushNewidleAsPostedGivesUpWhileStillEmptyAndSkipsTheNumaLevels() {
+        long[] numaPulls = new long[2];
+        String[] modes = {"as-posted", "intended"};
+        for (int k = 0; k < 2; k++) {
+            String mode = modes[k];
+            // node 0 overloaded, node 1 empty: CPU 4 goes newly idle
+            Machine m = scene("synthetic:packages=2,cores=4", new int[]{2, 2, 2, 2}, false, 10_000_000L);
+            SchedContext ctx = (SchedContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{SchedContext.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("option") && args[0].equals("newidle")) return mode;
+                        if (method.getName().equals("option") && args[0].equals("ni_random")) return "off";
+                        return method.invoke(m, args);
+                    });
+            PushPolicy push = new PushPolicy();
+            push.init(ctx);
+            push.rdOverloaded = true;
+            for (PullPolicy.SdState[] s : push.sdState) for (PullPolicy.SdState st : s) st.nrBalanceFailed = 5;
+            long before = m.recorder().counts().getOrDefault("migrations.newidle", 0L);
+            push.sched_balance_newidle(4);
+            numaPulls[k] = m.recorder().counts().getOrDefault("migrations.newidle", 0L) - before;
+        }
+        assertThat(numaPulls[0]).as("as posted").isZero();
+        assertThat(numaPulls[1]).as("as intended: the mainline NUMA newidle pass pulls one task").isEqualTo(1);
+    }
+}
