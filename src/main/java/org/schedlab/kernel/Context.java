@@ -18,7 +18,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** TODO */
+/**
+ * The machine as a policy sees it ({@link SchedContext}): runqueue and PELT reads, charges for balancing
+ * work, migration between runqueues (detach_task / attach_task, the lock flight of a remote move), the
+ * stopper for active balance, and IPIs or delayed calls back into the policy.
+ */
 final class Context implements SchedContext {
     private final Machine m;
     private final Map<String, String> policyOptions;
@@ -75,7 +79,7 @@ final class Context implements SchedContext {
         if (!t.onRq) return true;
         Cpu cpu = cpus[t.cpu];
         m.time.account(t.cpu);
-        return cpu.eligible(t);
+        return Eevdf.eligible(cpu, t);
     }
 
     @Override public double cpuLoad(int c) {
@@ -141,6 +145,7 @@ final class Context implements SchedContext {
         return true;
     }
 
+    /** A remote move's lock flight is over: the task reaches its new runqueue. */
     void onAttach(int dst, long packed) {
         int pid = (int) (packed & 0xffffffffL);
         int acting = (int) (packed >>> 32);
@@ -149,6 +154,7 @@ final class Context implements SchedContext {
         attachMigrated(p, dst, acting);
     }
 
+    /** attach_task and wakeup_preempt on the destination; an idle destination is kicked (by IPI when remote). */
     void attachMigrated(Task p, int dst, int acting) {
         m.core.enqueue(p, dst, Core.ENQUEUE_MIGRATED);
         Cpu d = cpus[dst];
@@ -164,7 +170,7 @@ final class Context implements SchedContext {
             }
         } else if (cfg.slice) {
             m.time.account(dst);
-            if (d.pickEevdf(true) == p) m.wakeup.reschedCpu(dst, acting);
+            if (Eevdf.pickEevdf(d, true) == p) m.wakeup.reschedCpu(dst, acting);
         }
     }
 
@@ -176,6 +182,7 @@ final class Context implements SchedContext {
 
     private final List<String> kinds = new ArrayList<>();
 
+    /** A small number for a charge kind, to carry it in an event. */
     int kindId(String kind) {
         int i = kinds.indexOf(kind);
         if (i >= 0) return i;
@@ -183,6 +190,7 @@ final class Context implements SchedContext {
         return kinds.size() - 1;
     }
 
+    /** active_load_balance_cpu_stop: the stopper preempts the source's running task and pushes one task to dst. */
     void onStopper(int src, long packed) {
         int slot = (int) packed;
         long[] s = slots.get(slot);
@@ -221,6 +229,7 @@ final class Context implements SchedContext {
         if (cpu.curr == null) m.core.schedule(src);
     }
 
+    /** A slot for an event's two arguments, reused once the event is handled. */
     int newSlot(long x, long y) {
         Integer i = freeSlots.poll();
         if (i == null) {
@@ -242,6 +251,7 @@ final class Context implements SchedContext {
         q.schedule(m.now + Math.max(0, delayNs), Machine.EV_IPI, cpu, newSlot(code, arg) | (1L << 40));
     }
 
+    /** An IPI or delayed call reaches CPU c: a resched kick, or the policy's handler. */
     void onIpi(int c, long packed) {
         boolean timer = (packed & (1L << 40)) != 0;
         int slot = (int) (packed & 0xffffffffL);

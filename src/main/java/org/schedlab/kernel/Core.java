@@ -4,7 +4,11 @@ import org.schedlab.cost.CostModel;
 import org.schedlab.metrics.Recorder;
 import org.schedlab.policy.SchedPolicy;
 
-/** TODO */
+/**
+ * The core of the fair class on each CPU (kernel/sched/core.c and fair.c): enqueue and dequeue with the
+ * policy's hooks, __schedule with newidle balance, the context switch, blocking, and moving a running task
+ * through the stopper. Keeps nr_running, the machine-wide queued and busy counts and the EEVDF sums in step.
+ */
 final class Core {
     private final Machine m;
     private final CostModel costs;
@@ -32,8 +36,8 @@ final class Core {
         m.load.syncTaskPelt(t);
         m.load.attachPelt(t, c);
         m.load.peltRq(cpu);
-        placeEntity(cpu, t, flags);
-        cpu.addEntity(t);
+        Eevdf.placeEntity(cpu, t, (flags & ENQUEUE_INITIAL) != 0, sliceNs);
+        Eevdf.addEntity(cpu, t);
         t.onRq = true;
         cpu.tasks.add(t);
         cpu.nrRunning++;
@@ -51,11 +55,9 @@ final class Core {
         m.time.account(t.cpu);
         m.load.syncTaskPelt(t);
         m.load.peltRq(cpu);
-        long v = cpu.avgVruntime();
-        long limit = (Math.max(t.slice, sliceNs) + tickNs) * 1024L / t.weight;
-        t.vlag = Math.max(-limit, Math.min(limit, v - t.vruntime));
+        Eevdf.updateEntityLag(cpu, t, sliceNs, tickNs);
         if ((flags & DEQUEUE_MIGRATE) != 0) t.relDeadline = t.deadline - t.vruntime;
-        cpu.removeEntity(t);
+        Eevdf.removeEntity(cpu, t);
         t.onRq = false;
         cpu.tasks.remove(t);
         cpu.nrRunning--;
@@ -65,26 +67,6 @@ final class Core {
     }
 
     static final int DEQUEUE_SLEEP = 1, DEQUEUE_MIGRATE = 2, ENQUEUE_WAKEUP = 1, ENQUEUE_MIGRATED = 2, ENQUEUE_INITIAL = 4;
-
-    void placeEntity(Cpu cpu, Task se, int flags) {
-        long v = cpu.avgVruntime();
-        long lag = 0;
-        if ((flags & ENQUEUE_INITIAL) == 0) {
-            lag = se.vlag;
-            if (cpu.loadWeight > 0) lag = lag * (cpu.loadWeight + se.weight) / cpu.loadWeight;
-        }
-        se.vruntime = v - lag;
-        if (se.slice == 0) se.slice = sliceNs;
-        long vslice = se.slice * 1024L / se.weight;
-        if (se.relDeadline != Long.MIN_VALUE) {
-            se.deadline = se.vruntime + se.relDeadline;
-            se.relDeadline = Long.MIN_VALUE;
-        } else {
-            if ((flags & ENQUEUE_INITIAL) != 0) vslice /= 2;
-            se.deadline = se.vruntime + vslice;
-        }
-    }
-
 
     /** __schedule on CPU c: picks the next task (running newidle balance first if the runqueue is empty),
      *  puts back a preempted one and switches. */
@@ -126,13 +108,14 @@ final class Core {
     /** pick_next_entity: a delayed sleeper that comes up is dequeued for good (its positive lag dropped). */
     Task pickNext(Cpu cpu) {
         while (cpu.nrRunning > 0) {
-            Task next = cpu.pickEevdf(true);
+            Task next = Eevdf.pickEevdf(cpu, true);
             if (next == null || !next.delayed) return next;
             finishDelayedDequeue(next);
         }
         return null;
     }
 
+    /** A delayed sleeper leaves the runqueue for good (finish_delayed_dequeue_entity). */
     void finishDelayedDequeue(Task t) {
         Cpu cpu = cpus[t.cpu];
         t.delayed = false;
@@ -142,6 +125,10 @@ final class Core {
         if (t.vlag > 0) t.vlag = 0;
     }
 
+    /**
+     * context_switch: idle accounting (update_rq_avg_idle), switch cost, PELT and SMT/memory re-rating, protection
+     * of the new slice.
+     */
     void switchTo(int c, Task prev, Task next, boolean transientIdle) {
         Cpu cpu = cpus[c];
         m.load.peltRq(cpu);
@@ -191,7 +178,7 @@ final class Core {
             if (m.measuring) Recorder.record(rec.wakeupLatency, start - next.wakingSince);
             next.wakingSince = -1;
         }
-        next.vprot = Math.min(next.deadline, next.vruntime + sliceNs * 1024L / next.weight);
+        Eevdf.setProtectSlice(next, sliceNs);
         cpu.moveToHead(next);
         rec.contextSwitches++;
         if (m.sink != null) m.sink.switchTo(m.now, c, next.pid, next.comm);
@@ -210,7 +197,7 @@ final class Core {
     void block(Task t, int c, int reason) {
         Cpu cpu = cpus[c];
         m.time.account(c);
-        if (cfg.delayDequeue && cpu.nrRunning > 1 && !cpu.eligible(t)) {
+        if (cfg.delayDequeue && cpu.nrRunning > 1 && !Eevdf.eligible(cpu, t)) {
             // DELAY_DEQUEUE: an ineligible sleeper stays queued, competing, until it is picked or woken
             m.load.syncTaskPelt(t);
             m.load.peltRq(cpu);

@@ -7,7 +7,11 @@ import org.schedlab.topology.Topology;
 
 import java.util.Arrays;
 
-/** TODO */
+/**
+ * CPU time accounting (update_curr's clock): busy, idle and kernel-overhead time per CPU, the running task's
+ * progress and vruntime, and the rate at which it progresses under the SMT and memory-bandwidth model.
+ * Kernel work (switches, ticks, balancing) occupies a CPU without progress for the running task.
+ */
 final class CpuTime {
     static final String[] KERNEL_KINDS = {"context_switch", "tick", "idle_exit", "wakeup", "ipi", "fork", "exec", "exit", "migrate_running"};
     static final int KK_CONTEXT_SWITCH = 0;
@@ -54,8 +58,10 @@ final class CpuTime {
         memOnNode = new int[topo.nrNodes()];
     }
 
+    /** Kernel-time counters restart (end of warm-up). */
     void resetKernelNs() { Arrays.fill(kernelNs, 0); }
 
+    /** Kernel time by kind, into the recorder. */
     void publishKernelNs() {
         for (int i = 0; i < kernelNs.length; i++)
             if (kernelNs[i] > 0) rec.count("kernel_ns." + KERNEL_KINDS[i], kernelNs[i]);
@@ -85,7 +91,7 @@ final class CpuTime {
                     else t.remainingWork -= done;
                     m.workExecuted += done;
                 }
-                if (cpu.advanceVruntime(t, work, sliceNs)) cpu.sliceExpired = true;
+                if (Eevdf.updateCurr(cpu, t, work, sliceNs)) cpu.sliceExpired = true;
             }
         }
     }
@@ -121,6 +127,10 @@ final class CpuTime {
 
     long busyUntil(int c) { return Math.max(m.now, cpus[c].kernelUntil); }
 
+    /**
+     * The running task's progress per ns: capacity, slowed by memory bandwidth shared on LLC and node and by a busy
+     * SMT sibling.
+     */
     void updateRate(int c) {
         Cpu cpu = cpus[c];
         double r = cpu.capacity / 1024.0;
@@ -161,6 +171,7 @@ final class CpuTime {
         }
     }
 
+    /** CPU c started or stopped running: it and its busy SMT siblings are re-rated. */
     void siblingsChanged(int c) {
         if (cfg.smtSpeed == 1.0) {
             updateRate(c);

@@ -7,7 +7,10 @@ import org.schedlab.policy.SchedPolicy;
 import org.schedlab.workload.TaskTemplate;
 import org.schedlab.workload.WorkloadSpec;
 
-/** TODO */
+/**
+ * Task creation and exit (kernel/fork.c, kernel/exit.c): task instances at their start time, open-loop
+ * arrivals, do_exit with the parent's wait for children, and the end of a run when every task has exited.
+ */
 final class ForkExit {
     private final Machine m;
     private final CostModel costs;
@@ -29,6 +32,7 @@ final class ForkExit {
         this.sliceNs = m.sliceNs;
     }
 
+    /** copy_process: a new task from its template, with its own random stream. */
     Task createTask(int templateIndex, Task parent) {
         TaskTemplate tt = wl.templates.get(templateIndex);
         int pid = m.nextPid++;
@@ -49,6 +53,7 @@ final class ForkExit {
     }
 
 
+    /** The template's instances start together. */
     void onStart(int templateIndex) {
         TaskTemplate tt = wl.templates.get(templateIndex);
         for (int i = 0; i < tt.instances; i++) {
@@ -57,6 +62,7 @@ final class ForkExit {
         }
     }
 
+    /** An open-loop arrival: a job task woken from a random CPU; the next arrival is drawn. */
     void onArrival() {
         WorkloadSpec.Arrivals a = wl.arrivals;
         Task t = createTask(a.template, null);
@@ -66,6 +72,7 @@ final class ForkExit {
         q.schedule(m.now + Math.max(1, a.interarrival.sample(m.arrivalRng)), Machine.EV_ARRIVAL, 0, 0);
     }
 
+    /** do_exit: the task leaves its runqueue and PELT; a parent waiting for its children may wake. */
     void exitTask(Task t, int c) {
         m.time.chargeKernel(c, costs.exitNs, CpuTime.KK_EXIT);
         m.core.dequeue(t, Core.DEQUEUE_SLEEP);

@@ -12,7 +12,12 @@ import org.schedlab.workload.WorkloadSpec;
 import java.util.Arrays;
 import java.util.List;
 
-/** TODO */
+/**
+ * Runs task programs: from the task's pc until it starts a Run, blocks or exits. A Run is consumed at the
+ * CPU's current rate and completes by an event armed for its end; other ops take no simulated time. The
+ * synchronisation ops are carried out by {@link SyncObjects}. A program that loops without consuming time
+ * is reported as a workload error.
+ */
 final class Interpreter {
     private static final int MAX_ZERO_TIME_OPS = 100_000;
 
@@ -75,6 +80,7 @@ final class Interpreter {
         return true;
     }
 
+    /** The CPU's kernel work is done (or a resched is due): the running task continues. */
     void onStep(int c, long gen) {
         Cpu cpu = cpus[c];
         if (gen != cpu.genStep || cpu.curr == null) return;
@@ -96,6 +102,7 @@ final class Interpreter {
         }
     }
 
+    /** Arms the end of the current Run at the CPU's current rate, after its kernel work. */
     void armCompletion(int c) {
         Cpu cpu = cpus[c];
         Task t = cpu.curr;
@@ -108,6 +115,7 @@ final class Interpreter {
         q.schedule(at, Machine.EV_RUN_DONE, c, cpu.genRun);
     }
 
+    /** A Run's armed end: re-armed if work remains (the rate fell or kernel work intervened). */
     void onRunDone(int c, long gen) {
         Cpu cpu = cpus[c];
         if (gen != cpu.genRun || cpu.curr == null) return;
@@ -256,7 +264,7 @@ final class Interpreter {
                 t.pc++;
                 if (cpu.nrRunning > 1) {
                     m.time.account(c);
-                    t.deadline += t.slice * 1024L / t.weight;
+                    Eevdf.yieldTask(t);
                     cpu.needResched = true;
                 }
             } else if (op instanceof Op.Exit) {
@@ -302,9 +310,9 @@ final class Interpreter {
                 m.time.account(c);
                 m.load.peltRq(cpu);
                 m.load.syncTaskPelt(t);
-                cpu.removeEntity(t);
+                Eevdf.removeEntity(cpu, t);
                 t.setNice(((Op.SetNice) op).nice);
-                cpu.addEntity(t);
+                Eevdf.addEntity(cpu, t);
             } else if (op instanceof Op.Mark) {
                 Op.Mark mk = (Op.Mark) op;
                 t.pc++;
@@ -324,6 +332,7 @@ final class Interpreter {
         }
     }
 
+    /** Blocks for {@code d} ns on a per-task timer. */
     void sleepFor(Task t, int c, long d) {
         t.genTimer++;
         q.schedule(m.now + d, Machine.EV_TIMER, t.pid, t.genTimer);

@@ -1,6 +1,9 @@
 package org.schedlab.kernel;
 
-/** TODO */
+/**
+ * PELT glue: brings task and runqueue signals up to now with their current state, and moves a task's
+ * signals between runqueues (attach_entity_load_avg / detach_entity_load_avg).
+ */
 final class LoadTracking {
     private final Machine m;
     private final Cpu[] cpus;
@@ -10,16 +13,19 @@ final class LoadTracking {
         this.cpus = m.cpus;
     }
 
+    /** update_cfs_rq_load_avg: the runqueue's signals up to now. */
     void peltRq(Cpu cpu) {
         cpu.pelt.update(m.now, cpu.curr != null, cpu.nrRunning - cpu.nrDelayed, cpu.loadWeight);
     }
 
+    /** update_load_avg of one entity up to now, from its state. */
     void syncTaskPelt(Task t) {
         boolean running = t.state == Task.State.RUNNING;
         boolean runnable = running || t.state == Task.State.RUNNABLE || t.state == Task.State.HELD;
         t.pelt.update(m.now, running, runnable ? 1 : 0, runnable ? t.weight : 0);
     }
 
+    /** Moves the task's signals from its old runqueue to CPU c (-1: detach only). */
     void attachPelt(Task t, int c) {
         if (t.attachedCpu == c) return;
         syncTaskPelt(t);

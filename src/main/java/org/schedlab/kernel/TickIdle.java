@@ -4,7 +4,10 @@ import org.schedlab.cost.CostModel;
 import org.schedlab.engine.EventQueue;
 import org.schedlab.policy.SchedPolicy;
 
-/** TODO */
+/**
+ * The periodic tick (sched_tick), its stop on entering idle (tick_nohz_idle_stop_tick, gated by avg_idle
+ * like the idle governor) and restart, and the exit from idle. The tick is aligned to jiffies.
+ */
 final class TickIdle {
     private final Machine m;
     private final CostModel costs;
@@ -24,6 +27,7 @@ final class TickIdle {
         this.tickNs = m.tickNs;
     }
 
+    /** Arms the next tick at the next jiffy boundary. */
     void armTick(int c) {
         Cpu cpu = cpus[c];
         cpu.tickArmed = true;
@@ -32,6 +36,7 @@ final class TickIdle {
         q.schedule(next, Machine.EV_TICK, c, cpu.genTick);
     }
 
+    /** tick_nohz_restart_sched_tick: the CPU leaves nohz idle. */
     void restartTick(int c) {
         Cpu cpu = cpus[c];
         cpu.tickStopped = false;
@@ -39,12 +44,14 @@ final class TickIdle {
         policy.tickRestarted(c);
     }
 
+    /** tick_nohz_idle_stop_tick when the CPU expects to stay idle for at least a tick (avg_idle). */
     void enterIdle(int c) {
         Cpu cpu = cpus[c];
         // the governor stops the tick when it expects to stay idle for at least a tick
         if (!cpu.tickStopped && cpu.avgIdle >= tickNs) stopTick(c);
     }
 
+    /** The tick stops; the policy hears of it (nohz.idle_cpus_mask). */
     void stopTick(int c) {
         Cpu cpu = cpus[c];
         cpu.tickStopped = true;
@@ -53,6 +60,7 @@ final class TickIdle {
         policy.tickStopped(c);
     }
 
+    /** sched_tick: charges the tick, updates PELT, preempts an expired slice and calls the policy's balance tick. */
     void onTick(int c, long gen) {
         Cpu cpu = cpus[c];
         if (gen != cpu.genTick) return;

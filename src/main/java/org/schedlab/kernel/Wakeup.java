@@ -7,7 +7,12 @@ import org.schedlab.policy.SchedPolicy;
 import org.schedlab.topology.SchedDomains;
 import org.schedlab.topology.Topology;
 
-/** TODO */
+/**
+ * The wakeup path (try_to_wake_up): select_task_rq through the policy, the remote wakeup list with its IPI
+ * (ttwu_queue_wakelist), activation and the wakeup preemption check, ttwu_runnable for delayed sleepers,
+ * wake_up_new_task for forks, and the cache-refill cost of a migration. A deferred task is held by the
+ * policy until it dispatches it.
+ */
 final class Wakeup {
     private final Machine m;
     private final Topology topo;
@@ -44,9 +49,10 @@ final class Wakeup {
         }
         if (!cfg.slice || (wakeFlags & SchedPolicy.WF_FORK) != 0) return;
         m.time.account(c);
-        if (cpu.pickEevdf(true) == p) reschedCpu(c, fromCpu);
+        if (Eevdf.pickEevdf(cpu, true) == p) reschedCpu(c, fromCpu);
     }
 
+    /** resched_curr: a remote CPU learns of it by IPI. */
     void reschedCpu(int c, int fromCpu) {
         Cpu cpu = cpus[c];
         if (cpu.needResched) return;
@@ -116,6 +122,7 @@ final class Wakeup {
         checkPreempt(c, p, flags, wakerCpu >= 0 ? wakerCpu : c);
     }
 
+    /** select_task_rq through the policy; a CPU outside the task's affinity is a policy bug. */
     int selectCpu(Task p, int prev, int from, int flags) {
         int target = policy.selectTaskRq(p, prev, from, flags);
         if (target == SchedPolicy.DEFER) return target;
@@ -125,6 +132,10 @@ final class Wakeup {
         return target;
     }
 
+    /**
+     * ttwu_queue: remote targets that do not share the cache (or sit idle) get the task through the wakelist and an
+     * IPI (ttwu_queue_wakelist).
+     */
     void wakeOnto(Task p, int target, int from, int flags, String kind) {
         noteMigration(p, target, kind);
         Cpu tc = cpus[target];
@@ -139,6 +150,7 @@ final class Wakeup {
         activate(p, target, flags, from);
     }
 
+    /** sched_ttwu_pending: the IPI for a queued wakeup arrives at the target. */
     void onWakeArrive(int c, long packed) {
         int pid = (int) (packed & 0xffffffffL);
         int flags = (int) (packed >>> 32);
@@ -149,12 +161,14 @@ final class Wakeup {
         if (cpus[c].needResched) m.core.schedule(c);
     }
 
+    /** ttwu_do_activate: enqueue, then wakeup_preempt. */
     void activate(Task p, int c, int wakeFlags, int fromCpu) {
         int enqFlags = (wakeFlags & SchedPolicy.WF_FORK) != 0 ? Core.ENQUEUE_INITIAL : Core.ENQUEUE_WAKEUP;
         m.core.enqueue(p, c, enqFlags);
         checkPreempt(c, p, wakeFlags, fromCpu);
     }
 
+    /** record_wakee: wakee_flips, halved every second. */
     void recordWakee(Task waker, Task wakee) {
         if (m.now - waker.wakeeFlipDecayTs > 1_000_000_000L) {
             waker.wakeeFlips >>= 1;
@@ -166,6 +180,7 @@ final class Wakeup {
         }
     }
 
+    /** A task lands on another CPU than it last ran on: it owes the cache refill of its working set. */
     void noteMigration(Task p, int target, String kind) {
         int from = p.lastRanCpu >= 0 ? p.lastRanCpu : -1;
         if (from < 0 || from == target) return;
@@ -196,6 +211,7 @@ final class Wakeup {
     }
 
 
+    /** A sleep's hrtimer fires: the task wakes from interrupt context on its CPU. */
     void onTimer(int pid, long gen) {
         Task t = pid - 1 < m.tasks.size() ? m.tasks.get(pid - 1) : null;
         if (t == null || t.genTimer != gen || t.state != Task.State.BLOCKED) return;
