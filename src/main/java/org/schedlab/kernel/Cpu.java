@@ -4,7 +4,8 @@ import java.util.ArrayList;
 
 /**
  * One CPU and its fair runqueue: the EEVDF entity set (running task included, as the kernel's avg_vruntime
- * does), the cfs_tasks MRU list, PELT aggregates, idle/nohz state and time accounting.
+ * does, with its arithmetic in {@link Eevdf}), the cfs_tasks MRU list, PELT aggregates, idle/nohz state and
+ * time accounting.
  * DELAY_DEQUEUE is optional (off by default): an ineligible sleeper then stays queued until picked or woken.
  */
 final class Cpu {
@@ -53,68 +54,6 @@ final class Cpu {
         this.maxIdleBalanceCost = migrationCostNs;
         this.lastAccount = now;
         this.rate = capacity / 1024.0;
-    }
-
-    // ------------------------------------------------------------------ EEVDF
-    long avgVruntime() {
-        if (loadWeight == 0) return zeroV;
-        long avg = avgVruntimeSum;
-        // round towards −∞ like the kernel so the average is never ahead of the true mean
-        if (avg < 0) avg -= loadWeight - 1;
-        return zeroV + avg / loadWeight;
-    }
-
-    boolean eligible(Task se) {
-        return (se.vruntime - zeroV) * loadWeight <= avgVruntimeSum || loadWeight == 0;
-    }
-
-    void addEntity(Task se) {
-        if (loadWeight == 0) {
-            avgVruntimeSum = 0;
-            zeroV = se.vruntime;
-        }
-        avgVruntimeSum += (long) se.weight * (se.vruntime - zeroV);
-        loadWeight += se.weight;
-    }
-
-    void removeEntity(Task se) {
-        avgVruntimeSum -= (long) se.weight * (se.vruntime - zeroV);
-        loadWeight -= se.weight;
-        if (loadWeight == 0) avgVruntimeSum = 0;
-    }
-
-    /** Charges {@code deltaExec} ns to the running entity. Returns true if its deadline was renewed. */
-    boolean advanceVruntime(Task se, long deltaExec, long sliceNs) {
-        if (deltaExec <= 0) return false;
-        long dv = deltaExec * 1024L / se.weight;
-        if (se.onRq) avgVruntimeSum += (long) se.weight * dv;
-        se.vruntime += dv;
-        if (se.vruntime >= se.deadline) {
-            se.slice = sliceNs;
-            se.deadline = se.vruntime + sliceNs * 1024L / se.weight;
-            return true;
-        }
-        return false;
-    }
-
-    /** pick_eevdf: the eligible entity with the earliest virtual deadline; curr kept while protected. */
-    Task pickEevdf(boolean honourProtection) {
-        int n = tasks.size();
-        if (n == 0) return null;
-        if (n == 1) return tasks.get(0);
-        Task c = curr != null && curr.onRq ? curr : null;
-        if (c != null && honourProtection && c.vruntime < c.vprot && eligible(c)) return c;
-        Task best = null;
-        Task leftmost = null;
-        for (int i = 0; i < n; i++) {
-            Task t = tasks.get(i);
-            if (leftmost == null || t.vruntime < leftmost.vruntime) leftmost = t;
-            if (t == c || !eligible(t)) continue;
-            if (best == null || t.deadline < best.deadline) best = t;
-        }
-        // the running entity wins only with a strictly earlier deadline (entity_before)
-        if (c != null && eligible(c) && (best == null || c.deadline < best.deadline)) best = c;
-        return best != null ? best : leftmost;
     }
 
     void moveToHead(Task t) {

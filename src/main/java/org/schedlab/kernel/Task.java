@@ -106,10 +106,10 @@ public final class Task implements TaskView {
     @Override public int nrCpusAllowed() { return nrCpusAllowed; }
     @Override public boolean isRunning() { return state == State.RUNNING; }
     @Override public boolean isQueued() { return state == State.RUNNABLE; }
-    @Override public double utilAvg() { m.syncTaskPelt(this); return pelt.util; }
-    @Override public double loadAvg() { m.syncTaskPelt(this); return pelt.load; }
-    @Override public double runnableAvg() { m.syncTaskPelt(this); return pelt.runnable; }
-    @Override public long lastRanNs() { return state == State.RUNNING ? m.now() : lastStopped; }
+    @Override public double utilAvg() { m.load.syncTaskPelt(this); return pelt.util; }
+    @Override public double loadAvg() { m.load.syncTaskPelt(this); return pelt.load; }
+    @Override public double runnableAvg() { m.load.syncTaskPelt(this); return pelt.runnable; }
+    @Override public long lastRanNs() { return state == State.RUNNING ? m.now : lastStopped; }
     @Override public long workingSetBytes() { return workingSet; }
     @Override public int wakeeFlips() { return wakeeFlips; }
     @Override public int recentUsedCpu() { return recentUsedCpu; }

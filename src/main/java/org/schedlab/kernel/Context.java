@@ -1,0 +1,311 @@
+package org.schedlab.kernel;
+
+import org.schedlab.cost.CostModel;
+import org.schedlab.cost.SharedLines;
+import org.schedlab.engine.EventQueue;
+import org.schedlab.engine.Rng;
+import org.schedlab.metrics.Recorder;
+import org.schedlab.policy.SchedContext;
+import org.schedlab.policy.SchedPolicy;
+import org.schedlab.policy.TaskView;
+import org.schedlab.topology.CpuSet;
+import org.schedlab.topology.SchedDomains;
+import org.schedlab.topology.Topology;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The machine as a policy sees it ({@link SchedContext}): runqueue and PELT reads, charges for balancing
+ * work, migration between runqueues (detach_task / attach_task, the lock flight of a remote move), the
+ * stopper for active balance, and IPIs or delayed calls back into the policy.
+ */
+final class Context implements SchedContext {
+    private final Machine m;
+    private final Map<String, String> policyOptions;
+    private final Map<String, Rng> rngs = new HashMap<>();
+    /** Arguments of pending stopper and IPI events, by slot number. */
+    private final ArrayList<long[]> slots = new ArrayList<>();
+    private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
+    private final Topology topo;
+    private final SchedDomains sds;
+    private final CostModel costs;
+    private final SharedLines lines;
+    private final SchedPolicy policy;
+    private final MachineConfig cfg;
+    private final Recorder rec;
+    private final EventQueue q;
+    private final Cpu[] cpus;
+    private final int nrCpus;
+    private final long tickNs;
+
+    Context(Machine m) {
+        this.m = m;
+        this.policyOptions = m.policyOptions;
+        this.topo = m.topo;
+        this.sds = m.sds;
+        this.costs = m.costs;
+        this.lines = m.lines;
+        this.policy = m.policy;
+        this.cfg = m.cfg;
+        this.rec = m.rec;
+        this.q = m.q;
+        this.cpus = m.cpus;
+        this.nrCpus = m.nrCpus;
+        this.tickNs = m.tickNs;
+    }
+
+    @Override public long now() { return m.now; }
+    @Override public long jiffies() { return m.now / tickNs; }
+    @Override public long tickNs() { return tickNs; }
+    @Override public Topology topology() { return topo; }
+    @Override public SchedDomains domains() { return sds; }
+    @Override public int nrCpus() { return nrCpus; }
+    @Override public CostModel costs() { return costs; }
+    @Override public Rng rng(String name) { return rngs.computeIfAbsent(name, n -> Rng.stream(cfg.seed, "policy." + n)); }
+    @Override public String option(String key, String def) { return policyOptions.getOrDefault(key, def); }
+    @Override public int nrRunning(int c) { return cpus[c].nrRunning; }
+    @Override public TaskView curr(int c) { return cpus[c].curr; }
+    @Override public boolean idleCpu(int c) { return cpus[c].isIdle(); }
+    @Override public boolean ttwuPending(int c) { return cpus[c].ttwuPending > 0; }
+    @Override public boolean tickStopped(int c) { return cpus[c].tickStopped; }
+    @Override public int rqTaskCount(int c) { return cpus[c].tasks.size(); }
+    @Override public TaskView rqTask(int c, int i) { return cpus[c].tasks.get(i); }
+
+    @Override public boolean eligible(TaskView p) {
+        Task t = (Task) p;
+        if (!t.onRq) return true;
+        Cpu cpu = cpus[t.cpu];
+        m.time.account(t.cpu);
+        return Eevdf.eligible(cpu, t);
+    }
+
+    @Override public double cpuLoad(int c) {
+        m.load.peltRq(cpus[c]);
+        return cpus[c].pelt.load;
+    }
+
+    @Override public double cpuUtil(int c) {
+        m.load.peltRq(cpus[c]);
+        return Math.min(cpus[c].pelt.util, cpus[c].capacity);
+    }
+
+    @Override public double cpuRunnable(int c) {
+        m.load.peltRq(cpus[c]);
+        return cpus[c].pelt.runnable;
+    }
+
+    @Override public int capacityOf(int c) { return cpus[c].capacity; }
+    @Override public long avgIdle(int c) { return cpus[c].avgIdle; }
+    @Override public long idleSince(int c) { return cpus[c].curr == null ? cpus[c].idleSince : -1; }
+    @Override public int heldTasks() { return m.heldTasks; }
+    @Override public long chargedNs(int c) { return cpus[c].chargedNs; }
+    @Override public long maxIdleBalanceCost(int c) { return cpus[c].maxIdleBalanceCost; }
+    @Override public void setMaxIdleBalanceCost(int c, long ns) { cpus[c].maxIdleBalanceCost = ns; }
+
+    private final Map<String, Map<String, String>> keyCache = new HashMap<>();
+
+    /** {@code prefix + kind}, built once per pair. */
+    String key(String prefix, String kind) {
+        return keyCache.computeIfAbsent(prefix, x -> new HashMap<>()).computeIfAbsent(kind, k -> prefix + k);
+    }
+
+    @Override public void chargeScans(int acting, CpuSet targets, String kind) {
+        long ns = 0;
+        int n = 0;
+        for (int i = targets.first(); i >= 0; i = targets.nextSetBit(i + 1)) {
+            ns += costs.statGatherNs(topo, acting, i);
+            n++;
+        }
+        rec.count(key("rq_scans.", kind), n);
+        m.time.chargeBalance(acting, ns, kind);
+    }
+
+    @Override public boolean migrate(TaskView pv, int dst, int acting, String kind) {
+        Task p = (Task) pv;
+        if (p.state != Task.State.RUNNABLE || !p.canRunOn(dst) || p.cpu == dst) return false;
+        int src = p.cpu;
+        m.time.chargeBalance(acting, costs.remoteLockNs(topo, acting, src) + costs.remoteLockNs(topo, acting, dst)
+                + costs.detachAttachNs, kind);
+        rec.count(key("remote_locks.", kind), (acting != src ? 1 : 0) + (acting != dst ? 1 : 0));
+        rec.count(key("migrations.", kind), 1);
+        m.core.dequeue(p, Core.DEQUEUE_MIGRATE);
+        m.wakeup.noteMigration(p, dst, kind);
+        long flight = acting == dst ? 0 : costs.remoteLockNs(topo, acting, dst);
+        if (flight <= 0) {
+            attachMigrated(p, dst, acting);
+        } else {
+            // the task reaches dst only once the mover holds dst's lock: two movers can pick one idle CPU
+            m.load.syncTaskPelt(p);
+            p.state = Task.State.WAKING;
+            q.schedule(m.now + flight, Machine.EV_ATTACH, dst, ((long) acting << 32) | p.pid);
+        }
+        return true;
+    }
+
+    /** A remote move's lock flight is over: the task reaches its new runqueue. */
+    void onAttach(int dst, long packed) {
+        int pid = (int) (packed & 0xffffffffL);
+        int acting = (int) (packed >>> 32);
+        Task p = m.tasks.get(pid - 1);
+        if (p == null || p.state != Task.State.WAKING) return;
+        attachMigrated(p, dst, acting);
+    }
+
+    /** attach_task and wakeup_preempt on the destination; an idle destination is kicked (by IPI when remote). */
+    void attachMigrated(Task p, int dst, int acting) {
+        m.core.enqueue(p, dst, Core.ENQUEUE_MIGRATED);
+        Cpu d = cpus[dst];
+        if (d.curr == null) {
+            if (dst == acting || d.newidle) {
+                d.needResched = true;
+            } else if (costs.ipiLatencyNs > 0) {
+                m.time.chargeKernel(acting, costs.ipiSendNs, CpuTime.KK_IPI);
+                d.ttwuPending++;
+                q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, dst, newSlot(-1, 0));
+            } else {
+                m.tick.kickIdle(dst);
+            }
+        } else if (cfg.slice) {
+            m.time.account(dst);
+            if (Eevdf.pickEevdf(d, true) == p) m.wakeup.reschedCpu(dst, acting);
+        }
+    }
+
+    @Override public void stopperMove(int src, int dst, int acting, String kind) {
+        m.time.chargeBalance(acting, costs.ipiSendNs, kind);
+        rec.count(key("active_balance.", kind), 1);
+        q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_STOPPER, src, newSlot(dst, kindId(kind)));
+    }
+
+    private final List<String> kinds = new ArrayList<>();
+
+    /** A small number for a charge kind, to carry it in an event. */
+    int kindId(String kind) {
+        int i = kinds.indexOf(kind);
+        if (i >= 0) return i;
+        kinds.add(kind);
+        return kinds.size() - 1;
+    }
+
+    /** active_load_balance_cpu_stop: the stopper preempts the source's running task and pushes one task to dst. */
+    void onStopper(int src, long packed) {
+        int slot = (int) packed;
+        long[] s = slots.get(slot);
+        int dst = (int) s[0];
+        String kind = kinds.get((int) s[1]);
+        freeSlots.add(slot);
+        Cpu cpu = cpus[src];
+        m.time.chargeBalance(src, costs.contextSwitchNs, kind);
+        m.time.account(src);
+        Task running = cpu.curr;
+        if (running != null && running.state == Task.State.RUNNING) {
+            // the stopper preempts the running task, which becomes an ordinary queued task
+            m.load.syncTaskPelt(running);
+            m.load.peltRq(cpu);
+            running.state = Task.State.RUNNABLE;
+            running.runnableSince = m.now;
+            running.lastRanCpu = src;
+            running.lastStopped = m.now;
+            policy.stopping(src, running, true);
+            m.time.memoryChanged(src, running, null);
+            cpu.curr = null;
+            m.nrBusyCpus--;
+            cpu.idleSince = -1;
+            cpu.genStep++;
+            cpu.genRun++;
+            cpu.runArmed = false;
+            m.time.siblingsChanged(src);
+        }
+        boolean moved = false;
+        for (int i = 0; i < cpu.tasks.size(); i++) {
+            Task p = cpu.tasks.get(i);
+            if (p.state == Task.State.RUNNABLE && p.canRunOn(dst)) {
+                moved = migrate(p, dst, src, kind);
+                break;
+            }
+        }
+        m.policy.activeBalanceDone(src, dst, moved);
+        if (cpu.curr == null) m.core.schedule(src);
+    }
+
+    /** A slot for an event's two arguments, reused once the event is handled. */
+    int newSlot(long x, long y) {
+        Integer i = freeSlots.poll();
+        if (i == null) {
+            slots.add(new long[]{x, y});
+            return slots.size() - 1;
+        }
+        slots.get(i)[0] = x;
+        slots.get(i)[1] = y;
+        return i;
+    }
+
+    @Override public void sendIpi(int fromCpu, int target, int code, long arg, String kind) {
+        m.time.chargeBalance(fromCpu, costs.ipiSendNs, kind);
+        rec.count(key("ipis.", kind), 1);
+        q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, target, newSlot(code, arg));
+    }
+
+    @Override public void callLater(int cpu, long delayNs, int code, long arg) {
+        q.schedule(m.now + Math.max(0, delayNs), Machine.EV_IPI, cpu, newSlot(code, arg) | (1L << 40));
+    }
+
+    /** An IPI or delayed call reaches CPU c: a resched kick, or the policy's handler. */
+    void onIpi(int c, long packed) {
+        boolean timer = (packed & (1L << 40)) != 0;
+        int slot = (int) (packed & 0xffffffffL);
+        long[] s = slots.get(slot);
+        int code = (int) s[0];
+        long arg = s[1];
+        freeSlots.add(slot);
+        Cpu cpu = cpus[c];
+        if (code == -1) {
+            // resched IPI for a task migrated onto an idle CPU
+            cpu.ttwuPending--;
+            if (cpu.curr == null && cpu.nrRunning > 0) m.tick.kickIdle(c);
+            return;
+        }
+        if (!timer && cpu.curr == null && !cpu.newidle) m.time.chargeKernel(c, costs.idleExitNs, CpuTime.KK_IDLE_EXIT);
+        policy.ipi(c, code, arg);
+        if (cpu.needResched || (cpu.curr == null && cpu.nrRunning > 0)) m.core.schedule(c);
+    }
+
+    @Override public void charge(int cpu, long ns, String kind) { m.time.chargeBalance(cpu, ns, kind); }
+
+    @Override public void chargeScan(int acting, int target, String kind) {
+        rec.count(key("rq_scans.", kind), 1);
+        m.time.chargeBalance(acting, costs.statGatherNs(topo, acting, target), kind);
+    }
+
+    @Override public void chargeRemoteLock(int acting, int target, String kind) {
+        rec.count(key("remote_locks.", kind), 1);
+        m.time.chargeBalance(acting, costs.remoteLockNs(topo, acting, target), kind);
+    }
+
+    @Override public void chargeSharedLine(int acting, String line, String kind) {
+        rec.count(key("shared_line_updates.", kind), 1);
+        m.time.chargeBalance(acting, lines.update(line, acting, m.now), kind);
+    }
+
+    @Override public void dispatch(TaskView pv, int c) {
+        Task p = (Task) pv;
+        if (p.state != Task.State.HELD) throw new IllegalStateException(p + " is not held by the policy");
+        if (!p.canRunOn(c)) throw new IllegalStateException("policy dispatched " + p + " to disallowed CPU " + c);
+        m.heldTasks--;
+        p.state = Task.State.WAKING;
+        int flags = p.execStart == 0 && p.sumExecRuntime == 0 ? SchedPolicy.WF_FORK : SchedPolicy.WF_TTWU;
+        m.wakeup.noteMigration(p, c, "dispatch");
+        m.core.enqueue(p, c, flags == SchedPolicy.WF_FORK ? Core.ENQUEUE_INITIAL : Core.ENQUEUE_WAKEUP);
+        m.wakeup.checkPreempt(c, p, flags, c);
+    }
+
+    @Override public void resched(int c) {
+        cpus[c].needResched = true;
+    }
+
+    @Override public void count(String name, long delta) { rec.count(name, delta); }
+}

@@ -1,0 +1,231 @@
+package org.schedlab.kernel;
+
+import org.schedlab.cost.CostModel;
+import org.schedlab.metrics.Recorder;
+import org.schedlab.policy.SchedPolicy;
+
+/**
+ * The core of the fair class on each CPU (kernel/sched/core.c and fair.c): enqueue and dequeue with the
+ * policy's hooks, __schedule with newidle balance, the context switch, blocking, and moving a running task
+ * through the stopper. Keeps nr_running, the machine-wide queued and busy counts and the EEVDF sums in step.
+ */
+final class Core {
+    private final Machine m;
+    private final CostModel costs;
+    private final SchedPolicy policy;
+    private final MachineConfig cfg;
+    private final Recorder rec;
+    private final Cpu[] cpus;
+    private final long tickNs;
+    private final long sliceNs;
+
+    Core(Machine m) {
+        this.m = m;
+        this.costs = m.costs;
+        this.policy = m.policy;
+        this.cfg = m.cfg;
+        this.rec = m.rec;
+        this.cpus = m.cpus;
+        this.tickNs = m.tickNs;
+        this.sliceNs = m.sliceNs;
+    }
+
+    /** enqueue_task_fair + activate: places the entity and adds it to the runqueue. */
+    void enqueue(Task t, int c, int flags) {
+        Cpu cpu = cpus[c];
+        m.load.syncTaskPelt(t);
+        m.load.attachPelt(t, c);
+        m.load.peltRq(cpu);
+        Eevdf.placeEntity(cpu, t, (flags & ENQUEUE_INITIAL) != 0, sliceNs);
+        Eevdf.addEntity(cpu, t);
+        t.onRq = true;
+        cpu.tasks.add(t);
+        cpu.nrRunning++;
+        m.totalQueued++;
+        t.cpu = c;
+        t.state = Task.State.RUNNABLE;
+        if (t.runnableSince < 0) t.runnableSince = m.now;
+        if (m.sink != null) m.sink.nrRunning(m.now, c, cpu.nrRunning);
+        policy.enqueue(c, t, flags);
+    }
+
+    /** dequeue_task_fair: removes the entity, saving its lag (sleep) or relative deadline (migration). */
+    void dequeue(Task t, int flags) {
+        Cpu cpu = cpus[t.cpu];
+        m.time.account(t.cpu);
+        m.load.syncTaskPelt(t);
+        m.load.peltRq(cpu);
+        Eevdf.updateEntityLag(cpu, t, sliceNs, tickNs);
+        if ((flags & DEQUEUE_MIGRATE) != 0) t.relDeadline = t.deadline - t.vruntime;
+        Eevdf.removeEntity(cpu, t);
+        t.onRq = false;
+        cpu.tasks.remove(t);
+        cpu.nrRunning--;
+        m.totalQueued--;
+        if (m.sink != null) m.sink.nrRunning(m.now, t.cpu, cpu.nrRunning);
+        policy.dequeue(t.cpu, t, flags);
+    }
+
+    static final int DEQUEUE_SLEEP = 1, DEQUEUE_MIGRATE = 2, ENQUEUE_WAKEUP = 1, ENQUEUE_MIGRATED = 2, ENQUEUE_INITIAL = 4;
+
+    /** __schedule on CPU c: picks the next task (running newidle balance first if the runqueue is empty),
+     *  puts back a preempted one and switches. */
+    void schedule(int c) {
+        Cpu cpu = cpus[c];
+        cpu.needResched = false;
+        m.time.account(c);
+        Task prev = cpu.curr;
+        Task next = pickNext(cpu);
+        if (next != null && next == prev) {
+            // no set_next_task: nothing queues a balance callback when prev stays
+            switchTo(c, prev, prev, false);
+            return;
+        }
+        if (prev != null && prev.state == Task.State.RUNNING) {
+            m.load.syncTaskPelt(prev);
+            prev.state = Task.State.RUNNABLE;
+            prev.runnableSince = m.now;
+            policy.stopping(c, prev, true);
+        }
+        if (next == null) {
+            cpu.newidle = true;
+            if (prev != null) switchTo(c, prev, null, true);
+            policy.newidle(c);
+            cpu.newidle = false;
+            cpu.needResched = false;
+            if (cpu.nrRunning > 0) {
+                switchTo(c, null, pickNext(cpu), false);
+            } else {
+                if (cpu.idleSince < 0) cpu.idleSince = m.now;
+                m.tick.enterIdle(c);
+            }
+        } else {
+            switchTo(c, prev, next, false);
+        }
+        policy.balanceCallback(c);
+    }
+
+    /** pick_next_entity: a delayed sleeper that comes up is dequeued for good (its positive lag dropped). */
+    Task pickNext(Cpu cpu) {
+        while (cpu.nrRunning > 0) {
+            Task next = Eevdf.pickEevdf(cpu, true);
+            if (next == null || !next.delayed) return next;
+            finishDelayedDequeue(next);
+        }
+        return null;
+    }
+
+    /** A delayed sleeper leaves the runqueue for good (finish_delayed_dequeue_entity). */
+    void finishDelayedDequeue(Task t) {
+        Cpu cpu = cpus[t.cpu];
+        t.delayed = false;
+        cpu.nrDelayed--;
+        m.totalQueued++;   // dequeue() takes it off the count again
+        dequeue(t, DEQUEUE_SLEEP);
+        if (t.vlag > 0) t.vlag = 0;
+    }
+
+    /**
+     * context_switch: idle accounting (update_rq_avg_idle), switch cost, PELT and SMT/memory re-rating, protection
+     * of the new slice.
+     */
+    void switchTo(int c, Task prev, Task next, boolean transientIdle) {
+        Cpu cpu = cpus[c];
+        m.load.peltRq(cpu);
+        cpu.genStep++;
+        cpu.genRun++;
+        cpu.runArmed = false;
+        if (prev == next) {
+            if (next != null) {
+                next.state = Task.State.RUNNING;
+                m.interp.step(c);
+            }
+            return;
+        }
+        if (prev != null) {
+            prev.lastRanCpu = c;
+            prev.lastStopped = m.now;
+        }
+        boolean wasIdle = cpu.curr == null;
+        if (next == null) {
+            if (cpu.curr != null) m.nrBusyCpus--;
+            m.time.memoryChanged(c, cpu.curr, null);
+            cpu.curr = null;
+            if (cpu.idleSince < 0) cpu.idleSince = m.now;
+            if (m.sink != null) m.sink.switchTo(m.now, c, 0, "swapper");
+            m.time.siblingsChanged(c);
+            if (!transientIdle) m.tick.enterIdle(c);
+            return;
+        }
+        if (cpu.curr == null) m.nrBusyCpus++;
+        if (wasIdle && cpu.idleSince >= 0) {
+            long sample = m.now - cpu.idleSince;
+            long avg = cpu.avgIdle + (sample - cpu.avgIdle) / 8;
+            cpu.avgIdle = Math.min(avg, 2 * cpu.maxIdleBalanceCost);
+            cpu.idleSince = -1;
+        }
+        m.time.chargeKernel(c, costs.contextSwitchNs, CpuTime.KK_CONTEXT_SWITCH);
+        m.load.syncTaskPelt(next);
+        m.time.memoryChanged(c, cpu.curr, next);
+        cpu.curr = next;
+        next.state = Task.State.RUNNING;
+        next.execStart = m.now;
+        // the task starts once the CPU is through idle exit and the switch itself
+        long start = m.time.busyUntil(c);
+        if (next.runnableSince >= 0 && m.measuring) Recorder.record(rec.runqueueWait, start - next.runnableSince);
+        next.runnableSince = -1;
+        if (next.wakingSince >= 0) {
+            if (m.measuring) Recorder.record(rec.wakeupLatency, start - next.wakingSince);
+            next.wakingSince = -1;
+        }
+        Eevdf.setProtectSlice(next, sliceNs);
+        cpu.moveToHead(next);
+        rec.contextSwitches++;
+        if (m.sink != null) m.sink.switchTo(m.now, c, next.pid, next.comm);
+        if (cpu.tickStopped) m.tick.restartTick(c);
+        else if (!cpu.tickArmed) m.tick.armTick(c);
+        m.time.siblingsChanged(c);
+        policy.running(c, next);
+        m.interp.step(c);
+    }
+
+
+    static final int BLOCK_SLEEP = 1, BLOCK_CHANNEL = 2, BLOCK_MUTEX = 3, BLOCK_COND = 4, BLOCK_SUSPEND = 5,
+            BLOCK_BARRIER = 6, BLOCK_CHILDREN = 7;
+
+    /** The running task blocks: it leaves the runqueue and the CPU reschedules. */
+    void block(Task t, int c, int reason) {
+        Cpu cpu = cpus[c];
+        m.time.account(c);
+        if (cfg.delayDequeue && cpu.nrRunning > 1 && !Eevdf.eligible(cpu, t)) {
+            // DELAY_DEQUEUE: an ineligible sleeper stays queued, competing, until it is picked or woken
+            m.load.syncTaskPelt(t);
+            m.load.peltRq(cpu);
+            t.delayed = true;
+            cpu.nrDelayed++;
+            m.totalQueued--;
+        } else {
+            dequeue(t, DEQUEUE_SLEEP);
+        }
+        t.state = Task.State.BLOCKED;
+        t.blockedOn = reason;
+        t.cpu = c;
+        policy.stopping(c, t, false);
+        schedule(c);
+    }
+
+
+    /** Moves the running task to another CPU through the stopper (sched_exec, affinity change). */
+    void moveRunning(Task t, int c, int target, String kind) {
+        m.time.chargeKernel(c, costs.contextSwitchNs, CpuTime.KK_MIGRATE_RUNNING);
+        m.time.account(c);
+        m.load.syncTaskPelt(t);
+        t.state = Task.State.RUNNABLE;
+        policy.stopping(c, t, true);
+        dequeue(t, DEQUEUE_MIGRATE);
+        m.wakeup.noteMigration(t, target, kind);
+        enqueue(t, target, ENQUEUE_MIGRATED);
+        schedule(c);
+        m.wakeup.checkPreempt(target, t, 0, c);
+    }
+}

@@ -1,0 +1,183 @@
+package org.schedlab.kernel;
+
+import org.schedlab.metrics.Recorder;
+import org.schedlab.policy.SchedPolicy;
+import org.schedlab.topology.CpuSet;
+import org.schedlab.topology.Topology;
+
+import java.util.Arrays;
+
+/**
+ * CPU time accounting (update_curr's clock): busy, idle and kernel-overhead time per CPU, the running task's
+ * progress and vruntime, and the rate at which it progresses under the SMT and memory-bandwidth model.
+ * Kernel work (switches, ticks, balancing) occupies a CPU without progress for the running task.
+ */
+final class CpuTime {
+    static final String[] KERNEL_KINDS = {"context_switch", "tick", "idle_exit", "wakeup", "ipi", "fork", "exec", "exit", "migrate_running"};
+    static final int KK_CONTEXT_SWITCH = 0;
+    static final int KK_TICK = 1;
+    static final int KK_IDLE_EXIT = 2;
+    static final int KK_WAKEUP = 3;
+    static final int KK_IPI = 4;
+    static final int KK_FORK = 5;
+    static final int KK_EXEC = 6;
+    static final int KK_EXIT = 7;
+    static final int KK_MIGRATE_RUNNING = 8;
+
+    private final Machine m;
+    private final Topology topo;
+    private final SchedPolicy policy;
+    private final MachineConfig cfg;
+    private final Recorder rec;
+    private final Cpu[] cpus;
+    private final long sliceNs;
+    private final long[] kernelNs = new long[KERNEL_KINDS.length];
+    /** Running memory-bound tasks per LLC and per node. */
+    private final int[] memOnLlc, memOnNode;
+    /** SMT siblings of each CPU, itself excluded. */
+    private final int[][] siblings;
+
+    CpuTime(Machine m) {
+        this.m = m;
+        this.topo = m.topo;
+        this.policy = m.policy;
+        this.cfg = m.cfg;
+        this.rec = m.rec;
+        this.cpus = m.cpus;
+        this.sliceNs = m.sliceNs;
+        int nrCpus = m.nrCpus;
+        siblings = new int[nrCpus][];
+        for (int c = 0; c < nrCpus; c++) {
+            CpuSet core = topo.coreSpan(topo.coreOf(c));
+            int[] sib = new int[core.cardinality() - 1];
+            int k = 0;
+            for (int x = core.first(); x >= 0; x = core.nextSetBit(x + 1)) if (x != c) sib[k++] = x;
+            siblings[c] = sib;
+        }
+        memOnLlc = new int[topo.nrLlcs()];
+        memOnNode = new int[topo.nrNodes()];
+    }
+
+    /** Kernel-time counters restart (end of warm-up). */
+    void resetKernelNs() { Arrays.fill(kernelNs, 0); }
+
+    /** Kernel time by kind, into the recorder. */
+    void publishKernelNs() {
+        for (int i = 0; i < kernelNs.length; i++)
+            if (kernelNs[i] > 0) rec.count("kernel_ns." + KERNEL_KINDS[i], kernelNs[i]);
+    }
+
+    /** Brings CPU time accounting and the running task's progress up to now. */
+    void account(int c) {
+        Cpu cpu = cpus[c];
+        long from = cpu.lastAccount;
+        if (m.now <= from) return;
+        long overlap = Math.max(0, Math.min(m.now, cpu.kernelUntil) - Math.max(from, cpu.kernelStart));
+        long interval = m.now - from;
+        long work = interval - overlap;
+        cpu.overheadNs += overlap;
+        cpu.lastAccount = m.now;
+        Task t = cpu.curr;
+        if (t == null) {
+            cpu.idleNs += work;
+        } else {
+            cpu.busyNs += work;
+            if (work > 0) {
+                if (rec.timeline != null) rec.timeline.busy(c, m.now - work, m.now);
+                t.sumExecRuntime += work;
+                if (t.remainingWork > 0) {
+                    double done = Math.min(t.remainingWork, work * cpu.rate);
+                    if (Double.isInfinite(t.remainingWork)) done = work * cpu.rate;
+                    else t.remainingWork -= done;
+                    m.workExecuted += done;
+                }
+                if (Eevdf.updateCurr(cpu, t, work, sliceNs)) cpu.sliceExpired = true;
+            }
+        }
+    }
+
+    /** Makes CPU c do {@code ns} of kernel work from now on: its running task makes no progress meanwhile. */
+    void occupy(int c, long ns) {
+        account(c);
+        Cpu cpu = cpus[c];
+        if (cpu.kernelUntil > m.now) {
+            cpu.kernelUntil += ns;
+        } else {
+            cpu.kernelStart = m.now;
+            cpu.kernelUntil = m.now + ns;
+        }
+        cpu.chargedNs += ns;
+    }
+
+    /** Charges balancing work of a policy's kind to a CPU. */
+    void chargeBalance(int c, long ns, String kind) {
+        if (ns <= 0) return;
+        occupy(c, ns);
+        rec.overhead(kind, ns);
+        if (m.sink != null) m.sink.overhead(m.now, c, kind, ns);
+    }
+
+    /** Charges kernel work of a fixed kind (context switch, tick, ...), counted in an array. */
+    void chargeKernel(int c, long ns, int kernelKind) {
+        if (ns <= 0) return;
+        occupy(c, ns);
+        kernelNs[kernelKind] += ns;
+        if (m.sink != null) m.sink.overhead(m.now, c, "kernel_ns." + KERNEL_KINDS[kernelKind], ns);
+    }
+
+    long busyUntil(int c) { return Math.max(m.now, cpus[c].kernelUntil); }
+
+    /**
+     * The running task's progress per ns: capacity, slowed by memory bandwidth shared on LLC and node and by a busy
+     * SMT sibling.
+     */
+    void updateRate(int c) {
+        Cpu cpu = cpus[c];
+        double r = cpu.capacity / 1024.0;
+        Task cur = cpu.curr;
+        if (cur != null && cur.template.memoryBound > 0) {
+            double demand = cfg.memBwPerCore;
+            double sLlc = memOnLlc[topo.llcOf(c)] * demand / cfg.memBwPerLlc;
+            double sNode = memOnNode[topo.nodeOf(c)] * demand / cfg.memBwPerNode;
+            double slow = Math.max(1.0, Math.max(sLlc, sNode));
+            double mb = cur.template.memoryBound;
+            r /= (1 - mb) + mb * slow;
+        }
+        if (cfg.smtSpeed != 1.0) {
+            for (int s : siblings[c])
+                if (cpus[s].curr != null) { r *= cfg.smtSpeed; break; }
+        }
+        if (r == cpu.rate) return;
+        account(c);
+        boolean faster = r > cpu.rate;
+        cpu.rate = r;
+        // a slower rate only delays completion: the armed event re-arms itself when it fires
+        if (faster && cpu.curr != null && cpu.runArmed) m.interp.armCompletion(c);
+    }
+
+    /** Keeps the counts of running memory-bound tasks and re-rates every task sharing that bandwidth. */
+    void memoryChanged(int c, Task oldCurr, Task newCurr) {
+        boolean o = oldCurr != null && oldCurr.template.memoryBound > 0;
+        boolean n = newCurr != null && newCurr.template.memoryBound > 0;
+        if (o == n && !o) return;
+        int llc = topo.llcOf(c), node = topo.nodeOf(c);
+        if (o) { memOnLlc[llc]--; memOnNode[node]--; }
+        if (n) { memOnLlc[llc]++; memOnNode[node]++; }
+        if (o == n) return;
+        CpuSet span = topo.nodeSpan(node);
+        for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
+            Task t = cpus[i].curr;
+            if (i != c && t != null && t.template.memoryBound > 0) updateRate(i);
+        }
+    }
+
+    /** CPU c started or stopped running: it and its busy SMT siblings are re-rated. */
+    void siblingsChanged(int c) {
+        if (cfg.smtSpeed == 1.0) {
+            updateRate(c);
+            return;
+        }
+        for (int s : siblings[c]) if (cpus[s].curr != null) updateRate(s);
+        if (cpus[c].curr != null) updateRate(c);
+    }
+}

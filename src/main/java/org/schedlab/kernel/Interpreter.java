@@ -1,0 +1,341 @@
+package org.schedlab.kernel;
+
+import org.schedlab.cost.CostModel;
+import org.schedlab.engine.EventQueue;
+import org.schedlab.metrics.Recorder;
+import org.schedlab.policy.SchedPolicy;
+import org.schedlab.topology.CpuSet;
+import org.schedlab.workload.Op;
+import org.schedlab.workload.WorkloadException;
+import org.schedlab.workload.WorkloadSpec;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs task programs: from the task's pc until it starts a Run, blocks or exits. A Run is consumed at the
+ * CPU's current rate and completes by an event armed for its end; other ops take no simulated time. The
+ * synchronisation ops are carried out by {@link SyncObjects}. A program that loops without consuming time
+ * is reported as a workload error.
+ */
+final class Interpreter {
+    private static final int MAX_ZERO_TIME_OPS = 100_000;
+
+    private final Machine m;
+    private final CostModel costs;
+    private final WorkloadSpec wl;
+    private final Recorder rec;
+    private final EventQueue q;
+    private final Cpu[] cpus;
+    private final int nrCpus;
+    private final SyncObjects sync;
+    /** rt-app timers shared by all tasks of the workload (per-task timers live in the task). */
+    private final long[] sharedTimerNext;
+
+    Interpreter(Machine m) {
+        this.m = m;
+        this.costs = m.costs;
+        this.wl = m.wl;
+        this.rec = m.rec;
+        this.q = m.q;
+        this.cpus = m.cpus;
+        this.nrCpus = m.nrCpus;
+        this.sync = m.sync;
+        sharedTimerNext = new long[wl.timers];
+        Arrays.fill(sharedTimerNext, Long.MIN_VALUE);
+    }
+
+    /** Continues the current task once the CPU's kernel work is done. */
+    void step(int c) {
+        Cpu cpu = cpus[c];
+        Task t = cpu.curr;
+        // a task in (or about to start) a Run needs no step event: its completion can be armed now
+        if (t != null && !cpu.needResched) {
+            if (t.inRun) {
+                armCompletion(c);
+                return;
+            }
+            if (t.pc < t.program.length && t.program[t.pc] instanceof Op.Run && startRun(t, c)) return;
+        }
+        q.schedule(m.time.busyUntil(c), Machine.EV_STEP, c, cpu.genStep);
+    }
+
+    /** Starts the Run op at the task's pc; false if it asks for no work (the op is then skipped). */
+    boolean startRun(Task t, int c) {
+        double w = ((Op.Run) t.program[t.pc]).work.sample(t.rng);
+        if (costs.workJitter > 0 && w > 0) w = Math.max(0, w * (1 + costs.workJitter * m.jitterRng.nextGaussian()));
+        m.workDemanded += w;
+        if (t.pendingRefillNs > 0) {
+            w += t.pendingRefillNs;
+            m.refillDemanded += t.pendingRefillNs;
+            t.pendingRefillNs = 0;
+        }
+        if (w <= 0) {
+            t.pc++;
+            return false;
+        }
+        t.remainingWork = w;
+        t.inRun = true;
+        armCompletion(c);
+        return true;
+    }
+
+    /** The CPU's kernel work is done (or a resched is due): the running task continues. */
+    void onStep(int c, long gen) {
+        Cpu cpu = cpus[c];
+        if (gen != cpu.genStep || cpu.curr == null) return;
+        if (cpu.kernelUntil > m.now) {
+            step(c);
+            return;
+        }
+        if (cpu.needResched) {
+            m.core.schedule(c);
+            return;
+        }
+        Task t = cpu.curr;
+        if (t.inRun) {
+            m.time.account(c);
+            if (t.runWallEnd >= 0 ? m.now < t.runWallEnd : t.remainingWork > 1e-6) armCompletion(c);
+            else completeRun(t, c);
+        } else {
+            advance(t, c);
+        }
+    }
+
+    /** Arms the end of the current Run at the CPU's current rate, after its kernel work. */
+    void armCompletion(int c) {
+        Cpu cpu = cpus[c];
+        Task t = cpu.curr;
+        cpu.genRun++;
+        cpu.runArmed = true;
+        long start = m.time.busyUntil(c);
+        long at;
+        if (t.runWallEnd >= 0) at = Math.max(start, t.runWallEnd);
+        else at = start + Math.max(1, (long) Math.ceil(t.remainingWork / cpu.rate));
+        q.schedule(at, Machine.EV_RUN_DONE, c, cpu.genRun);
+    }
+
+    /** A Run's armed end: re-armed if work remains (the rate fell or kernel work intervened). */
+    void onRunDone(int c, long gen) {
+        Cpu cpu = cpus[c];
+        if (gen != cpu.genRun || cpu.curr == null) return;
+        m.time.account(c);
+        Task t = cpu.curr;
+        boolean more = cpu.kernelUntil > m.now
+                || (t.runWallEnd >= 0 ? m.now < t.runWallEnd : t.remainingWork > 1e-6);
+        if (more) {
+            armCompletion(c);
+            return;
+        }
+        cpu.runArmed = false;
+        completeRun(t, c);
+    }
+
+    /** The current Run or RunWall op is done: the task moves on to its next op. */
+    void completeRun(Task t, int c) {
+        if (t.runWallEnd < 0 && t.remainingWork > 0) {
+            m.workExecuted += t.remainingWork;   // rounding residue below a nanosecond
+        }
+        t.remainingWork = 0;
+        t.runWallEnd = -1;
+        t.inRun = false;
+        t.pc++;
+        if (cpus[c].needResched) m.core.schedule(c);
+        else advance(t, c);
+    }
+
+
+    /** Executes the running task's program from its pc until it starts a run, blocks or exits. */
+    void advance(Task t, int c) {
+        Cpu cpu = cpus[c];
+        int guard = 0;
+        while (true) {
+            if (cpu.curr != t || t.state != Task.State.RUNNING) return;
+            if (cpu.needResched) {
+                m.core.schedule(c);
+                return;
+            }
+            if (++guard > MAX_ZERO_TIME_OPS)
+                throw new WorkloadException(wl.name + ": task " + t.comm + " loops without consuming time (at op "
+                        + t.pc + ": " + t.program[t.pc] + ")");
+            if (t.pc >= t.program.length) {
+                m.forkExit.exitTask(t, c);
+                return;
+            }
+            Op op = t.program[t.pc];
+            if (op instanceof Op.Run) {
+                if (startRun(t, c)) return;
+                continue;
+            } else if (op instanceof Op.RunWall) {
+                long d = ((Op.RunWall) op).duration.sample(t.rng);
+                if (d <= 0) {
+                    t.pc++;
+                    continue;
+                }
+                t.runWallEnd = m.now + d;
+                t.remainingWork = Double.POSITIVE_INFINITY;
+                t.inRun = true;
+                armCompletion(c);
+                return;
+            } else if (op instanceof Op.Sleep) {
+                long d = ((Op.Sleep) op).duration.sample(t.rng);
+                t.pc++;
+                if (d <= 0) continue;
+                sleepFor(t, c, d);
+                return;
+            } else if (op instanceof Op.Timer) {
+                Op.Timer tm = (Op.Timer) op;
+                t.pc++;
+                long[] store = t.timerNext != null ? t.timerNext : sharedTimerNext;
+                if (store[tm.timer] == Long.MIN_VALUE) store[tm.timer] = t.createdAt;
+                store[tm.timer] += tm.periodNs;
+                if (m.now < store[tm.timer]) {
+                    sleepFor(t, c, store[tm.timer] - m.now);
+                    return;
+                }
+                if (!tm.absolute) store[tm.timer] = m.now;
+            } else if (op instanceof Op.Wait) {
+                t.pc++;
+                if (sync.down(t, c, ((Op.Wait) op).channel)) return;
+            } else if (op instanceof Op.Signal) {
+                t.pc++;
+                sync.up((Op.Signal) op, c);
+            } else if (op instanceof Op.Lock) {
+                t.pc++;
+                if (sync.lock(t, c, ((Op.Lock) op).mutex)) return;
+            } else if (op instanceof Op.Unlock) {
+                t.pc++;
+                sync.unlock(((Op.Unlock) op).mutex, t, c);
+            } else if (op instanceof Op.CondWait) {
+                t.pc++;
+                sync.condWait(t, c, (Op.CondWait) op);
+                return;
+            } else if (op instanceof Op.CondSignal) {
+                t.pc++;
+                sync.condSignal((Op.CondSignal) op, c);
+            } else if (op instanceof Op.Suspend) {
+                t.pc++;
+                if (t.resumeLatch) {
+                    t.resumeLatch = false;
+                    continue;
+                }
+                m.core.block(t, c, Core.BLOCK_SUSPEND);
+                return;
+            } else if (op instanceof Op.Resume) {
+                int target = ((Op.Resume) op).target;
+                t.pc++;
+                List<Task> live = m.liveByTemplate.get(target);
+                if (live.isEmpty()) m.templateResumeLatch[target] = true;
+                for (int i = 0; i < live.size(); i++) {
+                    Task x = live.get(i);
+                    if (x.state == Task.State.BLOCKED && x.blockedOn == Core.BLOCK_SUSPEND) m.wakeup.tryToWakeUp(x, c, false);
+                    else x.resumeLatch = true;
+                }
+            } else if (op instanceof Op.Barrier) {
+                t.pc++;
+                if (sync.barrier(t, c, ((Op.Barrier) op).barrier)) return;
+            } else if (op instanceof Op.Fork) {
+                Op.Fork f = (Op.Fork) op;
+                t.pc++;
+                for (int i = 0; i < f.count; i++) {
+                    m.time.chargeKernel(c, costs.forkNs, CpuTime.KK_FORK);
+                    Task child = m.forkExit.createTask(f.template, t);
+                    m.wakeup.wakeUpNew(child, c);
+                }
+            } else if (op instanceof Op.WaitChildren) {
+                int k = ((Op.WaitChildren) op).count;
+                t.pc++;
+                if (t.childrenExited >= k) {
+                    t.childrenExited -= k;
+                    continue;
+                }
+                t.childrenAwaited = k;
+                m.core.block(t, c, Core.BLOCK_CHILDREN);
+                return;
+            } else if (op instanceof Op.Exec) {
+                t.pc++;
+                m.time.chargeKernel(c, costs.execNs, CpuTime.KK_EXEC);
+                int target = m.wakeup.selectCpu(t, c, c, SchedPolicy.WF_EXEC);
+                if (target != SchedPolicy.DEFER && target != c) {
+                    m.core.moveRunning(t, c, target, "exec");
+                    return;
+                }
+            } else if (op instanceof Op.Yield) {
+                t.pc++;
+                if (cpu.nrRunning > 1) {
+                    m.time.account(c);
+                    Eevdf.yieldTask(t);
+                    cpu.needResched = true;
+                }
+            } else if (op instanceof Op.Exit) {
+                m.forkExit.exitTask(t, c);
+                return;
+            } else if (op instanceof Op.LoopBegin) {
+                int count = ((Op.LoopBegin) op).count;
+                if (count == 0) {
+                    t.pc = m.loopEnd[t.templateIndex][t.pc] + 1;
+                    continue;
+                }
+                t.loopLeft[t.pc] = count < 0 ? -1 : count;
+                t.pc++;
+            } else if (op instanceof Op.LoopEnd) {
+                int begin = ((Op.LoopEnd) op).begin;
+                int left = t.loopLeft[begin];
+                if (left < 0) {
+                    t.pc = begin + 1;
+                } else if (left > 1) {
+                    t.loopLeft[begin] = left - 1;
+                    t.pc = begin + 1;
+                } else {
+                    t.loopLeft[begin] = 0;
+                    t.pc++;
+                }
+            } else if (op instanceof Op.SetAffinity) {
+                t.pc++;
+                CpuSet s = ((Op.SetAffinity) op).cpus;
+                CpuSet fit = new CpuSet(nrCpus);
+                for (int i = s.first(); i >= 0 && i < nrCpus; i = s.nextSetBit(i + 1)) fit.set(i);
+                if (fit.isEmpty()) throw new WorkloadException(wl.name + ": task " + t.comm + " affinity " + s
+                        + " has no CPU of this " + nrCpus + "-CPU machine");
+                t.allowed = fit.cardinality() == nrCpus ? null : fit;
+                t.nrCpusAllowed = fit.cardinality();
+                if (!t.canRunOn(c)) {
+                    int target = m.wakeup.selectCpu(t, c, c, SchedPolicy.WF_EXEC);
+                    if (target == SchedPolicy.DEFER) target = fit.first();
+                    m.core.moveRunning(t, c, target, "affinity");
+                    return;
+                }
+            } else if (op instanceof Op.SetNice) {
+                t.pc++;
+                m.time.account(c);
+                m.load.peltRq(cpu);
+                m.load.syncTaskPelt(t);
+                Eevdf.removeEntity(cpu, t);
+                t.setNice(((Op.SetNice) op).nice);
+                Eevdf.addEntity(cpu, t);
+            } else if (op instanceof Op.Mark) {
+                Op.Mark mk = (Op.Mark) op;
+                t.pc++;
+                if (mk.begin) {
+                    t.markStart[mk.metric] = m.now;
+                } else {
+                    if (m.measuring) {
+                        rec.markCount[mk.metric]++;
+                        if (t.markStart[mk.metric] >= 0)
+                            Recorder.record(rec.markLatency.get(mk.metric), m.now - t.markStart[mk.metric]);
+                    }
+                    t.markStart[mk.metric] = -1;
+                }
+            } else {
+                throw new IllegalStateException("unknown op " + op);
+            }
+        }
+    }
+
+    /** Blocks for {@code d} ns on a per-task timer. */
+    void sleepFor(Task t, int c, long d) {
+        t.genTimer++;
+        q.schedule(m.now + d, Machine.EV_TIMER, t.pid, t.genTimer);
+        m.core.block(t, c, Core.BLOCK_SLEEP);
+    }
+}

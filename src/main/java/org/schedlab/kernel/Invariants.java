@@ -1,0 +1,47 @@
+package org.schedlab.kernel;
+
+/**
+ * Consistency of the whole machine after an event (debug mode, {@code --check}): every queued task is on the
+ * runqueue it names, in a runnable state and inside its affinity; runqueue weights and counts match their
+ * members; machine-wide counts match the per-CPU and per-task state.
+ */
+final class Invariants {
+    private Invariants() {}
+
+    /** Throws IllegalStateException at the first broken invariant. */
+    static void check(Machine m) {
+        Cpu[] cpus = m.cpus;
+        int queued = 0, busy = 0;
+        for (Cpu cpu : cpus) {
+            if (cpu.curr != null) {
+                busy++;
+                if (cpu.curr.cpu != cpu.id || cpu.curr.state != Task.State.RUNNING || !cpu.tasks.contains(cpu.curr))
+                    throw new IllegalStateException("CPU " + cpu.id + " curr " + cpu.curr + " inconsistent: " + cpu.curr.state);
+            }
+            if (cpu.tasks.size() != cpu.nrRunning) throw new IllegalStateException("CPU " + cpu.id + " nr_running mismatch");
+            long w = 0;
+            for (Task t : cpu.tasks) {
+                if (t.cpu != cpu.id) throw new IllegalStateException(t + " queued on " + cpu.id + " but says " + t.cpu);
+                if (t.state != Task.State.RUNNABLE && t.state != Task.State.RUNNING && !t.delayed)
+                    throw new IllegalStateException(t + " on runqueue " + cpu.id + " in state " + t.state);
+                if (t.state == Task.State.RUNNING && cpu.curr != t)
+                    throw new IllegalStateException(t + " RUNNING on " + cpu.id + " but not current");
+                if (!t.canRunOn(cpu.id)) throw new IllegalStateException(t + " queued outside its affinity on " + cpu.id);
+                w += t.weight;
+            }
+            if (w != cpu.loadWeight) throw new IllegalStateException("CPU " + cpu.id + " load weight mismatch");
+            queued += cpu.nrRunning - cpu.nrDelayed;
+        }
+        if (queued != m.totalQueued || busy != m.nrBusyCpus) throw new IllegalStateException("machine counters mismatch");
+        int live = 0, held = 0;
+        for (Task t : m.tasks) {
+            if (t == null) continue;
+            live++;
+            if (t.state == Task.State.HELD) held++;
+            boolean onSomeRq = t.onRq;
+            boolean shouldBe = t.state == Task.State.RUNNABLE || t.state == Task.State.RUNNING || t.delayed;
+            if (onSomeRq != shouldBe) throw new IllegalStateException(t + " onRq=" + onSomeRq + " state=" + t.state);
+        }
+        if (live != m.liveTasks || held != m.heldTasks) throw new IllegalStateException("task counters mismatch");
+    }
+}

@@ -1,0 +1,56 @@
+package org.schedlab.kernel;
+
+/**
+ * PELT glue: brings task and runqueue signals up to now with their current state, and moves a task's
+ * signals between runqueues (attach_entity_load_avg / detach_entity_load_avg).
+ */
+final class LoadTracking {
+    private final Machine m;
+    private final Cpu[] cpus;
+
+    LoadTracking(Machine m) {
+        this.m = m;
+        this.cpus = m.cpus;
+    }
+
+    /** update_cfs_rq_load_avg: the runqueue's signals up to now. */
+    void peltRq(Cpu cpu) {
+        cpu.pelt.update(m.now, cpu.curr != null, cpu.nrRunning - cpu.nrDelayed, cpu.loadWeight);
+    }
+
+    /** update_load_avg of one entity up to now, from its state. */
+    void syncTaskPelt(Task t) {
+        boolean running = t.state == Task.State.RUNNING;
+        boolean runnable = running || t.state == Task.State.RUNNABLE || t.state == Task.State.HELD;
+        t.pelt.update(m.now, running, runnable ? 1 : 0, runnable ? t.weight : 0);
+    }
+
+    /** Moves the task's signals from its old runqueue to CPU c (-1: detach only). */
+    void attachPelt(Task t, int c) {
+        if (t.attachedCpu == c) return;
+        syncTaskPelt(t);
+        if (t.attachedCpu >= 0) {
+            Cpu old = cpus[t.attachedCpu];
+            peltRq(old);
+            old.pelt.sub(t.pelt);
+        }
+        if (c >= 0) {
+            peltRq(cpus[c]);
+            cpus[c].pelt.add(t.pelt);
+        }
+        t.attachedCpu = c;
+    }
+
+    /**
+     * post_init_entity_util_avg: a new task starts with the runqueue's utilisation per unit of load times its
+     * weight, at most half the CPU's spare capacity (all of that half on an empty runqueue); runnable = util.
+     */
+    void postInitEntityUtilAvg(Task t, Cpu cpu) {
+        peltRq(cpu);
+        double cap = (cpu.capacity - cpu.pelt.util) / 2;
+        if (cap <= 0) return;
+        double util = cpu.pelt.util != 0 ? Math.min(cap, cpu.pelt.util * t.weight / (cpu.pelt.load + 1)) : cap;
+        t.pelt.util = util;
+        t.pelt.runnable = util;
+    }
+}

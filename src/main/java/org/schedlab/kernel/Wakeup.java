@@ -1,0 +1,223 @@
+package org.schedlab.kernel;
+
+import org.schedlab.cost.CostModel;
+import org.schedlab.engine.EventQueue;
+import org.schedlab.metrics.Recorder;
+import org.schedlab.policy.SchedPolicy;
+import org.schedlab.topology.SchedDomains;
+import org.schedlab.topology.Topology;
+
+/**
+ * The wakeup path (try_to_wake_up): select_task_rq through the policy, the remote wakeup list with its IPI
+ * (ttwu_queue_wakelist), activation and the wakeup preemption check, ttwu_runnable for delayed sleepers,
+ * wake_up_new_task for forks, and the cache-refill cost of a migration. A deferred task is held by the
+ * policy until it dispatches it.
+ */
+final class Wakeup {
+    private final Machine m;
+    private final Topology topo;
+    private final SchedDomains sds;
+    private final CostModel costs;
+    private final SchedPolicy policy;
+    private final MachineConfig cfg;
+    private final Recorder rec;
+    private final EventQueue q;
+    private final Cpu[] cpus;
+    private final int nrCpus;
+
+    Wakeup(Machine m) {
+        this.m = m;
+        this.topo = m.topo;
+        this.sds = m.sds;
+        this.costs = m.costs;
+        this.policy = m.policy;
+        this.cfg = m.cfg;
+        this.rec = m.rec;
+        this.q = m.q;
+        this.cpus = m.cpus;
+        this.nrCpus = m.nrCpus;
+    }
+
+    /** Wakeup preemption check (check_preempt_wakeup_fair) after {@code p} was enqueued on {@code c}. */
+    void checkPreempt(int c, Task p, int wakeFlags, int fromCpu) {
+        Cpu cpu = cpus[c];
+        Task curr = cpu.curr;
+        if (curr == null) {
+            if (cpu.newidle) cpu.needResched = true;
+            else m.tick.kickIdle(c);
+            return;
+        }
+        if (!cfg.slice || (wakeFlags & SchedPolicy.WF_FORK) != 0) return;
+        m.time.account(c);
+        if (Eevdf.pickEevdf(cpu, true) == p) reschedCpu(c, fromCpu);
+    }
+
+    /** resched_curr: a remote CPU learns of it by IPI. */
+    void reschedCpu(int c, int fromCpu) {
+        Cpu cpu = cpus[c];
+        if (cpu.needResched) return;
+        cpu.needResched = true;
+        if (c != fromCpu) {
+            if (fromCpu >= 0) m.time.chargeKernel(fromCpu, costs.ipiSendNs, CpuTime.KK_IPI);
+            q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_RESCHED, c, 0);
+        }
+    }
+
+
+    /** try_to_wake_up from the context of {@code wakerCpu} (-1: an interrupt on the task's previous CPU). */
+    void tryToWakeUp(Task p, int wakerCpu, boolean sync) {
+        if (p.state != Task.State.BLOCKED) return;
+        if (p.delayed) {
+            requeueDelayed(p, wakerCpu, sync);
+            return;
+        }
+        m.load.syncTaskPelt(p);
+        p.state = Task.State.WAKING;
+        p.wakingSince = m.now;
+        p.genTimer++;
+        rec.wakeups++;
+        int from = wakerCpu >= 0 ? wakerCpu : p.cpu;
+        Task waker = wakerCpu >= 0 ? cpus[wakerCpu].curr : null;
+        if (waker != null) recordWakee(waker, p);
+        boolean fromTask = waker != null;
+        if (wakerCpu >= 0) m.time.chargeKernel(wakerCpu, costs.wakeupCallNs, CpuTime.KK_WAKEUP);
+        int flags = SchedPolicy.WF_TTWU | (sync ? SchedPolicy.WF_SYNC : 0);
+        int target = selectCpu(p, p.cpu, from, flags);
+        if (target == SchedPolicy.DEFER) {
+            p.state = Task.State.HELD;
+            p.runnableSince = m.now;
+            m.heldTasks++;
+            return;
+        }
+        if (fromTask && m.measuring) {
+            if (sds.cpusShareCache(from, target)) m.counters.wakeupsSameLlc++;
+            else m.counters.wakeupsCrossLlc++;
+        }
+        wakeOnto(p, target, from, flags, "wakeup");
+    }
+
+    /** ttwu_runnable: a delayed task is still on its runqueue; it just becomes runnable there again. */
+    void requeueDelayed(Task p, int wakerCpu, boolean sync) {
+        int c = p.cpu;
+        Cpu cpu = cpus[c];
+        m.time.account(c);
+        m.load.syncTaskPelt(p);
+        m.load.peltRq(cpu);
+        p.delayed = false;
+        cpu.nrDelayed--;
+        m.totalQueued++;
+        p.state = Task.State.RUNNABLE;
+        p.runnableSince = m.now;
+        p.wakingSince = m.now;
+        p.genTimer++;
+        rec.wakeups++;
+        if (wakerCpu >= 0) {
+            Task waker = cpus[wakerCpu].curr;
+            if (waker != null) recordWakee(waker, p);
+            m.time.chargeKernel(wakerCpu, costs.wakeupCallNs + (wakerCpu != c ? costs.remoteLockNs(topo, wakerCpu, c) : 0), CpuTime.KK_WAKEUP);
+        }
+        rec.count("wakeups.delayed_requeue", 1);
+        int flags = SchedPolicy.WF_TTWU | (sync ? SchedPolicy.WF_SYNC : 0);
+        policy.enqueue(c, p, flags);
+        checkPreempt(c, p, flags, wakerCpu >= 0 ? wakerCpu : c);
+    }
+
+    /** select_task_rq through the policy; a CPU outside the task's affinity is a policy bug. */
+    int selectCpu(Task p, int prev, int from, int flags) {
+        int target = policy.selectTaskRq(p, prev, from, flags);
+        if (target == SchedPolicy.DEFER) return target;
+        if (target < 0 || target >= nrCpus || !p.canRunOn(target))
+            throw new IllegalStateException("policy " + policy.name() + " chose CPU " + target + " for " + p
+                    + " allowed on " + (p.allowed == null ? "all" : p.allowed.toString()));
+        return target;
+    }
+
+    /**
+     * ttwu_queue: remote targets that do not share the cache (or sit idle) get the task through the wakelist and an
+     * IPI (ttwu_queue_wakelist).
+     */
+    void wakeOnto(Task p, int target, int from, int flags, String kind) {
+        noteMigration(p, target, kind);
+        Cpu tc = cpus[target];
+        // wake_up_new_task enqueues on the chosen runqueue under its lock: no wakelist IPI for a fork
+        boolean remote = (flags & SchedPolicy.WF_FORK) == 0 && from != target
+                && (!sds.cpusShareCache(from, target) || (tc.curr == null && !tc.newidle));
+        if (remote && costs.ipiLatencyNs > 0) {
+            tc.ttwuPending++;
+            m.time.chargeKernel(from, costs.ipiSendNs, CpuTime.KK_IPI);
+            q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_WAKE_ARRIVE, target, ((long) flags << 32) | p.pid);
+            return;
+        }
+        if (from != target) m.time.chargeKernel(from, costs.remoteLockNs(topo, from, target), CpuTime.KK_WAKEUP);
+        activate(p, target, flags, from);
+    }
+
+    /** sched_ttwu_pending: the IPI for a queued wakeup arrives at the target. */
+    void onWakeArrive(int c, long packed) {
+        int pid = (int) (packed & 0xffffffffL);
+        int flags = (int) (packed >>> 32);
+        cpus[c].ttwuPending--;
+        Task p = m.tasks.get(pid - 1);
+        if (p == null || p.state != Task.State.WAKING) return;
+        activate(p, c, flags, c);
+        if (cpus[c].needResched) m.core.schedule(c);
+    }
+
+    /** ttwu_do_activate: enqueue, then wakeup_preempt. */
+    void activate(Task p, int c, int wakeFlags, int fromCpu) {
+        int enqFlags = (wakeFlags & SchedPolicy.WF_FORK) != 0 ? Core.ENQUEUE_INITIAL : Core.ENQUEUE_WAKEUP;
+        m.core.enqueue(p, c, enqFlags);
+        checkPreempt(c, p, wakeFlags, fromCpu);
+    }
+
+    /** record_wakee: wakee_flips, halved every second. */
+    void recordWakee(Task waker, Task wakee) {
+        if (m.now - waker.wakeeFlipDecayTs > 1_000_000_000L) {
+            waker.wakeeFlips >>= 1;
+            waker.wakeeFlipDecayTs = m.now;
+        }
+        if (waker.lastWakee != wakee) {
+            waker.lastWakee = wakee;
+            waker.wakeeFlips++;
+        }
+    }
+
+    /** A task lands on another CPU than it last ran on: it owes the cache refill of its working set. */
+    void noteMigration(Task p, int target, String kind) {
+        int from = p.lastRanCpu >= 0 ? p.lastRanCpu : -1;
+        if (from < 0 || from == target) return;
+        long refill = costs.refillNs(topo, from, target, p.workingSet);
+        if (m.measuring) rec.migration(sds.migrationLevel(from, target), refill);
+        if (refill > 0) {
+            p.pendingRefillNs += refill;
+        }
+        p.lastRanCpu = target;
+        if (m.sink != null) m.sink.migrate(m.now, p.pid, p.comm, from, target, kind);
+    }
+
+
+    /** wake_up_new_task: place with fork balancing and enqueue. */
+    void wakeUpNew(Task t, int parentCpu) {
+        t.state = Task.State.WAKING;
+        t.wakingSince = m.now;
+        int target = selectCpu(t, parentCpu, parentCpu, SchedPolicy.WF_FORK);
+        if (target == SchedPolicy.DEFER) {
+            t.state = Task.State.HELD;
+            t.runnableSince = m.now;
+            m.heldTasks++;
+            return;
+        }
+        t.lastRanCpu = target;
+        t.cpu = target;
+        m.load.postInitEntityUtilAvg(t, cpus[target]);
+        wakeOnto(t, target, parentCpu, SchedPolicy.WF_FORK, "fork");
+    }
+
+
+    /** A sleep's hrtimer fires: the task wakes from interrupt context on its CPU. */
+    void onTimer(int pid, long gen) {
+        Task t = pid - 1 < m.tasks.size() ? m.tasks.get(pid - 1) : null;
+        if (t == null || t.genTimer != gen || t.state != Task.State.BLOCKED) return;
+        tryToWakeUp(t, -1, false);
+    }
+}
