@@ -117,11 +117,17 @@ final class Context implements SchedContext {
         long ns = 0;
         int n = 0;
         for (int i = targets.first(); i >= 0; i = targets.nextSetBit(i + 1)) {
-            ns += costs.statGatherNs(topo, acting, i);
+            ns += scanNs(acting, i);
             n++;
         }
         rec.count(key("rq_scans.", kind), n);
         m.time.chargeBalance(acting, ns, kind);
+    }
+
+    /** Reading one runqueue's statistics: a transfer of its lines, or a cache hit if unchanged since the last read. */
+    private long scanNs(int acting, int target) {
+        if (acting == target) return costs.statGatherNs(topo, acting, target);
+        return cpus[target].scan(acting) ? costs.cachedLineNs : costs.statGatherNs(topo, acting, target);
     }
 
     @Override public boolean migrate(TaskView pv, int dst, int acting, String kind) {
@@ -278,7 +284,7 @@ final class Context implements SchedContext {
 
     @Override public void chargeScan(int acting, int target, String kind) {
         rec.count(key("rq_scans.", kind), 1);
-        m.time.chargeBalance(acting, costs.statGatherNs(topo, acting, target), kind);
+        m.time.chargeBalance(acting, scanNs(acting, target), kind);
     }
 
     @Override public void chargeRemoteLock(int acting, int target, String kind) {

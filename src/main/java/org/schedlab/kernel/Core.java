@@ -33,6 +33,7 @@ final class Core {
     /** enqueue_task_fair + activate: places the entity and adds it to the runqueue. */
     void enqueue(Task t, int c, int flags) {
         Cpu cpu = cpus[c];
+        cpu.rqChanged();
         m.load.syncTaskPelt(t);
         m.load.attachPelt(t, c);
         m.load.peltRq(cpu);
@@ -52,6 +53,7 @@ final class Core {
     /** dequeue_task_fair: removes the entity, saving its lag (sleep) or relative deadline (migration). */
     void dequeue(Task t, int flags) {
         Cpu cpu = cpus[t.cpu];
+        cpu.rqChanged();
         m.time.account(t.cpu);
         m.load.syncTaskPelt(t);
         m.load.peltRq(cpu);
@@ -131,6 +133,7 @@ final class Core {
      */
     void switchTo(int c, Task prev, Task next, boolean transientIdle) {
         Cpu cpu = cpus[c];
+        if (prev != next) cpu.rqChanged();
         m.load.peltRq(cpu);
         cpu.genStep++;
         cpu.genRun++;
@@ -160,11 +163,14 @@ final class Core {
         if (cpu.curr == null) m.nrBusyCpus++;
         if (wasIdle && cpu.idleSince >= 0) {
             long sample = m.now - cpu.idleSince;
+            if (cpu.inIdleTask) m.tick.recordIdleInterval(cpu, sample);
             long avg = cpu.avgIdle + (sample - cpu.avgIdle) / 8;
             cpu.avgIdle = Math.min(avg, 2 * cpu.maxIdleBalanceCost);
             cpu.idleSince = -1;
         }
-        m.time.chargeKernel(c, costs.contextSwitchNs, CpuTime.KK_CONTEXT_SWITCH);
+        // leaving the idle task costs less than a switch between two tasks (no prev to put back)
+        m.time.chargeKernel(c, cpu.inIdleTask ? costs.idleSwitchNs : costs.contextSwitchNs, CpuTime.KK_CONTEXT_SWITCH);
+        cpu.inIdleTask = false;
         m.load.syncTaskPelt(next);
         m.time.memoryChanged(c, cpu.curr, next);
         cpu.curr = next;

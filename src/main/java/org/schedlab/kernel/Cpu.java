@@ -27,7 +27,14 @@ final class Cpu {
     int ttwuPending;
 
     // idle and nohz
+    /** Sleep timers armed on this CPU. */
+    final TimerQueue timers = new TimerQueue();
     boolean tickStopped;
+    /** The menu governor's last 8 idle durations in µs (menu_update_intervals), a ring. */
+    final long[] idleIntervalsUs = new long[8];
+    int idleIntervalPtr;
+    /** The idle task runs (do_idle), as opposed to a transient empty runqueue inside __schedule. */
+    boolean inIdleTask = true;
     boolean tickArmed;
     long idleSince;            // -1 when busy
     long avgIdle;
@@ -54,6 +61,28 @@ final class Cpu {
         this.maxIdleBalanceCost = migrationCostNs;
         this.lastAccount = now;
         this.rate = capacity / 1024.0;
+    }
+
+    /**
+     * CPUs that read this runqueue's statistics lines since they last changed: a balancer re-reading them finds
+     * them in its own cache. Written by enqueue, dequeue, the context switch and the tick.
+     */
+    org.schedlab.topology.CpuSet scannedBy;
+    private boolean scannedByAny;
+
+    /** A reader now holds the lines; returns whether it already did. */
+    boolean scan(int reader) {
+        if (scannedBy.get(reader)) return true;
+        scannedBy.set(reader);
+        scannedByAny = true;
+        return false;
+    }
+
+    /** The runqueue's statistics lines were written: every reader's copy is invalid. */
+    void rqChanged() {
+        if (!scannedByAny) return;
+        scannedBy.clearAll();
+        scannedByAny = false;
     }
 
     void moveToHead(Task t) {

@@ -335,6 +335,11 @@ final class Interpreter {
     /** Blocks for {@code d} ns on a per-task timer. */
     void sleepFor(Task t, int c, long d) {
         t.genTimer++;
+        t.timerExpiry = m.now + d;
+        t.timerCpu = c;
+        TimerQueue tq = m.cpus[c].timers;
+        while (!tq.isEmpty() && tq.headExpiry() <= m.now) tq.pop();   // fired already
+        tq.add(t.timerExpiry, t.pid);
         q.schedule(m.now + d, Machine.EV_TIMER, t.pid, t.genTimer);
         m.core.block(t, c, Core.BLOCK_SLEEP);
     }

@@ -103,6 +103,7 @@ public final class Machine {
         this.sliceNs = cfg.baseSliceNs(nrCpus);
         this.cpus = new Cpu[nrCpus];
         for (int c = 0; c < nrCpus; c++) cpus[c] = new Cpu(c, topo.capacityOf(c), 0, cfg.migrationCostNs);
+        for (Cpu cpu : cpus) cpu.scannedBy = new CpuSet(nrCpus);
         this.taskRng = Rng.stream(cfg.seed, "tasks");
         this.arrivalRng = Rng.stream(cfg.seed, "arrivals");
         this.jitterRng = Rng.stream(cfg.seed, "work-jitter");
@@ -225,6 +226,8 @@ public final class Machine {
 
     public Recorder recorder() { return rec; }
     public SchedDomains schedDomains() { return sds; }
+    /** The policy's view of this machine (what a policy's {@code init} receives). */
+    public org.schedlab.policy.SchedContext context() { return ctx; }
 
     long cpuBusyNs(int c) { return cpus[c].busyNs; }
     long cpuIdleNs(int c) { return cpus[c].idleNs; }

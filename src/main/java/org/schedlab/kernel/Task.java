@@ -65,6 +65,9 @@ public final class Task implements TaskView {
     int recentUsedCpu = -1;
     Object policyData;
     long genTimer;
+    /** Expiry of the armed sleep timer, -1 when none; it fires on {@link #timerCpu}. */
+    long timerExpiry = -1;
+    int timerCpu;
     int blockedOn;
     int condMutex = -1;
     int attachedCpu = -1;

@@ -5,8 +5,9 @@ import org.schedlab.engine.EventQueue;
 import org.schedlab.policy.SchedPolicy;
 
 /**
- * The periodic tick (sched_tick), its stop on entering idle (tick_nohz_idle_stop_tick, gated by avg_idle
- * like the idle governor) and restart, and the exit from idle. The tick is aligned to jiffies.
+ * The periodic tick (sched_tick), its stop on entering idle (tick_nohz_idle_stop_tick, when no timer of the CPU
+ * is due within a tick, as the idle governors decide) and restart, and the exit from idle. The tick is aligned to
+ * jiffies.
  */
 final class TickIdle {
     private final Machine m;
@@ -44,11 +45,73 @@ final class TickIdle {
         policy.tickRestarted(c);
     }
 
-    /** tick_nohz_idle_stop_tick when the CPU expects to stay idle for at least a tick (avg_idle). */
+    /**
+     * do_idle → menu_select: the tick stops unless the expected idle time is shorter than a tick. The expectation
+     * is the menu governor's: the typical interval of the last 8 idle periods when they form a pattern
+     * (get_typical_interval), and, when that is above 15 µs, at most the time to this CPU's next timer.
+     * Deviation: the per-bucket correction factor of the timer prediction is taken as 1.
+     */
     void enterIdle(int c) {
         Cpu cpu = cpus[c];
-        // the governor stops the tick when it expects to stay idle for at least a tick
-        if (!cpu.tickStopped && cpu.avgIdle >= tickNs) stopTick(c);
+        cpu.inIdleTask = true;
+        if (cpu.tickStopped) return;
+        long predicted = typicalIntervalUs(cpu);
+        predicted = predicted == Long.MAX_VALUE ? Long.MAX_VALUE : predicted * 1000;
+        if (predicted > RESIDENCY_THRESHOLD_NS) predicted = Math.min(predicted, nextTimer(cpu) - m.now);
+        if (predicted >= tickNs) stopTick(c);
+    }
+
+    private static final long RESIDENCY_THRESHOLD_NS = 15_000;
+
+    /** menu_update_intervals: one idle period ended. */
+    void recordIdleInterval(Cpu cpu, long ns) {
+        cpu.idleIntervalsUs[cpu.idleIntervalPtr] = Math.min(ns / 1000, 0xffffffffL - 1);
+        cpu.idleIntervalPtr = (cpu.idleIntervalPtr + 1) & 7;
+    }
+
+    /**
+     * get_typical_interval: the average of the last 8 idle periods if their spread is small (stddev ≤ 20 µs or
+     * below a sixth of the average, with at least 6 samples), discarding the farthest outlier at a time;
+     * Long.MAX_VALUE when there is no pattern.
+     */
+    static long typicalIntervalUs(Cpu cpu) {
+        long[] iv = cpu.idleIntervalsUs;
+        long minThresh = -1, maxThresh = 0xffffffffL;
+        while (true) {
+            long max = 0, min = 0xffffffffL, avg = 0, variance = 0;
+            int divisor = 0;
+            for (long v : iv) {
+                if (v <= minThresh || v >= maxThresh) continue;
+                divisor++;
+                avg += v;
+                variance += v * v;
+                if (v > max) max = v;
+                if (v < min) min = v;
+            }
+            if (max == 0) return Long.MAX_VALUE;
+            avg /= divisor;
+            variance /= divisor;
+            long avgSq = avg * avg;
+            variance -= avgSq;
+            if (variance <= Long.MAX_VALUE / 36 && ((avgSq > variance * 36 && divisor * 4 >= 8 * 3) || variance <= 400))
+                return avg;
+            if (divisor * 4 <= 8 * 3) return Long.MAX_VALUE;
+            if (avg - min > max - avg) minThresh = min;
+            else maxThresh = max;
+        }
+    }
+
+    /** The earliest armed sleep timer of the CPU (Long.MAX_VALUE when none), dropping cancelled ones. */
+    private long nextTimer(Cpu cpu) {
+        TimerQueue tq = cpu.timers;
+        while (!tq.isEmpty()) {
+            int pid = tq.headPid();
+            Task t = pid - 1 < m.tasks.size() ? m.tasks.get(pid - 1) : null;
+            if (t != null && t.timerExpiry == tq.headExpiry() && t.timerCpu == cpu.id && t.timerExpiry > m.now)
+                return t.timerExpiry;
+            tq.pop();
+        }
+        return Long.MAX_VALUE;
     }
 
     /** The tick stops; the policy hears of it (nohz.idle_cpus_mask). */
@@ -65,6 +128,7 @@ final class TickIdle {
         Cpu cpu = cpus[c];
         if (gen != cpu.genTick) return;
         cpu.tickArmed = false;
+        cpu.rqChanged();
         m.time.account(c);
         m.time.chargeKernel(c, costs.tickNs, CpuTime.KK_TICK);
         Task curr = cpu.curr;

@@ -75,6 +75,7 @@ final class Wakeup {
         p.state = Task.State.WAKING;
         p.wakingSince = m.now;
         p.genTimer++;
+        p.timerExpiry = -1;
         rec.wakeups++;
         int from = wakerCpu >= 0 ? wakerCpu : p.cpu;
         Task waker = wakerCpu >= 0 ? cpus[wakerCpu].curr : null;
@@ -110,6 +111,7 @@ final class Wakeup {
         p.runnableSince = m.now;
         p.wakingSince = m.now;
         p.genTimer++;
+        p.timerExpiry = -1;
         rec.wakeups++;
         if (wakerCpu >= 0) {
             Task waker = cpus[wakerCpu].curr;
@@ -218,6 +220,7 @@ final class Wakeup {
     void onTimer(int pid, long gen) {
         Task t = pid - 1 < m.tasks.size() ? m.tasks.get(pid - 1) : null;
         if (t == null || t.genTimer != gen || t.state != Task.State.BLOCKED) return;
+        t.timerExpiry = -1;
         tryToWakeUp(t, -1, false);
     }
 }

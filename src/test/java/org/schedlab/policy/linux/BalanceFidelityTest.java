@@ -53,7 +53,7 @@ class BalanceFidelityTest {
     }
 
     private static int level(Machine m, int cpu, String name) {
-        SchedDomain[] sds = m.domains().of(cpu);
+        SchedDomain[] sds = m.context().domains().of(cpu);
         for (int l = 0; l < sds.length; l++) if (sds[l].name.equals(name)) return l;
         throw new AssertionError("no " + name + " domain on CPU " + cpu);
     }
@@ -62,7 +62,7 @@ class BalanceFidelityTest {
     void shouldWeBalanceFailureEndsTheClimbResetsFailuresAndBacksOff() {
         // LLC 0 busy, LLC 1 idle: at the package level only CPU 4 (the first idle core of LLC 1) balances
         Machine m = scene("synthetic:llcs=2,cores=4", new int[]{1, 1, 1, 1}, true, 1_000_000L);
-        PullPolicy pull = pullOn(m);
+        PullPolicy pull = pullOn(m.context());
         int pkg = level(m, 5, "PKG");
         PullPolicy.SdState st = pull.sdState[5][pkg];
         st.nrBalanceFailed = 3;
@@ -82,14 +82,14 @@ class BalanceFidelityTest {
     void numaBalancingIsSerialisedBySchedBalanceRunning() {
         // node 0 overloaded (two tasks per CPU), node 1 idle
         Machine m = scene("synthetic:packages=2,cores=4", new int[]{2, 2, 2, 2}, false, 10_000_000L);
-        PullPolicy pull = pullOn(m);
+        PullPolicy pull = pullOn(m.context());
         int numa = level(m, 4, "NUMA");
-        assertThat(m.domains().of(4)[numa].has(SchedDomain.SD_SERIALIZE)).isTrue();
+        assertThat(m.context().domains().of(4)[numa].has(SchedDomain.SD_SERIALIZE)).isTrue();
         for (PullPolicy.SdState[] s : pull.sdState) s[numa].nrBalanceFailed = 5;   // cache-hot tasks may move
         int[] moved = new int[1];
         pull.sched_balance_rq(4, 4, numa, PullPolicy.CPU_NEWLY_IDLE, moved, "newidle");
         assertThat(moved[0]).isEqualTo(1);
-        assertThat(pull.balanceRunningUntil).isGreaterThan(m.now());
+        assertThat(pull.balanceRunningUntil).isGreaterThan(m.context().now());
         // CPU 5 tries while CPU 4's pass still holds the flag: it loses the cmpxchg and does not balance
         int[] moved5 = new int[1];
         pull.sched_balance_rq(5, 5, numa, PullPolicy.CPU_NEWLY_IDLE, moved5, "newidle");
@@ -104,10 +104,10 @@ class BalanceFidelityTest {
     @Test
     void migrateUtilHalvesTheTaskUtilPerFailedAttempt() {
         Machine m = scene("synthetic:llcs=2,cores=4", new int[]{2}, false, 20_000_000L);
-        PullPolicy pull = pullOn(m);
+        PullPolicy pull = pullOn(m.context());
         int pkg = level(m, 4, "PKG");
         PullPolicy.Env env = pull.new Env();
-        env.sd = m.domains().of(4)[pkg];
+        env.sd = m.context().domains().of(4)[pkg];
         env.level = pkg;
         env.dst = env.acting = 4;
         env.idle = PullPolicy.CPU_IDLE;
@@ -116,14 +116,14 @@ class BalanceFidelityTest {
         env.srcCpu = 0;
         env.loopMax = 8;
         env.migrationType = PullPolicy.MIGRATE_UTIL;
-        double util = m.rqTask(0, 0).isRunning() ? m.rqTask(0, 1).utilAvg() : m.rqTask(0, 0).utilAvg();
+        double util = m.context().rqTask(0, 0).isRunning() ? m.context().rqTask(0, 1).utilAvg() : m.context().rqTask(0, 0).utilAvg();
         assertThat(util).isGreaterThan(200);
         env.imbalanceLoad = util / 3;                    // too small for the task's util ...
         pull.sdState[4][pkg].nrBalanceFailed = 2;        // ... but not for util >> 2 (shr_bound)
         assertThat(pull.detachTasks(env)).isEqualTo(1);
 
         Machine m2 = scene("synthetic:llcs=2,cores=4", new int[]{2}, false, 20_000_000L);
-        PullPolicy pull2 = pullOn(m2);
+        PullPolicy pull2 = pullOn(m2.context());
         PullPolicy.Env env2 = pull2.new Env();
         env2.sd = env.sd;
         env2.level = pkg;
@@ -142,7 +142,7 @@ class BalanceFidelityTest {
     @Test
     void aSuccessfulActiveBalanceResetsTheFailureCountOfTheDomainSpanningBoth() {
         Machine m = scene("synthetic:llcs=2,cores=4", new int[]{1}, true, 1_000_000L);
-        PullPolicy pull = pullOn(m);
+        PullPolicy pull = pullOn(m.context());
         int mc = level(m, 5, "MC"), pkg = level(m, 5, "PKG");
         pull.sdState[5][mc].nrBalanceFailed = 4;
         pull.sdState[5][pkg].nrBalanceFailed = 4;
@@ -159,16 +159,16 @@ class BalanceFidelityTest {
         for (boolean pending : new boolean[]{false, true}) {
             Machine m = scene("synthetic:llcs=1,cores=4", new int[]{3}, false, 100_000L);
             SchedContext ctx = (SchedContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{SchedContext.class},
-                    (proxy, method, args) -> method.getName().equals("ttwuPending") ? pending : method.invoke(m, args));
+                    (proxy, method, args) -> method.getName().equals("ttwuPending") ? pending : method.invoke(m.context(), args));
             PullPolicy pull = pullOn(ctx);
             pull.rdOverloaded = true;
-            long before = m.chargedNs(1);
+            long before = m.context().chargedNs(1);
             long scans = m.recorder().counts().getOrDefault("rq_scans.newidle", 0L);
             pull.sched_balance_newidle(1);
             long after = m.recorder().counts().getOrDefault("rq_scans.newidle", 0L);
             if (pending) {
                 assertThat(after).isEqualTo(scans);
-                assertThat(m.chargedNs(1)).isEqualTo(before);
+                assertThat(m.context().chargedNs(1)).isEqualTo(before);
             } else {
                 assertThat(after).isGreaterThan(scans);
             }
@@ -187,7 +187,7 @@ class BalanceFidelityTest {
                     (proxy, method, args) -> {
                         if (method.getName().equals("option") && args[0].equals("newidle")) return mode;
                         if (method.getName().equals("option") && args[0].equals("ni_random")) return "off";
-                        return method.invoke(m, args);
+                        return method.invoke(m.context(), args);
                     });
             PushPolicy push = new PushPolicy();
             push.init(ctx);
