@@ -88,10 +88,7 @@ final class Context implements SchedContext {
         return cpus[c].pelt.load;
     }
 
-    @Override public double cpuUtil(int c) {
-        m.load.peltRq(cpus[c]);
-        return Math.min(cpus[c].pelt.util, cpus[c].capacity);
-    }
+    @Override public double cpuUtil(int c) { return m.load.cpuUtil(cpus[c]); }
 
     @Override public double cpuRunnable(int c) {
         m.load.peltRq(cpus[c]);

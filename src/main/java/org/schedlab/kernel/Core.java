@@ -39,6 +39,7 @@ final class Core {
         m.load.peltRq(cpu);
         Eevdf.placeEntity(cpu, t, (flags & ENQUEUE_INITIAL) != 0, sliceNs);
         Eevdf.addEntity(cpu, t);
+        m.load.utilEstEnqueue(t, cpu);
         t.onRq = true;
         cpu.tasks.add(t);
         cpu.nrRunning++;
@@ -60,6 +61,7 @@ final class Core {
         Eevdf.updateEntityLag(cpu, t, sliceNs, tickNs);
         if ((flags & DEQUEUE_MIGRATE) != 0) t.relDeadline = t.deadline - t.vruntime;
         Eevdf.removeEntity(cpu, t);
+        m.load.utilEstDequeue(t, cpu, (flags & DEQUEUE_SLEEP) != 0);
         t.onRq = false;
         cpu.tasks.remove(t);
         cpu.nrRunning--;

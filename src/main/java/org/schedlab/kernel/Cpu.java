@@ -22,6 +22,8 @@ final class Cpu {
     long avgVruntimeSum;       // Σ w·(v − zeroV)
     long zeroV;
     final Pelt pelt;
+    /** cfs_rq->avg.util_est: Σ of the enqueued tasks' estimates. */
+    double utilEst;
     boolean needResched;
     boolean sliceExpired;
     int ttwuPending;

@@ -2,7 +2,9 @@ package org.schedlab.kernel;
 
 /**
  * PELT glue: brings task and runqueue signals up to now with their current state, and moves a task's
- * signals between runqueues (attach_entity_load_avg / detach_entity_load_avg).
+ * signals between runqueues (attach_entity_load_avg / detach_entity_load_avg). util_est as the kernel keeps it
+ * (util_est_enqueue, util_est_dequeue, util_est_update). Deviation: the UTIL_AVG_UNCHANGED skip is not
+ * modelled, so an estimate is updated at every sleep.
  */
 final class LoadTracking {
     private final Machine m;
@@ -52,5 +54,39 @@ final class LoadTracking {
         double util = cpu.pelt.util != 0 ? Math.min(cap, cpu.pelt.util * t.weight / (cpu.pelt.load + 1)) : cap;
         t.pelt.util = util;
         t.pelt.runnable = util;
+    }
+
+    /** util_est_enqueue: the runqueue's estimate grows by the task's (its EWMA). */
+    void utilEstEnqueue(Task t, Cpu cpu) {
+        t.utilEstEnqueued = t.utilEstEwma;
+        cpu.utilEst += t.utilEstEnqueued;
+    }
+
+    /** util_est_dequeue, then util_est_update when the task goes to sleep. */
+    void utilEstDequeue(Task t, Cpu cpu, boolean sleep) {
+        cpu.utilEst = Math.max(0, cpu.utilEst - t.utilEstEnqueued);
+        t.utilEstEnqueued = 0;
+        if (!sleep) return;
+        double dequeued = t.pelt.util;
+        double ewma = t.utilEstEwma;
+        // increases are taken at once; decreases smoothed with weight 1/4, unless within 1% or the task
+        // did not get all the CPU time it wanted
+        if (ewma <= dequeued) {
+            t.utilEstEwma = dequeued;
+            return;
+        }
+        double diff = ewma - dequeued;
+        if (diff < UTIL_EST_MARGIN) return;
+        if (dequeued + UTIL_EST_MARGIN < t.pelt.runnable) return;
+        t.utilEstEwma = ewma - diff / 4;
+    }
+
+    /** UTIL_EST_MARGIN: 1% of the capacity scale. */
+    private static final double UTIL_EST_MARGIN = 1024 / 100;
+
+    /** cpu_util: max(util_avg, util_est) of the runqueue, at most its capacity. */
+    double cpuUtil(Cpu cpu) {
+        peltRq(cpu);
+        return Math.min(Math.max(cpu.pelt.util, cpu.utilEst), cpu.capacity);
     }
 }

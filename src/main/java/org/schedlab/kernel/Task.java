@@ -65,6 +65,8 @@ public final class Task implements TaskView {
     int recentUsedCpu = -1;
     Object policyData;
     long genTimer;
+    /** util_est: the EWMA of the utilisation at each sleep; {@link #utilEstEnqueued} is what the runqueue holds. */
+    double utilEstEwma, utilEstEnqueued;
     /** Expiry of the armed sleep timer, -1 when none; it fires on {@link #timerCpu}. */
     long timerExpiry = -1;
     int timerCpu;
@@ -110,6 +112,7 @@ public final class Task implements TaskView {
     @Override public boolean isRunning() { return state == State.RUNNING; }
     @Override public boolean isQueued() { return state == State.RUNNABLE; }
     @Override public double utilAvg() { m.load.syncTaskPelt(this); return pelt.util; }
+    @Override public double utilEst() { return Math.max(utilAvg(), utilEstEwma); }
     @Override public double loadAvg() { m.load.syncTaskPelt(this); return pelt.load; }
     @Override public double runnableAvg() { m.load.syncTaskPelt(this); return pelt.runnable; }
     @Override public long lastRanNs() { return state == State.RUNNING ? m.now : lastStopped; }

@@ -21,6 +21,8 @@ public interface TaskView {
     double utilAvg();
     double loadAvg();
     double runnableAvg();
+    /** task_util_est: the larger of util_avg and the estimate kept across sleeps (util_est). */
+    double utilEst();
     /** When the task last started running ({@code exec_start}); 0 if never. */
     long lastRanNs();
     long workingSetBytes();

@@ -714,7 +714,7 @@ public class PullPolicy extends LinuxWakePolicy {
                     env.imbalanceLoad -= amount;
                     break;
                 case MIGRATE_UTIL:
-                    amount = p.utilAvg();
+                    amount = p.utilEst();
                     if (((long) amount >> Math.min(st.nrBalanceFailed, 62)) > env.imbalanceLoad) continue;
                     env.imbalanceLoad -= amount;
                     break;
