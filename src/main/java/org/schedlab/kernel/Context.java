@@ -158,6 +158,17 @@ final class Context implements SchedContext {
         attachMigrated(p, dst, acting);
     }
 
+    /** resched_curr on an idle remote CPU that does not poll: the resched IPI wakes it (smp_send_reschedule). */
+    void reschedIdle(int from, int c) {
+        if (costs.ipiLatencyNs <= 0) {
+            m.tick.kickIdle(c);
+            return;
+        }
+        m.time.chargeKernel(from, costs.ipiSendNs, CpuTime.KK_IPI);
+        cpus[c].ttwuPending++;
+        q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, c, newSlot(-1, 0));
+    }
+
     /** attach_task and wakeup_preempt on the destination; an idle destination is kicked (by IPI when remote). */
     void attachMigrated(Task p, int dst, int acting) {
         m.core.enqueue(p, dst, Core.ENQUEUE_MIGRATED);
@@ -165,12 +176,8 @@ final class Context implements SchedContext {
         if (d.curr == null) {
             if (dst == acting || d.newidle) {
                 d.needResched = true;
-            } else if (costs.ipiLatencyNs > 0) {
-                m.time.chargeKernel(acting, costs.ipiSendNs, CpuTime.KK_IPI);
-                d.ttwuPending++;
-                q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, dst, newSlot(-1, 0));
             } else {
-                m.tick.kickIdle(dst);
+                reschedIdle(acting, dst);
             }
         } else if (cfg.slice) {
             m.time.account(dst);

@@ -44,6 +44,7 @@ final class Wakeup {
         Task curr = cpu.curr;
         if (curr == null) {
             if (cpu.newidle) cpu.needResched = true;
+            else if (fromCpu >= 0 && fromCpu != c) m.ctx.reschedIdle(fromCpu, c);
             else m.tick.kickIdle(c);
             return;
         }

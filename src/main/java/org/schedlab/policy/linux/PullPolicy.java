@@ -33,7 +33,7 @@ public class PullPolicy extends LinuxWakePolicy {
     static final int MIGRATE_LOAD = 0, MIGRATE_UTIL = 1, MIGRATE_TASK = 2;
     // nohz kick flags
     static final int NOHZ_BALANCE_KICK = 1, NOHZ_STATS_KICK = 2, NOHZ_NEXT_KICK = 4;
-    protected static final int IPI_NOHZ_KICK = 1;
+    protected static final int IPI_NOHZ_KICK = 1, IPI_ILB_CONTINUE = 3;
 
     private static final int SCHED_NR_MIGRATE = 32;
     private static final int MAX_PINNED_INTERVAL_MS = 512;
@@ -203,6 +203,8 @@ public class PullPolicy extends LinuxWakePolicy {
             int flags = nohzFlags[cpu];
             nohzFlags[cpu] = 0;
             if (ctx.nrRunning(cpu) == 0 && ctx.curr(cpu) == null) nohzIdleBalance(cpu, flags);
+        } else if (code == IPI_ILB_CONTINUE) {
+            continueIlbWalk(cpu);
         }
     }
 
@@ -925,31 +927,80 @@ public class PullPolicy extends LinuxWakePolicy {
         return k == order.length ? order : java.util.Arrays.copyOf(order, k);
     }
 
-    /** _nohz_idle_balance on the ILB: balances for every tickless idle CPU, itself last. */
+    /** An idle load balancer's walk over the tickless idle CPUs, in progress on one CPU. */
+    protected static final class IlbWalk {
+        boolean active;
+        int flags, pendingFlags, k;
+        int[] order;
+        long next;
+    }
+
+    protected IlbWalk[] ilbWalks;
+
+    private IlbWalk ilbWalk(int ilb) {
+        if (ilbWalks == null) ilbWalks = new IlbWalk[nrCpus];
+        if (ilbWalks[ilb] == null) ilbWalks[ilb] = new IlbWalk();
+        return ilbWalks[ilb];
+    }
+
+    /**
+     * _nohz_idle_balance on the ILB: balances for every tickless idle CPU, itself last. The walk takes simulated
+     * time CPU by CPU (each step starts when the previous one's work is done), so CPUs change state under it and
+     * other balancers run meanwhile. A kick that arrives during a walk runs after it.
+     */
     protected void nohzIdleBalance(int ilb, int flags) {
-        long jiffies = ctx.jiffies();
+        IlbWalk w = ilbWalk(ilb);
+        if (w.active) {
+            w.pendingFlags |= flags;
+            return;
+        }
+        w.active = true;
+        w.flags = flags;
         if ((flags & NOHZ_STATS_KICK) != 0) nohzHasBlocked = false;
         if ((flags & NOHZ_NEXT_KICK) != 0) nohzNeedsUpdate = false;
-        long next = jiffies + 60 * (1_000_000_000L / ctx.tickNs());
-        boolean aborted = false;
-        int[] order = nohzIdleBalanceOrder(ilb);
-        for (int k = 0; k < order.length; k++) {
-            int i = order[k];
+        w.next = ctx.jiffies() + 60 * (1_000_000_000L / ctx.tickNs());
+        w.order = nohzIdleBalanceOrder(ilb);
+        w.k = 0;
+        continueIlbWalk(ilb);
+    }
+
+    /** One or more steps of the walk, until one takes time (then it continues when that work is done). */
+    protected void continueIlbWalk(int ilb) {
+        IlbWalk w = ilbWalk(ilb);
+        if (!w.active) return;
+        int flags = w.flags;
+        while (w.k < w.order.length) {
+            int i = w.order[w.k++];
             if (!ctx.idleCpu(i) && i != ilb) continue;
             if (ctx.nrRunning(ilb) > 0) {
-                aborted = true;
-                break;
+                // the ILB got work: stop, and let the next kick finish the job
+                nohzHasBlocked = true;
+                nohzNeedsUpdate = true;
+                finishIlbWalk(ilb, w, true);
+                return;
             }
+            long before = ctx.chargedNs(ilb);
             if ((flags & NOHZ_STATS_KICK) != 0) ctx.chargeScan(ilb, i, "nohz");
-            if ((flags & NOHZ_BALANCE_KICK) != 0 && jiffies >= nextBalance[i]) sched_balance_domains(i, ilb, CPU_IDLE, "nohz");
-            next = Math.min(next, nextBalance[i]);
+            if ((flags & NOHZ_BALANCE_KICK) != 0 && ctx.jiffies() >= nextBalance[i]) sched_balance_domains(i, ilb, CPU_IDLE, "nohz");
+            w.next = Math.min(w.next, nextBalance[i]);
+            long spent = ctx.chargedNs(ilb) - before;
+            if (spent > 0 && w.k < w.order.length) {
+                ctx.callLater(ilb, spent, IPI_ILB_CONTINUE, 0);
+                return;
+            }
         }
-        if (aborted) {
-            nohzHasBlocked = true;
-            nohzNeedsUpdate = true;
-        } else if ((flags & NOHZ_BALANCE_KICK) != 0) {
-            nohzNextBalance = next;
+        finishIlbWalk(ilb, w, false);
+    }
+
+    private void finishIlbWalk(int ilb, IlbWalk w, boolean aborted) {
+        if (!aborted && (w.flags & NOHZ_BALANCE_KICK) != 0) nohzNextBalance = w.next;
+        if ((w.flags & NOHZ_STATS_KICK) != 0) nohzNextBlocked = ctx.now() + 32_000_000L;
+        w.active = false;
+        w.order = null;
+        if (w.pendingFlags != 0) {
+            int f = w.pendingFlags;
+            w.pendingFlags = 0;
+            if (ctx.nrRunning(ilb) == 0 && ctx.curr(ilb) == null) nohzIdleBalance(ilb, f);
         }
-        if ((flags & NOHZ_STATS_KICK) != 0) nohzNextBlocked = ctx.now() + 32_000_000L;
     }
 }
