@@ -189,7 +189,6 @@ final class Core {
         m.interp.step(c);
     }
 
-
     static final int BLOCK_SLEEP = 1, BLOCK_CHANNEL = 2, BLOCK_MUTEX = 3, BLOCK_COND = 4, BLOCK_SUSPEND = 5,
             BLOCK_BARRIER = 6, BLOCK_CHILDREN = 7;
 
@@ -213,7 +212,6 @@ final class Core {
         policy.stopping(c, t, false);
         schedule(c);
     }
-
 
     /** Moves the running task to another CPU through the stopper (sched_exec, affinity change). */
     void moveRunning(Task t, int c, int target, String kind) {
