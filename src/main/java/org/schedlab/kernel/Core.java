@@ -126,8 +126,8 @@ final class Core {
     }
 
     /**
-     * context_switch: idle accounting (update_rq_avg_idle), switch cost, PELT and SMT/memory re-rating, protection
-     * of the new slice.
+     * context_switch: idle accounting (avg_idle from idle_stamp, as in ttwu_do_activate), switch cost, PELT
+     * and SMT/memory re-rating, protection of the new slice (set_protect_slice).
      */
     void switchTo(int c, Task prev, Task next, boolean transientIdle) {
         Cpu cpu = cpus[c];
