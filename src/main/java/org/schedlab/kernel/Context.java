@@ -12,7 +12,6 @@ import org.schedlab.topology.CpuSet;
 import org.schedlab.topology.SchedDomains;
 import org.schedlab.topology.Topology;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,9 +26,8 @@ final class Context implements SchedContext {
     private final Machine m;
     private final Map<String, String> policyOptions;
     private final Map<String, Rng> rngs = new HashMap<>();
-    /** Arguments of pending stopper and IPI events, by slot number. */
-    private final ArrayList<long[]> slots = new ArrayList<>();
-    private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
+    /** Arguments of pending stopper and IPI events. */
+    private final EventArgs args = new EventArgs();
     private final Topology topo;
     private final SchedDomains sds;
     private final CostModel costs;
@@ -166,7 +164,7 @@ final class Context implements SchedContext {
         }
         m.time.chargeKernel(from, costs.ipiSendNs, CpuTime.KK_IPI);
         cpus[c].ttwuPending++;
-        q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, c, newSlot(-1, 0));
+        q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, c, args.put(-1, 0));
     }
 
     /** attach_task and wakeup_preempt on the destination; an idle destination is kicked (by IPI when remote). */
@@ -188,26 +186,27 @@ final class Context implements SchedContext {
     @Override public void stopperMove(int src, int dst, int acting, String kind) {
         m.time.chargeBalance(acting, costs.ipiSendNs, kind);
         rec.count(key("active_balance.", kind), 1);
-        q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_STOPPER, src, newSlot(dst, kindId(kind)));
+        q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_STOPPER, src, args.put(dst, kindId(kind)));
     }
 
     private final List<String> kinds = new ArrayList<>();
+    private final Map<String, Integer> kindIds = new HashMap<>();
 
     /** A small number for a charge kind, to carry it in an event. */
     int kindId(String kind) {
-        int i = kinds.indexOf(kind);
-        if (i >= 0) return i;
+        Integer i = kindIds.get(kind);
+        if (i != null) return i;
         kinds.add(kind);
+        kindIds.put(kind, kinds.size() - 1);
         return kinds.size() - 1;
     }
 
     /** active_load_balance_cpu_stop: the stopper preempts the source's running task and pushes one task to dst. */
     void onStopper(int src, long packed) {
         int slot = (int) packed;
-        long[] s = slots.get(slot);
-        int dst = (int) s[0];
-        String kind = kinds.get((int) s[1]);
-        freeSlots.add(slot);
+        int dst = (int) args.x(slot);
+        String kind = kinds.get((int) args.y(slot));
+        args.release(slot);
         Cpu cpu = cpus[src];
         m.time.chargeBalance(src, costs.contextSwitchNs, kind);
         m.time.account(src);
@@ -242,36 +241,23 @@ final class Context implements SchedContext {
         if (cpu.curr == null) m.core.schedule(src);
     }
 
-    /** A slot for an event's two arguments, reused once the event is handled. */
-    int newSlot(long x, long y) {
-        Integer i = freeSlots.poll();
-        if (i == null) {
-            slots.add(new long[]{x, y});
-            return slots.size() - 1;
-        }
-        slots.get(i)[0] = x;
-        slots.get(i)[1] = y;
-        return i;
-    }
-
     @Override public void sendIpi(int fromCpu, int target, int code, long arg, String kind) {
         m.time.chargeBalance(fromCpu, costs.ipiSendNs, kind);
         rec.count(key("ipis.", kind), 1);
-        q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, target, newSlot(code, arg));
+        q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, target, args.put(code, arg));
     }
 
     @Override public void callLater(int cpu, long delayNs, int code, long arg) {
-        q.schedule(m.now + Math.max(0, delayNs), Machine.EV_IPI, cpu, newSlot(code, arg) | (1L << 40));
+        q.schedule(m.now + Math.max(0, delayNs), Machine.EV_IPI, cpu, args.put(code, arg) | (1L << 40));
     }
 
     /** An IPI or delayed call reaches CPU c: a resched kick, or the policy's handler. */
     void onIpi(int c, long packed) {
         boolean timer = (packed & (1L << 40)) != 0;
         int slot = (int) (packed & 0xffffffffL);
-        long[] s = slots.get(slot);
-        int code = (int) s[0];
-        long arg = s[1];
-        freeSlots.add(slot);
+        int code = (int) args.x(slot);
+        long arg = args.y(slot);
+        args.release(slot);
         Cpu cpu = cpus[c];
         if (code == -1) {
             // resched IPI for a task migrated onto an idle CPU

@@ -130,8 +130,8 @@ final class Core {
     }
 
     /**
-     * context_switch: idle accounting (update_rq_avg_idle), switch cost, PELT and SMT/memory re-rating, protection
-     * of the new slice.
+     * context_switch: idle accounting (avg_idle from idle_stamp, as in ttwu_do_activate), switch cost, PELT
+     * and SMT/memory re-rating, protection of the new slice (set_protect_slice).
      */
     void switchTo(int c, Task prev, Task next, boolean transientIdle) {
         Cpu cpu = cpus[c];
@@ -197,7 +197,6 @@ final class Core {
         m.interp.step(c);
     }
 
-
     static final int BLOCK_SLEEP = 1, BLOCK_CHANNEL = 2, BLOCK_MUTEX = 3, BLOCK_COND = 4, BLOCK_SUSPEND = 5,
             BLOCK_BARRIER = 6, BLOCK_CHILDREN = 7;
 
@@ -221,7 +220,6 @@ final class Core {
         policy.stopping(c, t, false);
         schedule(c);
     }
-
 
     /** Moves the running task to another CPU through the stopper (sched_exec, affinity change). */
     void moveRunning(Task t, int c, int target, String kind) {

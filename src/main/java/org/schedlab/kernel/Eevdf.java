@@ -21,7 +21,7 @@ final class Eevdf {
         return (se.vruntime - rq.zeroV) * rq.loadWeight <= rq.avgVruntimeSum || rq.loadWeight == 0;
     }
 
-    /** avg_vruntime_add: the entity joins the sums; the first one sets the zero point of the keys. */
+    /** sum_w_vruntime_add: the entity joins the sums; the first one sets the zero point of the keys. */
     static void addEntity(Cpu rq, Task se) {
         if (rq.loadWeight == 0) {
             rq.avgVruntimeSum = 0;
@@ -31,7 +31,7 @@ final class Eevdf {
         rq.loadWeight += se.weight;
     }
 
-    /** avg_vruntime_sub. */
+    /** sum_w_vruntime_sub. */
     static void removeEntity(Cpu rq, Task se) {
         rq.avgVruntimeSum -= (long) se.weight * (se.vruntime - rq.zeroV);
         rq.loadWeight -= se.weight;

@@ -52,7 +52,6 @@ final class ForkExit {
         return t;
     }
 
-
     /** The template's instances start together. */
     void onStart(int templateIndex) {
         TaskTemplate tt = wl.templates.get(templateIndex);

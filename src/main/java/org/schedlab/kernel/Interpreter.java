@@ -144,7 +144,6 @@ final class Interpreter {
         else advance(t, c);
     }
 
-
     /** Executes the running task's program from its pc until it starts a run, blocks or exits. */
     void advance(Task t, int c) {
         Cpu cpu = cpus[c];

@@ -186,7 +186,7 @@ public final class Machine {
             counters.integrate(t);
             now = t;
             events++;
-            counters.event(q.type(), q.size(), events);
+            counters.event(q.type(), events);
             dispatch(q.type(), q.a(), q.b());
             if (cfg.checkInvariants) Invariants.check(this);
         }

@@ -24,9 +24,9 @@ final class RunCounters {
     }
 
     /** Counts one popped event; samples the queue size every 1024 events. */
-    void event(int type, int queueSize, long events) {
+    void event(int type, long events) {
         eventsByType[type]++;
-        if ((events & 1023) == 0) { qSizeSum += queueSize; qSizeN++; }
+        if ((events & 1023) == 0) { qSizeSum += m.q.size(); qSizeN++; }
     }
 
     /** Integrates live tasks and idle-while-overloaded time up to {@code t} (while measuring). */

@@ -64,7 +64,6 @@ final class Wakeup {
         }
     }
 
-
     /** try_to_wake_up from the context of {@code wakerCpu} (-1: an interrupt on the task's previous CPU). */
     void tryToWakeUp(Task p, int wakerCpu, boolean sync) {
         if (p.state != Task.State.BLOCKED) return;
@@ -198,7 +197,6 @@ final class Wakeup {
         if (m.sink != null) m.sink.migrate(m.now, p.pid, p.comm, from, target, kind);
     }
 
-
     /** wake_up_new_task: place with fork balancing and enqueue. */
     void wakeUpNew(Task t, int parentCpu) {
         t.state = Task.State.WAKING;
@@ -215,7 +213,6 @@ final class Wakeup {
         m.load.postInitEntityUtilAvg(t, cpus[target]);
         wakeOnto(t, target, parentCpu, SchedPolicy.WF_FORK, "fork");
     }
-
 
     /** A sleep's hrtimer fires: the task wakes from interrupt context on its CPU. */
     void onTimer(int pid, long gen) {

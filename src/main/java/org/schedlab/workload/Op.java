@@ -5,9 +5,9 @@ import org.schedlab.topology.CpuSet;
 /**
  * One primitive of a task program. Programs are immutable and shared by every task that runs them; per-task
  * state (program counter, loop counters, timers) lives in the task. Synchronisation objects are numbered
- * per workload (see {@link WorkloadSpec}).
+ * per workload (see {@link WorkloadSpec}). The set of ops is closed: every kind is one of the final classes below.
  */
-public abstract class Op {
+public abstract sealed class Op {
     private Op() {}
 
     /** Consume CPU work, in ns at capacity 1024. */
