@@ -53,6 +53,8 @@ class GeneratorsTest {
     @Test
     void parametersArriveThroughRunSpecParamsToo() {
         WorkloadSpec w = Workloads.parse("netperf-rr", java.util.Map.of("pairs", "3"));
-        assertThat(w.templates).hasSize(6);
+        // the shell and the daemon, then a client and its server per pair
+        assertThat(w.templates).hasSize(2 + 2 * 3);
+        assertThat(w.params).containsEntry("pairs", "3");
     }
 }
