@@ -46,6 +46,21 @@ final class Sim {
         return s;
     }
 
+    static JsonNode run(RunSpec spec) {
+        JsonNode r = Runner.run(spec);
+        conserved(r);
+        return r;
+    }
+
+    /** Total work the run's tasks asked for, in ns. */
+    static double demanded(JsonNode r) { return r.get("metrics").get("work_ns").get("demanded").asDouble(); }
+
+    /**
+     * Standard deviation of the sum of {@code n} draws of {@code uniform(lo, hi)}: the spread of a start-up made of
+     * {@code n} fork gaps.
+     */
+    static double sumOfUniformsSd(int n, double lo, double hi) { return Math.sqrt(n / 12.0) * (hi - lo); }
+
     /**
      * One task's creation as the schedule shows it: who forked it and when (the time of the fork charged to the
      * parent), and where it first ran ({@code firstCpu} −1 if it never did). Initial tasks have {@code parent} −1.
