@@ -151,11 +151,13 @@ class TbenchTest {
         // 4 busy pairs on 8 CPUs: each LLC carries a real share of the work
         assertThat(busy[0]).isGreaterThan(0.25 * (busy[0] + busy[1]));
         assertThat(busy[1]).isGreaterThan(0.25 * (busy[0] + busy[1]));
-        // and it got there at fork: the forked children first ran on both LLCs (CPUs 0-3 and 4-7)
-        List<Integer> firstLlc = new ArrayList<>();
-        for (Sim.Birth x : b.tasks()) if (x.parent() >= 0) firstLlc.add(x.firstCpu() / 4);
-        assertThat(firstLlc).hasSize(8).contains(0, 1);
-        assertThat(firstLlc.stream().filter(l -> l == 1).count()).isBetween(2L, 6L);
+        // and it got there at fork: each parent's children started at once on idle CPUs of both LLCs (CPUs 0-3, 4-7),
+        // though each parent forked all of its children from one CPU
+        for (Sim.Birth parent : b.tasks().subList(0, 2)) {
+            List<Sim.Birth> children = b.childrenOf(parent.pid());
+            assertThat(children).hasSize(4).allSatisfy(x -> assertThat(x.firstRanAt()).isEqualTo(x.forkedAt()));
+            assertThat(children).extracting(x -> x.firstCpu() / 4).as("LLCs of %s's children", parent.comm()).contains(0, 1);
+        }
     }
 
     @Test
