@@ -1,5 +1,6 @@
 package org.schedlab.workload.synthetic;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.schedlab.experiment.RunSpec;
 import org.schedlab.workload.Op;
@@ -87,7 +88,7 @@ class InferenceTest {
         return s;
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode run(String workload) { return Sim.run(spec(workload)); }
+    private static JsonNode run(String workload) { return Sim.run(spec(workload)); }
 
     @Test
     void oneExtraThreadStallsThePoolAndSmtSlowsIt() {
