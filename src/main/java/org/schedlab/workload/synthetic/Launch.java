@@ -20,12 +20,15 @@ final class Launch {
     /** User-space part of {@code pthread_create} (stack mmap, TLS setup; estimate): 5–15 µs. */
     static final Dist THREAD_CREATE = Dist.uniform(5_000, 15_000);
 
+    /** Largest {@code stagger}: a shell spawn then takes about 350 ms; larger factors overflow simulated time. */
+    static final double MAX_STAGGER = 1000;
+
     /**
      * The workload parameter {@code stagger}: a factor on the gaps between forks (1, the default, is the real
      * program's; 0 forks the children back to back, paying only the kernel's fork cost).
      */
     static double stagger(org.schedlab.workload.SpecParams p, String spec) {
-        return Opts.nonNegative(p, spec, "stagger", 1);
+        return Opts.fraction(p, spec, "stagger", 1, MAX_STAGGER);
     }
 
     /** {@code base} scaled by {@code factor}. */

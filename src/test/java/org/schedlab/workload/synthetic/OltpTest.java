@@ -11,14 +11,21 @@ class OltpTest {
     @Test
     void dispatcherFeedsAPoolThatRotatesOverTheHotLocks() {
         WorkloadSpec open = Workloads.parse("oltp:threads=3,locks=2,statements=3");
-        assertThat(open.templates).extracting(t -> t.comm).containsExactly("dbworker", "dbworker", "dbworker", "dispatcher");
+        assertThat(open.templates).extracting(t -> t.comm)
+                .containsExactly("dbserver", "dbworker", "dbworker", "dbworker", "dispatcher");
+        assertThat(open.templates).extracting(t -> t.instances).containsExactly(1, 0, 0, 0, 0);
         assertThat(open.mutexes).isEqualTo(2);
-        var dispatcher = open.templates.get(3);
+        // the main thread creates the workers, then the dispatcher, one by one
+        var main = open.templates.get(0);
+        assertThat(Sim.ops(main, Op.Fork.class)).allSatisfy(f -> assertThat(f.count).isEqualTo(1))
+                .extracting(f -> f.template).containsExactly(1, 2, 3, 4);
+        assertThat(Sim.ops(main, Op.WaitChildren.class)).singleElement().satisfies(x -> assertThat(x.count).isEqualTo(4));
+        var dispatcher = open.templates.get(4);
         assertThat(Sim.ops(dispatcher, Op.Signal.class)).extracting(s -> s.channel).containsExactly(Oltp.REQUESTS);
         assertThat(Sim.ops(dispatcher, Op.Sleep.class)).singleElement()
                 .satisfies(s -> assertThat(s.duration.mean()).isEqualTo(1e9 / 2000));
         for (int i = 0; i < 3; i++) {
-            var worker = open.templates.get(i);
+            var worker = open.templates.get(1 + i);
             assertThat(Sim.ops(worker, Op.Wait.class)).extracting(x -> x.channel).containsExactly(Oltp.REQUESTS);
             int first = i;
             assertThat(Sim.ops(worker, Op.Lock.class)).extracting(l -> l.mutex)
@@ -27,9 +34,20 @@ class OltpTest {
             assertThat(Sim.ops(worker, Op.Sleep.class)).hasSize(1);
         }
         WorkloadSpec closed = Workloads.parse("oltp:threads=3,rate=0,locks=0");
-        assertThat(closed.templates).hasSize(3);
-        assertThat(Sim.ops(closed.templates.get(0), Op.Wait.class)).isEmpty();
-        assertThat(Sim.ops(closed.templates.get(0), Op.Lock.class)).isEmpty();
+        assertThat(closed.templates).extracting(t -> t.comm).containsExactly("dbserver", "dbworker", "dbworker", "dbworker");
+        assertThat(Sim.ops(closed.templates.get(0), Op.Fork.class)).extracting(f -> f.template).containsExactly(1, 2, 3);
+        assertThat(Sim.ops(closed.templates.get(1), Op.Wait.class)).isEmpty();
+        assertThat(Sim.ops(closed.templates.get(1), Op.Lock.class)).isEmpty();
+    }
+
+    @Test
+    void theServerThreadCreatesEveryWorkerAndTheDispatcher() {
+        Sim.Births b = Sim.births(Sim.spec("synthetic:cores=4", "linux-wake", "oltp:threads=5", 20_000_000L, 1));
+        Sim.Birth main = b.only("dbserver");
+        assertThat(b.childrenOf(main.pid())).extracting(Sim.Birth::comm)
+                .containsExactly("dbworker", "dbworker", "dbworker", "dbworker", "dbworker", "dispatcher");
+        assertThat(b.tasks()).hasSize(7);
+        assertThat(Sim.markCount(b.result(), "transaction")).isPositive();
     }
 
     @Test

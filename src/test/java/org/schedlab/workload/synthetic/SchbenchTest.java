@@ -8,6 +8,8 @@ import org.schedlab.workload.WorkloadException;
 import org.schedlab.workload.WorkloadSpec;
 import org.schedlab.workload.Workloads;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,13 +17,27 @@ class SchbenchTest {
     @Test
     void workersPostTheirMessageThreadWhichPostsThemBack() {
         WorkloadSpec w = Workloads.parse("schbench:message=2,workers=3");
-        assertThat(w.templates).hasSize(4);
+        assertThat(w.templates).hasSize(1 + 2 * 2);
         assertThat(w.channels).isEqualTo(4);
+        TaskTemplate main = w.templates.get(0);
+        assertThat(main.comm).isEqualTo("schbench");
+        assertThat(main.instances).isEqualTo(1);
+        // the main thread creates the message threads one by one
+        assertThat(Sim.ops(main, Op.Fork.class)).allSatisfy(f -> assertThat(f.count).isEqualTo(1))
+                .extracting(f -> f.template).containsExactly(1, 3);
         for (int m = 0; m < 2; m++) {
-            TaskTemplate msg = w.templates.get(2 * m), worker = w.templates.get(2 * m + 1);
+            int mt = 1 + 2 * m;
+            TaskTemplate msg = w.templates.get(mt), worker = w.templates.get(mt + 1);
             assertThat(msg.comm).isEqualTo("schbench-msg");
-            assertThat(msg.instances).isEqualTo(1);
-            assertThat(worker.instances).isEqualTo(3);
+            assertThat(worker.comm).isEqualTo("schbench-worker");
+            assertThat(msg.instances).isZero();
+            assertThat(worker.instances).isZero();
+            // each message thread creates its 3 workers, one per pass of a loop, before serving them
+            assertThat(Sim.ops(msg, Op.Fork.class)).singleElement().satisfies(f -> {
+                assertThat(f.template).isEqualTo(mt + 1);
+                assertThat(f.count).isEqualTo(1);
+            });
+            assertThat(Sim.ops(msg, Op.LoopBegin.class)).extracting(l -> l.count).containsExactly(3, -1);
             assertThat(Sim.ops(worker, Op.Signal.class)).extracting(s -> s.channel).containsExactly(Schbench.requestChannel(m));
             assertThat(Sim.ops(worker, Op.Wait.class)).extracting(s -> s.channel).containsExactly(Schbench.wakeChannel(m));
             assertThat(Sim.ops(msg, Op.Wait.class)).extracting(s -> s.channel).containsExactly(Schbench.requestChannel(m));
@@ -31,6 +47,21 @@ class SchbenchTest {
         }
         assertThat(w.headline.kind).isEqualTo(WorkloadSpec.HeadlineKind.LATENCY_P99);
         assertThat(w.marks).containsExactly("wakeup", "request");
+    }
+
+    @Test
+    void workersAreForkedByTheirMessageThread() {
+        Sim.Births b = Sim.births(Sim.spec("synthetic:cores=4", "linux-wake", "schbench:message=2,workers=3", 20_000_000L, 1));
+        assertThat(b.result().get("metrics").get("tasks_created").asLong()).isEqualTo(1 + 2 + 2 * 3);
+        Sim.Birth main = b.only("schbench");
+        List<Sim.Birth> msgs = b.childrenOf(main.pid());
+        assertThat(msgs).hasSize(2).allSatisfy(x -> assertThat(x.comm()).isEqualTo("schbench-msg"));
+        for (Sim.Birth msg : msgs)
+            assertThat(b.childrenOf(msg.pid())).hasSize(3)
+                    .allSatisfy(x -> assertThat(x.comm()).isEqualTo("schbench-worker"))
+                    .allSatisfy(x -> assertThat(x.forkedAt()).isGreaterThan(msg.forkedAt()));
+        assertThat(b.named("schbench-worker")).hasSize(6);
+        assertThat(Sim.markCount(b.result(), "request")).isPositive();
     }
 
     @Test

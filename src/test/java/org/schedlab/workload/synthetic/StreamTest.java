@@ -6,6 +6,8 @@ import org.schedlab.workload.Op;
 import org.schedlab.workload.WorkloadSpec;
 import org.schedlab.workload.Workloads;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -22,10 +24,13 @@ class StreamTest {
         var worker = w.templates.get(1);
         assertThat(master.instances).isEqualTo(1);
         assertThat(worker.instances).isZero();
+        // one fork per pass of a loop over the 2 workers, before the iterations
         assertThat(Sim.ops(master, Op.Fork.class)).singleElement().satisfies(f -> {
             assertThat(f.template).isEqualTo(1);
-            assertThat(f.count).isEqualTo(2);
+            assertThat(f.count).isEqualTo(1);
         });
+        assertThat(Sim.ops(master, Op.LoopBegin.class)).extracting(l -> l.count).containsExactly(2, 5);
+        assertThat(Sim.ops(worker, Op.Fork.class)).isEmpty();
         assertThat(Sim.ops(worker, Op.Barrier.class)).extracting(b -> b.barrier).containsExactly(0, 1, 2, 3);
         assertThat(Sim.ops(master, Op.Barrier.class)).extracting(b -> b.barrier).containsExactly(0, 1, 2, 3);
         assertThat(worker.memoryBound).isEqualTo(0.95);
@@ -34,6 +39,20 @@ class StreamTest {
         Op.Run copy = Sim.ops(worker, Op.Run.class).get(0);
         assertThat(copy.work.mean()).isCloseTo(16 * 10_000_000 / 3.0 / 15, within(1.0));
         assertThat(Workloads.parse("stream").endWhenAllExit).isFalse();
+    }
+
+    @Test
+    void theMasterCreatesItsWorkersOneByOne() {
+        Sim.Births b = Sim.births(Sim.spec("synthetic:cores=4", "linux-wake", "stream:threads=4,elems=100000,ntimes=2", 100_000_000L, 1));
+        Sim.Birth master = b.tasks().get(0);
+        assertThat(master.parent()).isEqualTo(-1);
+        List<Sim.Birth> workers = b.childrenOf(master.pid());
+        assertThat(workers).hasSize(3);
+        assertThat(b.tasks()).hasSize(4);
+        // pthread_create's user part, at least 5 µs, separates two workers
+        for (int k = 1; k < 3; k++) assertThat(workers.get(k).forkedAt() - workers.get(k - 1).forkedAt()).isGreaterThanOrEqualTo(5_000);
+        assertThat(b.result().get("metrics").get("tasks_exited").asLong()).isEqualTo(4);
+        assertThat(Sim.markCount(b.result(), "chunk")).isEqualTo(2 * 4 * 4);
     }
 
     @Test

@@ -1,0 +1,70 @@
+package org.schedlab.workload.synthetic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.schedlab.experiment.RunSpec;
+import org.schedlab.experiment.Runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The default warm-up of benchmark runs: steady-state benchmarks discard one balance interval of the top sched
+ * domain, whose min_interval is its span in ms (sd_init: {@code .min_interval = sd_weight}), at most half the run;
+ * benchmarks measured to completion discard nothing; an explicit warm-up, or a larger workload {@code warmup}, wins.
+ */
+class AutoWarmupTest {
+    private static final long MS = 1_000_000L, S = 1_000_000_000L;
+    private static final String[] STEADY = {"tbench", "netperf-rr", "schbench", "oltp", "inference", "stream"};
+    private static final String[] TO_COMPLETION = {"spec-rate", "hackbench", "kernel-build", "stream:ntimes=3",
+            "inference:steps=3"};
+
+    private static long warmup(String topology, String workload, long durationNs, long given) {
+        RunSpec s = new RunSpec();
+        s.topology = topology;
+        s.policy = "pull";
+        s.workload = workload;
+        s.durationNs = durationNs;
+        s.warmupNs = given;
+        return Runner.prepare(s).config.warmupNs;
+    }
+
+    @Test
+    void steadyStateBenchmarksDiscardOneTopLevelBalanceInterval() {
+        for (String wl : STEADY) {
+            assertThat(warmup("synthetic:cores=4", wl, S, RunSpec.WARMUP_AUTO)).as(wl).isEqualTo(4 * MS);
+            assertThat(warmup("synthetic:llcs=2,cores=4", wl, S, RunSpec.WARMUP_AUTO)).as(wl).isEqualTo(8 * MS);
+            assertThat(warmup("synthetic:packages=2,llcs=2,cores=8", wl, S, RunSpec.WARMUP_AUTO)).as(wl).isEqualTo(32 * MS);
+            // at most half the run
+            assertThat(warmup("synthetic:packages=2,llcs=2,cores=8", wl, 40 * MS, RunSpec.WARMUP_AUTO)).as(wl).isEqualTo(20 * MS);
+        }
+    }
+
+    @Test
+    void completionTimeBenchmarksKeepTheWholeRun() {
+        for (String wl : TO_COMPLETION)
+            assertThat(warmup("synthetic:llcs=2,cores=4", wl, S, RunSpec.WARMUP_AUTO)).as(wl).isZero();
+    }
+
+    @Test
+    void anExplicitWarmupOrTheWorkloadsOwnWins() {
+        assertThat(warmup("synthetic:llcs=2,cores=4", "tbench", S, 0)).isZero();
+        assertThat(warmup("synthetic:llcs=2,cores=4", "tbench", S, 2 * MS)).isEqualTo(2 * MS);
+        assertThat(warmup("synthetic:llcs=2,cores=4", "tbench:warmup=10ms", S, 2 * MS)).isEqualTo(10 * MS);
+        assertThat(warmup("synthetic:llcs=2,cores=4", "tbench:warmup=10ms", S, RunSpec.WARMUP_AUTO)).isEqualTo(10 * MS);
+        assertThat(warmup("synthetic:llcs=2,cores=4", "spec-rate", S, 3 * MS)).isEqualTo(3 * MS);
+    }
+
+    @Test
+    void theResultMeasuresAfterTheWarmup() {
+        RunSpec s = Sim.spec("synthetic:cores=4", "pull", "tbench:clients=2", 20 * MS, 1);
+        s.warmupNs = RunSpec.WARMUP_AUTO;
+        JsonNode auto = Sim.run(s);
+        assertThat(auto.get("config").get("warmup_ns").asLong()).isEqualTo(4 * MS);
+        assertThat(auto.get("metrics").get("measured_ns").asLong()).isEqualTo(16 * MS);
+        // the tasks were all created during the warm-up, so the measured window saw none created
+        assertThat(auto.get("metrics").get("tasks_created").asLong()).isZero();
+        JsonNode fromStart = Sim.run(Sim.spec("synthetic:cores=4", "pull", "tbench:clients=2", 20 * MS, 1));
+        assertThat(fromStart.get("metrics").get("tasks_created").asLong()).isEqualTo(2 + 2 * 2);
+        assertThat(fromStart.get("metrics").get("measured_ns").asLong()).isEqualTo(20 * MS);
+    }
+}
