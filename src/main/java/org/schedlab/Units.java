@@ -32,7 +32,8 @@ public final class Units {
         if (v < 0 || Double.isNaN(v) || Double.isInfinite(v))
             throw new InputError(what + ": duration must not be negative, got '" + text + "'");
         double ns = v * scale;
-        if (ns > 1e18) throw new InputError(what + ": duration '" + text + "' is too long");
+        if (ns > org.schedlab.engine.EventQueue.MAX_TIME)
+            throw new InputError(what + ": duration '" + text + "' is too long (at most 2.4h of simulated time)");
         return Math.round(ns);
     }
 

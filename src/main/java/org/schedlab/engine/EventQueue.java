@@ -35,8 +35,10 @@ public final class EventQueue {
 
     public long peekTime() { return size == 0 ? Long.MAX_VALUE : key[0] >>> SEQ_BITS; }
 
+    /** Schedules an event; one beyond {@link #MAX_TIME}, past the end of any run, is never due and is dropped. */
     public void schedule(long t, int eventType, int argA, long argB) {
-        if (t < 0 || t > MAX_TIME) throw new IllegalArgumentException("event time " + t + " outside 0.." + MAX_TIME);
+        if (t < 0) throw new IllegalArgumentException("event time " + t + " is negative");
+        if (t > MAX_TIME) return;
         if (size == key.length) grow();
         if (nextSeq > SEQ_MASK) renumber();
         long k = (t << SEQ_BITS) | nextSeq++;

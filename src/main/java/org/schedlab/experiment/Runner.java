@@ -84,16 +84,16 @@ public final class Runner {
     /**
      * The warm-up a run discards. Given explicitly, the larger of it and the workload's own. By default
      * ({@link RunSpec#WARMUP_AUTO}): none for workloads measured to completion (hackbench, spec-rate, kernel-build,
-     * stream with a repeat count: their headline is the elapsed time); for steady-state workloads the start-up plus
-     * one balance interval of the slowest level, taken as the top sched domain's min_interval (its span in ms,
-     * 256 ms on a 2-socket 128-core machine), at most half the run.
+     * stream with a repeat count: their headline is the elapsed time); for steady-state workloads the start-up (the
+     * workload's estimate from its fork gaps) plus one balance interval of the slowest level, taken as the top sched
+     * domain's min_interval (its span in ms, 256 ms on a 2-socket 128-core machine), at most half the run.
      */
     public static long warmupFor(long given, WorkloadSpec wl, Topology topo, long durationNs) {
         if (given != RunSpec.WARMUP_AUTO) return Math.max(given, wl.warmupNs);
         if (wl.endWhenAllExit) return wl.warmupNs;
         org.schedlab.topology.SchedDomain[] top = org.schedlab.topology.SchedDomains.build(topo).of(0);
         long slowestMs = top.length == 0 ? 0 : top[top.length - 1].minIntervalMs;
-        return Math.max(wl.warmupNs, Math.min(slowestMs * 1_000_000L, durationNs / 2));
+        return Math.max(wl.warmupNs, Math.min(wl.startupNs + slowestMs * 1_000_000L, durationNs / 2));
     }
 
     public static ObjectNode run(RunSpec spec) { return run(prepare(spec), null); }
@@ -203,7 +203,7 @@ public final class Runner {
             case COMPLETION_TIME: v = out.simTimeNs * hd.scale; break;
             case RATE: v = out.rec.markCount[hd.mark] * 1e9 / Math.max(1, measured) * hd.scale; break;
             case LATENCY_P99: v = out.rec.markLatency.get(hd.mark).getValueAtPercentile(99) * hd.scale; break;
-            case LATENCY_MEAN: v = out.rec.markLatency.get(hd.mark).getMean() * hd.scale; break;
+            case LATENCY_MEAN: v = out.rec.markSumNs[hd.mark] / Math.max(1, out.rec.markIntervals[hd.mark]) * hd.scale; break;
             case WORK_RATE: v = out.workExecuted / Math.max(1, measured) * hd.scale; break;
             case RESPONSE_MEAN: v = out.rec.responseTime.getMean() * hd.scale; break;
             default: throw new IllegalStateException(hd.kind.toString());

@@ -234,12 +234,22 @@ final class Interpreter {
                 t.pc++;
                 if (sync.barrier(t, c, ((Op.Barrier) op).barrier)) return;
             } else if (op instanceof Op.Fork) {
+                // copy_process: one child at a time; the parent goes on once the fork's kernel work is done
                 Op.Fork f = (Op.Fork) op;
-                t.pc++;
-                for (int i = 0; i < f.count; i++) {
-                    m.time.chargeKernel(c, costs.forkNs, CpuTime.KK_FORK);
-                    Task child = m.forkExit.createTask(f.template, t);
-                    m.wakeup.wakeUpNew(child, c);
+                if (f.count <= 0) {
+                    t.pc++;
+                    continue;
+                }
+                m.time.chargeKernel(c, costs.forkNs, CpuTime.KK_FORK);
+                Task child = m.forkExit.createTask(f.template, t);
+                m.wakeup.wakeUpNew(child, c);
+                if (++t.forked >= f.count) {
+                    t.forked = 0;
+                    t.pc++;
+                }
+                if (costs.forkNs > 0) {
+                    step(c);
+                    return;
                 }
             } else if (op instanceof Op.WaitChildren) {
                 int k = ((Op.WaitChildren) op).count;
@@ -320,8 +330,12 @@ final class Interpreter {
                 } else {
                     if (m.measuring) {
                         rec.markCount[mk.metric]++;
-                        if (t.markStart[mk.metric] >= 0)
-                            Recorder.record(rec.markLatency.get(mk.metric), m.now - t.markStart[mk.metric]);
+                        if (t.markStart[mk.metric] >= 0) {
+                            long d = m.now - t.markStart[mk.metric];
+                            Recorder.record(rec.markLatency.get(mk.metric), d);
+                            rec.markSumNs[mk.metric] += d;
+                            rec.markIntervals[mk.metric]++;
+                        }
                     }
                     t.markStart[mk.metric] = -1;
                 }

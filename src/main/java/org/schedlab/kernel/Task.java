@@ -65,6 +65,8 @@ public final class Task implements TaskView {
     int recentUsedCpu = -1;
     Object policyData;
     long genTimer;
+    /** Children created so far by the Fork op at pc. */
+    int forked;
     /** util_est: the EWMA of the utilisation at each sleep; {@link #utilEstEnqueued} is what the runqueue holds. */
     double utilEstEwma, utilEstEnqueued;
     /** Expiry of the armed sleep timer, -1 when none; it fires on {@link #timerCpu}. */

@@ -21,6 +21,9 @@ public final class Recorder {
     public final Histogram responseTime = newHistogram();
     public final List<Histogram> markLatency = new ArrayList<>();
     public long[] markCount = new long[0];
+    /** Exact sum and number of the timed intervals of each mark (the histogram keeps 3 significant digits). */
+    public double[] markSumNs = new double[0];
+    public long[] markIntervals = new long[0];
 
     public long contextSwitches;
     public long tasksCreated;
@@ -47,6 +50,8 @@ public final class Recorder {
     public void marks(int n) {
         while (markLatency.size() < n) markLatency.add(newHistogram());
         markCount = new long[n];
+        markSumNs = new double[n];
+        markIntervals = new long[n];
     }
 
     public void reset(long now) {
@@ -55,6 +60,8 @@ public final class Recorder {
         responseTime.reset();
         for (Histogram h : markLatency) h.reset();
         java.util.Arrays.fill(markCount, 0);
+        java.util.Arrays.fill(markSumNs, 0);
+        java.util.Arrays.fill(markIntervals, 0);
         contextSwitches = tasksCreated = jobsCompleted = tasksExited = wakeups = 0;
         migrations.clear();
         migrationRefillNs.clear();

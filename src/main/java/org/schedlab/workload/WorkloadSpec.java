@@ -65,6 +65,8 @@ public final class WorkloadSpec {
     public boolean endWhenAllExit;
     /** Statistics recorded before this time are discarded. */
     public long warmupNs;
+    /** How long the program takes to create its tasks (an estimate from its fork gaps; 0 if all start at once). */
+    public long startupNs;
 
     public WorkloadSpec(String name) { this.name = name; }
 

@@ -115,7 +115,7 @@ class BalancerMechanismTest {
         List<Scenario.Move> pushes = s.moves("push");
         assertThat(pushes).hasSize(1);
         // the move happens on the target after the IPI, not in the pusher's context switch
-        assertThat(pushes.get(0).t()).isGreaterThanOrEqualTo(4_000_000L + 1_000L);
+        assertThat(pushes.get(0).t()).isGreaterThanOrEqualTo(4_000_000L + org.schedlab.cost.CostModel.defaults().ipiLatencyNs);
         assertThat(s.out.rec.counts()).containsKey("ipis.push");
     }
 

@@ -64,7 +64,7 @@ public final class Inference {
             int lb = layerBarrier(b), sb = stepBarrier(b);
             w.barrierParties[lb] = threads;
             w.barrierParties[sb] = threads;
-            Prog lead = Launch.forkEach(new Prog(), 2 * b + 1, threads - 1, Launch.scaled(Launch.THREAD_CREATE, stagger)).loop(loops).begin(step)
+            Prog lead = Launch.forkEach(new Prog(), 2 * b + 1, threads - 1, Launch.THREAD_CREATE.dist(stagger)).loop(loops).begin(step)
                     .loop(layers).run(work).barrier(lb).endLoop()
                     .run(post).barrier(sb).end(step).endLoop();
             Prog worker = new Prog().loop(loops)
@@ -79,6 +79,7 @@ public final class Inference {
             w.addTemplate(lt);
             w.addTemplate(wt);
         }
+        w.startupNs = Launch.startup(Launch.THREAD_CREATE, threads - 1, stagger);
         w.endWhenAllExit = steps > 0;
         switch (metric) {
             case "time":

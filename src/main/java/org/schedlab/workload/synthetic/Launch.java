@@ -10,15 +10,29 @@ import org.schedlab.workload.Dist;
 final class Launch {
     private Launch() {}
 
+    /** A gap between two forks: uniform between {@code lo} and {@code hi} ns, times the stagger factor. */
+    record Gap(long lo, long hi) {
+        Dist dist(double stagger) { return Dist.uniform(Math.round(lo * stagger), Math.round(hi * stagger)); }
+
+        double mean() { return (lo + hi) / 2.0; }
+    }
+
     /**
      * User-space work of a process {@code fork()} on top of the kernel's thread-creation cost (copying the
      * address space; estimate, as hackbench's {@code forkextra}): 60–130 µs.
      */
-    static final Dist PROCESS_FORK = Dist.uniform(60_000, 130_000);
+    static final Gap PROCESS_FORK = new Gap(60_000, 130_000);
     /** {@code fork()} plus {@code exec()} of a benchmark binary from a shell loop (estimate): 200–500 µs. */
-    static final Dist SHELL_SPAWN = Dist.uniform(200_000, 500_000);
+    static final Gap SHELL_SPAWN = new Gap(200_000, 500_000);
     /** User-space part of {@code pthread_create} (stack mmap, TLS setup; estimate): 5–15 µs. */
-    static final Dist THREAD_CREATE = Dist.uniform(5_000, 15_000);
+    static final Gap THREAD_CREATE = new Gap(5_000, 15_000);
+    /** The kernel's part of a fork as the default cost profile charges it (forkNs), for start-up estimates. */
+    static final long KERNEL_FORK_NS = 25_000;
+
+    /** Expected time to fork {@code n} children one after another with {@code gap} between them. */
+    static long startup(Gap gap, int n, double stagger) {
+        return Math.round(n * (gap.mean() * stagger + KERNEL_FORK_NS));
+    }
 
     /** Largest {@code stagger}: a shell spawn then takes about 350 ms; larger factors overflow simulated time. */
     static final double MAX_STAGGER = 1000;
@@ -29,12 +43,6 @@ final class Launch {
      */
     static double stagger(org.schedlab.workload.SpecParams p, String spec) {
         return Opts.fraction(p, spec, "stagger", 1, MAX_STAGGER);
-    }
-
-    /** {@code base} scaled by {@code factor}. */
-    static Dist scaled(Dist base, double factor) {
-        if (factor == 1) return base;
-        return Dist.uniform(Math.round(base.mean() * factor * 0.6), Math.round(base.mean() * factor * 1.4));
     }
 
     /** Forks {@code count} children of {@code template}, spending {@code gap} before each. */

@@ -50,9 +50,9 @@ public final class NetperfRr {
         Prog shell = new Prog();
         Prog daemon = new Prog();
         for (int i = 0; i < pairs; i++) {
-            Launch.forkOne(shell, 2 + 2 * i, Launch.scaled(Launch.SHELL_SPAWN, stagger));
+            Launch.forkOne(shell, 2 + 2 * i, Launch.SHELL_SPAWN.dist(stagger));
             daemon.waitCh(accept);
-            Launch.forkOne(daemon, 3 + 2 * i, Launch.scaled(Launch.PROCESS_FORK, stagger));
+            Launch.forkOne(daemon, 3 + 2 * i, Launch.PROCESS_FORK.dist(stagger));
         }
         w.addTemplate(new TaskTemplate("sh", shell.waitChildren(pairs).build(), 1));
         w.addTemplate(new TaskTemplate("netserver", daemon.waitChildren(pairs).build(), 1));
@@ -65,6 +65,7 @@ public final class NetperfRr {
             w.addTemplate(new TaskTemplate("netperf", client.build(), 0));
             w.addTemplate(new TaskTemplate("netserver", srv.build(), 0));
         }
+        w.startupNs = Launch.startup(Launch.SHELL_SPAWN, pairs, stagger);
         w.headline = new WorkloadSpec.Headline("transactions", "tx/s", true, WorkloadSpec.HeadlineKind.RATE, tx, 1);
         return w;
     }

@@ -55,8 +55,8 @@ public final class Oltp {
         int tx = w.mark("transaction");
         // templates: 0 the server's main thread, worker i at 1 + i, the dispatcher at 1 + threads
         Prog main = new Prog();
-        for (int i = 0; i < threads; i++) Launch.forkOne(main, 1 + i, Launch.scaled(Launch.THREAD_CREATE, stagger));
-        if (open) Launch.forkOne(main, 1 + threads, Launch.scaled(Launch.THREAD_CREATE, stagger));
+        for (int i = 0; i < threads; i++) Launch.forkOne(main, 1 + i, Launch.THREAD_CREATE.dist(stagger));
+        if (open) Launch.forkOne(main, 1 + threads, Launch.THREAD_CREATE.dist(stagger));
         w.addTemplate(new TaskTemplate("dbserver", main.waitChildren(threads + (open ? 1 : 0)).build(), 1));
         for (int i = 0; i < threads; i++) {
             Prog worker = new Prog().loop(-1);
@@ -76,6 +76,7 @@ public final class Oltp {
             Prog dispatcher = new Prog().loop(-1).sleep(Dist.exp(1e9 / rate)).signal(REQUESTS, false).endLoop();
             w.addTemplate(new TaskTemplate("dispatcher", dispatcher.build(), 0));
         }
+        w.startupNs = Launch.startup(Launch.THREAD_CREATE, threads + (open ? 1 : 0), stagger);
         switch (metric) {
             case "p99":
                 w.headline = new WorkloadSpec.Headline("latency_p99", "ms", false, WorkloadSpec.HeadlineKind.LATENCY_P99, tx, 1e-6);

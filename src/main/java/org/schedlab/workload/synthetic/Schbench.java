@@ -59,11 +59,11 @@ public final class Schbench {
         int request = w.mark("request");
         // templates: 0 schbench's main thread, then message thread m at 1 + 2m and its workers at 2 + 2m
         Prog main = new Prog();
-        for (int m = 0; m < message; m++) Launch.forkOne(main, 1 + 2 * m, Launch.scaled(Launch.THREAD_CREATE, stagger));
+        for (int m = 0; m < message; m++) Launch.forkOne(main, 1 + 2 * m, Launch.THREAD_CREATE.dist(stagger));
         w.addTemplate(new TaskTemplate("schbench", main.waitChildren(message).build(), 1));
         for (int m = 0; m < message; m++) {
             int req = requestChannel(m), wake = wakeChannel(m);
-            Prog msg = Launch.forkEach(new Prog(), 2 + 2 * m, workers, Launch.scaled(Launch.THREAD_CREATE, stagger))
+            Prog msg = Launch.forkEach(new Prog(), 2 + 2 * m, workers, Launch.THREAD_CREATE.dist(stagger))
                     .loop(-1).waitCh(req).run(post).signal(wake, false).endLoop();
             w.addTemplate(new TaskTemplate("schbench-msg", msg.build(), 0));
             Prog worker = new Prog().loop(-1)
@@ -72,6 +72,7 @@ public final class Schbench {
                     .endLoop();
             w.addTemplate(new TaskTemplate("schbench-worker", worker.build(), 0));
         }
+        w.startupNs = Launch.startup(Launch.THREAD_CREATE, message + workers, stagger);
         switch (metric) {
             case "wakeup":
                 w.headline = new WorkloadSpec.Headline("wakeup_latency_p99", "us", false,

@@ -33,7 +33,7 @@ public final class SpecRate {
         WorkloadSpec w = new WorkloadSpec("spec-rate");
         w.params.putAll(p.given());
         int copy = w.mark("copy");
-        Prog specinvoke = Launch.forkEach(new Prog(), 1, copies, Launch.scaled(Launch.SHELL_SPAWN, stagger)).waitChildren(copies).exit();
+        Prog specinvoke = Launch.forkEach(new Prog(), 1, copies, Launch.SHELL_SPAWN.dist(stagger)).waitChildren(copies).exit();
         w.addTemplate(new TaskTemplate("specinvoke", specinvoke.build(), 1));
         TaskTemplate t = new TaskTemplate("spec-copy", new Prog().run(work).end(copy).exit().build(), 0);
         t.memoryBound = memfrac;

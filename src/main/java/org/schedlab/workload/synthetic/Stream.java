@@ -55,7 +55,7 @@ public final class Stream {
         for (int k = 0; k < 4; k++) work[k] = Dist.constant(Math.max(1, Math.round(BYTES_PER_ELEM[k] * share / CORE_BYTES_PER_NS)));
         int loops = ntimes == 0 ? -1 : ntimes;
 
-        Prog master = Launch.forkEach(new Prog(), 1, threads - 1, Launch.scaled(Launch.THREAD_CREATE, stagger)).loop(loops);
+        Prog master = Launch.forkEach(new Prog(), 1, threads - 1, Launch.THREAD_CREATE.dist(stagger)).loop(loops);
         Prog worker = new Prog().loop(loops);
         for (int k = 0; k < 4; k++) {
             master.begin(kernelMarks[k]).run(work[k]).end(chunk).barrier(k).end(kernelMarks[k]);
@@ -72,6 +72,7 @@ public final class Stream {
         w.addTemplate(wt);
         w.endWhenAllExit = ntimes > 0;
         double bytesPerChunk = 20 * share;
+        w.startupNs = Launch.startup(Launch.THREAD_CREATE, threads - 1, stagger);
         w.headline = new WorkloadSpec.Headline("bandwidth", "MB/s", true, WorkloadSpec.HeadlineKind.RATE, chunk,
                 bytesPerChunk * 1e-6);
         return w;

@@ -77,9 +77,9 @@ public final class Tbench {
         Prog parent = new Prog();
         Prog listener = new Prog();
         for (int c = 0; c < clients; c++) {
-            Launch.forkOne(parent, clientTemplate(c), Launch.scaled(Launch.PROCESS_FORK, stagger));
+            Launch.forkOne(parent, clientTemplate(c), Launch.PROCESS_FORK.dist(stagger));
             listener.waitCh(accept);
-            Launch.forkOne(listener, serverTemplate(c), Launch.scaled(Launch.PROCESS_FORK, stagger));
+            Launch.forkOne(listener, serverTemplate(c), Launch.PROCESS_FORK.dist(stagger));
         }
         Launch.releaseAll(parent, ready, go, clients).waitChildren(clients);
         listener.waitChildren(clients);
@@ -102,6 +102,7 @@ public final class Tbench {
             w.addTemplate(ct);
             w.addTemplate(st);
         }
+        w.startupNs = Launch.startup(Launch.PROCESS_FORK, clients, stagger);
         w.headline = new WorkloadSpec.Headline("throughput", "MB/s", true, WorkloadSpec.HeadlineKind.RATE, op,
                 payloadPerOp() * 1e-6);
         return w;
