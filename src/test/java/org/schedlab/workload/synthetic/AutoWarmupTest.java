@@ -29,14 +29,23 @@ class AutoWarmupTest {
     }
 
     @Test
-    void steadyStateBenchmarksDiscardOneTopLevelBalanceInterval() {
+    void steadyStateBenchmarksDiscardTheirStartUpAndOneTopLevelBalanceInterval() {
         for (String wl : STEADY) {
-            assertThat(warmup("synthetic:cores=4", wl, S, RunSpec.WARMUP_AUTO)).as(wl).isEqualTo(4 * MS);
-            assertThat(warmup("synthetic:llcs=2,cores=4", wl, S, RunSpec.WARMUP_AUTO)).as(wl).isEqualTo(8 * MS);
-            assertThat(warmup("synthetic:packages=2,llcs=2,cores=8", wl, S, RunSpec.WARMUP_AUTO)).as(wl).isEqualTo(32 * MS);
+            long startup = org.schedlab.workload.Workloads.parse(wl).startupNs;
+            assertThat(startup).as(wl).isPositive();
+            assertThat(warmup("synthetic:cores=4", wl, S, RunSpec.WARMUP_AUTO)).as(wl).isEqualTo(startup + 4 * MS);
+            assertThat(warmup("synthetic:llcs=2,cores=4", wl, S, RunSpec.WARMUP_AUTO)).as(wl).isEqualTo(startup + 8 * MS);
+            assertThat(warmup("synthetic:packages=2,llcs=2,cores=8", wl, S, RunSpec.WARMUP_AUTO)).as(wl).isEqualTo(startup + 32 * MS);
             // at most half the run
             assertThat(warmup("synthetic:packages=2,llcs=2,cores=8", wl, 40 * MS, RunSpec.WARMUP_AUTO)).as(wl).isEqualTo(20 * MS);
         }
+    }
+
+    @Test
+    void theStartUpEstimateIsTheForkGapsPlusTheKernelsForkCost() {
+        // tbench: the parent forks each client after a process-fork gap (60-130 us) plus the kernel's 25 us
+        assertThat(org.schedlab.workload.Workloads.parse("tbench:clients=8").startupNs).isEqualTo(8 * (95_000 + 25_000));
+        assertThat(org.schedlab.workload.Workloads.parse("tbench:clients=8,stagger=0").startupNs).isEqualTo(8 * 25_000);
     }
 
     @Test
@@ -59,8 +68,9 @@ class AutoWarmupTest {
         RunSpec s = Sim.spec("synthetic:cores=4", "pull", "tbench:clients=2", 20 * MS, 1);
         s.warmupNs = RunSpec.WARMUP_AUTO;
         JsonNode auto = Sim.run(s);
-        assertThat(auto.get("config").get("warmup_ns").asLong()).isEqualTo(4 * MS);
-        assertThat(auto.get("metrics").get("measured_ns").asLong()).isEqualTo(16 * MS);
+        long warm = 4 * MS + 2 * (95_000 + 25_000);
+        assertThat(auto.get("config").get("warmup_ns").asLong()).isEqualTo(warm);
+        assertThat(auto.get("metrics").get("measured_ns").asLong()).isEqualTo(20 * MS - warm);
         // the tasks were all created during the warm-up, so the measured window saw none created
         assertThat(auto.get("metrics").get("tasks_created").asLong()).isZero();
         JsonNode fromStart = Sim.run(Sim.spec("synthetic:cores=4", "pull", "tbench:clients=2", 20 * MS, 1));
