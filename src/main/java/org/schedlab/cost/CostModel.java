@@ -89,6 +89,43 @@ public final class CostModel {
 
     public boolean isFree() { return free; }
 
+    /**
+     * Every time the model charges scaled by {@code f} (transfers, switches, wakeup path, IPIs, idle exit, locks,
+     * ticks, fork/exec/exit, cache refill); for checking which conclusions survive the constants' uncertainty.
+     * The work jitter, the contention window and cache sizes are not costs and stay.
+     */
+    public CostModel scaled(double f) {
+        if (!(f > 0) || Double.isInfinite(f)) throw new IllegalArgumentException("cost scale must be positive, got " + f);
+        CostModel c = new CostModel();
+        c.transferSmtNs = Math.round(transferSmtNs * f);
+        c.transferLlcNs = Math.round(transferLlcNs * f);
+        c.transferPackageNs = Math.round(transferPackageNs * f);
+        c.transferRemoteNs = Math.round(transferRemoteNs * f);
+        c.contextSwitchNs = Math.round(contextSwitchNs * f);
+        c.wakeupCallNs = Math.round(wakeupCallNs * f);
+        c.ipiSendNs = Math.round(ipiSendNs * f);
+        c.ipiLatencyNs = Math.round(ipiLatencyNs * f);
+        c.idleExitNs = Math.round(idleExitNs * f);
+        c.idleSwitchNs = Math.round(idleSwitchNs * f);
+        c.detachAttachNs = Math.round(detachAttachNs * f);
+        c.tickNs = Math.round(tickNs * f);
+        c.lockBaseNs = Math.round(lockBaseNs * f);
+        c.cachedLineNs = Math.round(cachedLineNs * f);
+        c.statGatherFactor = statGatherFactor;
+        c.refillLlcBytesPerNs = refillLlcBytesPerNs / f;
+        c.refillDramBytesPerNs = refillDramBytesPerNs / f;
+        c.remoteMemoryFactor = remoteMemoryFactor;
+        c.sharedLineWindowNs = sharedLineWindowNs;
+        c.forkNs = Math.round(forkNs * f);
+        c.execNs = Math.round(execNs * f);
+        c.exitNs = Math.round(exitNs * f);
+        c.workJitter = workJitter;
+        c.defaultL2Bytes = defaultL2Bytes;
+        c.defaultLlcBytes = defaultLlcBytes;
+        c.free = free;
+        return c;
+    }
+
     /** Cache-line transfer latency between two CPUs. */
     public long transferNs(Topology t, int a, int b) {
         if (a == b || free) return 0;

@@ -18,6 +18,8 @@ public final class RunSpec {
     public static final long WARMUP_AUTO = -1;
     public long seed = 1;
     public boolean costs = true;
+    /** Factor on every cost constant ({@link org.schedlab.cost.CostModel#scaled}); 1 = the profile as it is. */
+    public double costScale = 1;
     public boolean slice = true;
     public boolean delayDequeue;
     public int hz = 250;
@@ -36,6 +38,7 @@ public final class RunSpec {
         r.warmupNs = warmupNs;
         r.seed = seed;
         r.costs = costs;
+        r.costScale = costScale;
         r.slice = slice;
         r.delayDequeue = delayDequeue;
         r.hz = hz;

@@ -76,6 +76,7 @@ public final class Runner {
         cfg.warmupNs = warmupFor(spec.warmupNs, wl, topo, cfg.durationNs);
         cfg.seed = spec.seed;
         cfg.costs = spec.costs ? CostModel.defaults() : CostModel.none();
+        if (spec.costScale != 1) cfg.costs = cfg.costs.scaled(spec.costScale);
         cfg.timelineBuckets = spec.timelineBuckets;
         cfg.checkInvariants = spec.checkInvariants;
         return new Prepared(spec, topo, pol, wl, cfg);
@@ -119,6 +120,7 @@ public final class Runner {
         cfg.put("warmup_ns", p.config.warmupNs);
         cfg.put("seed", s.seed);
         cfg.put("costs", s.costs ? "default" : "none");
+        if (s.costScale != 1) cfg.put("cost_scale", s.costScale);
         cfg.put("slice", s.slice ? "on" : "off");
         cfg.put("delay_dequeue", s.delayDequeue ? "on" : "off");
         cfg.put("hz", s.hz);

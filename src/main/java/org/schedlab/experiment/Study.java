@@ -32,11 +32,12 @@ import java.util.Set;
  *     seeds: 3
  *     duration: 1s
  *     metrics: [metrics.wakeup_latency_us.p99, metrics.balance_overhead_total_ns]
+ *     cost_scale: 1.5                  # optional: every cost constant × 1.5
  * </pre>
  */
 public final class Study {
     private static final Set<String> KEYS = Set.of("id", "topology", "workload", "params", "policies", "seeds",
-            "duration", "warmup", "metrics");
+            "duration", "warmup", "metrics", "cost_scale");
 
     /** One section: a comparison grid and the metrics to tabulate. */
     public static final class Section {
@@ -79,6 +80,11 @@ public final class Study {
         RunSpec t = new RunSpec();
         t.durationNs = Units.parseDuration(where + ": duration", s.get("duration").asText());
         if (s.has("warmup")) t.warmupNs = Units.parseDuration(where + ": warmup", s.get("warmup").asText());
+        if (s.has("cost_scale")) {
+            double f = s.get("cost_scale").asDouble(-1);
+            if (!(f > 0) || f > 100) throw new InputError(where + ": cost_scale must be a number in (0, 100], got '" + s.get("cost_scale").asText() + "'");
+            t.costScale = f;
+        }
         t.timelineBuckets = 0;
         List<String> policies = strings(where, s.get("policies"));
         Map<String, List<String>> params = new LinkedHashMap<>();
