@@ -106,7 +106,8 @@ final class Core {
         } else {
             switchTo(c, prev, next, false);
         }
-        policy.balanceCallback(c);
+        // set_next_task_fair queues the balance callback: only a switch to another task runs it
+        if (cpu.curr != null && cpu.curr != prev) policy.balanceCallback(c);
     }
 
     /** pick_next_entity: a delayed sleeper that comes up is dequeued for good (its positive lag dropped). */
