@@ -101,11 +101,8 @@ class BalanceFidelityTest {
         assertThat(m.recorder().counts()).containsEntry("balance.serialize_lost.newidle", 1L);
     }
 
-    @Test
-    void migrateUtilHalvesTheTaskUtilPerFailedAttempt() {
-        Machine m = scene("synthetic:llcs=2,cores=4", new int[]{2}, false, 20_000_000L);
-        PullPolicy pull = pullOn(m.context());
-        int pkg = level(m, 4, "PKG");
+    /** A migrate_util pass of CPU 4's package level pulling from CPU 0 with {@code imbalance} of util to move. */
+    private static PullPolicy.Env utilEnv(PullPolicy pull, Machine m, int pkg, double imbalance) {
         PullPolicy.Env env = pull.new Env();
         env.sd = m.context().domains().of(4)[pkg];
         env.level = pkg;
@@ -116,27 +113,24 @@ class BalanceFidelityTest {
         env.srcCpu = 0;
         env.loopMax = 8;
         env.migrationType = PullPolicy.MIGRATE_UTIL;
-        double util = m.context().rqTask(0, 0).isRunning() ? m.context().rqTask(0, 1).utilAvg() : m.context().rqTask(0, 0).utilAvg();
+        env.imbalanceLoad = imbalance;
+        return env;
+    }
+
+    @Test
+    void migrateUtilHalvesTheTaskUtilPerFailedAttempt() {
+        Machine m = scene("synthetic:llcs=2,cores=4", new int[]{2}, false, 20_000_000L);
+        PullPolicy pull = pullOn(m.context());
+        int pkg = level(m, 4, "PKG");
+        double util = m.context().rqTask(0, 0).isRunning() ? m.context().rqTask(0, 1).utilEst() : m.context().rqTask(0, 0).utilEst();
         assertThat(util).isGreaterThan(200);
-        env.imbalanceLoad = util / 3;                    // too small for the task's util ...
-        pull.sdState[4][pkg].nrBalanceFailed = 2;        // ... but not for util >> 2 (shr_bound)
-        assertThat(pull.detachTasks(env)).isEqualTo(1);
+        pull.sdState[4][pkg].nrBalanceFailed = 2;        // util >> 2 (shr_bound) fits an imbalance of util / 3
+        assertThat(pull.detachTasks(utilEnv(pull, m, pkg, util / 3))).isEqualTo(1);
 
         Machine m2 = scene("synthetic:llcs=2,cores=4", new int[]{2}, false, 20_000_000L);
         PullPolicy pull2 = pullOn(m2.context());
-        PullPolicy.Env env2 = pull2.new Env();
-        env2.sd = env.sd;
-        env2.level = pkg;
-        env2.dst = env2.acting = 4;
-        env2.idle = PullPolicy.CPU_IDLE;
-        env2.cpus = env.sd.span.copy();
-        env2.kind = "periodic";
-        env2.srcCpu = 0;
-        env2.loopMax = 8;
-        env2.migrationType = PullPolicy.MIGRATE_UTIL;
-        env2.imbalanceLoad = util / 3;
-        pull2.sdState[4][pkg].nrBalanceFailed = 0;
-        assertThat(pull2.detachTasks(env2)).isZero();
+        pull2.sdState[4][pkg].nrBalanceFailed = 0;       // the whole util does not
+        assertThat(pull2.detachTasks(utilEnv(pull2, m2, pkg, util / 3))).isZero();
     }
 
     @Test
