@@ -76,7 +76,8 @@ public final class CompareCommand implements Callable<Integer> {
         Progress progress = Progress.onTerminal("compare", spec.commandLine().getErr());
         List<ComparisonTable> tables;
         try {
-            tables = Comparison.run(grid, ms, k, progress == null ? null : progress::completed);
+            tables = Comparison.run(grid, ms, k, progress == null ? null : progress::completed).stream()
+                    .map(ComparisonTable::new).toList();
         } finally {
             if (progress != null) progress.finish();
         }

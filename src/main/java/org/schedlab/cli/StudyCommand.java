@@ -4,6 +4,7 @@ import org.schedlab.AtomicFiles;
 import org.schedlab.InputError;
 import org.schedlab.experiment.Experiment;
 import org.schedlab.experiment.Study;
+import org.schedlab.report.ComparisonTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,7 +36,7 @@ public final class StudyCommand implements Callable<Integer> {
         for (Study.Section s : sections) {
             if (only != null && !only.contains(s.id)) continue;
             long t0 = System.nanoTime();
-            String body = Study.render(s, jobs, null);
+            String body = ComparisonTable.codeBlock(Study.run(s, jobs, null));
             text = Study.splice(text, s.id, body, doc.toString());
             AtomicFiles.write(doc, text);
             System.err.printf("study: %s done in %.1f s%n", s.id, (System.nanoTime() - t0) / 1e9);
