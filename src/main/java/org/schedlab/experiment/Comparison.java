@@ -51,6 +51,7 @@ public final class Comparison {
         if (metrics.stream().allMatch(Metric::isHeadline)) return;
         RunSpec dry = grid.expand().get(0);
         dry.durationNs = Math.min(dry.durationNs, DRY_RUN_NS);
+        dry.durationFromWorkload = false;
         dry.warmupNs = 0;
         dry.timelineBuckets = 0;
         ObjectNode r = Runner.run(dry);
