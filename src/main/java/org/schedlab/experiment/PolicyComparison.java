@@ -96,7 +96,7 @@ public final class PolicyComparison {
         return new Row(label, List.copyOf(cells));
     }
 
-    /** Collects the table's description and samples; {@link #build()} validates and computes every cell. */
+    /** Collects the comparison's description and samples; {@link #build()} validates and computes every cell. */
     public static final class Builder {
         private final String test;
         private String units = "";
