@@ -6,7 +6,6 @@ import org.schedlab.AtomicFiles;
 import org.schedlab.InputError;
 import org.schedlab.Units;
 import org.schedlab.experiment.Comparison;
-import org.schedlab.experiment.Experiment;
 import org.schedlab.experiment.Grid;
 import org.schedlab.experiment.Metric;
 import org.schedlab.experiment.Progress;
@@ -14,6 +13,7 @@ import org.schedlab.experiment.RunSpec;
 import org.schedlab.experiment.Runner;
 import org.schedlab.report.ComparisonTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,33 +36,23 @@ import java.util.concurrent.Callable;
 public final class CompareCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--topology", required = true, paramLabel = "SOURCE", description = "Machine, as for 'run'.")
-    String topology;
+    @Mixin MachineOptions machine;
+    @Mixin RunOptions run;
+    @Mixin JobsOption jobs;
+
     @Option(names = "--policies", required = true, paramLabel = "A,B,...",
             description = "Policies to compare, baseline first (repeatable; a policy's own key=value options may follow it).")
     List<String> policies = new ArrayList<>();
-    @Option(names = "--workload", required = true, paramLabel = "SPEC", description = "Workload, as for 'run'.")
-    String workload;
     @Option(names = "--param", paramLabel = "KEY=V1,V2,...",
             description = "Workload parameter and the values to sweep (repeatable; one table row per combination).")
     List<String> params = new ArrayList<>();
     @Option(names = "--seeds", required = true, paramLabel = "N", description = "Runs per cell, seeds 1..N.")
     int seeds;
-    @Option(names = "--duration", defaultValue = "1s", paramLabel = "D", description = "Simulated time (default ${DEFAULT-VALUE}).")
-    String duration;
-    @Option(names = "--warmup", defaultValue = "auto", paramLabel = "D", description = "Discard statistics before this time (default auto: none for completion-time workloads, else the top sched domain's balance interval, at most half the run).")
-    String warmup;
     @Option(names = "--metric", paramLabel = "PATH[:higher|lower][:amean|hmean|median]",
             description = "Also compare this number of the result JSON, e.g. metrics.wakeup_latency_us.p99 (repeatable).")
     List<String> metrics = new ArrayList<>();
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|markdown|csv|json")
     String format;
-    @Option(names = "--jobs", paramLabel = "K", description = "Parallel runs (default: available processors).")
-    Integer jobs;
-    @Option(names = "--costs", defaultValue = "default", paramLabel = "default|none")
-    String costs;
-    @Option(names = "--hz", defaultValue = "250")
-    int hz;
     @Option(names = "--out", paramLabel = "FILE", description = "Write the tables here (atomically) instead of stdout.")
     Path out;
 
@@ -70,13 +60,13 @@ public final class CompareCommand implements Callable<Integer> {
         ComparisonTable.Format fmt = format();
         Grid grid = grid();
         List<Metric> ms = metrics();
-        int k = jobs == null ? Experiment.defaultJobs() : jobs;
-        if (k < 1) throw new InputError("--jobs: must be at least 1, got " + k);
+        int k = jobs.jobs();
 
         Progress progress = Progress.onTerminal("compare", spec.commandLine().getErr());
         List<ComparisonTable> tables;
         try {
-            tables = Comparison.run(grid, ms, k, progress == null ? null : progress::completed);
+            tables = Comparison.run(grid, ms, k, progress == null ? null : progress::completed).stream()
+                    .map(ComparisonTable::new).toList();
         } finally {
             if (progress != null) progress.finish();
         }
@@ -101,12 +91,9 @@ public final class CompareCommand implements Callable<Integer> {
     Grid grid() {
         if (seeds < 1) throw new InputError("--seeds: must be at least 1, got " + seeds);
         RunSpec t = new RunSpec();
-        t.durationNs = Units.parseDuration("--duration", duration);
-        if (t.durationNs == 0) throw new InputError("--duration: must be positive, got '" + duration + "'");
-        t.warmupNs = warmup.equals("auto") ? RunSpec.WARMUP_AUTO : Units.parseDuration("--warmup", warmup);
-        t.costs = RunCommand.onOff("--costs", costs, "default", "none");
-        t.hz = hz;
-        return new Grid(t, List.of(topology), List.of(workload), parseParams(params), splitPolicies(policies),
+        machine.applyTo(t);
+        run.applyTo(t);
+        return new Grid(t, List.of(t.topology), List.of(t.workload), parseParams(params), splitPolicies(policies),
                 Grid.seeds(seeds));
     }
 
@@ -166,6 +153,12 @@ public final class CompareCommand implements Callable<Integer> {
         return out;
     }
 
+    /** The simulated time of the runs: --duration, else the workload's own or the default. */
+    private static long durationNs(Grid grid) {
+        RunSpec t = grid.template();
+        return t.durationFromWorkload ? Runner.prepare(grid.expand().get(0)).config.durationNs : t.durationNs;
+    }
+
     static String render(List<ComparisonTable> tables, ComparisonTable.Format fmt, Grid grid) {
         StringBuilder sb = new StringBuilder();
         switch (fmt) {
@@ -194,7 +187,7 @@ public final class CompareCommand implements Callable<Integer> {
                     e.getValue().forEach(vs::add);
                 }
                 root.put("seeds", grid.seeds().size());
-                root.put("duration", Units.formatDuration(grid.template().durationNs));
+                root.put("duration", Units.formatDuration(durationNs(grid)));
                 ArrayNode ts = root.putArray("tables");
                 try {
                     for (ComparisonTable t : tables) ts.add(Runner.JSON.readTree(t.json()));

@@ -31,7 +31,8 @@ public final class DemoCommand implements Callable<Integer> {
                 List.of("pull", "push", "push:nohz=per-llc"), Grid.seeds(3));
         List<Metric> metrics = List.of(Metric.HEADLINE, Metric.parse("metrics.wakeup_latency_us.p99"),
                 Metric.parse("metrics.balance_overhead_total_ns"), Metric.parse("metrics.migrations_total"));
-        List<ComparisonTable> tables = Comparison.run(g, metrics, Experiment.defaultJobs(), null);
+        List<ComparisonTable> tables = Comparison.run(g, metrics, Experiment.defaultJobs(), null).stream()
+                .map(ComparisonTable::new).toList();
         for (ComparisonTable table : tables) {
             System.out.print(table.text());
             System.out.println();

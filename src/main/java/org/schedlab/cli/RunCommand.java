@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.schedlab.AtomicFiles;
 import org.schedlab.InputError;
-import org.schedlab.Units;
 import org.schedlab.experiment.RunSpec;
 import org.schedlab.experiment.Runner;
 import org.schedlab.report.PerfettoWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -20,32 +20,15 @@ import java.util.concurrent.Callable;
 /** {@code schedlab run}: one simulated run with a human summary and optional JSON. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Simulate one workload under one policy on one machine.")
 public final class RunCommand implements Callable<Integer> {
-    @Option(names = "--topology", required = true, paramLabel = "SOURCE", description = "Preset, synthetic:..., host, hwloc XML file or sysfs directory.")
-    String topology;
+    @Mixin MachineOptions machine;
+    @Mixin RunOptions run;
+
     @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "linux-wake, global, random, pull, push[:k=v,...], class:NAME ...")
     String policy;
-    @Option(names = "--workload", required = true, paramLabel = "SPEC", description = "e.g. poisson:rate=1000,service=exp:1ms")
-    String workload;
-    @Option(names = "--duration", paramLabel = "D",
-            description = "Simulated time (default: the workload's own duration, as an rt-app file's global.duration, else 1s).")
-    String duration;
-    @Option(names = "--warmup", defaultValue = "auto", paramLabel = "D", description = "Discard statistics before this time (default auto: none for completion-time workloads, else the top sched domain's balance interval, at most half the run).")
-    String warmup;
-    @Option(names = "--seed", defaultValue = "1")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--costs", defaultValue = "default", paramLabel = "default|none")
-    String costs;
-    @Option(names = "--slice", defaultValue = "on", paramLabel = "on|off")
-    String slice;
-    @Option(names = "--delay-dequeue", defaultValue = "off", paramLabel = "on|off",
-            description = "DELAY_DEQUEUE: ineligible sleepers stay queued until picked or woken (default ${DEFAULT-VALUE}).")
-    String delayDequeue;
-    @Option(names = "--hz", defaultValue = "250")
-    int hz;
     @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Workload parameter (repeatable).")
     Map<String, String> params = new LinkedHashMap<>();
-    @Option(names = "--keep-numa", description = "Keep a topology file's NUMA nodes even when fewer than packages.")
-    boolean keepNuma;
     @Option(names = "--check", description = "Check invariants after every event (slow).")
     boolean check;
     @Option(names = "--json", paramLabel = "FILE", description = "Write the result JSON here.")
@@ -84,31 +67,13 @@ public final class RunCommand implements Callable<Integer> {
 
     RunSpec spec() {
         RunSpec s = new RunSpec();
-        s.topology = topology;
+        machine.applyTo(s);
+        run.applyTo(s);
         s.policy = policy;
-        s.workload = workload;
         s.params.putAll(params);
-        if (duration == null) {
-            s.durationFromWorkload = true;
-        } else {
-            s.durationNs = Units.parseDuration("--duration", duration);
-            if (s.durationNs == 0) throw new InputError("--duration: must be positive, got '" + duration + "'");
-        }
-        s.warmupNs = warmup.equals("auto") ? RunSpec.WARMUP_AUTO : Units.parseDuration("--warmup", warmup);
         s.seed = seed;
-        s.costs = onOff("--costs", costs, "default", "none");
-        s.slice = onOff("--slice", slice, "on", "off");
-        s.delayDequeue = onOff("--delay-dequeue", delayDequeue, "on", "off");
-        s.hz = hz;
-        s.keepNuma = keepNuma;
         s.checkInvariants = check;
         return s;
-    }
-
-    static boolean onOff(String opt, String v, String yes, String no) {
-        if (v.equals(yes)) return true;
-        if (v.equals(no)) return false;
-        throw new InputError(opt + ": expected " + yes + " or " + no + ", got '" + v + "'");
     }
 
     static String summary(JsonNode r) {

@@ -2,9 +2,10 @@ package org.schedlab.cli;
 
 import org.schedlab.AtomicFiles;
 import org.schedlab.InputError;
-import org.schedlab.experiment.Experiment;
 import org.schedlab.experiment.Study;
+import org.schedlab.report.ComparisonTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,8 +24,7 @@ public final class StudyCommand implements Callable<Integer> {
     Path doc;
     @Option(names = "--only", paramLabel = "ID", description = "Regenerate only these sections.")
     List<String> only;
-    @Option(names = "--jobs", paramLabel = "K")
-    int jobs = Experiment.defaultJobs();
+    @Mixin JobsOption jobs;
 
     @Override public Integer call() throws Exception {
         if (!Files.isRegularFile(file)) throw new InputError(file + ": no such file");
@@ -35,7 +35,7 @@ public final class StudyCommand implements Callable<Integer> {
         for (Study.Section s : sections) {
             if (only != null && !only.contains(s.id)) continue;
             long t0 = System.nanoTime();
-            String body = Study.render(s, jobs, null);
+            String body = ComparisonTable.codeBlock(Study.run(s, jobs.jobs(), null));
             text = Study.splice(text, s.id, body, doc.toString());
             AtomicFiles.write(doc, text);
             System.err.printf("study: %s done in %.1f s%n", s.id, (System.nanoTime() - t0) / 1e9);

@@ -1,13 +1,12 @@
 package org.schedlab.cli;
 
-import org.schedlab.InputError;
-import org.schedlab.experiment.Experiment;
 import org.schedlab.experiment.Grid;
 import org.schedlab.experiment.Progress;
 import org.schedlab.experiment.ResultStore;
 import org.schedlab.experiment.Sweep;
 import org.schedlab.experiment.SweepFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,12 +30,10 @@ public final class SweepCommand implements Callable<Integer> {
     Path file;
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the result files.")
     Path out;
-    @Option(names = "--jobs", paramLabel = "K", description = "Parallel runs (default: available processors).")
-    Integer jobs;
+    @Mixin JobsOption jobs;
 
     @Override public Integer call() {
-        int k = jobs == null ? Experiment.defaultJobs() : jobs;
-        if (k < 1) throw new InputError("--jobs: must be at least 1, got " + k);
+        int k = jobs.jobs();
         Grid grid = SweepFile.load(file);
         Progress[] progress = new Progress[1];
         Sweep.Outcome o;

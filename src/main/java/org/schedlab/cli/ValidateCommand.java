@@ -2,6 +2,7 @@ package org.schedlab.cli;
 
 import org.schedlab.experiment.Validation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -13,12 +14,11 @@ import java.util.concurrent.Callable;
 public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Smaller sizes (the test suite's), wider confidence intervals.")
     boolean quick;
-    @Option(names = "--jobs", description = "Parallel checks (default: available processors).")
-    int jobs = Runtime.getRuntime().availableProcessors();
+    @Mixin JobsOption jobs;
 
     @Override public Integer call() {
         long t0 = System.nanoTime();
-        List<Validation.Check> checks = new Validation(quick ? Validation.Size.small() : Validation.Size.full(), jobs).run();
+        List<Validation.Check> checks = new Validation(quick ? Validation.Size.small() : Validation.Size.full(), jobs.jobs()).run();
         int failed = 0;
         for (Validation.Check c : checks) {
             System.out.printf("%-4s %-86s measured %12s  expected %12s  tolerance %10s %s%n", c.pass ? "PASS" : "FAIL",

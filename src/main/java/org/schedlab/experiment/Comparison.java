@@ -3,7 +3,6 @@ package org.schedlab.experiment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.schedlab.InputError;
-import org.schedlab.report.ComparisonTable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +11,7 @@ import java.util.Set;
 
 /**
  * Policies compared on one machine and one workload over a grid of workload parameters and seeds: one
- * {@link ComparisonTable} per metric, a row per parameter combination, the first policy as the baseline and
+ * {@link PolicyComparison} per metric, a row per parameter combination, the first policy as the baseline and
  * each run's seed as one sample.
  *
  * <p>{@link #validate} resolves every point of the grid before anything runs, so bad input fails fast.
@@ -52,6 +51,7 @@ public final class Comparison {
         if (metrics.stream().allMatch(Metric::isHeadline)) return;
         RunSpec dry = grid.expand().get(0);
         dry.durationNs = Math.min(dry.durationNs, DRY_RUN_NS);
+        dry.durationFromWorkload = false;
         dry.warmupNs = 0;
         dry.timelineBuckets = 0;
         ObjectNode r = Runner.run(dry);
@@ -59,7 +59,7 @@ public final class Comparison {
     }
 
     /** Runs the grid on {@code jobs} threads and builds a table per metric, in the order given. */
-    public static List<ComparisonTable> run(Grid grid, List<Metric> metrics, int jobs, Experiment.Listener listener) {
+    public static List<PolicyComparison> run(Grid grid, List<Metric> metrics, int jobs, Experiment.Listener listener) {
         validate(grid, metrics);
         List<RunSpec> specs = grid.expand();
         for (RunSpec s : specs) s.timelineBuckets = 0;
@@ -80,7 +80,7 @@ public final class Comparison {
         return new Sample(v, meta);
     }
 
-    private static List<ComparisonTable> tables(Grid grid, List<Metric> metrics, List<Sample> samples) {
+    private static List<PolicyComparison> tables(Grid grid, List<Metric> metrics, List<Sample> samples) {
         List<Map<String, String>> combos = grid.paramCombos();
         int np = grid.policies().size(), ns = grid.seeds().size();
         JsonNode meta = samples.get(0).meta();
@@ -89,11 +89,11 @@ public final class Comparison {
                 throw new IllegalStateException("runs disagree on the headline: " + meta + " vs " + s.meta());
         String workload = grid.workloads().get(0);
         String test = workloadName(workload);
-        List<ComparisonTable> out = new ArrayList<>();
+        List<PolicyComparison> out = new ArrayList<>();
         for (int k = 0; k < metrics.size(); k++) {
             Metric m = metrics.get(k);
             String name = m.name(meta), unit = m.unit(meta);
-            ComparisonTable.Builder b = ComparisonTable.builder(test + " " + name)
+            PolicyComparison.Builder b = PolicyComparison.builder(test + " " + name)
                     .units("Normalized " + name + (unit.isEmpty() ? "" : " in " + unit))
                     .higherIsBetter(m.higherIsBetter(meta))
                     .statistic(m.statistic(meta))

@@ -1,6 +1,14 @@
 package org.schedlab.experiment;
 
-import java.util.Arrays;
+import org.apache.commons.statistics.descriptive.GeometricMean;
+import org.apache.commons.statistics.descriptive.Mean;
+import org.apache.commons.statistics.descriptive.Median;
+import org.apache.commons.statistics.descriptive.StandardDeviation;
+import org.apache.commons.statistics.distribution.NormalDistribution;
+import org.apache.commons.statistics.distribution.TDistribution;
+import org.apache.commons.statistics.inference.AlternativeHypothesis;
+import org.apache.commons.statistics.inference.DataDispersion;
+import org.apache.commons.statistics.inference.TTest;
 
 /**
  * Statistics over per-seed samples: location (arithmetic, harmonic, geometric mean, median), spread (sample
@@ -12,8 +20,8 @@ import java.util.Arrays;
  * standard deviation 0 and CV 0, and a zero mean has CV 0. The only NaN results are the harmonic and geometric
  * means of samples containing a negative value, where those means do not exist.
  *
- * <p>Distribution functions are computed, not tabulated: Student's t and the normal distribution through the
- * regularized incomplete beta and gamma functions, quantiles by bisection on those, to about 1e-12 relative.
+ * <p>Means, spread, distributions and the t-test come from Apache Commons Statistics; this class adds the
+ * argument checks and the degenerate cases above.
  */
 public final class Stats {
     /** Confidence level used for intervals and significance throughout. */
@@ -29,11 +37,11 @@ public final class Stats {
 
     // ---- location and spread ---------------------------------------------------------------------------------
 
+    private static final Median MEDIAN = Median.withDefaults().withCopy(true);
+
     public static double amean(double[] xs) {
         check(xs);
-        double s = 0;
-        for (double x : xs) s += x;
-        return s / xs.length;
+        return Mean.of(xs).getAsDouble();
     }
 
     /** Harmonic mean; 0 when any sample is 0, NaN when any sample is negative. */
@@ -52,33 +60,19 @@ public final class Stats {
     /** Geometric mean; 0 when any sample is 0, NaN when any sample is negative. */
     public static double gmean(double[] xs) {
         check(xs);
-        double logs = 0;
-        boolean zero = false;
-        for (double x : xs) {
-            if (x < 0) return Double.NaN;
-            if (x == 0) zero = true;
-            else logs += Math.log(x);
-        }
-        return zero ? 0 : Math.exp(logs / xs.length);
+        return GeometricMean.of(xs).getAsDouble();
     }
 
     /** Median; the mean of the two middle values for an even count. */
     public static double median(double[] xs) {
         check(xs);
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        int m = s.length / 2;
-        return s.length % 2 == 1 ? s[m] : s[m - 1] + (s[m] - s[m - 1]) / 2;
+        return MEDIAN.evaluate(xs);
     }
 
     /** Sample standard deviation (n-1 denominator); 0 for a single sample. */
     public static double stdev(double[] xs) {
         check(xs);
-        if (xs.length < 2) return 0;
-        double m = amean(xs);
-        double ss = 0;
-        for (double x : xs) ss += (x - m) * (x - m);
-        return Math.sqrt(ss / (xs.length - 1));
+        return StandardDeviation.of(xs).getAsDouble();
     }
 
     /** Coefficient of variation in percent, {@code 100 * stdev / |mean|}; 0 when the mean is 0 or n is 1. */
@@ -115,6 +109,9 @@ public final class Stats {
         return diff / Math.abs(base) * 100;
     }
 
+    private static final TTest WELCH =
+            TTest.withDefaults().with(DataDispersion.HETEROSCEDASTIC).with(AlternativeHypothesis.TWO_SIDED);
+
     /** Welch's t-test of the means of two samples at {@link #CONFIDENCE}. */
     public static Welch welch(double[] a, double[] b) {
         return welch(Summary.of(a), Summary.of(b));
@@ -128,18 +125,13 @@ public final class Stats {
     public static Welch welch(Summary a, Summary b) {
         double diff = b.mean() - a.mean();
         if (a.n() < 2 || b.n() < 2) return new Welch(0, 0, 1, false);
-        double va = a.stdev() * a.stdev() / a.n();
-        double vb = b.stdev() * b.stdev() / b.n();
-        double se2 = va + vb;
-        if (se2 == 0) {
+        if (a.stdev() == 0 && b.stdev() == 0) {
             int df = a.n() + b.n() - 2;
             return diff == 0 ? new Welch(0, df, 1, false)
                              : new Welch(Math.copySign(Double.POSITIVE_INFINITY, diff), df, 0, true);
         }
-        double t = diff / Math.sqrt(se2);
-        double df = se2 * se2 / (va * va / (a.n() - 1) + vb * vb / (b.n() - 1));
-        double p = tTwoSidedP(t, df);
-        return new Welch(t, df, p, p < 1 - CONFIDENCE);
+        TTest.Result r = WELCH.test(b.mean(), b.stdev() * b.stdev(), b.n(), a.mean(), a.stdev() * a.stdev(), a.n());
+        return new Welch(r.getStatistic(), r.getDegreesOfFreedom(), r.getPValue(), r.getPValue() < 1 - CONFIDENCE);
     }
 
     /** True when Welch's test finds the means of {@code a} and {@code b} different at {@link #CONFIDENCE}. */
@@ -149,21 +141,13 @@ public final class Stats {
 
     // ---- distributions ----------------------------------------------------------------------------------------
 
+    private static final NormalDistribution STANDARD_NORMAL = NormalDistribution.of(0, 1);
+
     /** Cumulative distribution function of Student's t with {@code df > 0} degrees of freedom (may be infinite). */
     public static double tCdf(double t, double df) {
         checkDf(df);
         if (Double.isNaN(t)) throw new IllegalArgumentException("t is NaN");
-        if (df > 1e7) return normalCdf(t);
-        if (t == 0) return 0.5;
-        double tail = tTwoSidedP(t, df) / 2;
-        return t > 0 ? 1 - tail : tail;
-    }
-
-    /** {@code P(|T| > |t|)} for Student's t with {@code df} degrees of freedom. */
-    static double tTwoSidedP(double t, double df) {
-        if (Double.isInfinite(t)) return 0;
-        if (df > 1e7) return 2 * normalCdf(-Math.abs(t));
-        return regIncBeta(df / (df + t * t), df / 2, 0.5);
+        return TDistribution.of(df).cumulativeProbability(t);
     }
 
     /**
@@ -173,158 +157,22 @@ public final class Stats {
     public static double tQuantile(double p, double df) {
         checkP(p);
         checkDf(df);
-        if (p == 0.5) return 0;
         // Work from the smaller tail so that small p keeps its precision; 1 - p is exact for p >= 0.5.
-        double tail = Math.min(p, 1 - p);
-        double t;
-        if (df > 1e5) {
-            t = cornishFisher(upperNormal(tail), df);
-        } else {
-            // P(T > t) = I_x(df/2, 1/2) / 2 with x = df / (df + t^2); I_x increases with x while t decreases.
-            double target = 2 * tail;
-            double lo = 0, hi = 1;
-            for (int i = 0; i < 2000; i++) {
-                double mid = lo + (hi - lo) / 2;
-                if (mid <= lo || mid >= hi) break;
-                if (regIncBeta(mid, df / 2, 0.5) < target) lo = mid;
-                else hi = mid;
-            }
-            double x = lo + (hi - lo) / 2;
-            t = Math.sqrt(df * (1 - x) / x);
-        }
-        return p < 0.5 ? -t : t;
-    }
-
-    /** Expansion of the t quantile in powers of 1/df around the normal quantile {@code z}; used for huge df. */
-    private static double cornishFisher(double z, double df) {
-        if (Double.isInfinite(df)) return z;
-        double z2 = z * z;
-        double g1 = (z2 + 1) * z / 4;
-        double g2 = ((5 * z2 + 16) * z2 + 3) * z / 96;
-        return z + g1 / df + g2 / (df * df);
+        TDistribution t = TDistribution.of(df);
+        return p < 0.5 ? t.inverseCumulativeProbability(p) : -t.inverseCumulativeProbability(1 - p);
     }
 
     /** Standard normal cumulative distribution function. */
     public static double normalCdf(double z) {
         if (Double.isNaN(z)) throw new IllegalArgumentException("z is NaN");
-        if (z == 0) return 0.5;
-        // Phi(z) = erfc(-z / sqrt 2) / 2 and erfc(u) = Q(1/2, u^2) for u >= 0.
-        double upper = regGammaQ(0.5, z * z / 2) / 2;
-        return z < 0 ? upper : 1 - upper;
+        return STANDARD_NORMAL.cumulativeProbability(z);
     }
 
     /** Standard normal quantile for {@code 0 < p < 1}. */
     public static double normalQuantile(double p) {
         checkP(p);
-        if (p == 0.5) return 0;
-        double z = upperNormal(Math.min(p, 1 - p));
-        return p < 0.5 ? -z : z;
-    }
-
-    /** The {@code z > 0} with upper tail probability {@code q <= 1/2}: {@code Q(1/2, z^2/2) = 2q}. */
-    private static double upperNormal(double q) {
-        double target = 2 * q;
-        double lo = 0, hi = 40;
-        for (int i = 0; i < 2000; i++) {
-            double mid = lo + (hi - lo) / 2;
-            if (mid <= lo || mid >= hi) break;
-            if (regGammaQ(0.5, mid * mid / 2) > target) lo = mid;
-            else hi = mid;
-        }
-        return lo + (hi - lo) / 2;
-    }
-
-    // ---- special functions ------------------------------------------------------------------------------------
-
-    private static final double[] LANCZOS = {
-        0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-        -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-        1.5056327351493116e-7,
-    };
-
-    /** Natural logarithm of the gamma function for {@code x > 0} (Lanczos, g = 7). */
-    static double lnGamma(double x) {
-        if (!(x > 0)) throw new IllegalArgumentException("lnGamma needs x > 0, got " + x);
-        if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
-        double y = x - 1;
-        double a = LANCZOS[0];
-        double t = y + 7.5;
-        for (int i = 1; i < LANCZOS.length; i++) a += LANCZOS[i] / (y + i);
-        return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
-    }
-
-    private static final double TINY = 1e-300;
-    private static final double EPS = 1e-16;
-    private static final int MAX_TERMS = 100_000;
-
-    /** Regularized incomplete beta function {@code I_x(a, b)}. */
-    static double regIncBeta(double x, double a, double b) {
-        if (x <= 0) return 0;
-        if (x >= 1) return 1;
-        double front = Math.exp(lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log1p(-x));
-        if (x < (a + 1) / (a + b + 2)) return front * betaContinuedFraction(x, a, b) / a;
-        return 1 - front * betaContinuedFraction(1 - x, b, a) / b;
-    }
-
-    /** Continued fraction for the incomplete beta function, by the modified Lentz method. */
-    private static double betaContinuedFraction(double x, double a, double b) {
-        double c = 1;
-        double d = 1 - (a + b) * x / (a + 1);
-        if (Math.abs(d) < TINY) d = TINY;
-        d = 1 / d;
-        double h = d;
-        for (int m = 1; m <= MAX_TERMS; m++) {
-            int m2 = 2 * m;
-            double even = m * (b - m) * x / ((a - 1 + m2) * (a + m2));
-            d = 1 + even * d;
-            if (Math.abs(d) < TINY) d = TINY;
-            c = 1 + even / c;
-            if (Math.abs(c) < TINY) c = TINY;
-            d = 1 / d;
-            h *= d * c;
-            double odd = -(a + m) * (a + b + m) * x / ((a + m2) * (a + 1 + m2));
-            d = 1 + odd * d;
-            if (Math.abs(d) < TINY) d = TINY;
-            c = 1 + odd / c;
-            if (Math.abs(c) < TINY) c = TINY;
-            d = 1 / d;
-            double delta = d * c;
-            h *= delta;
-            if (Math.abs(delta - 1) <= 2 * EPS) break;
-        }
-        return h;
-    }
-
-    /** Regularized upper incomplete gamma function {@code Q(a, x)}. */
-    static double regGammaQ(double a, double x) {
-        if (x <= 0) return 1;
-        double front = Math.exp(-x + a * Math.log(x) - lnGamma(a));
-        if (x < a + 1) {
-            double term = 1 / a, sum = term;
-            for (int n = 1; n <= MAX_TERMS; n++) {
-                term *= x / (a + n);
-                sum += term;
-                if (Math.abs(term) < Math.abs(sum) * EPS) break;
-            }
-            return 1 - front * sum;
-        }
-        double b = x + 1 - a;
-        double c = 1 / TINY;
-        double d = 1 / b;
-        double h = d;
-        for (int i = 1; i <= MAX_TERMS; i++) {
-            double an = -i * (i - a);
-            b += 2;
-            d = an * d + b;
-            if (Math.abs(d) < TINY) d = TINY;
-            c = b + an / c;
-            if (Math.abs(c) < TINY) c = TINY;
-            d = 1 / d;
-            double delta = d * c;
-            h *= delta;
-            if (Math.abs(delta - 1) <= 2 * EPS) break;
-        }
-        return front * h;
+        return p < 0.5 ? STANDARD_NORMAL.inverseCumulativeProbability(p)
+                       : -STANDARD_NORMAL.inverseCumulativeProbability(1 - p);
     }
 
     // ---- argument checks --------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.schedlab.InputError;
 import org.schedlab.Units;
-import org.schedlab.report.ComparisonTable;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -112,15 +111,9 @@ public final class Study {
         return out;
     }
 
-    /** The tables of a section as they appear in the document. */
-    public static String render(Section s, int jobs, Experiment.Listener listener) {
-        List<ComparisonTable> tables = Comparison.run(s.grid, s.metrics, jobs, listener);
-        StringBuilder sb = new StringBuilder("```\n");
-        for (int i = 0; i < tables.size(); i++) {
-            if (i > 0) sb.append('\n');
-            sb.append(tables.get(i).text());
-        }
-        return sb.append("```\n").toString();
+    /** The comparisons of a section, one per metric. */
+    public static List<PolicyComparison> run(Section s, int jobs, Experiment.Listener listener) {
+        return Comparison.run(s.grid, s.metrics, jobs, listener);
     }
 
     /** Replaces the block of section {@code id} in {@code doc} with {@code body}. */

@@ -8,27 +8,27 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.schedlab.experiment.Statistic;
-import org.schedlab.experiment.Stats;
+import org.schedlab.experiment.PolicyComparison;
+import org.schedlab.experiment.PolicyComparison.Cell;
+import org.schedlab.experiment.PolicyComparison.Row;
 import org.schedlab.experiment.Summary;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalDouble;
 
 /**
- * A benchmark comparison of several policies against a baseline (the first policy), one row per case, rendered
- * in the layout kernel developers paste into LKML cover letters, or as markdown, CSV or JSON.
+ * A {@link PolicyComparison} printed in the layout kernel developers paste into LKML cover letters, or as
+ * markdown, CSV or JSON. This class only formats; every number comes from the comparison.
  *
- * <p>Each cell reports, for one (case, policy): the chosen {@link Statistic} of the policy's samples normalized
- * to the baseline's (baseline = 1.00); the percent improvement over the baseline, signed so that positive is
- * better ({@link Stats#pctImprovement}); the coefficient of variation of the samples in percent; and whether
- * Welch's t-test finds the means different from the baseline's at 95% (marked {@code *}). The baseline's own
+ * <p>Each cell prints, for one (case, policy): the chosen {@link Statistic} normalized to the baseline's
+ * (baseline = 1.00); the percent improvement over the baseline, positive when better; the coefficient of
+ * variation of the samples in percent; and whether Welch's t-test finds the means different from the
+ * baseline's at 95% (marked {@code *}). The baseline's own
  * improvement prints as {@code -0.00} when lower is better and {@code 0.00} when higher is better, as in the
  * cover letters; structured formats give it as 0.
  *
@@ -53,20 +53,11 @@ public final class ComparisonTable {
         }
     }
 
-    /**
-     * One (case, policy) result. {@code normalized} and {@code pctImp} are empty when the baseline statistic is
-     * 0 and this policy's is not.
-     */
-    public record Cell(String policy, Summary summary, double value, OptionalDouble normalized,
-                       OptionalDouble pctImp, boolean significant) {}
-
-    /** One case: its label and a cell per policy, baseline first. */
-    public record Row(String label, List<Cell> cells) {}
-
     static final int RULE_WIDTH = 66;
     private static final int GAP = 5;
     private static final String MARK = "*";
 
+    private final PolicyComparison comparison;
     private final String test;
     private final String units;
     private final boolean higherIsBetter;
@@ -75,61 +66,31 @@ public final class ComparisonTable {
     private final List<String> policies;
     private final List<Row> rows;
 
-    private ComparisonTable(Builder b) {
-        this.test = b.test;
-        this.units = b.units;
-        this.higherIsBetter = b.higherIsBetter;
-        this.statistic = b.statistic;
-        this.caseHeader = b.caseHeader;
-        this.policies = List.copyOf(b.policies);
-        List<Row> rs = new ArrayList<>();
-        for (int r = 0; r < b.labels.size(); r++) rs.add(computeRow(b.labels.get(r), b.samples.get(r)));
-        this.rows = Collections.unmodifiableList(rs);
+    public ComparisonTable(PolicyComparison c) {
+        this.comparison = c;
+        this.test = c.test();
+        this.units = c.units();
+        this.higherIsBetter = c.higherIsBetter();
+        this.statistic = c.statistic();
+        this.caseHeader = c.caseHeader();
+        this.policies = c.policies();
+        this.rows = c.rows();
     }
 
-    public static Builder builder(String test) { return new Builder(test); }
-
-    public String test() { return test; }
-    public String units() { return units; }
-    public boolean higherIsBetter() { return higherIsBetter; }
-    public Statistic statistic() { return statistic; }
-    public List<String> policies() { return policies; }
-    public List<Row> rows() { return rows; }
+    /** The comparison this table prints. */
+    public PolicyComparison comparison() { return comparison; }
 
     /** "Higher is better" or "Lower is better". */
-    public String interpretation() { return higherIsBetter ? "Higher is better" : "Lower is better"; }
+    public String interpretation() { return comparison.interpretation(); }
 
-    private Row computeRow(String label, List<double[]> perPolicy) {
-        Summary base = null;
-        double baseValue = 0;
-        List<Cell> cells = new ArrayList<>();
-        for (int p = 0; p < policies.size(); p++) {
-            double[] xs = perPolicy.get(p);
-            if (statistic == Statistic.HMEAN)
-                for (double x : xs)
-                    if (x < 0) throw new IllegalArgumentException("case '" + label + "', policy '"
-                            + policies.get(p) + "': harmonic mean of a negative sample " + x);
-            Summary s = Summary.of(xs);
-            double v = s.get(statistic);
-            if (p == 0) {
-                base = s;
-                baseValue = v;
-                cells.add(new Cell(policies.get(0), s, v, OptionalDouble.of(1.0),
-                        OptionalDouble.of(higherIsBetter ? 0.0 : -0.0), false));
-                continue;
-            }
-            double pct = Stats.pctImprovement(baseValue, v, higherIsBetter);
-            OptionalDouble norm, imp;
-            if (Double.isFinite(pct)) {
-                norm = OptionalDouble.of(baseValue == 0 ? 1.0 : v / baseValue);
-                imp = OptionalDouble.of(pct);
-            } else {
-                norm = OptionalDouble.empty();
-                imp = OptionalDouble.empty();
-            }
-            cells.add(new Cell(policies.get(p), s, v, norm, imp, Stats.welch(base, s).significant()));
+    /** Tables of several comparisons in text layout, one after another, in a Markdown code block. */
+    public static String codeBlock(List<PolicyComparison> comparisons) {
+        StringBuilder sb = new StringBuilder("```\n");
+        for (int i = 0; i < comparisons.size(); i++) {
+            if (i > 0) sb.append('\n');
+            sb.append(new ComparisonTable(comparisons.get(i)).text());
         }
-        return new Row(label, List.copyOf(cells));
+        return sb.append("```\n").toString();
     }
 
     public String render(Format f) {
@@ -399,75 +360,4 @@ public final class ComparisonTable {
     }
 
     private static double plusZero(double v) { return v == 0 ? 0.0 : v; }
-
-    // ---- builder ----------------------------------------------------------------------------------------------
-
-    /** Collects the table's description and samples; {@link #build()} validates and computes every cell. */
-    public static final class Builder {
-        private final String test;
-        private String units = "";
-        private Boolean higherIsBetter;
-        private Statistic statistic = Statistic.AMEAN;
-        private String caseHeader = "Case:";
-        private List<String> policies = List.of();
-        private final List<String> labels = new ArrayList<>();
-        private final List<List<double[]>> samples = new ArrayList<>();
-
-        private Builder(String test) {
-            if (test == null || test.isBlank()) throw new IllegalArgumentException("test name is empty");
-            this.test = test;
-        }
-
-        public Builder units(String units) { this.units = units; return this; }
-
-        public Builder higherIsBetter(boolean higher) { this.higherIsBetter = higher; return this; }
-
-        public Builder statistic(Statistic s) { this.statistic = s; return this; }
-
-        /** Heading of the case column in text output, "Case:" by default (the letters also use "Clients:"). */
-        public Builder caseHeader(String h) { this.caseHeader = h; return this; }
-
-        /** The policies, baseline first. */
-        public Builder policies(String... names) { return policies(List.of(names)); }
-
-        public Builder policies(List<String> names) {
-            if (names.isEmpty()) throw new IllegalArgumentException("no policies");
-            if (new HashSet<>(names).size() != names.size())
-                throw new IllegalArgumentException("duplicate policy names in " + names);
-            for (String n : names)
-                if (n.isBlank()) throw new IllegalArgumentException("blank policy name in " + names);
-            this.policies = List.copyOf(names);
-            return this;
-        }
-
-        /** A case: its label and the samples (one per seed) of each policy, in policy order. */
-        public Builder row(String label, double[]... samplesPerPolicy) { return row(label, List.of(samplesPerPolicy)); }
-
-        public Builder row(String label, List<double[]> samplesPerPolicy) {
-            if (policies.isEmpty()) throw new IllegalStateException("set the policies before adding rows");
-            if (samplesPerPolicy.size() != policies.size())
-                throw new IllegalArgumentException("case '" + label + "' has samples for " + samplesPerPolicy.size()
-                        + " policies, expected " + policies.size());
-            List<double[]> copy = new ArrayList<>();
-            for (int p = 0; p < samplesPerPolicy.size(); p++) {
-                double[] xs = samplesPerPolicy.get(p);
-                if (xs == null || xs.length == 0)
-                    throw new IllegalArgumentException("case '" + label + "', policy '" + policies.get(p) + "': no samples");
-                copy.add(xs.clone());
-            }
-            labels.add(label);
-            samples.add(copy);
-            return this;
-        }
-
-        public ComparisonTable build() {
-            if (policies.isEmpty()) throw new IllegalStateException("no policies");
-            if (higherIsBetter == null)
-                throw new IllegalStateException("say whether higher or lower is better for '" + test + "'");
-            for (int r = 0; r < labels.size(); r++)
-                if (samples.get(r).size() != policies.size())
-                    throw new IllegalStateException("case '" + labels.get(r) + "' was added for other policies");
-            return new ComparisonTable(this);
-        }
-    }
 }

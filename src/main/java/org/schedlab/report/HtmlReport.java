@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.schedlab.InputError;
+import org.schedlab.experiment.PolicyComparison;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -198,7 +199,7 @@ public final class HtmlReport {
             List<String> policies = k.subList(4, k.size());
             // the same statistic compare uses: the median for tail latencies, the arithmetic mean otherwise
             JsonNode sample = g.getValue().get(0).first().root();
-            ComparisonTable.Builder b = ComparisonTable.builder(k.get(1) + " on " + k.get(0)).units(k.get(2))
+            PolicyComparison.Builder b = PolicyComparison.builder(k.get(1) + " on " + k.get(0)).units(k.get(2))
                     .higherIsBetter(Boolean.parseBoolean(k.get(3))).policies(policies)
                     .statistic(org.schedlab.experiment.Metric.HEADLINE.statistic(sample));
             for (Case c : g.getValue()) {
@@ -207,7 +208,7 @@ public final class HtmlReport {
                     samples.add(c.byPolicy().get(p).stream().mapToDouble(Result::headline).toArray());
                 b.row(c.label(), samples);
             }
-            out.add(b.build());
+            out.add(new ComparisonTable(b.build()));
         }
         return out;
     }

@@ -2,7 +2,6 @@ package org.schedlab.experiment;
 
 import org.junit.jupiter.api.Test;
 import org.schedlab.InputError;
-import org.schedlab.report.ComparisonTable;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -47,15 +46,15 @@ class ComparisonTest {
     @Test
     void oneTablePerMetricWithARowPerParameterValue() {
         Grid g = grid(List.of("pull", "random"), Map.of("rate", List.of("500", "2000")), 2);
-        List<ComparisonTable> ts = Comparison.run(g, List.of(Metric.HEADLINE, Metric.parse("metrics.migrations_total")), 2, null);
+        List<PolicyComparison> ts = Comparison.run(g, List.of(Metric.HEADLINE, Metric.parse("metrics.migrations_total")), 2, null);
         assertThat(ts).hasSize(2);
-        ComparisonTable h = ts.get(0);
+        PolicyComparison h = ts.get(0);
         assertThat(h.test()).isEqualTo("poisson response_time_mean");
         assertThat(h.units()).isEqualTo("Normalized response_time_mean in us");
         assertThat(h.higherIsBetter()).isFalse();
         assertThat(h.statistic()).isEqualTo(Statistic.AMEAN);
         assertThat(h.policies()).containsExactly("pull", "random");
-        assertThat(h.rows()).extracting(ComparisonTable.Row::label).containsExactly("500", "2000");
+        assertThat(h.rows()).extracting(PolicyComparison.Row::label).containsExactly("500", "2000");
         assertThat(h.rows().get(0).cells().get(0).normalized().getAsDouble()).isEqualTo(1.0);
         assertThat(h.rows().get(0).cells().get(1).summary().n()).isEqualTo(2);
         assertThat(ts.get(1).test()).isEqualTo("poisson migrations_total");

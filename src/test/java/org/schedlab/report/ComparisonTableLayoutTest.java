@@ -6,6 +6,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import org.schedlab.experiment.PolicyComparison;
 import org.schedlab.experiment.Statistic;
 
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ class ComparisonTableLayoutTest {
                                             @ForAll long seed,
                                             @ForAll boolean higher) {
         Random rnd = new Random(seed);
-        ComparisonTable.Builder b = ComparisonTable.builder("t").higherIsBetter(higher)
+        PolicyComparison.Builder b = PolicyComparison.builder("t").higherIsBetter(higher)
                 .statistic(Statistic.values()[rnd.nextInt(3)]).policies(policies);
         for (int r = 0; r < nrows; r++) {
             List<double[]> cells = new ArrayList<>();
@@ -39,7 +40,7 @@ class ComparisonTableLayoutTest {
             }
             b.row("#".repeat(rnd.nextInt(12)) + r, cells);
         }
-        ComparisonTable t = b.build();
+        ComparisonTable t = new ComparisonTable(b.build());
         String text = t.text();
         assertThat(text).doesNotContain("NaN").doesNotContain("Infinity");
         List<String> lines = text.lines().toList();

@@ -3,6 +3,7 @@ package org.schedlab.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.schedlab.experiment.PolicyComparison;
 import org.schedlab.experiment.Statistic;
 
 import java.util.List;
@@ -20,7 +21,7 @@ class ComparisonTableTest {
     }
 
     private static ComparisonTable hackbench() {
-        return ComparisonTable.builder("hackbench")
+        return new ComparisonTable(PolicyComparison.builder("hackbench")
                 .units("Normalized time in seconds")
                 .higherIsBetter(false)
                 .statistic(Statistic.AMEAN)
@@ -30,7 +31,7 @@ class ComparisonTableTest {
                 .row("4-groups", cell(100, 1.63), cell(98.12, 1.46))
                 .row("8-groups", cell(100, 1.80), cell(99.32, 2.12))
                 .row("16-groups", cell(100, 2.95), cell(100.753, 1.78))
-                .build();
+                .build());
     }
 
     @Test
@@ -55,7 +56,7 @@ class ComparisonTableTest {
 
     @Test
     void throughputTableMarksSignificantDifferences() {
-        ComparisonTable t = ComparisonTable.builder("tbench")
+        ComparisonTable t = new ComparisonTable(PolicyComparison.builder("tbench")
                 .units("Normalized throughput")
                 .higherIsBetter(true)
                 .statistic(Statistic.AMEAN)
@@ -65,7 +66,7 @@ class ComparisonTableTest {
                 .row("8", cell(1000, 0.80), cell(970, 0.90))
                 .row("64", cell(1000, 0.50), cell(1100, 0.40))
                 .row("1024", cell(1000, 2.00), cell(1000.01, 1.50))
-                .build();
+                .build());
         assertThat(t.text()).isEqualTo("""
                 ==================================================================
                 Test          : tbench
@@ -85,7 +86,7 @@ class ComparisonTableTest {
     @Test
     void medianTableReportsMediansNotMeans() {
         // Row 16: push_only's median is 5% better while its mean is worse.
-        ComparisonTable t = ComparisonTable.builder("schbench")
+        ComparisonTable t = new ComparisonTable(PolicyComparison.builder("schbench")
                 .units("Normalized 99th percentile latency in us")
                 .higherIsBetter(false)
                 .statistic(Statistic.MEDIAN)
@@ -94,7 +95,7 @@ class ComparisonTableTest {
                 .row("1", new double[] {91.4, 100, 109}, new double[] {94, 100.001, 105})
                 .row("16", new double[] {180, 200, 215}, new double[] {185, 190, 240})
                 .row("256", new double[] {1000, 1010, 1020}, new double[] {900, 905, 915})
-                .build();
+                .build());
         assertThat(t.text()).isEqualTo("""
                 ==================================================================
                 Test          : schbench
@@ -111,14 +112,14 @@ class ComparisonTableTest {
     }
 
     private static ComparisonTable stream() {
-        return ComparisonTable.builder("stream")
+        return new ComparisonTable(PolicyComparison.builder("stream")
                 .units("Normalized bandwidth")
                 .higherIsBetter(true)
                 .statistic(Statistic.HMEAN)
                 .policies("tip", "sd_nohz")
                 .row("Copy", new double[] {100, 100}, new double[] {110, 110})
                 .row("Triad", new double[] {120, 60}, new double[] {100})
-                .build();
+                .build());
     }
 
     @Test
@@ -148,11 +149,11 @@ class ComparisonTableTest {
 
     @Test
     void csvQuotesFieldsThatNeedIt() {
-        ComparisonTable t = ComparisonTable.builder("x, y")
+        ComparisonTable t = new ComparisonTable(PolicyComparison.builder("x, y")
                 .higherIsBetter(true)
                 .policies("a", "say \"b\"")
                 .row("#workers: 8", new double[] {1}, new double[] {2})
-                .build();
+                .build());
         assertThat(t.csv().lines().skip(1)).containsExactly(
                 "\"x, y\",#workers: 8,a,AMean,1,1,0,0,1,false",
                 "\"x, y\",#workers: 8,\"say \"\"b\"\"\",AMean,2,2,100,0,1,false");
@@ -195,13 +196,13 @@ class ComparisonTableTest {
 
     @Test
     void zeroBaselineNeverPrintsNaN() {
-        ComparisonTable t = ComparisonTable.builder("migrations")
+        ComparisonTable t = new ComparisonTable(PolicyComparison.builder("migrations")
                 .units("count")
                 .higherIsBetter(false)
                 .policies("tip", "new")
                 .row("idle", new double[] {0, 0}, new double[] {0, 0})
                 .row("busy", new double[] {0, 0}, new double[] {4, 4.1, 3.9})
-                .build();
+                .build());
         assertThat(t.text()).endsWith("""
                 Case:      tip[pct imp](CV)          new[pct imp](CV)
                 idle     1.00 [ -0.00]( 0.00)     1.00 [  0.00]( 0.00)
@@ -216,12 +217,12 @@ class ComparisonTableTest {
 
     @Test
     void wideNumbersWidenTheirFieldDownTheColumn() {
-        ComparisonTable t = ComparisonTable.builder("t")
+        ComparisonTable t = new ComparisonTable(PolicyComparison.builder("t")
                 .higherIsBetter(true)
                 .policies("a", "b")
                 .row("x", cell(1, 1), cell(12.5, 150))
                 .row("y", cell(1, 1), cell(1, 1))
-                .build();
+                .build());
         assertThat(t.text()).endsWith("""
                 Case:     a[pct imp](CV)               b[pct imp](CV)
                 x     1.00 [  0.00]( 1.00)     12.50 [1150.00](150.00)
@@ -231,11 +232,11 @@ class ComparisonTableTest {
 
     @Test
     void longPolicyNamesPushColumnsApart() {
-        ComparisonTable t = ComparisonTable.builder("t")
+        ComparisonTable t = new ComparisonTable(PolicyComparison.builder("t")
                 .higherIsBetter(false)
                 .policies("baseline_kernel_6_9", "a_rather_long_policy_name")
                 .row("1", cell(1, 1), cell(1, 1))
-                .build();
+                .build());
         String[] lines = t.text().split("\n");
         String head = lines[6], row = lines[7];
         assertThat(head).isEqualTo(
@@ -247,15 +248,15 @@ class ComparisonTableTest {
 
     @Test
     void builderValidates() {
-        assertThatThrownBy(() -> ComparisonTable.builder("t").policies("a").row("1", new double[] {1}).build())
+        assertThatThrownBy(() -> PolicyComparison.builder("t").policies("a").row("1", new double[] {1}).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("higher or lower");
-        assertThatThrownBy(() -> ComparisonTable.builder("t").policies("a", "a"))
+        assertThatThrownBy(() -> PolicyComparison.builder("t").policies("a", "a"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ComparisonTable.builder("t").policies("a", "b").row("1", new double[] {1}))
+        assertThatThrownBy(() -> PolicyComparison.builder("t").policies("a", "b").row("1", new double[] {1}))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ComparisonTable.builder("t").policies("a").row("1", new double[0]))
+        assertThatThrownBy(() -> PolicyComparison.builder("t").policies("a").row("1", new double[0]))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ComparisonTable.builder("t").higherIsBetter(true).statistic(Statistic.HMEAN)
+        assertThatThrownBy(() -> PolicyComparison.builder("t").higherIsBetter(true).statistic(Statistic.HMEAN)
                 .policies("a").row("1", new double[] {1, -1}).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
         assertThatThrownBy(() -> ComparisonTable.Format.parse("html")).isInstanceOf(IllegalArgumentException.class);
@@ -264,12 +265,12 @@ class ComparisonTableTest {
     @Test
     void cellsAreExposed() {
         ComparisonTable t = hackbench();
-        assertThat(t.rows()).hasSize(5);
-        ComparisonTable.Row r = t.rows().get(0);
+        assertThat(t.comparison().rows()).hasSize(5);
+        PolicyComparison.Row r = t.comparison().rows().get(0);
         assertThat(r.label()).isEqualTo("1-groups");
         assertThat(r.cells().get(1).normalized().getAsDouble()).isCloseTo(0.9601, within(1e-12));
         assertThat(r.cells().get(1).pctImp().getAsDouble()).isCloseTo(3.99, within(1e-9));
         assertThat(r.cells().get(0).summary().cv()).isCloseTo(8.58, within(1e-9));
-        assertThat(t.policies()).isEqualTo(List.of("tip", "sd_nohz"));
+        assertThat(t.comparison().policies()).isEqualTo(List.of("tip", "sd_nohz"));
     }
 }

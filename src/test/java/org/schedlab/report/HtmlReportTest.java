@@ -146,8 +146,8 @@ class HtmlReportTest {
             ((ObjectNode) r.get("config")).put("policy", p);
             rs.add(new HtmlReport.Result(p + ".json", r));
         }
-        assertThat(HtmlReport.tables(rs).get(0).policies()).containsExactly("pull", "alpha", "zeta");
-        assertThat(HtmlReport.tables(List.of(rs.get(0), rs.get(2))).get(0).policies()).containsExactly("alpha", "zeta");
+        assertThat(HtmlReport.tables(rs).get(0).comparison().policies()).containsExactly("pull", "alpha", "zeta");
+        assertThat(HtmlReport.tables(List.of(rs.get(0), rs.get(2))).get(0).comparison().policies()).containsExactly("alpha", "zeta");
     }
 
     @Test

@@ -1,0 +1,45 @@
+package org.schedlab.cli;
+
+import org.schedlab.InputError;
+import org.schedlab.experiment.RunSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The simulated machine and the scheduler features it runs with, declared once for every command that
+ * simulates ({@code run}, {@code compare}): same names, help and checks everywhere.
+ */
+public final class MachineOptions {
+    @Option(names = "--topology", required = true, paramLabel = "SOURCE",
+            description = "Preset, synthetic:..., host, hwloc XML file or sysfs directory.")
+    String topology;
+    @Option(names = "--keep-numa", description = "Keep a topology file's NUMA nodes even when fewer than packages.")
+    boolean keepNuma;
+    @Option(names = "--costs", defaultValue = "default", paramLabel = "default|none",
+            description = "Costs of migrations, context switches and cache transfers: the default model, or none (all free).")
+    String costs;
+    @Option(names = "--slice", defaultValue = "on", paramLabel = "on|off",
+            description = "Time slicing, tick and wakeup preemption; off runs each task until it blocks (default ${DEFAULT-VALUE}).")
+    String slice;
+    @Option(names = "--delay-dequeue", defaultValue = "off", paramLabel = "on|off",
+            description = "DELAY_DEQUEUE: ineligible sleepers stay queued until picked or woken (default ${DEFAULT-VALUE}).")
+    String delayDequeue;
+    @Option(names = "--hz", defaultValue = "250", paramLabel = "100|250|300|1000",
+            description = "Tick rate, CONFIG_HZ (default ${DEFAULT-VALUE}).")
+    int hz;
+
+    /** Sets the topology and machine settings of {@code s}; one clear error for a bad value. */
+    void applyTo(RunSpec s) {
+        s.topology = topology;
+        s.keepNuma = keepNuma;
+        s.costs = onOff("--costs", costs, "default", "none");
+        s.slice = onOff("--slice", slice, "on", "off");
+        s.delayDequeue = onOff("--delay-dequeue", delayDequeue, "on", "off");
+        s.hz = hz;
+    }
+
+    static boolean onOff(String opt, String v, String yes, String no) {
+        if (v.equals(yes)) return true;
+        if (v.equals(no)) return false;
+        throw new InputError(opt + ": expected " + yes + " or " + no + ", got '" + v + "'");
+    }
+}
