@@ -30,7 +30,8 @@ class StudyTest {
         if (line.startsWith("Interpretation: ")) return line.endsWith("Higher is better") || line.endsWith("Lower is better") ? "INTERP" : "BAD " + line;
         if (line.startsWith("Statistic     : ")) return line.matches("Statistic     : (AMean|HMean|Median)") ? "STAT" : "BAD " + line;
         if (line.matches("\\S.*:\\s+.*\\[pct imp\\]\\(CV\\).*")) return "CASE";
-        if (line.matches("\\s*\\S.*?(\\s+(\\d+\\.\\d\\d|-) \\[\\s*-?\\d+\\.\\d\\d\\]\\(\\s*\\d+\\.\\d\\d\\)\\*?)+\\s*")) return "ROW";
+        // a zero baseline has no ratio: "-" for the value and the improvement
+        if (line.matches("\\s*\\S.*?(\\s+(\\d+\\.\\d\\d|-) \\[\\s*(-?\\d+\\.\\d\\d|-)\\]\\(\\s*\\d+\\.\\d\\d\\)\\*?)+\\s*")) return "ROW";
         if (line.startsWith("*: ")) return "FOOTER";
         if (line.equals("```") || line.isBlank()) return "FENCE";
         return "OTHER " + line;
