@@ -59,7 +59,8 @@ public final class CompareCommand implements Callable<Integer> {
     String format;
     @Option(names = "--jobs", paramLabel = "K", description = "Parallel runs (default: available processors).")
     Integer jobs;
-    @Option(names = "--costs", defaultValue = "default", paramLabel = "default|none")
+    @Option(names = "--costs", defaultValue = "default", paramLabel = "default|none|FILE",
+            description = "Cost profile: the built-in default, none (every cost zero) or a profile YAML file.")
     String costs;
     @Option(names = "--hz", defaultValue = "250")
     int hz;
@@ -104,7 +105,7 @@ public final class CompareCommand implements Callable<Integer> {
         t.durationNs = Units.parseDuration("--duration", duration);
         if (t.durationNs == 0) throw new InputError("--duration: must be positive, got '" + duration + "'");
         t.warmupNs = Units.parseDuration("--warmup", warmup);
-        t.costs = RunCommand.onOff("--costs", costs, "default", "none");
+        CostsOption.apply(costs, t);
         t.hz = hz;
         return new Grid(t, List.of(topology), List.of(workload), parseParams(params), splitPolicies(policies),
                 Grid.seeds(seeds));

@@ -33,7 +33,8 @@ public final class RunCommand implements Callable<Integer> {
     String warmup;
     @Option(names = "--seed", defaultValue = "1")
     long seed;
-    @Option(names = "--costs", defaultValue = "default", paramLabel = "default|none")
+    @Option(names = "--costs", defaultValue = "default", paramLabel = "default|none|FILE",
+            description = "Cost profile: the built-in default, none (every cost zero) or a profile YAML file.")
     String costs;
     @Option(names = "--slice", defaultValue = "on", paramLabel = "on|off")
     String slice;
@@ -96,7 +97,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         s.warmupNs = Units.parseDuration("--warmup", warmup);
         s.seed = seed;
-        s.costs = onOff("--costs", costs, "default", "none");
+        CostsOption.apply(costs, s);
         s.slice = onOff("--slice", slice, "on", "off");
         s.delayDequeue = onOff("--delay-dequeue", delayDequeue, "on", "off");
         s.hz = hz;

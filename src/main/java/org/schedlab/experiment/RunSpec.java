@@ -16,12 +16,19 @@ public final class RunSpec {
     public long warmupNs = 0;
     public long seed = 1;
     public boolean costs = true;
+    /** Cost profile file used when {@link #costs} is on; null for the built-in default. */
+    public String costProfile;
     public boolean slice = true;
     public boolean delayDequeue;
     public int hz = 250;
     public boolean keepNuma;
     public int timelineBuckets = 100;
     public boolean checkInvariants;
+
+    /** {@code default}, {@code none} or the profile file: how results name the costs. */
+    public String costsLabel() {
+        return !costs ? "none" : costProfile == null ? "default" : costProfile;
+    }
 
     public RunSpec copy() {
         RunSpec r = new RunSpec();
@@ -34,6 +41,7 @@ public final class RunSpec {
         r.warmupNs = warmupNs;
         r.seed = seed;
         r.costs = costs;
+        r.costProfile = costProfile;
         r.slice = slice;
         r.delayDequeue = delayDequeue;
         r.hz = hz;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.HdrHistogram.Histogram;
 import org.schedlab.InputError;
 import org.schedlab.Units;
-import org.schedlab.cost.CostModel;
 import org.schedlab.kernel.Machine;
 import org.schedlab.kernel.MachineConfig;
 import org.schedlab.kernel.RunOutcome;
@@ -75,7 +74,7 @@ public final class Runner {
         }
         cfg.warmupNs = Math.max(spec.warmupNs, wl.warmupNs);
         cfg.seed = spec.seed;
-        cfg.costs = spec.costs ? CostModel.defaults() : CostModel.none();
+        cfg.costs = org.schedlab.cost.CostProfile.resolve(spec.costsLabel());
         cfg.timelineBuckets = spec.timelineBuckets;
         cfg.checkInvariants = spec.checkInvariants;
         return new Prepared(spec, topo, pol, wl, cfg);
@@ -103,7 +102,7 @@ public final class Runner {
         cfg.put("duration", Units.formatDuration(p.config.durationNs));
         cfg.put("warmup_ns", p.config.warmupNs);
         cfg.put("seed", s.seed);
-        cfg.put("costs", s.costs ? "default" : "none");
+        cfg.put("costs", s.costsLabel());
         cfg.put("slice", s.slice ? "on" : "off");
         cfg.put("delay_dequeue", s.delayDequeue ? "on" : "off");
         cfg.put("hz", s.hz);
