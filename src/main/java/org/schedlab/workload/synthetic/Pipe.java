@@ -30,13 +30,15 @@ public final class Pipe {
     private Pipe() {}
 
     static final int PIPE1 = 0, PIPE2 = 1;
+    /** Default syscall work of one 4-byte pipe write and read (ns). */
+    public static final long WRITE_NS = 1200, READ_NS = 900;
 
     public static WorkloadSpec build(String spec, String body) {
         SpecParams p = new SpecParams(spec, body, Opts.keys("loops", "mode", "write", "read", "forkextra", "mmswitch"));
         int loops = p.posInt("loops", 1_000_000);
         boolean process = Opts.choice(p, spec, "mode", "process", "process", "thread").equals("process");
-        Dist write = p.dist("write", Dist.constant(1200));
-        Dist read = p.dist("read", Dist.constant(900));
+        Dist write = p.dist("write", Dist.constant(WRITE_NS));
+        Dist read = p.dist("read", Dist.constant(READ_NS));
         long forkExtra = process ? p.duration("forkextra", 95_000) : 0;
         long mmSwitch = process ? p.duration("mmswitch", 150) : 0;
 
