@@ -111,11 +111,15 @@ public final class PredictHostCommand implements Callable<Integer> {
 
     private static void row(String name, double model, double real, double swModel, double swReal) {
         System.out.printf("%-28s %12s %12s %8s %12s %12s %8s%n", name, fmt(model), fmt(real), ratio(model, real),
-                fmt(swModel), fmt(swReal), ratio(swModel, swReal));
+                count(swModel), count(swReal), ratio(swModel, swReal));
     }
 
     private static String ratio(double a, double b) {
         return Double.isNaN(a) || Double.isNaN(b) || b == 0 ? "-" : String.format("%.2f", a / b);
+    }
+
+    private static String count(double x) {
+        return Double.isNaN(x) ? "-" : String.format("%.0f", x);
     }
 
     private static String fmt(double x) {
