@@ -138,8 +138,7 @@ public final class Calibration {
         s.workload = "pipe:loops=4000,mode=thread";
         s.durationFromWorkload = true;
         Runner.Prepared p = Runner.prepare(s);
-        CostModel copy = c.isFree() ? CostModel.none() : c;
-        p.config.costs = copy;
+        p.config.costs = c;
         return Runner.run(p, null).get("throughput").get("value").asDouble() * 1000;
     }
 
