@@ -14,8 +14,8 @@ public final class MachineOptions {
     String topology;
     @Option(names = "--keep-numa", description = "Keep a topology file's NUMA nodes even when fewer than packages.")
     boolean keepNuma;
-    @Option(names = "--costs", defaultValue = "default", paramLabel = "default|none",
-            description = "Costs of migrations, context switches and cache transfers: the default model, or none (all free).")
+    @Option(names = "--costs", defaultValue = "default", paramLabel = "default|none|FILE",
+            description = "Cost profile: the built-in default, none (every cost zero) or a profile YAML file.")
     String costs;
     @Option(names = "--slice", defaultValue = "on", paramLabel = "on|off",
             description = "Time slicing, tick and wakeup preemption; off runs each task until it blocks (default ${DEFAULT-VALUE}).")
@@ -31,7 +31,7 @@ public final class MachineOptions {
     void applyTo(RunSpec s) {
         s.topology = topology;
         s.keepNuma = keepNuma;
-        s.costs = onOff("--costs", costs, "default", "none");
+        CostsOption.apply(costs, s);
         s.slice = onOff("--slice", slice, "on", "off");
         s.delayDequeue = onOff("--delay-dequeue", delayDequeue, "on", "off");
         s.hz = hz;

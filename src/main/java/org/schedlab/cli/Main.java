@@ -11,7 +11,8 @@ import java.io.PrintWriter;
         description = "Deterministic simulator of Linux fair-class load balancing on many-core machines.",
         subcommands = {TopologyCommand.class, RunCommand.class, BenchCommand.class, WorkloadCommand.class,
                 ValidateCommand.class, CompareCommand.class, SweepCommand.class, ReportCommand.class,
-                StudyCommand.class, DemoCommand.class})
+                StudyCommand.class, DemoCommand.class,
+                CalibrateCommand.class, PredictHostCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_INPUT = 2;
 

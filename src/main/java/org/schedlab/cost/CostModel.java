@@ -72,7 +72,8 @@ public final class CostModel {
 
     private boolean free;
 
-    public static CostModel defaults() { return new CostModel(); }
+    /** The built-in profile, {@code default.yaml} (see {@link CostProfile}); the initialisers above match it. */
+    public static CostModel defaults() { return CostProfile.builtin(); }
 
     /** Every cost zero. */
     public static CostModel none() {

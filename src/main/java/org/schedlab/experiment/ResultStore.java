@@ -102,7 +102,8 @@ public final class ResultStore implements AutoCloseable {
         o.put("duration_ns", s.durationNs);
         o.put("warmup_ns", s.warmupNs);
         o.put("seed", s.seed);
-        o.put("costs", s.costs ? "default" : "none");
+        o.put("costs", s.costsLabel());
+        if (s.costs && s.costProfile != null) o.put("costs_sha256", org.schedlab.cost.CostProfile.sha256(java.nio.file.Path.of(s.costProfile)));
         o.put("slice", s.slice ? "on" : "off");
         o.put("hz", s.hz);
         o.put("keep_numa", s.keepNuma);

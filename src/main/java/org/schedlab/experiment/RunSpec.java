@@ -20,12 +20,19 @@ public final class RunSpec {
     public boolean costs = true;
     /** Factor on every cost constant ({@link org.schedlab.cost.CostModel#scaled}); 1 = the profile as it is. */
     public double costScale = 1;
+    /** Cost profile file used when {@link #costs} is on; null for the built-in default. */
+    public String costProfile;
     public boolean slice = true;
     public boolean delayDequeue;
     public int hz = 250;
     public boolean keepNuma;
     public int timelineBuckets = 100;
     public boolean checkInvariants;
+
+    /** {@code default}, {@code none} or the profile file: how results name the costs. */
+    public String costsLabel() {
+        return !costs ? "none" : costProfile == null ? "default" : costProfile;
+    }
 
     public RunSpec copy() {
         RunSpec r = new RunSpec();
@@ -39,6 +46,7 @@ public final class RunSpec {
         r.seed = seed;
         r.costs = costs;
         r.costScale = costScale;
+        r.costProfile = costProfile;
         r.slice = slice;
         r.delayDequeue = delayDequeue;
         r.hz = hz;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.HdrHistogram.Histogram;
 import org.schedlab.InputError;
 import org.schedlab.Units;
-import org.schedlab.cost.CostModel;
 import org.schedlab.kernel.Machine;
 import org.schedlab.kernel.MachineConfig;
 import org.schedlab.kernel.RunOutcome;
@@ -75,7 +74,7 @@ public final class Runner {
         }
         cfg.warmupNs = warmupFor(spec.warmupNs, wl, topo, cfg.durationNs);
         cfg.seed = spec.seed;
-        cfg.costs = spec.costs ? CostModel.defaults() : CostModel.none();
+        cfg.costs = org.schedlab.cost.CostProfile.resolve(spec.costsLabel());
         if (spec.costScale != 1) cfg.costs = cfg.costs.scaled(spec.costScale);
         cfg.timelineBuckets = spec.timelineBuckets;
         cfg.checkInvariants = spec.checkInvariants;
@@ -119,7 +118,7 @@ public final class Runner {
         cfg.put("duration", Units.formatDuration(p.config.durationNs));
         cfg.put("warmup_ns", p.config.warmupNs);
         cfg.put("seed", s.seed);
-        cfg.put("costs", s.costs ? "default" : "none");
+        cfg.put("costs", s.costsLabel());
         if (s.costScale != 1) cfg.put("cost_scale", s.costScale);
         cfg.put("slice", s.slice ? "on" : "off");
         cfg.put("delay_dequeue", s.delayDequeue ? "on" : "off");

@@ -16,6 +16,7 @@ public final class Workloads {
     static {
         GENERATORS.put("poisson", Poisson::build);
         GENERATORS.put("hackbench", org.schedlab.workload.synthetic.Hackbench::build);
+        GENERATORS.put("pipe", org.schedlab.workload.synthetic.Pipe::build);
         GENERATORS.put("schbench", org.schedlab.workload.synthetic.Schbench::build);
         GENERATORS.put("tbench", org.schedlab.workload.synthetic.Tbench::build);
         GENERATORS.put("netperf-rr", org.schedlab.workload.synthetic.NetperfRr::build);

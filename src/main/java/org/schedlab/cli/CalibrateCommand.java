@@ -1,0 +1,38 @@
+package org.schedlab.cli;
+
+import org.schedlab.AtomicFiles;
+import org.schedlab.InputError;
+import org.schedlab.Units;
+import org.schedlab.cost.calibrate.Calibration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code schedlab calibrate}: measures this machine and writes a cost profile (stdout or --out). */
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+        description = "Measure this machine (pipe round trips, context switch, cross-CPU wakeup, cache-line transfer) and write a cost profile.")
+public final class CalibrateCommand implements Callable<Integer> {
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the profile here (atomically) instead of stdout.")
+    Path out;
+    @Option(names = "--budget", defaultValue = "10s", paramLabel = "D", description = "Time the probes may take (default ${DEFAULT-VALUE}).")
+    String budget;
+    @Option(names = "--method", defaultValue = "auto", paramLabel = "auto|probes",
+            description = "auto: perf bench sched where perf works, else the built-in probes; probes: built-in probes only.")
+    String method;
+
+    @Override public Integer call() throws Exception {
+        long b = Units.parseDuration("--budget", budget);
+        if (b == 0) throw new InputError("--budget: must be positive, got '" + budget + "'");
+        boolean perf = MachineOptions.onOff("--method", method, "auto", "probes");
+        Calibration c = Calibration.run(b, perf, System.err);
+        if (out == null) System.out.print(c.text);
+        else {
+            AtomicFiles.write(out, c.text.getBytes(StandardCharsets.UTF_8));
+            System.err.println("calibrate: wrote " + out);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,184 @@
+package org.schedlab.cost.calibrate;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.schedlab.cost.CostModel;
+import org.schedlab.cost.CostProfile;
+import org.schedlab.experiment.RunSpec;
+import org.schedlab.experiment.Runner;
+import org.schedlab.topology.Topology;
+import org.schedlab.topology.TopologySources;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Measures the running machine and turns the figures into a cost profile over the built-in default.
+ *
+ * <p>Figures: the pipe round trip on one CPU ({@code perf bench sched pipe -T} under {@code taskset}, else the
+ * Java probe pinned), the pipe round trip between two CPUs of each distance the host has (SMT sibling, same LLC,
+ * other LLC, other package; Java probe with both threads pinned), unpinned round trips, one pipe write+read
+ * without a wakeup, and cache-line transfer by distance (Java spin ping-pong, pinned).
+ *
+ * <p>Mapping. {@code transfer*Ns} = the line transfer measured at that distance. {@code contextSwitchNs} and
+ * {@code ipiLatencyNs} are fitted with the model itself: the model's thread-mode pipe on one CPU and on two CPUs
+ * of one LLC is run with the candidate profile, and each constant moves by half the gap between measured and
+ * modelled round trip (each enters a round trip twice; one step is exact because the model is linear in them,
+ * unless the result would be negative, then 0). On one CPU a round trip is 2 × (write + read + wakeup call +
+ * context switch); across CPUs 2 × (write + IPI latency + idle exit + context switch + read). The cross-CPU
+ * figure used is the one-CPU figure plus the probe's (cross − same) difference, so both come from one method.
+ * Everything else keeps the default.
+ */
+public final class Calibration {
+    public final CostModel costs;
+    public final ObjectNode host, measured;
+    public final String text;
+
+    private Calibration(CostModel costs, ObjectNode host, ObjectNode measured, String text) {
+        this.costs = costs;
+        this.host = host;
+        this.measured = measured;
+        this.text = text;
+    }
+
+    /** @param usePerf whether to use {@code perf} when it works; {@code budgetNs} bounds the probes' own time */
+    public static Calibration run(long budgetNs, boolean usePerf, PrintStream progress) throws IOException, InterruptedException {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        Topology topo = TopologySources.resolve("host");
+        ObjectNode host = f.objectNode();
+        host.put("cpus", topo.nrCpus());
+        host.put("cores", topo.nrCores());
+        host.put("llcs", topo.nrLlcs());
+        host.put("nodes", topo.nrNodes());
+        host.put("packages", topo.nrPackages());
+        host.put("cpu_model", cpuModel());
+        host.put("kernel", System.getProperty("os.version"));
+        host.put("pinning", Probes.canPin() ? "taskset on each probe thread" : "none (no taskset or /proc/thread-self)");
+        boolean perf = usePerf && PerfBench.available();
+        host.put("perf", perf ? "perf bench sched" : "not used");
+
+        ObjectNode m = f.objectNode();
+        long slice = Math.max(budgetNs / 10, 2_000_000L);
+        int c0 = topo.osIndex(0);
+        progress.println("calibrate: pipe round trip on one CPU (" + (perf ? "perf" : "probe") + ")");
+        double javaSame = Probes.pipeRoundTripNs(c0, c0, slice);
+        double same = javaSame;
+        String sameMethod = "java probe, both threads pinned to CPU " + c0;
+        if (perf) {
+            int loops = (int) Math.max(2000, Math.min(200_000, slice / 15_000));
+            same = 1000 * PerfBench.pipeUsPerOp(loops, true, Integer.toString(c0));
+            sameMethod = "taskset -c " + c0 + " perf bench sched pipe -T -l " + loops;
+        }
+        put(m, "pipe_round_trip_same_cpu_ns", same, sameMethod);
+        if (perf) put(m, "pipe_round_trip_same_cpu_probe_ns", javaSame, "java probe, both threads pinned to CPU " + c0);
+        progress.println("calibrate: pipe write+read without wakeup");
+        put(m, "pipe_write_read_ns", Probes.pipeSelfNs(slice), "java probe, one thread writes then reads its own pipe");
+
+        Map<String, int[]> pairs = pairs(topo);
+        Map<String, Double> cross = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> e : pairs.entrySet()) {
+            int a = e.getValue()[0], b = e.getValue()[1];
+            progress.println("calibrate: " + e.getKey() + " CPUs " + a + "," + b + ": pipe round trip and cache-line transfer");
+            double rt = Probes.pipeRoundTripNs(a, b, slice);
+            put(m, "pipe_round_trip_" + e.getKey() + "_ns", rt, "java probe, threads pinned to CPUs " + a + " and " + b);
+            cross.put(e.getKey(), rt);
+            double line = Probes.lineTransferNs(a, b, slice);
+            if (!Double.isNaN(line))
+                put(m, "line_transfer_" + e.getKey() + "_ns", line, "java probe, spin ping-pong on one AtomicLong, CPUs " + a + " and " + b);
+        }
+        progress.println("calibrate: unpinned pipe round trip");
+        put(m, "pipe_round_trip_unpinned_ns", Probes.pipeRoundTripNs(-1, -1, slice), "java probe, unpinned");
+        if (perf) {
+            int loops = (int) Math.max(2000, Math.min(200_000, slice / 15_000));
+            put(m, "pipe_round_trip_unpinned_perf_ns", 1000 * PerfBench.pipeUsPerOp(loops, true, null),
+                    "perf bench sched pipe -T -l " + loops);
+        }
+
+        CostModel c = CostModel.defaults();
+        Map<String, String> comments = new LinkedHashMap<>();
+        if (Probes.canPin()) {
+            setTransfer(c, comments, m, "smt", "transferSmtNs");
+            setTransfer(c, comments, m, "llc", "transferLlcNs");
+            setTransfer(c, comments, m, "package", "transferPackageNs");
+            setTransfer(c, comments, m, "remote", "transferRemoteNs");
+        }
+        progress.println("calibrate: fitting the context switch and IPI latency with the model");
+        double sameModel = modelRoundTripNs(c, "synthetic:cores=1");
+        c.contextSwitchNs = Math.max(0, Math.round(c.contextSwitchNs + (same - sameModel) / 2));
+        comments.put("contextSwitchNs", "fitted: model pipe round trip on one CPU = measured " + ns(same) + " ns (" + sameMethod + ")"
+                + (c.contextSwitchNs == 0 ? "; clamped at 0" : ""));
+        Double crossLlc = cross.containsKey("llc") ? cross.get("llc") : cross.get("smt");
+        if (crossLlc != null && Probes.canPin()) {
+            double target = same + (crossLlc - javaSame);
+            double crossModel = modelRoundTripNs(c, "synthetic:cores=2");
+            c.ipiLatencyNs = Math.max(0, Math.round(c.ipiLatencyNs + (target - crossModel) / 2));
+            comments.put("ipiLatencyNs", "fitted: model pipe round trip across two CPUs = " + ns(target)
+                    + " ns (one-CPU figure + java probe cross-minus-same)" + (c.ipiLatencyNs == 0 ? "; clamped at 0" : ""));
+            put(m, "cross_cpu_wakeup_ns", (target - same) / 2 + c.contextSwitchNs + c.idleExitNs,
+                    "derived: one-way cross-CPU hand-off minus pipe work = IPI latency + idle exit + context switch");
+        }
+        put(m, "context_switch_ns", c.contextSwitchNs, "derived: contextSwitchNs fitted above");
+        List<String> header = List.of("schedlab cost profile measured by 'schedlab calibrate' on this machine.",
+                "Constants without a comment keep the built-in default; 'measured' lists each figure and its method.");
+        String text = CostProfile.write("calibrated", header, c, comments, host, m);
+        return new Calibration(c, host, m, text);
+    }
+
+    /** The model's thread-mode pipe round trip (ns) on {@code topology} with write/read at their defaults. */
+    public static double modelRoundTripNs(CostModel c, String topology) {
+        RunSpec s = new RunSpec();
+        s.topology = topology;
+        s.policy = "linux-wake";
+        s.workload = "pipe:loops=4000,mode=thread";
+        s.durationFromWorkload = true;
+        Runner.Prepared p = Runner.prepare(s);
+        p.config.costs = c;
+        return Runner.run(p, null).get("throughput").get("value").asDouble() * 1000;
+    }
+
+    /** One CPU pair per distance class the host has: first CPU 0 with the nearest CPU of that class. */
+    static Map<String, int[]> pairs(Topology t) {
+        Map<String, int[]> p = new LinkedHashMap<>();
+        for (int b = 1; b < t.nrCpus(); b++) {
+            String k = t.coreOf(0) == t.coreOf(b) ? "smt" : t.llcOf(0) == t.llcOf(b) ? "llc"
+                    : t.packageOf(0) == t.packageOf(b) ? (t.nodeOf(0) == t.nodeOf(b) ? "package" : "node") : "remote";
+            p.putIfAbsent(k, new int[]{t.osIndex(0), t.osIndex(b)});
+        }
+        return p;
+    }
+
+    private static void setTransfer(CostModel c, Map<String, String> comments, ObjectNode m, String cls, String field) {
+        if (!m.has("line_transfer_" + cls + "_ns")) return;
+        long v = Math.round(m.get("line_transfer_" + cls + "_ns").get("value").asDouble());
+        try {
+            CostModel.class.getField(field).setLong(c, v);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        comments.put(field, "measured: line_transfer_" + cls + "_ns (java spin ping-pong, pinned)");
+    }
+
+    private static void put(ObjectNode m, String key, double ns, String method) {
+        ObjectNode o = m.putObject(key);
+        o.put("value", Math.round(ns * 10) / 10.0);
+        o.put("method", method);
+    }
+
+    private static String ns(double x) { return Long.toString(Math.round(x)); }
+
+    private static String cpuModel() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo")))
+                if (l.startsWith("model name")) return l.substring(l.indexOf(':') + 1).strip();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+        return "unknown";
+    }
+}

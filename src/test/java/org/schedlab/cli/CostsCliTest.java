@@ -1,0 +1,96 @@
+package org.schedlab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.schedlab.cost.CostModel;
+import org.schedlab.cost.CostProfile;
+import org.schedlab.experiment.Runner;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CostsCliTest {
+    private record Result(int exit, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(), ebuf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf));
+        System.setErr(new PrintStream(ebuf));
+        try {
+            var cl = Main.commandLine();
+            cl.setOut(new PrintWriter(out));
+            cl.setErr(new PrintWriter(err));
+            int exit = cl.execute(args);
+            return new Result(exit, buf + out.toString(), ebuf + err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private static JsonNode runJson(Path dir, String name, String costs, String workload) throws Exception {
+        Path json = dir.resolve(name);
+        Result r = run("run", "--topology", "synthetic:llcs=2,cores=4", "--policy", "linux-wake", "--workload", workload,
+                "--duration", "200ms", "--costs", costs, "--json", json.toString());
+        assertThat(r.exit).as(r.err).isZero();
+        ObjectNode j = (ObjectNode) Runner.JSON.readTree(json.toFile());
+        j.remove("wall_time_ms");
+        ((ObjectNode) j.get("config")).remove("costs");
+        return j;
+    }
+
+    @Test
+    void shippedDefaultProfileAsAFileGivesTheDefaultResults(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("default.yaml");
+        try (InputStream in = CostProfile.class.getResourceAsStream(CostProfile.DEFAULT_RESOURCE)) {
+            Files.write(file, in.readAllBytes());
+        }
+        for (String wl : new String[]{"hackbench:groups=2,loops=20", "poisson:rate=3000,service=exp:1ms"}) {
+            JsonNode builtin = runJson(dir, "a.json", "default", wl), fromFile = runJson(dir, "b.json", file.toString(), wl);
+            assertThat(fromFile).as(wl).isEqualTo(builtin);
+            assertThat(runJson(dir, "c.json", "none", wl)).as(wl).isNotEqualTo(builtin);
+        }
+    }
+
+    @Test
+    void badProfileIsOneLineExitTwoAndNoResultFile(@TempDir Path dir) throws Exception {
+        Path profile = dir.resolve("bad.yaml");
+        Files.writeString(profile, "profile: x\ntickNs: -1\n");
+        Path json = dir.resolve("out.json");
+        Result r = run("run", "--topology", "synthetic:cores=2", "--policy", "linux-wake", "--workload", "pipe:loops=10",
+                "--costs", profile.toString(), "--json", json.toString());
+        assertThat(r.exit).isEqualTo(Main.EXIT_INPUT);
+        assertThat(r.err.strip()).isEqualTo("schedlab: " + profile + ":2: 'tickNs' must be a non-negative integer, got -1");
+        assertThat(json).doesNotExist();
+        Result c = run("compare", "--topology", "synthetic:cores=2", "--workload", "pipe:loops=10",
+                "--policies", "linux-wake,pull", "--seeds", "1", "--costs", dir.resolve("missing.yaml").toString());
+        assertThat(c.exit).isEqualTo(Main.EXIT_INPUT);
+        assertThat(c.err.strip()).startsWith("schedlab: " + dir.resolve("missing.yaml")).doesNotContain("\n");
+    }
+
+    @Test
+    void calibrateWritesAProfileThatLoads(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("host.yaml");
+        Result r = run("calibrate", "--method", "probes", "--budget", "20ms", "--out", out.toString());
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.err).contains("calibrate: pipe round trip on one CPU");
+        CostModel c = CostProfile.load(out);
+        assertThat(c.isFree()).isFalse();
+        JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(out.toFile());
+        assertThat(doc.get("host").get("cpus").asInt()).isPositive();
+        assertThat(doc.get("measured").get("pipe_round_trip_same_cpu_ns").get("value").asDouble()).isPositive();
+        assertThat(doc.get("measured").get("pipe_round_trip_same_cpu_ns").get("method").asText()).contains("java probe");
+    }
+}

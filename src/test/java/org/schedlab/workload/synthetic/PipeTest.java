@@ -1,0 +1,82 @@
+package org.schedlab.workload.synthetic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.schedlab.cost.CostModel;
+import org.schedlab.experiment.RunSpec;
+import org.schedlab.experiment.Runner;
+import org.schedlab.workload.WorkloadException;
+import org.schedlab.workload.Workloads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class PipeTest {
+    /** Only a wakeup call and a context switch cost anything. */
+    private static CostModel wakeupAndSwitch(long wakeupNs, long switchNs) {
+        CostModel d = CostModel.defaults();
+        d.transferSmtNs = d.transferLlcNs = d.transferPackageNs = d.transferRemoteNs = 0;
+        d.ipiSendNs = d.ipiLatencyNs = d.idleExitNs = d.detachAttachNs = d.tickNs = d.lockBaseNs = 0;
+        d.forkNs = d.execNs = d.exitNs = 0;
+        d.statGatherFactor = 0;
+        d.workJitter = 0;
+        d.wakeupCallNs = wakeupNs;
+        d.contextSwitchNs = switchNs;
+        return d;
+    }
+
+    private static JsonNode run(String topology, String workload, CostModel costs) {
+        RunSpec s = new RunSpec();
+        s.topology = topology;
+        s.policy = "linux-wake";
+        s.workload = workload;
+        s.durationFromWorkload = true;
+        s.timelineBuckets = 0;
+        Runner.Prepared p = Runner.prepare(s);
+        p.config.costs = costs;
+        return Runner.run(p, null);
+    }
+
+    @Test
+    void freeRoundTripIsTheTwoWritesAndReads() {
+        for (String topo : new String[]{"synthetic:cores=1", "synthetic:cores=4"}) {
+            JsonNode r = run(topo, "pipe:loops=1000,mode=thread,write=700ns,read=300ns", CostModel.none());
+            assertThat(r.get("throughput").get("value").asDouble()).as(topo).isCloseTo(2 * (0.7 + 0.3), within(1e-6));
+            assertThat(r.get("metrics").get("marks").get("round_trip").get("count").asLong()).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void oneCpuRoundTripIsTwiceWakeupAndSwitch() {
+        // no pipe work: each worker blocks right after its wakeup call, so no wakeup preemption intervenes
+        long w = 500, cs = 1000, write = 0, read = 0;
+        CostModel c = wakeupAndSwitch(w, cs);
+        String wl = "pipe:mode=thread,write=" + write + "ns,read=" + read + "ns,loops=";
+        long t1 = run("synthetic:cores=1", wl + 1000, c).get("sim_time_ns").asLong();
+        long t2 = run("synthetic:cores=1", wl + 3000, c).get("sim_time_ns").asLong();
+        // start-up and exit cancel in the difference: 2000 round trips remain
+        assertThat((t2 - t1) / 2000.0).isEqualTo(2.0 * (w + cs + write + read));
+        JsonNode r = run("synthetic:cores=1", wl + 1000, c);
+        assertThat(r.get("metrics").get("context_switches").asLong()).isBetween(2000L, 2010L);
+    }
+
+    @Test
+    void processModeAddsForkAndAddressSpaceSwitch() {
+        JsonNode thread = run("synthetic:cores=1", "pipe:loops=1000,mode=thread", CostModel.none());
+        JsonNode process = run("synthetic:cores=1", "pipe:loops=1000,mmswitch=100ns,forkextra=50us", CostModel.none());
+        double perOp = 2 * (Pipe.WRITE_NS + Pipe.READ_NS) / 1000.0;
+        assertThat(thread.get("throughput").get("value").asDouble()).isCloseTo(perOp, within(1e-6));
+        assertThat(process.get("throughput").get("value").asDouble())
+                .isCloseTo(perOp + 2 * 0.1 + 2 * 50.0 / 1000, within(1e-6));
+    }
+
+    @Test
+    void rejectsBadParameters() {
+        assertThatThrownBy(() -> Workloads.parse("pipe:mode=fibre")).isInstanceOf(WorkloadException.class)
+                .hasMessageContaining("mode must be one of process, thread");
+        assertThatThrownBy(() -> Workloads.parse("pipe:loops=0")).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> Workloads.parse("pipe:threads=2")).isInstanceOf(RuntimeException.class)
+                .hasMessageContaining("threads");
+    }
+}
