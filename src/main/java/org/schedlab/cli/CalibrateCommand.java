@@ -3,7 +3,7 @@ package org.schedlab.cli;
 import org.schedlab.AtomicFiles;
 import org.schedlab.InputError;
 import org.schedlab.Units;
-import org.schedlab.cost.calibrate.Calibration;
+import org.schedlab.calibrate.Calibration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -13,6 +13,8 @@ final class CostsOption {
         s.costs = !value.equals("none");
         s.costProfile = null;
         if (!value.equals("none") && !value.equals("default")) {
+            if (!value.contains("/") && !value.contains(".") && !java.nio.file.Files.exists(Path.of(value)))
+                throw new org.schedlab.InputError("--costs: expected default, none or a cost profile file, got '" + value + "'");
             CostProfile.load(Path.of(value));
             s.costProfile = value;
         }

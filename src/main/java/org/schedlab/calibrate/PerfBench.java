@@ -1,4 +1,4 @@
-package org.schedlab.cost.calibrate;
+package org.schedlab.calibrate;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.schedlab.cost.calibrate;
+package org.schedlab.calibrate;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
