@@ -166,7 +166,7 @@ public final class PublishedTables {
                 cv[st] = Math.max(Stats.cvPercent(pull), Stats.cvPercent(push));
             }
             double tol = Math.max(Math.max(cv[0], cv[1]), 1.0);
-            out.add(new Validation.Check(String.format("robustness: %s on %s, push vs pull %+.1f%% (stagger 0) vs %+.1f%% (stagger 1)",
+            out.add(new Validation.Check(String.format("robustness: %s on %s, push/pull headline %+.1f%% (stagger 0) vs %+.1f%% (stagger 1)",
                     row, size.robustTopology, diff[0], diff[1]), diff[0] - diff[1], 0, tol, "% points"));
         }
         return out;
