@@ -29,7 +29,7 @@ final class Interpreter {
     private final Cpu[] cpus;
     private final int nrCpus;
     private final SyncObjects sync;
-    /** rt-app timers shared by all tasks of the workload (per-task timers live in the task). */
+    /** Shared timers: one per id for the whole workload (per-task timers live in the task). */
     private final long[] sharedTimerNext;
 
     Interpreter(Machine m) {
@@ -185,8 +185,9 @@ final class Interpreter {
             } else if (op instanceof Op.Timer) {
                 Op.Timer tm = (Op.Timer) op;
                 t.pc++;
-                long[] store = t.timerNext != null ? t.timerNext : sharedTimerNext;
-                if (store[tm.timer] == Long.MIN_VALUE) store[tm.timer] = t.createdAt;
+                // rt-app's rtapp_timer: t_next starts at the thread's t_first (use-case start + delay), forked or not
+                long[] store = tm.shared ? sharedTimerNext : t.timerNext;
+                if (store[tm.timer] == Long.MIN_VALUE) store[tm.timer] = wl.templates.get(t.templateIndex).startDelayNs;
                 store[tm.timer] += tm.periodNs;
                 if (m.now < store[tm.timer]) {
                     sleepFor(t, c, store[tm.timer] - m.now);

@@ -32,15 +32,23 @@ public abstract sealed class Op {
     }
 
     /**
-     * Sleep until the next period boundary of a per-task timer (rt-app {@code timer}): the first use arms the
-     * timer at now; each use advances it by the period; if the boundary has already passed the task does not
-     * sleep (and, in relative mode, the timer restarts from now).
+     * Sleep until the next period boundary of a timer (rt-app {@code timer}): the first use arms the timer at the
+     * task's start (workload start plus its template's start delay); each use advances it by the period; if the
+     * boundary has already passed the task does not sleep (and, in relative mode, the timer restarts from now).
+     * A {@code shared} timer is one object for every task that uses its id, each use advancing it; otherwise each
+     * task has its own.
      */
     public static final class Timer extends Op {
         public final int timer;
         public final long periodNs;
-        public final boolean absolute;
-        public Timer(int timer, long periodNs, boolean absolute) { this.timer = timer; this.periodNs = periodNs; this.absolute = absolute; }
+        public final boolean absolute, shared;
+        public Timer(int timer, long periodNs, boolean absolute) { this(timer, periodNs, absolute, false); }
+        public Timer(int timer, long periodNs, boolean absolute, boolean shared) {
+            this.timer = timer;
+            this.periodNs = periodNs;
+            this.absolute = absolute;
+            this.shared = shared;
+        }
         @Override public String toString() { return "timer#" + timer + " " + periodNs + "ns"; }
     }
 

@@ -37,28 +37,39 @@ import java.util.Set;
  *     {@code priority} → nice for SCHED_OTHER/BATCH/IDLE; other policies are warned about and run as nice 0;
  *     {@code cpus} → allowed CPUs. A {@link CpuSet} needs a width: it is {@code maxCpus} when the caller gives
  *     one, else the highest CPU id referenced anywhere in the file plus one (the machine widens it as needed).</li>
- * <li>events, classified by key prefix ({@code runtime} before {@code run}, {@code memrun} before {@code mem}):
+ * <li>events, classified by key prefix ({@code runtime} before {@code run}, {@code memrun} before {@code mem}), run
+ *     as rt-app's {@code run_event} does:
  *     run → {@link Op.Run} (µs of reference work); runtime → {@link Op.RunWall}; sleep → {@link Op.Sleep};
- *     timer → {@link Op.Timer} (one id per shared timer name, one per task for {@code unique*} names);
- *     lock/unlock → mutex ids; wait → {@link Op.CondWait}; signal/broad → {@link Op.CondSignal};
- *     sync → signal then wait; sem_post/sem_wait → {@link Op.Signal}/{@link Op.Wait} on a channel;
+ *     timer → {@link Op.Timer}, one timer per name shared by every thread that uses it (each use advances it),
+ *     one per thread for {@code unique*} names; a timer is absolute when any of its events says so;
+ *     lock/unlock → {@link Op.Lock}/{@link Op.Unlock}; wait → {@link Op.CondWait} (pthread_cond_wait);
+ *     signal/broad → {@link Op.CondSignal} (lost when nobody waits); sync → signal then wait;
+ *     sem_post/sem_wait → {@link Op.Signal}/{@link Op.Wait} on a counting channel (posts are remembered);
  *     barrier → {@link Op.Barrier} with parties = Σ occurrences × instances; yield → {@link Op.Yield};
  *     fork → {@link Op.Fork} of that task's template.</li>
- * <li>suspend/resume use the legacy rule: the resource is the suspend value, or the task's own name when the value
- *     is missing or empty. When the resource is a task name and only that task suspends on it, suspend becomes
- *     {@link Op.Suspend} and resume {@link Op.Resume} of that template (an early resume is remembered). Otherwise
- *     both use a condition variable and mutex private to the resource, exactly as rt-app does (lock, wait/broadcast,
- *     unlock; a resume nobody waits for is lost).</li>
+ * <li>Names are rt-app resources: a name is one mutex for lock, unlock, the {@code mutex} of wait/sync and
+ *     suspend/resume, and one condition variable for the {@code ref} of wait/sync, signal, broad and
+ *     suspend/resume. suspend is lock, wait, unlock and resume is lock, broadcast, unlock on the resource's cond and
+ *     mutex (rtapp_suspend/rtapp_resume): a resume wakes every thread already suspended on it and is lost when
+ *     none is. The resource is the legacy one: the suspend value, or the task's own name when the value is missing
+ *     or empty (rt-app since 2025 always uses the task's name; the workload-automation files rely on the value).</li>
  * <li>phases run in order, each {@code loop} times (default 1); the phase list repeats {@code task.loop} times
- *     (default forever). Without phases the events run {@code loop} times (forever when absent). Phase-level
- *     {@code cpus}/{@code priority} become {@link Op.SetAffinity}/{@link Op.SetNice} at the phase start. Every
- *     program ends with {@link Op.Exit}.</li>
+ *     (default forever). Without phases, {@code loop} counts the runs of the events (forever when absent). A phase
+ *     loop of 0 or less repeats for ever, as in rt-app, whose counter starts at 1; a task loop of 0 does nothing.
+ *     Phase-level {@code cpus}/{@code priority} become {@link Op.SetAffinity}/{@link Op.SetNice} at the phase
+ *     start. Every program ends with {@link Op.Exit}.</li>
  * <li>{@code global.duration} → {@code params["duration_s"]}. Headline: {@code completion_time} when every task
  *     that can run has a finite program; otherwise {@code work_rate} (reference work done per ns, higher is
  *     better), since a looping use case is only meaningful through how much of its demand the machine serves.</li>
  * <li>{@code mem}, {@code iorun}, {@code memrun} and ignored settings are reported in {@code params["warnings"]}
  *     (one warning per line).</li>
  * </ul>
+ * Deviations from rt-app: mutexes hand over to their first waiter (glibc lets a running thread take a released
+ * mutex first); a signalled waiter takes its mutex when signalled rather than when it runs; unlock by a thread
+ * that does not hold the mutex does nothing (glibc releases it); a forked task starts at once even when its
+ * {@code delay} has not yet passed since the use case started; a barrier is reset by its last arrival, so a thread
+ * that comes back to it before the others have run cannot pass it twice.
+ * <p>
  * The legacy grammar ({@code exec}, {@code period}, {@code lock_order}, {@code resources}) is refused. Every error
  * is a {@link WorkloadException} with one line {@code <file>:<line>:<col>: <what>; expected <what>}.
  */
@@ -173,8 +184,8 @@ public final class RtAppReader {
                 barriers = new LinkedHashMap<>(), timers = new HashMap<>();
         final Map<String, Integer> taskIndex = new HashMap<>();
         final List<TaskDef> tasks = new ArrayList<>();
-        /** Resource → templates that suspend on it. */
-        final Map<String, Set<Integer>> suspenders = new HashMap<>();
+        /** Timer keys that some event puts in absolute mode (the mode belongs to the timer, as in rt-app). */
+        final Set<String> absoluteTimers = new HashSet<>();
         final Map<String, Integer> barrierUses = new HashMap<>();
         final Map<String, Set<Integer>> barrierUsers = new HashMap<>();
         final Set<Integer> forkTargets = new HashSet<>();
@@ -364,6 +375,11 @@ public final class RtAppReader {
             }
             if (!t.hasPhases) {
                 if (single.events.isEmpty()) throw err(t.at, "task \"" + t.name + "\" has no events", "at least one event (" + EVENTS + ")");
+                // parse_thread_data: without phases, "loop" counts the one phase and the thread runs it once
+                if (t.loop != null) {
+                    single.loop = t.loop;
+                    t.loop = 1;
+                }
                 t.phases.add(single);
             }
             checkFairPriority(t.at, t.name, t.policy, t.priority);
@@ -397,21 +413,25 @@ public final class RtAppReader {
             }
         }
 
-        /** Collects what compilation needs from the whole file: suspenders, barrier parties, fork targets. */
+        /** Collects what compilation needs from the whole file: barrier parties, fork targets, absolute timers. */
         void prescan() {
             for (TaskDef t : tasks) {
                 for (PhaseDef p : t.phases) {
                     for (Member e : p.events) {
                         Kind k = Kind.of(e.key);
-                        if (k == Kind.SUSPEND) {
-                            suspenders.computeIfAbsent(suspendResource(e, t.name), x -> new HashSet<>()).add(t.index);
-                        } else if (k == Kind.BARRIER && e.value instanceof Str) {
+                        if (k == Kind.BARRIER && e.value instanceof Str) {
                             String b = ((Str) e.value).value;
                             barrierUses.merge(b, t.instances, Integer::sum);
                             barrierUsers.computeIfAbsent(b, x -> new HashSet<>()).add(t.index);
                         } else if (k == Kind.FORK && e.value instanceof Str) {
                             Integer target = taskIndex.get(((Str) e.value).value);
                             if (target != null) forkTargets.add(target);
+                        } else if (k == Kind.TIMER && e.value instanceof Obj) {
+                            List<Member> ref = ((Obj) e.value).all("ref"), mode = ((Obj) e.value).all("mode");
+                            if (!ref.isEmpty() && ref.get(ref.size() - 1).value instanceof Str && !mode.isEmpty()
+                                    && mode.get(mode.size() - 1).value instanceof Str
+                                    && ((Str) mode.get(mode.size() - 1).value).value.equals("absolute"))
+                                absoluteTimers.add(timerKey(t, ((Str) ref.get(ref.size() - 1).value).value));
                         }
                     }
                 }
@@ -426,13 +446,6 @@ public final class RtAppReader {
         String suspendResource(Member e, String taskName) {
             if (e.value instanceof Str && !((Str) e.value).value.isEmpty()) return ((Str) e.value).value;
             return taskName;
-        }
-
-        /** True when suspend/resume on {@code r} map to the template latch of the task named {@code r}. */
-        boolean latch(String r) {
-            Integer t = taskIndex.get(r);
-            Set<Integer> s = suspenders.get(r);
-            return t != null && s != null && s.size() == 1 && s.contains(t);
         }
 
         TaskTemplate build(TaskDef t, int width) {
@@ -458,10 +471,8 @@ public final class RtAppReader {
         }
 
         void phase(TaskDef t, PhaseDef p, List<Op> ops, int width) {
-            if (p.loop == 0) {
-                warnings.add("phase \"" + p.name + "\" of task \"" + t.name + "\" has loop 0 and is skipped");
-                return;
-            }
+            if (p.loop == 0)
+                warnings.add("phase \"" + p.name + "\" of task \"" + t.name + "\" has loop 0: rt-app counts its runs from 1, so it repeats for ever");
             if (p.cpus != null) ops.add(new Op.SetAffinity(cpuSet(p.cpus, width)));
             String policy = p.policy != null ? p.policy : t.policy;
             if (p.policy != null || p.priority != null) {
@@ -471,7 +482,7 @@ public final class RtAppReader {
             }
             int begin = -1;
             if (p.loop != 1) {
-                ops.add(new Op.LoopBegin(Math.max(-1, p.loop)));
+                ops.add(new Op.LoopBegin(p.loop <= 0 ? -1 : p.loop));
                 begin = ops.size() - 1;
             }
             for (Member e : p.events) event(t, e, ops);
@@ -499,8 +510,7 @@ public final class RtAppReader {
             if (op instanceof Op.Run) return ((Op.Run) op).work.mean() > 0;
             if (op instanceof Op.RunWall) return ((Op.RunWall) op).duration.mean() > 0;
             if (op instanceof Op.Sleep) return ((Op.Sleep) op).duration.mean() > 0;
-            return op instanceof Op.Timer || op instanceof Op.Suspend || op instanceof Op.Wait || op instanceof Op.CondWait
-                    || op instanceof Op.Barrier || op instanceof Op.WaitChildren;
+            return op instanceof Op.Timer || op instanceof Op.Wait || op instanceof Op.CondWait || op instanceof Op.Barrier;
         }
 
         void event(TaskDef t, Member e, List<Op> ops) {
@@ -527,29 +537,23 @@ public final class RtAppReader {
                     break;
                 }
                 case SUSPEND: {
+                    // rt-app's rtapp_suspend: lock, pthread_cond_wait, unlock on the resource's own cond and mutex
                     if (!(e.value instanceof Str || e.value instanceof Missing || e.value instanceof RtAppJson.Null))
                         throw err(e.value, "\"" + e.key + "\" value is " + e.value.describe(), "a resource name or nothing");
                     String r = suspendResource(e, t.name);
-                    if (latch(r)) {
-                        ops.add(new Op.Suspend());
-                    } else {
-                        int m = id(mutexes, "#suspend:" + r);
-                        ops.add(new Op.Lock(m));
-                        ops.add(new Op.CondWait(id(conds, "#suspend:" + r), m));
-                        ops.add(new Op.Unlock(m));
-                    }
+                    int m = id(mutexes, r);
+                    ops.add(new Op.Lock(m));
+                    ops.add(new Op.CondWait(id(conds, r), m));
+                    ops.add(new Op.Unlock(m));
                     break;
                 }
                 case RESUME: {
+                    // rtapp_resume: lock, pthread_cond_broadcast, unlock; nobody waiting means the resume is lost
                     String r = name(e, "the name of a suspended resource or task");
-                    if (latch(r)) {
-                        ops.add(new Op.Resume(taskIndex.get(r)));
-                    } else {
-                        int m = id(mutexes, "#suspend:" + r);
-                        ops.add(new Op.Lock(m));
-                        ops.add(new Op.CondSignal(id(conds, "#suspend:" + r), true));
-                        ops.add(new Op.Unlock(m));
-                    }
+                    int m = id(mutexes, r);
+                    ops.add(new Op.Lock(m));
+                    ops.add(new Op.CondSignal(id(conds, r), true));
+                    ops.add(new Op.Unlock(m));
                     break;
                 }
                 case SEM_POST: ops.add(new Op.Signal(id(channels, name(e, "a semaphore name")), false, false)); break;
@@ -595,8 +599,13 @@ public final class RtAppReader {
             if (period <= 0) throw err(e.value, "timer period is 0", "a period of at least 1 µs");
             if (!mode.equals("relative") && !mode.equals("absolute"))
                 throw err(e.value, "timer mode \"" + RtAppJson.clip(mode, 20) + "\"", "\"relative\" or \"absolute\"");
-            String key = ref.startsWith("unique") ? t.index + "/" + ref : "/" + ref;
-            return new Op.Timer(id(timers, key), period, mode.equals("absolute"));
+            String key = timerKey(t, ref);
+            return new Op.Timer(id(timers, key), period, absoluteTimers.contains(key), !ref.startsWith("unique"));
+        }
+
+        /** One timer per name, per thread for {@code unique*} names (rt-app's local resources). */
+        static String timerKey(TaskDef t, String ref) {
+            return ref.startsWith("unique") ? t.index + "/" + ref : "/" + ref;
         }
 
         static int id(Map<String, Integer> m, String name) {

@@ -61,7 +61,7 @@ class RtAppReaderTest {
         return r;
     }
 
-    /** The conds a suspend-on-resource waits on (cond form: lock, condwait, unlock). */
+    /** The conds a task waits on (suspend is lock, condwait, unlock). */
     static List<Integer> condWaits(TaskTemplate t) {
         List<Integer> r = new ArrayList<>();
         for (Op.CondWait w : ops(t, Op.CondWait.class)) r.add(w.cond);
@@ -88,22 +88,29 @@ class RtAppReaderTest {
         assertThat(tick.nice).isEqualTo(-19);
         assertThat(tick.allowed).isEqualTo(CpuSet.of(1, 0));
         assertThat(tick.program[0]).isInstanceOfSatisfying(Op.LoopBegin.class, l -> assertThat(l.count).isEqualTo(-1));
-        assertThat(tick.program[1]).isInstanceOfSatisfying(Op.Resume.class, r -> assertThat(r.target).isEqualTo(index(s, "AudioOut")));
-        assertThat(tick.program[2]).isInstanceOfSatisfying(Op.Timer.class, t -> assertThat(t.periodNs).isEqualTo(6_000_000));
-        assertThat(tick.program[3]).isInstanceOfSatisfying(Op.LoopBegin.class, l -> assertThat(l.count).isEqualTo(4));
-        assertThat(ops(tick, Op.Timer.class)).extracting(t -> t.timer).containsOnly(0);
-
+        // resume "AudioOut": lock, broadcast, unlock on the cond and mutex AudioOut suspends on
         TaskTemplate out = template(s, "AudioOut");
+        assertThat(tick.program[1]).isInstanceOf(Op.Lock.class);
+        assertThat(tick.program[2]).isInstanceOfSatisfying(Op.CondSignal.class, c -> assertThat(c.all).isTrue());
+        assertThat(tick.program[3]).isInstanceOf(Op.Unlock.class);
+        assertThat(broadcasts(tick)).isEqualTo(condWaits(out));
+        assertThat(ops(tick, Op.Lock.class).get(0).mutex).isEqualTo(ops(out, Op.CondWait.class).get(0).mutex);
+        assertThat(tick.program[4]).isInstanceOfSatisfying(Op.Timer.class, t -> assertThat(t.periodNs).isEqualTo(6_000_000));
+        assertThat(tick.program[5]).isInstanceOfSatisfying(Op.LoopBegin.class, l -> assertThat(l.count).isEqualTo(4));
+        assertThat(ops(tick, Op.Timer.class)).extracting(t -> t.timer).containsOnly(0);
+        assertThat(ops(tick, Op.Timer.class)).allMatch(t -> t.shared && !t.absolute);
+
         assertThat(ops(out, Op.Run.class)).extracting(r -> (long) r.work.mean()).containsExactly(275_000L, 4_725_000L);
-        assertThat(ops(out, Op.Suspend.class)).hasSize(1);
-        assertThat(ops(out, Op.Resume.class)).extracting(r -> r.target).containsExactly(index(s, "AudioTrack"));
+        assertThat(broadcasts(out)).isEqualTo(condWaits(template(s, "AudioTrack")));
         assertThat(template(s, "AudioTrack").nice).isEqualTo(-16);
         assertThat(template(s, "mp3.decoder").nice).isEqualTo(-2);
         // lock, signal, wait, unlock twice in OMXCall: duplicates kept in order
         assertThat(ops(template(s, "OMXCall"), Op.Lock.class)).hasSize(2);
         assertThat(s.headline.kind).isEqualTo(WorkloadSpec.HeadlineKind.WORK_RATE);
-        assertThat(s.mutexes).isEqualTo(1);
-        assertThat(s.conds).isEqualTo(1);
+        // one mutex and one cond per name: AudioOut, AudioTrack, mp3.decoder (suspend/resume) and mutex/queue
+        assertThat(s.mutexes).isEqualTo(4);
+        assertThat(s.conds).isEqualTo(4);
+        assertThat(s.templates).allMatch(t -> ops(t, Op.Suspend.class).isEmpty() && ops(t, Op.Resume.class).isEmpty());
         assertThat(s.timers).isEqualTo(1);
         for (TaskTemplate t : s.templates) assertThat(t.program[t.program.length - 1]).isInstanceOf(Op.Exit.class);
     }
@@ -120,7 +127,6 @@ class RtAppReaderTest {
 
         // BrowserSub1/2 suspend on "BrowserSub", which is no task: both wait on one cond that BrowserMain broadcasts
         TaskTemplate sub1 = template(s, "BrowserSub1"), sub2 = template(s, "BrowserSub2");
-        assertThat(ops(sub1, Op.Suspend.class)).isEmpty();
         assertThat(condWaits(sub1)).hasSize(1).isEqualTo(condWaits(sub2));
         int browserSub = condWaits(sub1).get(0);
         assertThat(broadcasts(main)).contains(browserSub);
@@ -133,11 +139,11 @@ class RtAppReaderTest {
         assertThat(broadcasts(template(s, "Event-Browser"))).containsExactly(browser);
         assertThat(browser).isNotEqualTo(browserSub);
 
-        // tasks suspending on their own name use the latch
-        assertThat(ops(template(s, "Binder-display"), Op.Suspend.class)).hasSize(1);
-        assertThat(ops(display, Op.Resume.class)).extracting(r -> r.target).containsExactly(index(s, "Binder-display"));
-        assertThat(ops(template(s, "Binder-display"), Op.Resume.class)).extracting(r -> r.target)
-                .containsExactly(index(s, "Event-Browser"), index(s, "Event-Display"));
+        // a task suspending on its own name waits on the cond of that name, which its resumers broadcast
+        TaskTemplate binder = template(s, "Binder-display");
+        assertThat(broadcasts(display)).contains(condWaits(binder).get(0));
+        assertThat(broadcasts(binder)).containsExactly(condWaits(template(s, "Event-Browser")).get(0),
+                condWaits(template(s, "Event-Display")).get(0));
 
         // sync = signal + wait on queue11 with mutex11, matched by Binder-dummy's wait
         List<Op.CondSignal> syncSignal = ops(display, Op.CondSignal.class);
@@ -152,7 +158,6 @@ class RtAppReaderTest {
         assertThat(s.timers).isEqualTo(3);
         // isp_0 suspends on "ispin_1" as ispin_1 does: one shared cond, broadcast by ispack
         TaskTemplate isp0 = template(s, "isp_0"), ispin1 = template(s, "ispin_1");
-        assertThat(ops(isp0, Op.Suspend.class)).isEmpty();
         assertThat(condWaits(isp0).get(0)).isEqualTo(condWaits(ispin1).get(0));
         assertThat(broadcasts(template(s, "ispack"))).contains(condWaits(ispin1).get(0));
         // pre-numbered keys (run1, lock1, wait2 ...) classify by prefix
@@ -161,9 +166,10 @@ class RtAppReaderTest {
         // ev2 has two phases called "p3"; both are kept
         assertThat(ops(template(s, "ev2"), Op.Run.class)).extracting(r -> (long) r.work.mean())
                 .containsExactly(260_000L, 260_000L, 140_000L, 110_000L);
-        // the timer shared by SensorService and DisplaySync has one id
+        // the timer shared by SensorService and DisplaySync has one id and is one timer for both
         assertThat(ops(template(s, "SensorService"), Op.Timer.class).get(0).timer)
                 .isEqualTo(ops(template(s, "DisplaySync"), Op.Timer.class).get(0).timer);
+        assertThat(ops(template(s, "DisplaySync"), Op.Timer.class)).allMatch(t -> t.shared);
     }
 
     @Test
@@ -179,7 +185,7 @@ class RtAppReaderTest {
         assertThat(ops(t1, Op.Timer.class)).extracting(t -> t.timer).containsOnly(0);
         assertThat(ops(t2, Op.Timer.class)).extracting(t -> t.timer).containsOnly(1);
         assertThat(s.timers).isEqualTo(2);
-        assertThat(ops(t2, Op.Timer.class)).allMatch(t -> t.periodNs == 10_000_000L && !t.absolute);
+        assertThat(ops(t2, Op.Timer.class)).allMatch(t -> t.periodNs == 10_000_000L && !t.absolute && !t.shared);
     }
 
     @Test
@@ -219,8 +225,8 @@ class RtAppReaderTest {
         assertThat(timer.periodNs).isEqualTo(4_000_000);
         assertThat(template(s, "child").instances).isZero();
         // bare "suspend" key: the task's own name, resumed by the forked child
-        assertThat(ops(template(s, "child_waiter"), Op.Suspend.class)).hasSize(1);
-        assertThat(ops(template(s, "child"), Op.Resume.class)).extracting(r -> r.target).containsExactly(index(s, "child_waiter"));
+        assertThat(condWaits(template(s, "child_waiter"))).hasSize(1);
+        assertThat(broadcasts(template(s, "child"))).isEqualTo(condWaits(template(s, "child_waiter")));
         assertThat(s.headline.kind).isEqualTo(WorkloadSpec.HeadlineKind.COMPLETION_TIME);
         assertThat(s.endWhenAllExit).isTrue();
     }

@@ -34,7 +34,7 @@ class WorkloadSummaryTest {
         assertThat(d).containsEntry("tasks", 5L);
         String text = WorkloadSummary.text(s);
         assertThat(text).contains("workload rtapp:mp3-short.json: 5 templates, 5 tasks at start")
-                .contains("AudioTick    x1  nice -19  cpus 0  : forever { resume AudioOut, timer#0 6ms, loop 4 { timer#0 6ms } }, exit")
+                .contains("AudioTick    x1  nice -19  cpus 0  : forever { lock m0, condbroadcast c0, unlock m0, timer#0 6ms, loop 4 { timer#0 6ms } }, exit")
                 .contains("warnings:");
     }
 
