@@ -327,6 +327,8 @@ class RtAppReaderTest {
         assertThat(error("{\"tasks\":{\"a\":{\"run\":10}}} trailing")).contains("after the top-level value");
         assertThat(error("[".repeat(200))).contains("nesting deeper than");
         assertThat(error("{\"tasks\":{\"a\":{\"exec\":10}}}")).contains("legacy rt-app grammar");
+        assertThat(error("{\"tasks\":{\"a\":{\"run\":1,\n\"signal\":{\"ref\":\"q\"}}}}"))
+                .startsWith("t.json:2:10: \"signal\" value is an object; expected a condition name in quotes");
     }
 
     @Test
