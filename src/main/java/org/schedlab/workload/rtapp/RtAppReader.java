@@ -527,8 +527,8 @@ public final class RtAppReader {
                     ops.add(new Op.CondWait(id(conds, field(o, e, "ref")), id(mutexes, field(o, e, "mutex"))));
                     break;
                 }
-                case SIGNAL: ops.add(new Op.CondSignal(id(conds, condRef(e)), false)); break;
-                case BROAD: ops.add(new Op.CondSignal(id(conds, condRef(e)), true)); break;
+                case SIGNAL: ops.add(new Op.CondSignal(id(conds, name(e, "a condition name")), false)); break;
+                case BROAD: ops.add(new Op.CondSignal(id(conds, name(e, "a condition name")), true)); break;
                 case SYNC: {
                     Obj o = refObj(e);
                     int c = id(conds, field(o, e, "ref"));
@@ -633,10 +633,6 @@ public final class RtAppReader {
             return name(ms.get(ms.size() - 1), "a name");
         }
 
-        String condRef(Member e) {
-            if (e.value instanceof Obj) return field((Obj) e.value, e, "ref");
-            return name(e, "a condition name");
-        }
 
         String name(Member m, String expected) {
             if (!(m.value instanceof Str)) throw err(m.value, "\"" + m.key + "\" value is " + m.value.describe(), expected + " in quotes");

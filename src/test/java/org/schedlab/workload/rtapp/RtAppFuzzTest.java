@@ -24,6 +24,7 @@ class RtAppFuzzTest {
             "mp3-short.json", bytes("mp3-short.json"),
             "browser-short.json", bytes("browser-short.json"),
             "spreading-tasks.json", bytes("spreading-tasks.json"),
+            "video-short.json", bytes("video-short.json"),
             "features.json", bytes("features.json"),
             "taskset.json", bytes("taskset.json"),
             "camera-head.json", cameraHead());

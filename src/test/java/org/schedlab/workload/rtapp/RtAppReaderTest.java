@@ -189,6 +189,50 @@ class RtAppReaderTest {
     }
 
     @Test
+    void videoShortNamesOneResourceForLockSyncSuspendAndResume() {
+        WorkloadSpec s = load("video-short.json");
+        assertThat(s.templates).hasSize(17);
+        TaskTemplate d1 = template(s, "NuPlayerDriver1"), d2 = template(s, "NuPlayerDriver2");
+        // NuPlayerDriver2's suspend "NuPlayerDriver" waits on the cond and mutex of the syncs on "NuPlayerDriver"
+        Op.CondWait suspend = ops(d2, Op.CondWait.class).get(0);
+        assertThat(ops(d2, Op.CondWait.class)).hasSize(4).allMatch(w -> w.cond == suspend.cond && w.mutex == suspend.mutex);
+        // NuPlayerDriver1: its own suspend, then three syncs and a suspend "NuPlayerDriver"
+        List<Op.CondWait> d1Waits = ops(d1, Op.CondWait.class);
+        assertThat(d1Waits).hasSize(5);
+        assertThat(d1Waits.subList(1, 5)).allMatch(w -> w.cond == suspend.cond && w.mutex == suspend.mutex);
+        assertThat(ops(d1, Op.Lock.class)).extracting(l -> l.mutex).contains(suspend.mutex);
+        // NuPlayerDriver1's bare suspend is its own name, which NuPlayerRenderer resumes
+        assertThat(broadcasts(template(s, "NuPlayerRenderer"))).contains(condWaits(d1).get(0));
+        assertThat(condWaits(d1).get(0)).isNotEqualTo(suspend.cond);
+        assertThat(s.headline.kind).isEqualTo(WorkloadSpec.HeadlineKind.WORK_RATE);
+    }
+
+    @Test
+    void videoLongDiffersOnlyInDuration() {
+        WorkloadSpec shortCase = load("video-short.json"), longCase = load("video-long.json");
+        assertThat(longCase.params).containsEntry("duration_s", "600");
+        assertThat(shortCase.params).containsEntry("duration_s", "6");
+        for (int i = 0; i < shortCase.templates.size(); i++)
+            assertThat(longCase.templates.get(i).program).extracting(Op::toString)
+                    .containsExactlyElementsOf(List.of(shortCase.templates.get(i).program).stream().map(Op::toString).toList());
+    }
+
+    @Test
+    void loopCountsAsRtAppCountsThem() {
+        // without phases, "loop" counts the runs of the events, and 0 is never reached
+        WorkloadSpec s = parse("{\"tasks\":{\"a\":{\"loop\":0,\"run\":10}, \"b\":{\"loop\":3,\"run\":10},"
+                + " \"c\":{\"loop\":0,\"phases\":{\"x\":{\"run\":5}}},"
+                + " \"d\":{\"loop\":1,\"phases\":{\"x\":{\"loop\":0,\"run\":5},\"y\":{\"run\":5}}}}}");
+        assertThat(template(s, "a").program[0]).isInstanceOfSatisfying(Op.LoopBegin.class, l -> assertThat(l.count).isEqualTo(-1));
+        assertThat(template(s, "b").program[0]).isInstanceOfSatisfying(Op.LoopBegin.class, l -> assertThat(l.count).isEqualTo(3));
+        // a task loop of 0 ends before the first phase
+        assertThat(template(s, "c").program).hasSize(1).allMatch(op -> op instanceof Op.Exit);
+        assertThat(template(s, "d").program[0]).isInstanceOfSatisfying(Op.LoopBegin.class, l -> assertThat(l.count).isEqualTo(-1));
+        assertThat(s.params.get("warnings")).contains("phase \"x\" of task \"d\" has loop 0")
+                .contains("task \"c\" has loop 0 and does nothing");
+    }
+
+    @Test
     void tasksetLegacyGrammarIsRefused() {
         assertThatThrownBy(() -> load("taskset.json"))
                 .isInstanceOf(WorkloadException.class)
@@ -283,6 +327,8 @@ class RtAppReaderTest {
         assertThat(error("{\"tasks\":{\"a\":{\"run\":10}}} trailing")).contains("after the top-level value");
         assertThat(error("[".repeat(200))).contains("nesting deeper than");
         assertThat(error("{\"tasks\":{\"a\":{\"exec\":10}}}")).contains("legacy rt-app grammar");
+        assertThat(error("{\"tasks\":{\"a\":{\"run\":1,\n\"signal\":{\"ref\":\"q\"}}}}"))
+                .startsWith("t.json:2:10: \"signal\" value is an object; expected a condition name in quotes");
     }
 
     @Test

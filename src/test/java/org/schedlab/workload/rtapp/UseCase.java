@@ -7,6 +7,7 @@ import org.schedlab.metrics.ScheduleSink;
 import org.schedlab.policy.Policies;
 import org.schedlab.topology.Synthetic;
 import org.schedlab.topology.Topology;
+import org.schedlab.topology.TopologySources;
 import org.schedlab.workload.WorkloadSpec;
 
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One run of an rt-app use case on {@code n} identical CPUs without kernel costs, so that a task's CPU time is
- * exactly the time it spends switched in. Per-task CPU time and switch-ins are taken from the schedule as it
+ * One run of an rt-app use case without kernel costs, on {@code n} identical CPUs or a named machine, so that a
+ * task's CPU time is exactly the time it spends switched in. Per-task CPU time and switch-ins are taken from the schedule as it
  * happens, and checked against the kernel's own total.
  */
 final class UseCase implements ScheduleSink {
@@ -35,10 +36,11 @@ final class UseCase implements ScheduleSink {
     private final long[] since;
     final RunOutcome outcome;
 
-    private UseCase(WorkloadSpec spec, int cpus, long durationNs) {
+    private UseCase(WorkloadSpec spec, String topology, long durationNs) {
         this.spec = spec;
         this.lateFromNs = durationNs / 2;
-        Topology topo = Synthetic.parse("synthetic:cores=" + cpus);
+        Topology topo = topology.startsWith("synthetic") ? Synthetic.parse(topology) : TopologySources.resolve(topology);
+        int cpus = topo.nrCpus();
         Policies.Resolved p = Policies.resolve("linux-wake");
         Machine m = new Machine(topo, p.policy, p.options, spec, MachineConfig.of(durationNs, 1, false, true));
         curr = new int[cpus];
@@ -54,11 +56,11 @@ final class UseCase implements ScheduleSink {
 
     static UseCase run(String json, int cpus, long durationNs) {
         return new UseCase(RtAppReader.parse("t.json", "t.json", json.getBytes(StandardCharsets.UTF_8), Map.of(), 0),
-                cpus, durationNs);
+                "synthetic:cores=" + cpus, durationNs);
     }
 
-    static UseCase run(WorkloadSpec spec, int cpus, long durationNs) {
-        return new UseCase(spec, cpus, durationNs);
+    static UseCase run(WorkloadSpec spec, String topology, long durationNs) {
+        return new UseCase(spec, topology, durationNs);
     }
 
     /** CPU time of every task named {@code name}, together. */
