@@ -75,6 +75,8 @@ public class PullPolicy extends LinuxWakePolicy {
     protected int nrDoms;                     // LLCs with at least one tickless idle CPU
     /** nohz_shared_list: LLC ids in the order their shared objects were registered (ascending first CPU). */
     protected int[] nohzSharedList;
+    /** Names of each LLC's nohz cache lines, by LLC id (built once, not per idle entry). */
+    private String[] nohzIdleLine, nrBusyLine;
     protected int nrCpus;
 
     @Override public String name() { return "pull"; }
@@ -96,11 +98,15 @@ public class PullPolicy extends LinuxWakePolicy {
         nohzIdle = new CpuSet(nrCpus);
         llcIdle = new CpuSet[nrCpus];
         llcIdleCount = new int[nrCpus];
+        nohzIdleLine = new String[nrCpus];
+        nrBusyLine = new String[nrCpus];
         int nrLlcs = 0;
         for (int c = 0; c < nrCpus; c++) {
             int id = sds_llcId(c);
             if (llcIdle[id] == null) {
                 llcIdle[id] = new CpuSet(nrCpus);
+                nohzIdleLine[id] = "llc.nohz_idle." + id;
+                nrBusyLine[id] = "llc.nr_busy_cpus." + id;
                 nrLlcs++;
             }
         }
@@ -167,16 +173,7 @@ public class PullPolicy extends LinuxWakePolicy {
         if (firstOfLlc) nrDoms++;
         nohzNeedsUpdate = true;
         nohzHasBlocked = true;
-        if (ctx.now() <= 0) return;
-        if (perLlcNohz) {
-            // per-LLC idle mask and nr_idle_cpus; the global count only on the LLC's 0 -> 1 transition
-            ctx.chargeSharedLine(cpu, "llc.nohz_idle." + id, "nohz");
-            if (firstOfLlc) ctx.chargeSharedLine(cpu, "nohz.nr_doms", "nohz");
-        } else {
-            ctx.chargeSharedLine(cpu, "nohz.idle_cpus_mask", "nohz");
-            ctx.chargeSharedLine(cpu, "nohz.nr_cpus", "nohz");
-            ctx.chargeSharedLine(cpu, "llc.nr_busy_cpus." + id, "nohz");
-        }
+        if (ctx.now() > 0) chargeNohzLines(cpu, id, firstOfLlc);
     }
 
     /** nohz_balance_exit_idle: done lazily at the first busy tick. */
@@ -188,13 +185,21 @@ public class PullPolicy extends LinuxWakePolicy {
         llcIdle[id].clear(cpu);
         boolean lastOfLlc = --llcIdleCount[id] == 0;
         if (lastOfLlc) nrDoms--;
+        chargeNohzLines(cpu, id, lastOfLlc);
+    }
+
+    /**
+     * The shared lines a nohz entry or exit writes: per-llc, the LLC's idle mask and nr_idle_cpus, and the global
+     * nr_doms only on the LLC's first/last idle CPU ({@code llcEdge}); global, the mask, nr_cpus and nr_busy_cpus.
+     */
+    private void chargeNohzLines(int cpu, int id, boolean llcEdge) {
         if (perLlcNohz) {
-            ctx.chargeSharedLine(cpu, "llc.nohz_idle." + id, "nohz");
-            if (lastOfLlc) ctx.chargeSharedLine(cpu, "nohz.nr_doms", "nohz");
+            ctx.chargeSharedLine(cpu, nohzIdleLine[id], "nohz");
+            if (llcEdge) ctx.chargeSharedLine(cpu, "nohz.nr_doms", "nohz");
         } else {
             ctx.chargeSharedLine(cpu, "nohz.idle_cpus_mask", "nohz");
             ctx.chargeSharedLine(cpu, "nohz.nr_cpus", "nohz");
-            ctx.chargeSharedLine(cpu, "llc.nr_busy_cpus." + id, "nohz");
+            ctx.chargeSharedLine(cpu, nrBusyLine[id], "nohz");
         }
     }
 
