@@ -52,7 +52,8 @@ class PackageCycleTest {
     /** A cycle of the graph as a path {@code a -> b -> ... -> a}, or an empty list when there is none. */
     static List<String> findCycle(Map<String, Set<String>> deps) {
         Map<String, Integer> state = new TreeMap<>();
-        for (String start : deps.keySet()) {
+        // sorted, so that the cycle reported does not depend on the map's iteration order
+        for (String start : new java.util.TreeSet<>(deps.keySet())) {
             Deque<String> path = new ArrayDeque<>();
             List<String> c = visit(start, deps, state, path);
             if (!c.isEmpty()) return c;
@@ -70,7 +71,7 @@ class PackageCycleTest {
             return p.subList(p.indexOf(n), p.size());
         }
         state.put(n, 1);
-        for (String m : deps.getOrDefault(n, Set.of())) {
+        for (String m : new java.util.TreeSet<>(deps.getOrDefault(n, Set.of()))) {
             List<String> c = visit(m, deps, state, path);
             if (!c.isEmpty()) return c;
         }
