@@ -1,10 +1,14 @@
 package com.example;
 
+import org.schedlab.policy.PolicyOption;
+import org.schedlab.policy.RqReader;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.SchedPolicy;
 import org.schedlab.policy.TaskView;
 import org.schedlab.topology.CpuSet;
 import org.schedlab.topology.SchedDomain;
+
+import java.util.List;
 
 /**
  * A small policy written against schedlab's public API only:
@@ -13,14 +17,18 @@ import org.schedlab.topology.SchedDomain;
  * Option {@code scan=N} limits the wakeup scan to N CPUs.
  */
 public final class IdlestInLlcPolicy implements SchedPolicy {
+    static final PolicyOption SCAN = PolicyOption.positive("scan", "CPUs the wakeup scan looks at", 64);
+
     private SchedContext ctx;
     private int scanLimit;
 
     @Override public String name() { return "idlest-in-llc"; }
 
+    @Override public List<PolicyOption> options() { return List.of(SCAN); }
+
     @Override public void init(SchedContext ctx) {
         this.ctx = ctx;
-        this.scanLimit = Integer.parseInt(ctx.option("scan", "64"));
+        this.scanLimit = Integer.parseInt(ctx.option(SCAN));
     }
 
     @Override public int selectTaskRq(TaskView p, int prevCpu, int wakerCpu, int wakeFlags) {
@@ -57,8 +65,11 @@ public final class IdlestInLlcPolicy implements SchedPolicy {
             }
         }
         if (busiest < 0) return;
-        for (int i = 0; i < ctx.rqTaskCount(busiest); i++) {
-            TaskView t = ctx.rqTask(busiest, i);
+        // the task list is read under the busiest runqueue's lock, which the reader charges
+        RqReader rq = ctx.reader(cpu, "example");
+        rq.lock(busiest);
+        for (int i = 0; i < rq.taskCount(busiest); i++) {
+            TaskView t = rq.task(busiest, i);
             if (t.isQueued() && t.canRunOn(cpu) && ctx.migrate(t, cpu, cpu, "example")) return;
         }
     }

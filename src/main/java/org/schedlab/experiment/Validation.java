@@ -377,19 +377,21 @@ public final class Validation {
         MachineConfig c = cfg(3_000_000_000L, 1, false, true);
         final double[] acc = {0, 0};
         Policies.Resolved p = Policies.resolve("linux-wake");
-        org.schedlab.policy.SchedPolicy probe = new org.schedlab.policy.linux.LinuxWakePolicy() {
+        // linux-wake plus a timer that samples the CPUs' util_avg every ~1 ms
+        org.schedlab.policy.SchedPolicy probe = new org.schedlab.policy.ForwardingPolicy(p.policy) {
+            private org.schedlab.policy.IpiVector sample;
+
             @Override public void init(org.schedlab.policy.SchedContext ctx) {
                 super.init(ctx);
-                ctx.callLater(0, 1_000_000_000L, 7, 0);
-            }
-
-            @Override public void ipi(int cpu, int code, long arg) {
-                if (code != 7) return;
-                double u = 0;
-                for (int i = 0; i < ctx.nrCpus(); i++) u += ctx.cpuUtil(i);
-                acc[0] += u;
-                acc[1]++;
-                ctx.callLater(0, 997_000, 7, 0);
+                sample = ctx.registerIpi("probe", (cpu, arg) -> {
+                    org.schedlab.policy.RqReader rq = ctx.reader(cpu, "probe");
+                    double u = 0;
+                    for (int i = 0; i < ctx.nrCpus(); i++) u += rq.util(i);
+                    acc[0] += u;
+                    acc[1]++;
+                    ctx.callLater(0, 997_000, sample, 0);
+                });
+                ctx.callLater(0, 1_000_000_000L, sample, 0);
             }
         };
         new Machine(Synthetic.parse("synthetic:cores=2"), probe, p.options, w, c).run();

@@ -1,13 +1,23 @@
 package org.schedlab.kernel;
 
+import static org.schedlab.policy.DequeueFlags.DEQUEUE_MIGRATE;
+import static org.schedlab.policy.EnqueueFlags.ENQUEUE_INITIAL;
+import static org.schedlab.policy.EnqueueFlags.ENQUEUE_MIGRATED;
+import static org.schedlab.policy.EnqueueFlags.ENQUEUE_WAKEUP;
 import org.schedlab.cost.CostModel;
 import org.schedlab.cost.SharedLines;
 import org.schedlab.engine.EventQueue;
 import org.schedlab.engine.Rng;
 import org.schedlab.metrics.Recorder;
+import org.schedlab.policy.EnqueueFlags;
+import org.schedlab.policy.IpiHandler;
+import org.schedlab.policy.IpiVector;
+import org.schedlab.policy.PolicyOption;
+import org.schedlab.policy.RqReader;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.SchedPolicy;
 import org.schedlab.policy.TaskView;
+import org.schedlab.policy.WakeFlags;
 import org.schedlab.topology.CpuSet;
 import org.schedlab.topology.SchedDomains;
 import org.schedlab.topology.Topology;
@@ -64,14 +74,90 @@ final class Context implements SchedContext {
     @Override public int nrCpus() { return nrCpus; }
     @Override public CostModel costs() { return costs; }
     @Override public Rng rng(String name) { return rngs.computeIfAbsent(name, n -> Rng.stream(cfg.seed, "policy." + n)); }
-    @Override public String option(String key, String def) { return policyOptions.getOrDefault(key, def); }
+    @Override public String option(PolicyOption o) {
+        if (!declared(o)) throw new IllegalStateException("policy " + policy.name() + " reads option '" + o.key() + "' it does not declare");
+        return policyOptions.getOrDefault(o.key(), o.defaultValue());
+    }
+
+    private boolean declared(PolicyOption o) {
+        for (PolicyOption d : policy.options()) if (d == o) return true;
+        return false;
+    }
     @Override public int nrRunning(int c) { return cpus[c].nrRunning; }
     @Override public TaskView curr(int c) { return cpus[c].curr; }
     @Override public boolean idleCpu(int c) { return cpus[c].isIdle(); }
     @Override public boolean ttwuPending(int c) { return cpus[c].ttwuPending > 0; }
     @Override public boolean tickStopped(int c) { return cpus[c].tickStopped; }
-    @Override public int rqTaskCount(int c) { return cpus[c].tasks.size(); }
-    @Override public TaskView rqTask(int c, int i) { return cpus[c].tasks.get(i); }
+
+    @Override public RqReader reader(int acting, String kind) { return new Reader(acting, kind, true); }
+
+    @Override public RqReader selectReader() {
+        if (!inSelect) throw new IllegalStateException("selectReader() outside select_task_rq");
+        return selectReader;
+    }
+
+    /** Set by the wakeup path around select_task_rq. */
+    boolean inSelect;
+    private final Reader selectReader = new Reader(-1, "select", false);
+
+    /** One CPU's pass over runqueues: the first read of each runqueue is charged, later ones are free. */
+    private final class Reader implements RqReader {
+        private final int acting;
+        private final String kind;
+        private final boolean charged;
+        private final long[] read;
+
+        Reader(int acting, String kind, boolean charged) {
+            this.acting = acting;
+            this.kind = kind;
+            this.charged = charged;
+            this.read = charged ? new long[(nrCpus + 63) >>> 6] : null;
+        }
+
+        private void touch(int c) {
+            if (!charged) return;
+            long bit = 1L << c;
+            if ((read[c >>> 6] & bit) != 0) return;
+            read[c >>> 6] |= bit;
+            chargeScan(acting, c, kind);
+        }
+
+        @Override public int actingCpu() { return acting; }
+
+        @Override public double load(int c) {
+            touch(c);
+            m.load.peltRq(cpus[c]);
+            return cpus[c].pelt.load;
+        }
+
+        @Override public double util(int c) {
+            touch(c);
+            return m.load.cpuUtil(cpus[c]);
+        }
+
+        @Override public double runnable(int c) {
+            touch(c);
+            m.load.peltRq(cpus[c]);
+            return cpus[c].pelt.runnable;
+        }
+
+        @Override public int taskCount(int c) {
+            touch(c);
+            return cpus[c].tasks.size();
+        }
+
+        @Override public TaskView task(int c, int i) {
+            touch(c);
+            return cpus[c].tasks.get(i);
+        }
+
+        @Override public void lock(int c) {
+            if (charged) {
+                read[c >>> 6] |= 1L << c;
+                chargeRemoteLock(acting, c, kind);
+            }
+        }
+    }
 
     @Override public boolean eligible(TaskView p) {
         Task t = (Task) p;
@@ -79,18 +165,6 @@ final class Context implements SchedContext {
         Cpu cpu = cpus[t.cpu];
         m.time.account(t.cpu);
         return Eevdf.eligible(cpu, t);
-    }
-
-    @Override public double cpuLoad(int c) {
-        m.load.peltRq(cpus[c]);
-        return cpus[c].pelt.load;
-    }
-
-    @Override public double cpuUtil(int c) { return m.load.cpuUtil(cpus[c]); }
-
-    @Override public double cpuRunnable(int c) {
-        m.load.peltRq(cpus[c]);
-        return cpus[c].pelt.runnable;
     }
 
     @Override public int capacityOf(int c) { return cpus[c].capacity; }
@@ -108,17 +182,6 @@ final class Context implements SchedContext {
         return keyCache.computeIfAbsent(prefix, x -> new HashMap<>()).computeIfAbsent(kind, k -> prefix + k);
     }
 
-    @Override public void chargeScans(int acting, CpuSet targets, String kind) {
-        long ns = 0;
-        int n = 0;
-        for (int i = targets.first(); i >= 0; i = targets.nextSetBit(i + 1)) {
-            ns += scanNs(acting, i);
-            n++;
-        }
-        rec.count(key("rq_scans.", kind), n);
-        m.time.chargeBalance(acting, ns, kind);
-    }
-
     /** Reading one runqueue's statistics: a transfer of its lines, or a cache hit if unchanged since the last read. */
     private long scanNs(int acting, int target) {
         if (acting == target) return costs.statGatherNs(topo, acting, target);
@@ -133,7 +196,7 @@ final class Context implements SchedContext {
                 + costs.detachAttachNs, kind);
         rec.count(key("remote_locks.", kind), (acting != src ? 1 : 0) + (acting != dst ? 1 : 0));
         rec.count(key("migrations.", kind), 1);
-        m.core.dequeue(p, Core.DEQUEUE_MIGRATE);
+        m.core.dequeue(p, DEQUEUE_MIGRATE);
         m.wakeup.noteMigration(p, dst, kind);
         long flight = acting == dst ? 0 : costs.remoteLockNs(topo, acting, dst);
         if (flight <= 0) {
@@ -169,7 +232,7 @@ final class Context implements SchedContext {
 
     /** attach_task and wakeup_preempt on the destination; an idle destination is kicked (by IPI when remote). */
     void attachMigrated(Task p, int dst, int acting) {
-        m.core.enqueue(p, dst, Core.ENQUEUE_MIGRATED);
+        m.core.enqueue(p, dst, ENQUEUE_MIGRATED);
         Cpu d = cpus[dst];
         if (d.curr == null) {
             if (dst == acting || d.newidle) {
@@ -241,14 +304,33 @@ final class Context implements SchedContext {
         if (cpu.curr == null) m.core.schedule(src);
     }
 
-    @Override public void sendIpi(int fromCpu, int target, int code, long arg, String kind) {
+    /** The policy's IPI handlers, by vector id (ids are indexes; -1 is the kernel's own resched IPI). */
+    private final List<IpiHandler> ipiHandlers = new ArrayList<>();
+    private final List<IpiVector> ipiVectors = new ArrayList<>();
+
+    @Override public IpiVector registerIpi(String name, IpiHandler handler) {
+        IpiVector v = new IpiVector(ipiHandlers.size(), name);
+        ipiHandlers.add(handler);
+        ipiVectors.add(v);
+        return v;
+    }
+
+    private int vectorId(IpiVector v) {
+        int id = v.id();
+        if (id < 0 || id >= ipiVectors.size() || ipiVectors.get(id) != v)
+            throw new IllegalStateException("IPI vector '" + v + "' was not registered with this machine");
+        return id;
+    }
+
+    @Override public void sendIpi(int fromCpu, int target, IpiVector v, long arg, String kind) {
+        int code = vectorId(v);
         m.time.chargeBalance(fromCpu, costs.ipiSendNs, kind);
         rec.count(key("ipis.", kind), 1);
         q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, target, args.put(code, arg));
     }
 
-    @Override public void callLater(int cpu, long delayNs, int code, long arg) {
-        q.schedule(m.now + Math.max(0, delayNs), Machine.EV_IPI, cpu, args.put(code, arg) | (1L << 40));
+    @Override public void callLater(int cpu, long delayNs, IpiVector v, long arg) {
+        q.schedule(m.now + Math.max(0, delayNs), Machine.EV_IPI, cpu, args.put(vectorId(v), arg) | (1L << 40));
     }
 
     /** An IPI or delayed call reaches CPU c: a resched kick, or the policy's handler. */
@@ -266,7 +348,7 @@ final class Context implements SchedContext {
             return;
         }
         if (!timer && cpu.curr == null && !cpu.newidle) m.time.chargeKernel(c, costs.idleExitNs, CpuTime.KK_IDLE_EXIT);
-        policy.ipi(c, code, arg);
+        ipiHandlers.get(code).handle(c, arg);
         if (cpu.needResched || (cpu.curr == null && cpu.nrRunning > 0)) m.core.schedule(c);
     }
 
@@ -293,9 +375,9 @@ final class Context implements SchedContext {
         if (!p.canRunOn(c)) throw new IllegalStateException("policy dispatched " + p + " to disallowed CPU " + c);
         m.heldTasks--;
         p.state = Task.State.WAKING;
-        int flags = p.execStart == 0 && p.sumExecRuntime == 0 ? SchedPolicy.WF_FORK : SchedPolicy.WF_TTWU;
+        int flags = p.execStart == 0 && p.sumExecRuntime == 0 ? WakeFlags.WF_FORK : WakeFlags.WF_TTWU;
         m.wakeup.noteMigration(p, c, "dispatch");
-        m.core.enqueue(p, c, flags == SchedPolicy.WF_FORK ? Core.ENQUEUE_INITIAL : Core.ENQUEUE_WAKEUP);
+        m.core.enqueue(p, c, flags == WakeFlags.WF_FORK ? EnqueueFlags.ENQUEUE_INITIAL : EnqueueFlags.ENQUEUE_WAKEUP);
         m.wakeup.checkPreempt(c, p, flags, c);
     }
 

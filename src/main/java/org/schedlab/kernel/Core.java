@@ -1,5 +1,10 @@
 package org.schedlab.kernel;
 
+import static org.schedlab.policy.DequeueFlags.DEQUEUE_MIGRATE;
+import static org.schedlab.policy.DequeueFlags.DEQUEUE_SLEEP;
+import static org.schedlab.policy.EnqueueFlags.ENQUEUE_INITIAL;
+import static org.schedlab.policy.EnqueueFlags.ENQUEUE_MIGRATED;
+import static org.schedlab.policy.EnqueueFlags.ENQUEUE_WAKEUP;
 import org.schedlab.cost.CostModel;
 import org.schedlab.metrics.Recorder;
 import org.schedlab.policy.SchedPolicy;
@@ -70,7 +75,6 @@ final class Core {
         policy.dequeue(t.cpu, t, flags);
     }
 
-    static final int DEQUEUE_SLEEP = 1, DEQUEUE_MIGRATE = 2, ENQUEUE_WAKEUP = 1, ENQUEUE_MIGRATED = 2, ENQUEUE_INITIAL = 4;
 
     /** __schedule on CPU c: picks the next task (running newidle balance first if the runqueue is empty),
      *  puts back a preempted one and switches. */

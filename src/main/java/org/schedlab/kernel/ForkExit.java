@@ -1,5 +1,6 @@
 package org.schedlab.kernel;
 
+import static org.schedlab.policy.DequeueFlags.DEQUEUE_SLEEP;
 import org.schedlab.cost.CostModel;
 import org.schedlab.engine.EventQueue;
 import org.schedlab.metrics.Recorder;
@@ -74,7 +75,7 @@ final class ForkExit {
     /** do_exit: the task leaves its runqueue and PELT; a parent waiting for its children may wake. */
     void exitTask(Task t, int c) {
         m.time.chargeKernel(c, costs.exitNs, CpuTime.KK_EXIT);
-        m.core.dequeue(t, Core.DEQUEUE_SLEEP);
+        m.core.dequeue(t, DEQUEUE_SLEEP);
         m.load.attachPelt(t, -1);
         t.state = Task.State.EXITED;
         m.liveTasks--;

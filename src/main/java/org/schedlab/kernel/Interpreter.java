@@ -4,6 +4,7 @@ import org.schedlab.cost.CostModel;
 import org.schedlab.engine.EventQueue;
 import org.schedlab.metrics.Recorder;
 import org.schedlab.policy.SchedPolicy;
+import org.schedlab.policy.WakeFlags;
 import org.schedlab.topology.CpuSet;
 import org.schedlab.workload.Op;
 import org.schedlab.workload.WorkloadException;
@@ -265,7 +266,7 @@ final class Interpreter {
             } else if (op instanceof Op.Exec) {
                 t.pc++;
                 m.time.chargeKernel(c, costs.execNs, CpuTime.KK_EXEC);
-                int target = m.wakeup.selectCpu(t, c, c, SchedPolicy.WF_EXEC);
+                int target = m.wakeup.selectCpu(t, c, c, WakeFlags.WF_EXEC);
                 if (target != SchedPolicy.DEFER && target != c) {
                     m.core.moveRunning(t, c, target, "exec");
                     return;
@@ -310,7 +311,7 @@ final class Interpreter {
                 t.allowed = fit.cardinality() == nrCpus ? null : fit;
                 t.nrCpusAllowed = fit.cardinality();
                 if (!t.canRunOn(c)) {
-                    int target = m.wakeup.selectCpu(t, c, c, SchedPolicy.WF_EXEC);
+                    int target = m.wakeup.selectCpu(t, c, c, WakeFlags.WF_EXEC);
                     if (target == SchedPolicy.DEFER) target = fit.first();
                     m.core.moveRunning(t, c, target, "affinity");
                     return;

@@ -1,9 +1,12 @@
 package org.schedlab.kernel;
 
+import static org.schedlab.policy.EnqueueFlags.ENQUEUE_INITIAL;
+import static org.schedlab.policy.EnqueueFlags.ENQUEUE_WAKEUP;
 import org.schedlab.cost.CostModel;
 import org.schedlab.engine.EventQueue;
 import org.schedlab.metrics.Recorder;
 import org.schedlab.policy.SchedPolicy;
+import org.schedlab.policy.WakeFlags;
 import org.schedlab.topology.SchedDomains;
 import org.schedlab.topology.Topology;
 
@@ -48,7 +51,7 @@ final class Wakeup {
             else m.tick.kickIdle(c);
             return;
         }
-        if (!cfg.slice || (wakeFlags & SchedPolicy.WF_FORK) != 0) return;
+        if (!cfg.slice || (wakeFlags & WakeFlags.WF_FORK) != 0) return;
         m.time.account(c);
         if (Eevdf.pickEevdf(cpu, true) == p) reschedCpu(c, fromCpu);
     }
@@ -82,7 +85,7 @@ final class Wakeup {
         if (waker != null) recordWakee(waker, p);
         boolean fromTask = waker != null;
         if (wakerCpu >= 0) m.time.chargeKernel(wakerCpu, costs.wakeupCallNs, CpuTime.KK_WAKEUP);
-        int flags = SchedPolicy.WF_TTWU | (sync ? SchedPolicy.WF_SYNC : 0);
+        int flags = WakeFlags.WF_TTWU | (sync ? WakeFlags.WF_SYNC : 0);
         int target = selectCpu(p, p.cpu, from, flags);
         if (target == SchedPolicy.DEFER) {
             p.state = Task.State.HELD;
@@ -119,14 +122,20 @@ final class Wakeup {
             m.time.chargeKernel(wakerCpu, costs.wakeupCallNs + (wakerCpu != c ? costs.remoteLockNs(topo, wakerCpu, c) : 0), CpuTime.KK_WAKEUP);
         }
         rec.count("wakeups.delayed_requeue", 1);
-        int flags = SchedPolicy.WF_TTWU | (sync ? SchedPolicy.WF_SYNC : 0);
-        policy.enqueue(c, p, flags);
+        int flags = WakeFlags.WF_TTWU | (sync ? WakeFlags.WF_SYNC : 0);
+        policy.enqueue(c, p, ENQUEUE_WAKEUP);
         checkPreempt(c, p, flags, wakerCpu >= 0 ? wakerCpu : c);
     }
 
     /** select_task_rq through the policy; a CPU outside the task's affinity is a policy bug. */
     int selectCpu(Task p, int prev, int from, int flags) {
-        int target = policy.selectTaskRq(p, prev, from, flags);
+        m.ctx.inSelect = true;
+        int target;
+        try {
+            target = policy.selectTaskRq(p, prev, from, flags);
+        } finally {
+            m.ctx.inSelect = false;
+        }
         if (target == SchedPolicy.DEFER) return target;
         if (target < 0 || target >= nrCpus || !p.canRunOn(target))
             throw new IllegalStateException("policy " + policy.name() + " chose CPU " + target + " for " + p
@@ -142,7 +151,7 @@ final class Wakeup {
         noteMigration(p, target, kind);
         Cpu tc = cpus[target];
         // wake_up_new_task enqueues on the chosen runqueue under its lock: no wakelist IPI for a fork
-        boolean remote = (flags & SchedPolicy.WF_FORK) == 0 && from != target
+        boolean remote = (flags & WakeFlags.WF_FORK) == 0 && from != target
                 && (!sds.cpusShareCache(from, target) || (tc.curr == null && !tc.newidle));
         if (remote && costs.ipiLatencyNs > 0) {
             tc.ttwuPending++;
@@ -167,7 +176,7 @@ final class Wakeup {
 
     /** ttwu_do_activate: enqueue, then wakeup_preempt. */
     void activate(Task p, int c, int wakeFlags, int fromCpu) {
-        int enqFlags = (wakeFlags & SchedPolicy.WF_FORK) != 0 ? Core.ENQUEUE_INITIAL : Core.ENQUEUE_WAKEUP;
+        int enqFlags = (wakeFlags & WakeFlags.WF_FORK) != 0 ? ENQUEUE_INITIAL : ENQUEUE_WAKEUP;
         m.core.enqueue(p, c, enqFlags);
         checkPreempt(c, p, wakeFlags, fromCpu);
     }
@@ -201,7 +210,7 @@ final class Wakeup {
     void wakeUpNew(Task t, int parentCpu) {
         t.state = Task.State.WAKING;
         t.wakingSince = m.now;
-        int target = selectCpu(t, parentCpu, parentCpu, SchedPolicy.WF_FORK);
+        int target = selectCpu(t, parentCpu, parentCpu, WakeFlags.WF_FORK);
         if (target == SchedPolicy.DEFER) {
             t.state = Task.State.HELD;
             t.runnableSince = m.now;
@@ -211,7 +220,7 @@ final class Wakeup {
         t.lastRanCpu = target;
         t.cpu = target;
         m.load.postInitEntityUtilAvg(t, cpus[target]);
-        wakeOnto(t, target, parentCpu, SchedPolicy.WF_FORK, "fork");
+        wakeOnto(t, target, parentCpu, WakeFlags.WF_FORK, "fork");
     }
 
     /** A sleep's hrtimer fires: the task wakes from interrupt context on its CPU. */

@@ -1,38 +1,38 @@
 package org.schedlab.policy;
 
 import org.schedlab.InputError;
-import org.schedlab.policy.linux.LinuxWakePolicy;
+import org.schedlab.policy.linux.FairPolicy;
 import org.schedlab.policy.reference.GlobalQueuePolicy;
 import org.schedlab.policy.reference.RandomPolicy;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
  * Resolves {@code --policy NAME[:key=value,...]} or {@code class:com.example.MyPolicy[:key=value,...]}.
- * Options are handed to the policy through {@link SchedContext#option}; each policy declares the keys it knows.
+ * Every key and value is checked against the options the policy declares ({@link SchedPolicy#options}), for
+ * built-in and {@code class:} policies alike, so a typo is refused before the run with the keys that exist.
  */
 public final class Policies {
     private static final Map<String, Supplier<SchedPolicy>> BUILTIN = new TreeMap<>();
-    private static final Map<String, String[]> KEYS = new TreeMap<>();
 
     static {
-        register("linux-wake", LinuxWakePolicy::new);
+        register("linux-wake", FairPolicy::linuxWake);
         register("global", GlobalQueuePolicy::new);
         register("random", RandomPolicy::new);
-        register("pull", org.schedlab.policy.linux.PullPolicy::new, "ni_random", "nohz");
-        register("push", org.schedlab.policy.linux.PushPolicy::new, "nohz", "context", "pileup", "newidle", "ni_random");
-        register("shared-runq", org.schedlab.policy.linux.SharedRunqPolicy::new, "shard", "ni_random", "nohz");
+        register("pull", FairPolicy::pull);
+        register("push", FairPolicy::push);
+        register("shared-runq", FairPolicy::sharedRunq);
         register("pick2", org.schedlab.policy.reference.Pick2Policy::new);
     }
 
     private Policies() {}
 
-    public static void register(String name, Supplier<SchedPolicy> s, String... keys) {
+    public static void register(String name, Supplier<SchedPolicy> s) {
         BUILTIN.put(name, s);
-        KEYS.put(name, keys);
     }
 
     /** A policy instance with its options. */
@@ -57,7 +57,7 @@ public final class Policies {
             name = colon < 0 ? rest : rest.substring(0, colon);
             body = colon < 0 ? "" : rest.substring(colon + 1);
             SchedPolicy p = loadClass(name);
-            return new Resolved(p, parseOptions(spec, body, null), spec);
+            return new Resolved(p, parseOptions(spec, body, p.options()), spec);
         }
         int colon = spec.indexOf(':');
         name = colon < 0 ? spec : spec.substring(0, colon);
@@ -66,20 +66,28 @@ public final class Policies {
         if (s == null)
             throw new InputError("unknown policy '" + name + "'; known: " + String.join(", ", BUILTIN.keySet())
                     + ", or class:FULLY.QUALIFIED.Name");
-        return new Resolved(s.get(), parseOptions(spec, body, KEYS.get(name)), spec);
+        SchedPolicy p = s.get();
+        return new Resolved(p, parseOptions(spec, body, p.options()), spec);
     }
 
-    private static Map<String, String> parseOptions(String spec, String body, String[] known) {
+    private static Map<String, String> parseOptions(String spec, String body, List<PolicyOption> known) {
         Map<String, String> out = new LinkedHashMap<>();
         if (body.isBlank()) return out;
+        Map<String, PolicyOption> byKey = new LinkedHashMap<>();
+        for (PolicyOption o : known) byKey.put(o.key(), o);
         for (String kv : body.split(",")) {
             int eq = kv.indexOf('=');
             if (eq <= 0) throw new InputError("policy '" + spec + "': expected key=value, got '" + kv + "'");
             String k = kv.substring(0, eq).trim();
-            if (known != null && !java.util.Arrays.asList(known).contains(k))
+            String v = kv.substring(eq + 1).trim();
+            PolicyOption o = byKey.get(k);
+            if (o == null)
                 throw new InputError("policy '" + spec + "': unknown key '" + k + "'"
-                        + (known.length == 0 ? "; this policy takes no options" : "; expected one of " + String.join(", ", known)));
-            out.put(k, kv.substring(eq + 1).trim());
+                        + (byKey.isEmpty() ? "; this policy takes no options" : "; expected one of " + String.join(", ", byKey.keySet())));
+            String expected = o.check(v);
+            if (expected != null)
+                throw new InputError("policy '" + spec + "': " + k + " must be " + expected + ", got '" + v + "'");
+            if (out.put(k, v) != null) throw new InputError("policy '" + spec + "': key '" + k + "' given twice");
         }
         return out;
     }

@@ -6,9 +6,11 @@ import org.schedlab.topology.SchedDomains;
 import org.schedlab.topology.Topology;
 
 /**
- * The reads and actions a policy has. Reads are free. Every action names the CPU that performs it and is
- * charged to that CPU through the {@link CostModel} under a kind ("periodic", "newidle", "nohz", "push", ...)
- * that appears in the run's balance_overhead_ns.
+ * The reads and actions a policy has. Every action names the CPU that performs it and is charged to that CPU
+ * through the {@link CostModel} under a kind ("periodic", "newidle", "nohz", "push", ...) that appears in the
+ * run's balance_overhead_ns. Runqueue statistics and task lists are read only through an {@link RqReader},
+ * which charges the reading CPU itself; the single-word state below ({@code nr_running}, {@code idle_cpu}, ...)
+ * is what the kernel reads locklessly inside a larger operation, whose charge covers it.
  */
 public interface SchedContext {
     // ------------------------------------------------------------------ time and machine
@@ -21,10 +23,19 @@ public interface SchedContext {
     CostModel costs();
     /** A named random stream of this run. */
     Rng rng(String name);
-    /** Value of a key=value option the user gave the policy, or {@code def}. */
-    String option(String key, String def);
+    /** The value of an option this policy declared in {@link SchedPolicy#options}: the user's, or its default. */
+    String option(PolicyOption option);
 
     // ------------------------------------------------------------------ runqueue reads
+    /** A pass of {@code actingCpu} reading runqueues, charged under {@code kind}. */
+    RqReader reader(int actingCpu, String kind);
+
+    /**
+     * Reads whose cost is already in a fixed kernel charge: valid only inside {@link SchedPolicy#selectTaskRq},
+     * where the wakeup's or fork's own cost covers select_task_rq's reads.
+     */
+    RqReader selectReader();
+
     /** Fair tasks on the runqueue, the running one included ({@code nr_running}). */
     int nrRunning(int cpu);
     TaskView curr(int cpu);
@@ -33,15 +44,8 @@ public interface SchedContext {
     /** A remote wakeup is on its way to {@code cpu}'s wakelist ({@code rq->ttwu_pending}). */
     boolean ttwuPending(int cpu);
     boolean tickStopped(int cpu);
-    /** Tasks on the runqueue in cfs_tasks order, index 0 = tail (least recently run). Includes the running one. */
-    int rqTaskCount(int cpu);
-    TaskView rqTask(int cpu, int indexFromTail);
     /** EEVDF eligibility of a queued task on its runqueue (lag ≥ 0). */
     boolean eligible(TaskView p);
-    double cpuLoad(int cpu);
-    /** cpu_util_cfs: util_avg capped at capacity. */
-    double cpuUtil(int cpu);
-    double cpuRunnable(int cpu);
     int capacityOf(int cpu);
     /** EWMA of this CPU's idle periods ({@code rq->avg_idle}). */
     long avgIdle(int cpu);
@@ -69,22 +73,25 @@ public interface SchedContext {
      */
     void stopperMove(int src, int dst, int actingCpu, String kind);
 
-    /** Sends an IPI from {@code fromCpu}; {@link SchedPolicy#ipi} runs on {@code target} when it arrives. */
-    void sendIpi(int fromCpu, int target, int code, long arg, String kind);
+    /** A new IPI vector of this policy; {@code handler} runs on the target CPU when one arrives. Call from init. */
+    IpiVector registerIpi(String name, IpiHandler handler);
 
-    /** Runs {@link SchedPolicy#ipi} on {@code cpu} after {@code delayNs} without any cost (a timer). */
-    void callLater(int cpu, long delayNs, int code, long arg);
+    /** Sends an IPI from {@code fromCpu}; the vector's handler runs on {@code target} when it arrives. */
+    void sendIpi(int fromCpu, int target, IpiVector vector, long arg, String kind);
+
+    /** Runs the vector's handler on {@code cpu} after {@code delayNs} without any cost (a timer). */
+    void callLater(int cpu, long delayNs, IpiVector vector, long arg);
 
     /** Charges {@code ns} of kernel time to {@code cpu} under {@code kind}. */
     void charge(int cpu, long ns, String kind);
 
-    /** Reads the runqueue statistics of {@code target} from {@code actingCpu} (one stat gather). */
+    /**
+     * Reads data of the policy's own that lives in {@code target}'s cache lines (a mask word, a list head kept per
+     * CPU or per LLC): one line transfer from {@code actingCpu}, or a cache hit if unchanged since its last read.
+     */
     void chargeScan(int actingCpu, int target, String kind);
 
-    /** Reads the runqueue statistics of every CPU in {@code targets} from {@code actingCpu}. */
-    void chargeScans(int actingCpu, org.schedlab.topology.CpuSet targets, String kind);
-
-    /** Takes {@code target}'s runqueue lock from {@code actingCpu}. */
+    /** Takes {@code target}'s runqueue lock from {@code actingCpu} outside a reader pass. */
     void chargeRemoteLock(int actingCpu, int target, String kind);
 
     /**

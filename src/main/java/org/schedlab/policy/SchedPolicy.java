@@ -6,26 +6,28 @@ package org.schedlab.policy;
  * that performs it. Hooks run at one instant of simulated time and must be deterministic.
  */
 public interface SchedPolicy {
-    /** Wake flags. */
-    int WF_TTWU = 1, WF_FORK = 2, WF_EXEC = 4, WF_SYNC = 8;
     /** {@link #selectTaskRq} result: the policy keeps the task in its own queue and dispatches it later. */
     int DEFER = -1;
 
     /** Name as given on the command line, with its options. */
     String name();
 
+    /** The options this policy reads; anything else the user writes is refused before the run. */
+    default java.util.List<PolicyOption> options() { return java.util.List.of(); }
+
     void init(SchedContext ctx);
 
     /**
      * select_task_rq: the CPU a waking, forked or exec'ing task should run on. {@code wakerCpu} is the CPU doing
-     * the wakeup (for fork, the parent's CPU). Must return an allowed CPU or {@link #DEFER}.
+     * the wakeup (for fork, the parent's CPU); {@code wakeFlags} are {@link WakeFlags}. Must return an allowed CPU
+     * or {@link #DEFER}.
      */
     int selectTaskRq(TaskView p, int prevCpu, int wakerCpu, int wakeFlags);
 
-    /** The task was added to {@code cpu}'s runqueue. */
+    /** The task was added to {@code cpu}'s runqueue; {@code flags} are {@link EnqueueFlags}. */
     default void enqueue(int cpu, TaskView p, int flags) {}
 
-    /** The task left {@code cpu}'s runqueue (sleep, migration or exit). */
+    /** The task left {@code cpu}'s runqueue (sleep, migration or exit); {@code flags} are {@link DequeueFlags}. */
     default void dequeue(int cpu, TaskView p, int flags) {}
 
     /** The task became current on {@code cpu}. */
@@ -54,9 +56,6 @@ public interface SchedPolicy {
 
     /** {@code cpu} left idle after having stopped its tick. */
     default void tickRestarted(int cpu) {}
-
-    /** An IPI or deferred call this policy sent with {@link SchedContext#sendIpi} or {@link SchedContext#callLater} arrived. */
-    default void ipi(int cpu, int code, long arg) {}
 
     /** The task exited. */
     default void taskDead(TaskView p) {}

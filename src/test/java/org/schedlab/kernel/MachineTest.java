@@ -7,7 +7,8 @@ import org.schedlab.experiment.RunSpec;
 import org.schedlab.experiment.Runner;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.TaskView;
-import org.schedlab.policy.linux.LinuxWakePolicy;
+import org.schedlab.policy.ForwardingPolicy;
+import org.schedlab.policy.linux.FairPolicy;
 import org.schedlab.topology.CpuSet;
 import org.schedlab.topology.Synthetic;
 import org.schedlab.workload.Dist;
@@ -105,17 +106,18 @@ class MachineTest {
     }
 
     /** Samples a task's util_avg at every tick. */
-    static final class UtilProbe extends LinuxWakePolicy {
+    static final class UtilProbe extends ForwardingPolicy {
         final List<Double> samples = new ArrayList<>();
+
+        UtilProbe() { super(FairPolicy.linuxWake()); }
 
         @Override public void tick(int cpu, boolean idle) {
             super.tick(cpu, idle);
             if (ctx.now() < 500_000_000L) return;
-            for (int c = 0; c < ctx.nrCpus(); c++)
-                for (int i = 0; i < ctx.rqTaskCount(c); i++) {
-                    TaskView t = ctx.rqTask(c, i);
-                    if (t.comm().equals("duty")) samples.add(t.utilAvg());
-                }
+            for (int c = 0; c < ctx.nrCpus(); c++) {
+                TaskView t = ctx.curr(c);
+                if (t != null && t.comm().equals("duty")) samples.add(t.utilAvg());
+            }
         }
 
         SchedContext context() { return ctx; }

@@ -56,7 +56,7 @@ class TimingFidelityTest {
     @Test
     void theBalanceCallbackRunsOnlyWhenTheCpuSwitchesTask() {
         int[] callbacks = new int[1];
-        SchedPolicy counting = new org.schedlab.policy.linux.LinuxWakePolicy() {
+        SchedPolicy counting = new ForwardingPolicy(org.schedlab.policy.linux.FairPolicy.linuxWake()) {
             @Override public void balanceCallback(int cpu) { callbacks[0]++; }
         };
         MachineConfig cfg = MachineConfig.of(100_000_000L, 1, true, true);

@@ -1,7 +1,8 @@
 package org.schedlab.policy.linux;
 
 import org.schedlab.policy.SchedContext;
-import org.schedlab.policy.SchedPolicy;
+import org.schedlab.policy.RqReader;
+import org.schedlab.policy.WakeFlags;
 import org.schedlab.policy.TaskView;
 import org.schedlab.topology.CpuSet;
 import org.schedlab.topology.SchedDomain;
@@ -44,13 +45,13 @@ public class FairPlacement {
 
     public int selectTaskRq(TaskView p, int prev, int cpu, int wakeFlags) {
         if (prev < 0) prev = cpu;
-        boolean sync = (wakeFlags & SchedPolicy.WF_SYNC) != 0;
+        boolean sync = (wakeFlags & WakeFlags.WF_SYNC) != 0;
         boolean wantAffine = false;
         int sdFlag;
-        if ((wakeFlags & SchedPolicy.WF_TTWU) != 0) {
+        if ((wakeFlags & WakeFlags.WF_TTWU) != 0) {
             wantAffine = !wakeWide(p, cpu) && p.canRunOn(cpu);
             sdFlag = SchedDomain.SD_BALANCE_WAKE;
-        } else if ((wakeFlags & SchedPolicy.WF_FORK) != 0) {
+        } else if ((wakeFlags & WakeFlags.WF_FORK) != 0) {
             sdFlag = SchedDomain.SD_BALANCE_FORK;
         } else {
             sdFlag = SchedDomain.SD_BALANCE_EXEC;
@@ -68,7 +69,7 @@ public class FairPlacement {
         }
         if (sd != null) {
             newCpu = findIdlestCpu(sd, p, cpu, prev, sdFlag);
-        } else if ((wakeFlags & SchedPolicy.WF_TTWU) != 0) {
+        } else if ((wakeFlags & WakeFlags.WF_TTWU) != 0) {
             newCpu = selectIdleSibling(p, prev, newCpu);
         }
         if (!p.canRunOn(newCpu)) newCpu = fallback(p, prev);
@@ -104,7 +105,8 @@ public class FairPlacement {
         else if (availableIdle(prev)) target = prev;
         if (target < 0) {
             // WA_WEIGHT with WA_BIAS
-            double thisEff = ctx.cpuLoad(thisCpu);
+            RqReader rq = ctx.selectReader();
+            double thisEff = rq.load(thisCpu);
             if (sync) {
                 TaskView curr = ctx.curr(thisCpu);
                 double currLoad = curr != null ? curr.loadAvg() : 0;
@@ -114,7 +116,7 @@ public class FairPlacement {
             double taskLoad = p.loadAvg();
             thisEff += taskLoad;
             thisEff *= 100.0 * ctx.capacityOf(prev);
-            double prevEff = ctx.cpuLoad(prev) - taskLoad;
+            double prevEff = rq.load(prev) - taskLoad;
             prevEff *= 100 + (sd.imbalancePct - 100) / 2;
             prevEff *= ctx.capacityOf(thisCpu);
             if (sync) prevEff += 1;
@@ -215,8 +217,10 @@ public class FairPlacement {
         long now = ctx.now();
         if (now < nextScanUpdate[id]) return;
         nextScanUpdate[id] = now + llc.minIntervalMs * 1_000_000L;
+        // the kernel sums this during the LLC balance pass; linux-wake has none, so its tick pays for the reads
+        RqReader rq = ctx.reader(cpu, "sis_util");
         double sum = 0;
-        for (int i = llc.span.first(); i >= 0; i = llc.span.nextSetBit(i + 1)) sum += ctx.cpuUtil(i);
+        for (int i = llc.span.first(); i >= 0; i = llc.span.nextSetBit(i + 1)) sum += rq.util(i);
         updateIdleCpuScan(cpu, sum);
     }
 
@@ -260,13 +264,14 @@ public class FairPlacement {
 
     private WakeupStats wakeupStats(SchedDomain sd, SchedGroup g, TaskView p) {
         WakeupStats s = new WakeupStats();
+        RqReader rq = ctx.selectReader();
         CpuSet span = g.span;
         for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
             if (!p.canRunOn(i)) continue;
             boolean hasP = p.cpu() == i;
-            s.load += ctx.cpuLoad(i) - (hasP ? p.loadAvg() : 0);
-            s.util += Math.max(0, ctx.cpuUtil(i) - (hasP ? p.utilAvg() : 0));
-            s.runnable += Math.max(0, ctx.cpuRunnable(i) - (hasP ? p.runnableAvg() : 0));
+            s.load += rq.load(i) - (hasP ? p.loadAvg() : 0);
+            s.util += Math.max(0, rq.util(i) - (hasP ? p.utilAvg() : 0));
+            s.runnable += Math.max(0, rq.runnable(i) - (hasP ? p.runnableAvg() : 0));
             int nr = ctx.nrRunning(i) - (hasP && (p.isQueued() || p.isRunning()) ? 1 : 0);
             s.nrRunning += nr;
             if (nr == 0 && ctx.idleCpu(i)) s.idleCpus++;
@@ -354,7 +359,7 @@ public class FairPlacement {
                     shallowest = i;
                 }
             } else if (shallowest < 0) {
-                double load = ctx.cpuLoad(i);
+                double load = ctx.selectReader().load(i);
                 if (load < minLoad) {
                     minLoad = load;
                     leastLoaded = i;

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.schedlab.kernel.Machine;
 import org.schedlab.kernel.MachineConfig;
 import org.schedlab.policy.Policies;
+import org.schedlab.policy.PolicyOption;
+import org.schedlab.policy.RqReader;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.topology.CpuSet;
 import org.schedlab.topology.SchedDomain;
@@ -15,12 +17,13 @@ import org.schedlab.workload.TaskTemplate;
 import org.schedlab.workload.WorkloadSpec;
 
 import java.lang.reflect.Proxy;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * sched_balance_rq's bookkeeping as fair.c does it, one rule at a time. A machine runs a placement-only policy
- * (linux-wake: nothing balances) to set the scene; a separate {@link PullPolicy} then balances on it by hand.
+ * (linux-wake: nothing balances) to set the scene; a separate {@link LoadBalance} then balances on it by hand.
  */
 class BalanceFidelityTest {
     /** Hogs: {@code perCpu[c]} tasks on CPU c, free to move; {@code pinned}: allowed only there. */
@@ -46,10 +49,35 @@ class BalanceFidelityTest {
         return m;
     }
 
-    private static PullPolicy pullOn(SchedContext ctx) {
-        PullPolicy pull = new PullPolicy();
-        pull.init(ctx);
-        return pull;
+    /** mainline's balancing parts, built on {@code ctx} with every option at its default. */
+    private static final class Pull {
+        final LoadBalance lb;
+        final NewidleBalance newidle;
+
+        Pull(SchedContext ctx) {
+            FairPlacement placement = new FairPlacement();
+            placement.init(ctx);
+            lb = new LoadBalance(ctx, placement);
+            newidle = new NewidleBalance(ctx, lb);
+        }
+    }
+
+    private static Pull pullOn(SchedContext ctx) { return new Pull(withOptions(ctx, Map.of(), null)); }
+
+    /**
+     * {@code real} answering option reads from {@code options} (defaults otherwise), since the balancing parts
+     * run on a machine whose own policy (linux-wake) declares none; {@code ttwuPending} forced when not null.
+     */
+    private static SchedContext withOptions(SchedContext real, Map<String, String> options, Boolean ttwuPending) {
+        return (SchedContext) Proxy.newProxyInstance(BalanceFidelityTest.class.getClassLoader(), new Class<?>[]{SchedContext.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("option")) {
+                        PolicyOption o = (PolicyOption) args[0];
+                        return options.getOrDefault(o.key(), o.defaultValue());
+                    }
+                    if (ttwuPending != null && method.getName().equals("ttwuPending")) return ttwuPending;
+                    return method.invoke(real, args);
+                });
     }
 
     private static int level(Machine m, int cpu, String name) {
@@ -62,19 +90,19 @@ class BalanceFidelityTest {
     void shouldWeBalanceFailureEndsTheClimbResetsFailuresAndBacksOff() {
         // LLC 0 busy, LLC 1 idle: at the package level only CPU 4 (the first idle core of LLC 1) balances
         Machine m = scene("synthetic:llcs=2,cores=4", new int[]{1, 1, 1, 1}, true, 1_000_000L);
-        PullPolicy pull = pullOn(m.context());
+        Pull pull = pullOn(m.context());
         int pkg = level(m, 5, "PKG");
-        PullPolicy.SdState st = pull.sdState[5][pkg];
+        LoadBalance.SdState st = pull.lb.sdState[5][pkg];
         st.nrBalanceFailed = 3;
         int min = st.balanceIntervalMs;
-        boolean climb = pull.sched_balance_rq(5, 5, pkg, PullPolicy.CPU_IDLE, new int[1], "periodic");
+        boolean climb = pull.lb.sched_balance_rq(5, 5, pkg, LbEnv.CPU_IDLE, new int[1], "periodic");
         assertThat(climb).isFalse();                        // continue_balancing = 0
         assertThat(st.nrBalanceFailed).isZero();             // out_balanced
         assertThat(st.balanceIntervalMs).isEqualTo(2 * min); // interval doubled
         // newly idle: no back-off
-        PullPolicy.SdState st6 = pull.sdState[6][pkg];
+        LoadBalance.SdState st6 = pull.lb.sdState[6][pkg];
         int before = st6.balanceIntervalMs;
-        pull.sched_balance_rq(6, 6, pkg, PullPolicy.CPU_NEWLY_IDLE, new int[1], "newidle");
+        pull.lb.sched_balance_rq(6, 6, pkg, LbEnv.CPU_NEWLY_IDLE, new int[1], "newidle");
         assertThat(st6.balanceIntervalMs).isEqualTo(before);
     }
 
@@ -82,37 +110,38 @@ class BalanceFidelityTest {
     void numaBalancingIsSerialisedBySchedBalanceRunning() {
         // node 0 overloaded (two tasks per CPU), node 1 idle
         Machine m = scene("synthetic:packages=2,cores=4", new int[]{2, 2, 2, 2}, false, 10_000_000L);
-        PullPolicy pull = pullOn(m.context());
+        Pull pull = pullOn(m.context());
         int numa = level(m, 4, "NUMA");
         assertThat(m.context().domains().of(4)[numa].has(SchedDomain.SD_SERIALIZE)).isTrue();
-        for (PullPolicy.SdState[] s : pull.sdState) s[numa].nrBalanceFailed = 5;   // cache-hot tasks may move
+        for (LoadBalance.SdState[] s : pull.lb.sdState) s[numa].nrBalanceFailed = 5;   // cache-hot tasks may move
         int[] moved = new int[1];
-        pull.sched_balance_rq(4, 4, numa, PullPolicy.CPU_NEWLY_IDLE, moved, "newidle");
+        pull.lb.sched_balance_rq(4, 4, numa, LbEnv.CPU_NEWLY_IDLE, moved, "newidle");
         assertThat(moved[0]).isEqualTo(1);
-        assertThat(pull.balanceRunningUntil).isGreaterThan(m.context().now());
+        assertThat(pull.lb.balanceRunningUntil).isGreaterThan(m.context().now());
         // CPU 5 tries while CPU 4's pass still holds the flag: it loses the cmpxchg and does not balance
         int[] moved5 = new int[1];
-        pull.sched_balance_rq(5, 5, numa, PullPolicy.CPU_NEWLY_IDLE, moved5, "newidle");
+        pull.lb.sched_balance_rq(5, 5, numa, LbEnv.CPU_NEWLY_IDLE, moved5, "newidle");
         assertThat(moved5[0]).isZero();
         assertThat(m.recorder().counts()).containsEntry("balance.serialize_lost.newidle", 1L);
         // the holder's own next pass is not blocked by itself
         int[] again = new int[1];
-        pull.sched_balance_rq(4, 4, numa, PullPolicy.CPU_NEWLY_IDLE, again, "newidle");
+        pull.lb.sched_balance_rq(4, 4, numa, LbEnv.CPU_NEWLY_IDLE, again, "newidle");
         assertThat(m.recorder().counts()).containsEntry("balance.serialize_lost.newidle", 1L);
     }
 
     /** A migrate_util pass of CPU 4's package level pulling from CPU 0 with {@code imbalance} of util to move. */
-    private static PullPolicy.Env utilEnv(PullPolicy pull, Machine m, int pkg, double imbalance) {
-        PullPolicy.Env env = pull.new Env();
+    private static LbEnv utilEnv(Pull pull, Machine m, int pkg, double imbalance) {
+        LbEnv env = new LbEnv();
+        env.rq = m.context().reader(4, "periodic");
         env.sd = m.context().domains().of(4)[pkg];
         env.level = pkg;
         env.dst = env.acting = 4;
-        env.idle = PullPolicy.CPU_IDLE;
+        env.idle = LbEnv.CPU_IDLE;
         env.cpus = env.sd.span.copy();
         env.kind = "periodic";
         env.srcCpu = 0;
         env.loopMax = 8;
-        env.migrationType = PullPolicy.MIGRATE_UTIL;
+        env.migrationType = LbEnv.MIGRATE_UTIL;
         env.imbalanceLoad = imbalance;
         return env;
     }
@@ -120,31 +149,32 @@ class BalanceFidelityTest {
     @Test
     void migrateUtilHalvesTheTaskUtilPerFailedAttempt() {
         Machine m = scene("synthetic:llcs=2,cores=4", new int[]{2}, false, 20_000_000L);
-        PullPolicy pull = pullOn(m.context());
+        Pull pull = pullOn(m.context());
         int pkg = level(m, 4, "PKG");
-        double util = m.context().rqTask(0, 0).isRunning() ? m.context().rqTask(0, 1).utilEst() : m.context().rqTask(0, 0).utilEst();
+        RqReader rq = m.context().reader(4, "periodic");
+        double util = rq.task(0, 0).isRunning() ? rq.task(0, 1).utilEst() : rq.task(0, 0).utilEst();
         assertThat(util).isGreaterThan(200);
-        pull.sdState[4][pkg].nrBalanceFailed = 2;        // util >> 2 (shr_bound) fits an imbalance of util / 3
-        assertThat(pull.detachTasks(utilEnv(pull, m, pkg, util / 3))).isEqualTo(1);
+        pull.lb.sdState[4][pkg].nrBalanceFailed = 2;        // util >> 2 (shr_bound) fits an imbalance of util / 3
+        assertThat(pull.lb.detachTasks(utilEnv(pull, m, pkg, util / 3))).isEqualTo(1);
 
         Machine m2 = scene("synthetic:llcs=2,cores=4", new int[]{2}, false, 20_000_000L);
-        PullPolicy pull2 = pullOn(m2.context());
-        pull2.sdState[4][pkg].nrBalanceFailed = 0;       // the whole util does not
-        assertThat(pull2.detachTasks(utilEnv(pull2, m2, pkg, util / 3))).isZero();
+        Pull pull2 = pullOn(m2.context());
+        pull2.lb.sdState[4][pkg].nrBalanceFailed = 0;       // the whole util does not
+        assertThat(pull2.lb.detachTasks(utilEnv(pull2, m2, pkg, util / 3))).isZero();
     }
 
     @Test
     void aSuccessfulActiveBalanceResetsTheFailureCountOfTheDomainSpanningBoth() {
         Machine m = scene("synthetic:llcs=2,cores=4", new int[]{1}, true, 1_000_000L);
-        PullPolicy pull = pullOn(m.context());
+        Pull pull = pullOn(m.context());
         int mc = level(m, 5, "MC"), pkg = level(m, 5, "PKG");
-        pull.sdState[5][mc].nrBalanceFailed = 4;
-        pull.sdState[5][pkg].nrBalanceFailed = 4;
-        pull.activeBalanceDone(0, 5, false);
-        assertThat(pull.sdState[5][pkg].nrBalanceFailed).isEqualTo(4);
-        pull.activeBalanceDone(0, 5, true);                 // CPU 0 is in CPU 5's package domain, not its LLC
-        assertThat(pull.sdState[5][pkg].nrBalanceFailed).isZero();
-        assertThat(pull.sdState[5][mc].nrBalanceFailed).isEqualTo(4);
+        pull.lb.sdState[5][mc].nrBalanceFailed = 4;
+        pull.lb.sdState[5][pkg].nrBalanceFailed = 4;
+        pull.lb.activeBalanceDone(0, 5, false);
+        assertThat(pull.lb.sdState[5][pkg].nrBalanceFailed).isEqualTo(4);
+        pull.lb.activeBalanceDone(0, 5, true);                 // CPU 0 is in CPU 5's package domain, not its LLC
+        assertThat(pull.lb.sdState[5][pkg].nrBalanceFailed).isZero();
+        assertThat(pull.lb.sdState[5][mc].nrBalanceFailed).isEqualTo(4);
     }
 
     @Test
@@ -152,13 +182,11 @@ class BalanceFidelityTest {
         // CPU 0 has queued work; CPU 1 goes newly idle
         for (boolean pending : new boolean[]{false, true}) {
             Machine m = scene("synthetic:llcs=1,cores=4", new int[]{3}, false, 100_000L);
-            SchedContext ctx = (SchedContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{SchedContext.class},
-                    (proxy, method, args) -> method.getName().equals("ttwuPending") ? pending : method.invoke(m.context(), args));
-            PullPolicy pull = pullOn(ctx);
-            pull.rdOverloaded = true;
+            Pull pull = new Pull(withOptions(m.context(), Map.of(), pending));
+            pull.lb.rdOverloaded = true;
             long before = m.context().chargedNs(1);
             long scans = m.recorder().counts().getOrDefault("rq_scans.newidle", 0L);
-            pull.sched_balance_newidle(1);
+            pull.newidle.sched_balance_newidle(1);
             long after = m.recorder().counts().getOrDefault("rq_scans.newidle", 0L);
             if (pending) {
                 assertThat(after).isEqualTo(scans);
@@ -177,16 +205,11 @@ class BalanceFidelityTest {
             String mode = modes[k];
             // node 0 overloaded, node 1 empty: CPU 4 goes newly idle
             Machine m = scene("synthetic:packages=2,cores=4", new int[]{2, 2, 2, 2}, false, 10_000_000L);
-            SchedContext ctx = (SchedContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{SchedContext.class},
-                    (proxy, method, args) -> {
-                        if (method.getName().equals("option") && args[0].equals("newidle")) return mode;
-                        if (method.getName().equals("option") && args[0].equals("ni_random")) return "off";
-                        return method.invoke(m.context(), args);
-                    });
-            PushPolicy push = new PushPolicy();
-            push.init(ctx);
-            push.rdOverloaded = true;
-            for (PullPolicy.SdState[] s : push.sdState) for (PullPolicy.SdState st : s) st.nrBalanceFailed = 5;
+            SchedContext ctx = withOptions(m.context(), Map.of("newidle", mode, "ni_random", "off"), null);
+            Pull pull = new Pull(ctx);
+            PushBalance push = new PushBalance(ctx, pull.lb, pull.newidle, new NohzBalance(ctx, pull.lb));
+            pull.lb.rdOverloaded = true;
+            for (LoadBalance.SdState[] s : pull.lb.sdState) for (LoadBalance.SdState st : s) st.nrBalanceFailed = 5;
             long before = m.recorder().counts().getOrDefault("migrations.newidle", 0L);
             push.sched_balance_newidle(4);
             numaPulls[k] = m.recorder().counts().getOrDefault("migrations.newidle", 0L) - before;

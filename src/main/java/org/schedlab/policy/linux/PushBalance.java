@@ -1,6 +1,8 @@
 package org.schedlab.policy.linux;
 
-import org.schedlab.InputError;
+import org.schedlab.policy.IpiVector;
+import org.schedlab.policy.PolicyOption;
+import org.schedlab.policy.RqReader;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.TaskView;
 import org.schedlab.topology.CpuSet;
@@ -11,7 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code push}: the push-based idle and newidle balancing of the 2025 RFC on top of {@code pull}.
+ * The push-based idle and newidle balancing of the 2025 RFC.
  * <ul>
  * <li>Each runqueue keeps a list of pushable tasks — queued tasks that were preempted (not fresh wakeups),
  * allowed on more than one CPU — ordered by static priority; a per-LLC overloaded mask marks the CPUs whose
@@ -22,35 +24,46 @@ import java.util.List;
  * through per-level "has idle" bits, as in the distributed-nohz series).</li>
  * <li>Newidle balancing below the first NUMA level is replaced by pulling one task from an overloaded CPU of
  * the local LLC, then of the other LLCs of the node; NUMA levels keep the mainline newidle path.</li>
- * <li>Periodic balancing and the nohz idle balancer are unchanged.</li>
  * </ul>
- * Options: {@code nohz=global|per-llc}, {@code context=busy|ipi} (the busy CPU moves the task, or IPIs the
- * target which pulls it), {@code pileup=off|claim} (nothing stops two pushers choosing one idle CPU, or a
- * target is claimed first), {@code newidle=intended|as-posted} (the posted patch bails out of the LLC walk
- * while the CPU is still empty, which looks inverted against its commit message).
+ * Options: {@code context=busy|ipi} (the busy CPU moves the task, or IPIs the target which pulls it),
+ * {@code pileup=off|claim} (nothing stops two pushers choosing one idle CPU, or a target is claimed first),
+ * {@code newidle=intended|as-posted} (the posted patch bails out of the LLC walk while the CPU is still empty,
+ * which looks inverted against its commit message).
  */
-public class PushPolicy extends PullPolicy {
-    private static final int IPI_PUSH_PULL = 2;
+final class PushBalance {
+    static final PolicyOption CONTEXT = PolicyOption.choice("context",
+            "who moves a pushed task: the busy CPU, or the idle target after an IPI", "busy", "ipi");
+    static final PolicyOption PILEUP = PolicyOption.choice("pileup",
+            "two pushers may pick one idle CPU (off), or a target is claimed first", "off", "claim");
+    static final PolicyOption NEWIDLE = PolicyOption.choice("newidle",
+            "the LLC walk's early exit as the commit message intends, or as the patch posted it", "intended", "as-posted");
 
-    protected boolean ipiContext, claim, newidleAsPosted;
+    private final SchedContext ctx;
+    private final LoadBalance lb;
+    private final NewidleBalance mainline;
+    private final NohzBalance nohz;
+    private final IpiVector pushPullVector;
+    private final boolean ipiContext, claim, newidleAsPosted;
     /** Pushable tasks per CPU, highest priority (lowest nice) first, FIFO within a priority. */
-    protected List<TaskView>[] pushable;
-    protected boolean[] inPushable;
+    private final List<TaskView>[] pushable;
+    private boolean[] inPushable;
     /** Per-LLC overloaded masks, indexed by LLC id (first CPU). */
-    protected CpuSet[] overloaded;
-    protected long[] claimedUntil;
+    private final CpuSet[] overloaded;
+    private final long[] claimedUntil;
     /** Names of the per-LLC overloaded-mask cache lines, by LLC id. */
-    private String[] overloadedLine;
+    private final String[] overloadedLine;
     private final List<TaskView> pendingPulls = new ArrayList<>();
 
-    @Override public String name() { return "push"; }
-
-    @Override @SuppressWarnings("unchecked")
-    public void init(SchedContext ctx) {
+    @SuppressWarnings("unchecked")
+    PushBalance(SchedContext ctx, LoadBalance lb, NewidleBalance mainline, NohzBalance nohz) {
         this.ctx = ctx;
-        ipiContext = choice(ctx, "context", "busy", "ipi");
-        claim = choice(ctx, "pileup", "off", "claim");
-        newidleAsPosted = choice(ctx, "newidle", "intended", "as-posted");
+        this.lb = lb;
+        this.mainline = mainline;
+        this.nohz = nohz;
+        ipiContext = ctx.option(CONTEXT).equals("ipi");
+        claim = ctx.option(PILEUP).equals("claim");
+        newidleAsPosted = ctx.option(NEWIDLE).equals("as-posted");
+        pushPullVector = ctx.registerIpi("push_pull", this::onPushPull);
         int n = ctx.nrCpus();
         pushable = new List[n];
         for (int c = 0; c < n; c++) pushable[c] = new ArrayList<>();
@@ -65,15 +78,6 @@ public class PushPolicy extends PullPolicy {
                 overloadedLine[id] = "llc.overloaded_mask." + id;
             }
         }
-        super.init(ctx);
-    }
-
-    /** Reads option {@code key}: false for {@code first} (the default), true for {@code second}. */
-    private static boolean choice(SchedContext ctx, String key, String first, String second) {
-        String v = ctx.option(key, first);
-        if (v.equals(first)) return false;
-        if (v.equals(second)) return true;
-        throw new InputError("policy push: " + key + " must be " + first + " or " + second + ", got '" + v + "'");
     }
 
     private int llc(int cpu) { return ctx.domains().llcId(cpu); }
@@ -95,7 +99,7 @@ public class PushPolicy extends PullPolicy {
         inPushable[p.pid()] = v;
     }
 
-    protected void addPushable(int cpu, TaskView p) {
+    void addPushable(int cpu, TaskView p) {
         if (marked(p) || !isPushable(p)) return;
         List<TaskView> l = pushable[cpu];
         int i = l.size();
@@ -113,7 +117,7 @@ public class PushPolicy extends PullPolicy {
      * empty afterwards it clears this CPU's bit in the LLC's overloaded mask with an atomic bit operation, which
      * takes the shared line even when the bit was already clear.
      */
-    protected void removePushable(int cpu, TaskView p) {
+    void removePushable(int cpu, TaskView p) {
         List<TaskView> l = pushable[cpu];
         if (marked(p)) {
             setMarked(p, false);
@@ -125,19 +129,19 @@ public class PushPolicy extends PullPolicy {
         }
     }
 
-    @Override public void stopping(int cpu, TaskView p, boolean runnable) {
+    void stopping(int cpu, TaskView p, boolean runnable) {
         if (runnable) addPushable(cpu, p);
     }
 
-    @Override public void running(int cpu, TaskView p) {
+    void running(int cpu, TaskView p) {
         removePushable(cpu, p);
     }
 
-    @Override public void dequeue(int cpu, TaskView p, int flags) {
+    void dequeue(int cpu, TaskView p) {
         removePushable(cpu, p);
     }
 
-    @Override public void taskDead(TaskView p) {
+    void taskDead(TaskView p) {
         if (marked(p)) setMarked(p, false);
     }
 
@@ -145,7 +149,7 @@ public class PushPolicy extends PullPolicy {
     // the push
     // =====================================================================================================
 
-    @Override public void balanceCallback(int cpu) {
+    void balanceCallback(int cpu) {
         if (ctx.curr(cpu) == null) return;
         int guard = 0;
         while (!pushable[cpu].isEmpty() && guard++ < 64) {
@@ -154,10 +158,10 @@ public class PushPolicy extends PullPolicy {
     }
 
     /** push_fair_task: pops the first pushable task and moves it to a tickless-idle CPU. */
-    protected boolean pushFairTask(int b) {
+    boolean pushFairTask(int b) {
         TaskView p = pushable[b].get(0);
         removePushable(b, p);
-        int target = perLlcNohz ? findTargetPerLlc(b, p) : findTargetGlobal(b, p);
+        int target = nohz.perLlcNohz ? findTargetPerLlc(b, p) : findTargetGlobal(b, p);
         if (target < 0) {
             addPushable(b, p);
             return false;
@@ -167,7 +171,7 @@ public class PushPolicy extends PullPolicy {
         if (ipiContext) {
             // the idle target pulls the task itself once the IPI arrives
             pendingPulls.add(p);
-            ctx.sendIpi(b, target, IPI_PUSH_PULL, p.pid(), "push");
+            ctx.sendIpi(b, target, pushPullVector, p.pid(), "push");
             return true;
         }
         // migrate() takes the target's lock (once) and enqueues there with the wakeup-preemption check
@@ -180,11 +184,11 @@ public class PushPolicy extends PullPolicy {
     }
 
     /** As posted: the global nohz mask, from the pusher's successor in numeric order, any LLC or socket. */
-    protected int findTargetGlobal(int b, TaskView p) {
-        if (nohzIdle.isEmpty()) return -1;
-        ctx.chargeScan(b, nohzIdle.first(), "push");
-        int t = nohzIdle.nextSetBitWrap(b + 1);
-        for (int k = 0, n = nohzIdle.cardinality(); k < n; k++, t = nohzIdle.nextSetBitWrap(t + 1)) {
+    int findTargetGlobal(int b, TaskView p) {
+        if (nohz.nohzIdle.isEmpty()) return -1;
+        ctx.chargeScan(b, nohz.nohzIdle.first(), "push");
+        int t = nohz.nohzIdle.nextSetBitWrap(b + 1);
+        for (int k = 0, n = nohz.nohzIdle.cardinality(); k < n; k++, t = nohz.nohzIdle.nextSetBitWrap(t + 1)) {
             ctx.chargeScan(b, t, "push");
             if (candidate(t, p)) return t;
         }
@@ -192,7 +196,7 @@ public class PushPolicy extends PullPolicy {
     }
 
     /** Per-LLC idle masks: own LLC first, then each larger domain's other LLCs that report tickless CPUs. */
-    protected int findTargetPerLlc(int b, TaskView p) {
+    int findTargetPerLlc(int b, TaskView p) {
         int own = llc(b);
         ctx.chargeScan(b, b, "push");
         int t = scanLlcIdle(b, own, p);
@@ -209,7 +213,7 @@ public class PushPolicy extends PullPolicy {
                 CpuSet span = sd.groups[g].span;
                 for (int c = span.first(); c >= 0; c = span.nextSetBit(c + 1)) {
                     if (ctx.domains().llcId(c) != c) continue;
-                    if (llcIdleCount[c] == 0) continue;
+                    if (nohz.llcIdleCount[c] == 0) continue;
                     ctx.chargeScan(b, c, "push");
                     t = scanLlcIdle(b, c, p);
                     if (t >= 0) return t;
@@ -220,7 +224,7 @@ public class PushPolicy extends PullPolicy {
     }
 
     private int scanLlcIdle(int b, int llcId, TaskView p) {
-        CpuSet m = llcIdle[llcId];
+        CpuSet m = nohz.llcIdle[llcId];
         if (m.isEmpty()) return -1;
         int t = m.nextSetBitWrap(b + 1);
         for (int k = 0, n = m.cardinality(); k < n; k++, t = m.nextSetBitWrap(t + 1))
@@ -228,11 +232,8 @@ public class PushPolicy extends PullPolicy {
         return -1;
     }
 
-    @Override public void ipi(int cpu, int code, long arg) {
-        if (code != IPI_PUSH_PULL) {
-            super.ipi(cpu, code, arg);
-            return;
-        }
+    /** context=ipi: the idle target pulls the task it was sent. */
+    private void onPushPull(int cpu, long arg) {
         for (int i = 0; i < pendingPulls.size(); i++) {
             TaskView p = pendingPulls.get(i);
             if (p.pid() != (int) arg) continue;
@@ -246,9 +247,10 @@ public class PushPolicy extends PullPolicy {
     // reworked newidle
     // =====================================================================================================
 
-    @Override protected void sched_balance_newidle(int cpu) {
-        if (!rdOverloaded) {
-            pullNextBalanceEarlier(cpu, 0);
+    /** The reworked newidle balance, as posted. */
+    void sched_balance_newidle(int cpu) {
+        if (!lb.rdOverloaded) {
+            lb.pullNextBalanceEarlier(cpu, 0);
             return;
         }
         long before = ctx.chargedNs(cpu);
@@ -261,10 +263,11 @@ public class PushPolicy extends PullPolicy {
         }
         boolean stop = false;
         int pulled = 0;
+        RqReader rq = ctx.reader(cpu, "newidle");
         CpuSet cpus = sd != null ? sd.span.copy() : null;
         while (sd != null && !sd.has(SchedDomain.SD_NUMA) && !stop) {
             // lets cache-hot tasks move: the side effect persists into periodic balancing
-            sdState[cpu][level].nrBalanceFailed = sd.cacheNiceTries + 1;
+            lb.sdState[cpu][level].nrBalanceFailed = sd.cacheNiceTries + 1;
             for (int c = cpus.nextSetBitWrap(cpu); c >= 0 && !stop; c = nextLlcCpu(cpus, c, cpu)) {
                 int id = ctx.domains().llcId(c);
                 CpuSet mask = overloaded[id];
@@ -277,9 +280,9 @@ public class PushPolicy extends PullPolicy {
                             break;
                         }
                         if (o == cpu || pushable[o].isEmpty()) continue;
-                        ctx.chargeRemoteLock(cpu, o, "newidle");
+                        rq.lock(o);
                         if (pushable[o].isEmpty()) continue;
-                        if (detachOneTask(o, cpu, level)) {
+                        if (detachOneTask(rq, o, cpu)) {
                             pulled++;
                             stop = true;
                             break;
@@ -302,8 +305,8 @@ public class PushPolicy extends PullPolicy {
         long cost = ctx.chargedNs(cpu) - before;
         if (pulled == 0 && !stop) {
             SchedDomain numa = ctx.domains().sdNuma(cpu);
-            if (numa != null && ctx.avgIdle(cpu) >= cost) newidleFrom(cpu, numa.level, cost);
-            else pullNextBalanceEarlier(cpu, 0);
+            if (numa != null && ctx.avgIdle(cpu) >= cost) mainline.newidleFrom(cpu, numa.level, cost);
+            else lb.pullNextBalanceEarlier(cpu, 0);
         }
     }
 
@@ -325,9 +328,9 @@ public class PushPolicy extends PullPolicy {
     }
 
     /** detach_one_task: the least recently run task of {@code src} that may move to {@code dst}. */
-    private boolean detachOneTask(int src, int dst, int level) {
-        for (int i = 0; i < ctx.rqTaskCount(src); i++) {
-            TaskView p = ctx.rqTask(src, i);
+    private boolean detachOneTask(RqReader rq, int src, int dst) {
+        for (int i = 0; i < rq.taskCount(src); i++) {
+            TaskView p = rq.task(src, i);
             if (p.isRunning() || !p.canRunOn(dst)) continue;
             return ctx.migrate(p, dst, dst, "newidle");
         }

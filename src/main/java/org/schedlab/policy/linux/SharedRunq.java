@@ -1,5 +1,6 @@
 package org.schedlab.policy.linux;
 
+import org.schedlab.policy.PolicyOption;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.TaskView;
 import org.schedlab.topology.CpuSet;
@@ -10,22 +11,26 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@code shared-runq}: the SHARED_RUNQ prototype on top of {@code pull}. Each LLC has a shared FIFO of
- * runnable tasks, split into shards of {@code shard} CPUs (default 6), each with its own lock. A task woken
- * onto a busy CPU is also added to its shard; a CPU about to go idle first pops its shard, then the other
- * shards of its LLC, and only then runs the mainline newidle path above the LLC.
+ * The SHARED_RUNQ prototype: each LLC has a shared FIFO of runnable tasks, split into shards of {@code shard} CPUs
+ * (default 6), each with its own lock. A task woken onto a busy CPU is also added to its shard; a CPU about to go
+ * idle first pops its shard, then the other shards of its LLC, and only then runs the mainline newidle path above
+ * the LLC.
  */
-public final class SharedRunqPolicy extends PullPolicy {
-    private int shardSize;
+final class SharedRunq {
+    static final PolicyOption SHARD = PolicyOption.positive("shard", "CPUs per shared-runqueue shard", 6);
+
+    private final SchedContext ctx;
+    private final LoadBalance lb;
+    private final NewidleBalance mainline;
+    private final int shardSize;
     private final Map<Integer, ArrayDeque<TaskView>> shards = new HashMap<>();
-    private int[] shardOf;
+    private final int[] shardOf;
 
-    @Override public String name() { return "shared-runq"; }
-
-    @Override public void init(SchedContext ctx) {
-        super.init(ctx);
-        shardSize = Integer.parseInt(ctx.option("shard", "6"));
-        if (shardSize <= 0) throw new org.schedlab.InputError("policy shared-runq: shard must be positive");
+    SharedRunq(SchedContext ctx, LoadBalance lb, NewidleBalance mainline) {
+        this.ctx = ctx;
+        this.lb = lb;
+        this.mainline = mainline;
+        shardSize = Integer.parseInt(ctx.option(SHARD));
         int n = ctx.nrCpus();
         shardOf = new int[n];
         for (int c = 0; c < n; c++) {
@@ -39,33 +44,33 @@ public final class SharedRunqPolicy extends PullPolicy {
 
     private ArrayDeque<TaskView> shard(int id) { return shards.computeIfAbsent(id, k -> new ArrayDeque<>()); }
 
-    @Override public void enqueue(int cpu, TaskView p, int flags) {
-        super.enqueue(cpu, p, flags);
+    void enqueue(int cpu, TaskView p) {
         if (ctx.curr(cpu) != null && p.nrCpusAllowed() > 1) {
             ctx.chargeSharedLine(cpu, "shared_runq." + shardOf[cpu], "shared_runq");
             shard(shardOf[cpu]).add(p);
         }
     }
 
-    @Override public void dequeue(int cpu, TaskView p, int flags) {
+    void dequeue(int cpu, TaskView p) {
         ArrayDeque<TaskView> s = shards.get(shardOf[cpu]);
         if (s != null) s.remove(p);
     }
 
-    @Override public void running(int cpu, TaskView p) {
+    void running(int cpu, TaskView p) {
         ArrayDeque<TaskView> s = shards.get(shardOf[cpu]);
         if (s != null) s.remove(p);
     }
 
-    @Override protected void sched_balance_newidle(int cpu) {
-        if (rdOverloaded && popShards(cpu)) return;
+    /** Newidle: the shards first, then the mainline path above the LLC. */
+    void sched_balance_newidle(int cpu) {
+        if (lb.rdOverloaded && popShards(cpu)) return;
         SchedDomain llc = ctx.domains().sdLlc(cpu);
         int from = llc == null ? 0 : llc.level + 1;
-        if (!rdOverloaded || from >= ctx.domains().of(cpu).length) {
-            pullNextBalanceEarlier(cpu, 0);
+        if (!lb.rdOverloaded || from >= ctx.domains().of(cpu).length) {
+            lb.pullNextBalanceEarlier(cpu, 0);
             return;
         }
-        newidleFrom(cpu, from, 0);
+        mainline.newidleFrom(cpu, from, 0);
     }
 
     /** Pops the first task of the own shard, then of the LLC's other shards, that may run here. */

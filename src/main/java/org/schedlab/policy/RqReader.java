@@ -1,0 +1,31 @@
+package org.schedlab.policy;
+
+/**
+ * Reads of runqueue statistics and task lists, charged by the context to the CPU that reads. One reader is one
+ * pass of one CPU (obtain it with {@link SchedContext#reader} where the pass starts): the first read of a runqueue
+ * in the pass costs one stat gather from that CPU — a transfer of its lines across the topology, or a cache hit
+ * when they did not change since this CPU last read them — and further reads of it in the same pass are free.
+ * Taking a runqueue's lock through the reader charges the lock and makes its lines read.
+ */
+public interface RqReader {
+    /** The CPU that reads (and pays). */
+    int actingCpu();
+
+    /** cfs_rq load_avg, brought up to date. */
+    double load(int cpu);
+
+    /** cpu_util_cfs: util_avg (and util_est) capped at capacity. */
+    double util(int cpu);
+
+    /** cfs_rq runnable_avg. */
+    double runnable(int cpu);
+
+    /** Tasks on the runqueue in cfs_tasks order, the running one included. */
+    int taskCount(int cpu);
+
+    /** The task at {@code indexFromTail} of cfs_tasks (0 = least recently run). */
+    TaskView task(int cpu, int indexFromTail);
+
+    /** Takes {@code cpu}'s runqueue lock from the acting CPU (charged every time); its lines count as read. */
+    void lock(int cpu);
+}

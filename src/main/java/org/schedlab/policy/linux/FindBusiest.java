@@ -1,0 +1,261 @@
+package org.schedlab.policy.linux;
+
+import org.schedlab.policy.SchedContext;
+import org.schedlab.policy.linux.LbEnv.GroupStats;
+import org.schedlab.topology.CpuSet;
+import org.schedlab.topology.SchedDomain;
+import org.schedlab.topology.SchedGroup;
+
+import static org.schedlab.policy.linux.LbEnv.*;
+import static org.schedlab.policy.linux.LbEnv.GroupStats.*;
+
+/**
+ * The decisions of one balancing attempt (fair.c): update_sg_lb_stats and group_classify, update_sd_pick_busiest,
+ * sched_balance_find_src_group with calculate_imbalance, and sched_balance_find_src_rq. Statistics are read through
+ * the pass's {@link org.schedlab.policy.RqReader}, which charges the balancing CPU for every runqueue it reads.
+ * Deviation: no misfit or asym-packing classification.
+ */
+final class FindBusiest {
+    private final SchedContext ctx;
+    private final LoadBalance lb;
+    private final FairPlacement placement;
+
+    FindBusiest(SchedContext ctx, LoadBalance lb, FairPlacement placement) {
+        this.ctx = ctx;
+        this.lb = lb;
+        this.placement = placement;
+    }
+
+    GroupStats groupStats(LbEnv env, SchedGroup g, boolean local) {
+        GroupStats s = new GroupStats();
+        s.group = g;
+        boolean top = env.sd.parent() == null;
+        for (int i = g.span.first(); i >= 0; i = g.span.nextSetBit(i + 1)) {
+            if (!env.cpus.get(i)) continue;
+            s.load += env.rq.load(i);
+            s.util += env.rq.util(i);
+            s.runnable += env.rq.runnable(i);
+            int nr = ctx.nrRunning(i);
+            s.sumHNrRunning += nr;
+            s.sumNrRunning += nr;
+            if (nr == 0 && ctx.idleCpu(i)) {
+                s.idleCpus++;
+                continue;
+            }
+            if (top && nr > 1) s.overloaded = true;
+        }
+        s.capacity = g.capacity;
+        s.weight = g.weight;
+        s.cores = g.cores;
+        s.smtBuilt = (g.flags & SchedDomain.SD_SHARE_CPUCAPACITY) != 0;
+        int pct = env.sd.imbalancePct;
+        boolean[] imb = lb.groupImbalance.get(g);
+        if (s.sumNrRunning > s.weight && (s.capacity * 100.0 < s.util * pct || s.capacity * (double) pct < s.runnable * 100))
+            s.type = OVERLOADED;
+        else if (imb != null && imb[0])
+            s.type = IMBALANCED;
+        else if (!local && env.idle != CPU_NOT_IDLE && s.smtBuilt && s.sumHNrRunning > 1)
+            s.type = SMT_BALANCE;
+        else if (s.sumNrRunning < s.weight || (!(s.capacity * (double) pct < s.runnable * 100) && s.capacity * 100.0 > s.util * pct))
+            s.type = HAS_SPARE;
+        else
+            s.type = FULLY_BUSY;
+        if (s.type == OVERLOADED) s.avgLoad = s.load * 1024 / s.capacity;
+        return s;
+    }
+
+    private double domainAvgLoad;
+    private boolean preferSibling;
+
+    /** update_sd_lb_stats + find_src_group: returns the local group's stats and sets out[0] to the busiest, or null when balanced. */
+    GroupStats findBusiestGroup(LbEnv env, GroupStats[] out) {
+        SchedDomain sd = env.sd;
+        env.rq = ctx.reader(env.acting, env.kind);
+        GroupStats local = null, busiest = null;
+        double totalLoad = 0, totalCapacity = 0, sumUtil = 0;
+        boolean sgOverloaded = false;
+        for (int gi = 0; gi < sd.groups.length; gi++) {
+            SchedGroup g = sd.groups[gi];
+            boolean isLocal = gi == 0;
+            GroupStats s = groupStats(env, g, isLocal);
+            totalLoad += s.load;
+            totalCapacity += s.capacity;
+            sumUtil += s.util;
+            sgOverloaded |= s.overloaded;
+            if (isLocal) {
+                local = s;
+                continue;
+            }
+            if (s.sumHNrRunning == 0) continue;
+            if (busiest == null || pickBusiest(busiest, s)) busiest = s;
+        }
+        SchedDomain child = sd.child();
+        preferSibling = child != null && child.has(SchedDomain.SD_PREFER_SIBLING);
+        domainAvgLoad = totalCapacity > 0 ? totalLoad * 1024 / totalCapacity : 0;
+        if (sd.parent() == null) lb.rdOverloaded = sgOverloaded;
+        if (env.idle != CPU_NEWLY_IDLE && sd == ctx.domains().sdLlc(env.dst)) placement.updateIdleCpuScan(env.dst, sumUtil);
+        out[0] = null;
+        if (busiest == null) return local;
+        // find_src_group decisions
+        if (busiest.type == IMBALANCED || busiest.type == MISFIT || busiest.type == ASYM) {
+            if (forceBalance(env, local, busiest)) out[0] = busiest;
+            return local;
+        }
+        if (local.type > busiest.type) return local;
+        if (local.type == OVERLOADED) {
+            if (local.avgLoad >= busiest.avgLoad || local.avgLoad >= domainAvgLoad
+                    || 100 * busiest.avgLoad <= sd.imbalancePct * local.avgLoad)
+                return local;
+        }
+        if (preferSibling && local.type == HAS_SPARE && siblingImbalance(env, local, busiest) > 1) {
+            if (forceBalance(env, local, busiest)) out[0] = busiest;
+            return local;
+        }
+        if (busiest.type != OVERLOADED) {
+            if (env.idle == CPU_NOT_IDLE) return local;
+            if (busiest.type == SMT_BALANCE && (local.smtBuilt != busiest.smtBuilt)) {
+                if (forceBalance(env, local, busiest)) out[0] = busiest;
+                return local;
+            }
+            if (busiest.weight > 1 && local.idleCpus <= busiest.idleCpus + 1) return local;
+            if (busiest.sumHNrRunning == 1) return local;
+        }
+        if (forceBalance(env, local, busiest)) out[0] = busiest;
+        return local;
+    }
+
+    private boolean forceBalance(LbEnv env, GroupStats local, GroupStats busiest) {
+        calculateImbalance(env, local, busiest);
+        return env.imbalance > 0 || env.imbalanceLoad > 0;
+    }
+
+    /** update_sd_pick_busiest: is {@code s} busier than the current pick? */
+    boolean pickBusiest(GroupStats busiest, GroupStats s) {
+        if (s.type > busiest.type) return true;
+        if (s.type < busiest.type) return false;
+        switch (s.type) {
+            case OVERLOADED:
+                return s.avgLoad > busiest.avgLoad;
+            case IMBALANCED:
+                return false;
+            case SMT_BALANCE:
+                if (s.idleCpus > 0 || busiest.idleCpus > 0) return spareBusier(busiest, s);
+                return false;
+            case FULLY_BUSY:
+                return false;
+            case HAS_SPARE:
+            default:
+                return spareBusier(busiest, s);
+        }
+    }
+
+    private static boolean spareBusier(GroupStats busiest, GroupStats s) {
+        if (s.smtBuilt != busiest.smtBuilt) {
+            if (busiest.smtBuilt && !s.smtBuilt) return busiest.sumHNrRunning <= 1;
+            return s.sumHNrRunning > 1 && false;
+        }
+        if (s.idleCpus > busiest.idleCpus) return false;
+        if (s.idleCpus == busiest.idleCpus && s.sumNrRunning <= busiest.sumNrRunning) return false;
+        return true;
+    }
+
+    long siblingImbalance(LbEnv env, GroupStats local, GroupStats busiest) {
+        if (env.idle == CPU_NOT_IDLE) return 0;
+        long ncoresL = local.cores, ncoresB = busiest.cores;
+        long imbalance;
+        if (ncoresL == ncoresB) {
+            imbalance = busiest.sumNrRunning - local.sumNrRunning;
+        } else {
+            imbalance = ncoresL * busiest.sumNrRunning - ncoresB * local.sumNrRunning;
+            imbalance = (2 * imbalance + ncoresL + ncoresB) / (ncoresL + ncoresB);
+        }
+        if (imbalance <= 1 && local.sumNrRunning == 0 && busiest.sumNrRunning > 1) imbalance = 2;
+        return Math.max(0, imbalance);
+    }
+
+    /** calculate_imbalance: sets env.migrationType and the amount. */
+    void calculateImbalance(LbEnv env, GroupStats local, GroupStats busiest) {
+        SchedDomain sd = env.sd;
+        env.imbalance = 0;
+        env.imbalanceLoad = 0;
+        if (busiest.type == SMT_BALANCE || busiest.type == IMBALANCED) {
+            env.migrationType = MIGRATE_TASK;
+            env.imbalance = 1;
+            return;
+        }
+        if (local.type == HAS_SPARE) {
+            if (busiest.type > FULLY_BUSY && !sd.has(SchedDomain.SD_SHARE_LLC)) {
+                env.migrationType = MIGRATE_UTIL;
+                env.imbalanceLoad = Math.max(local.capacity, local.util) - local.util;
+                if (env.imbalanceLoad <= 0 && env.idle != CPU_NOT_IDLE) {
+                    env.migrationType = MIGRATE_TASK;
+                    env.imbalance = 1;
+                    env.imbalanceLoad = 0;
+                }
+                return;
+            }
+            long amount;
+            if (busiest.weight == 1 || preferSibling) {
+                amount = siblingImbalance(env, local, busiest);
+            } else {
+                amount = Math.max(0, local.idleCpus - busiest.idleCpus);
+            }
+            env.migrationType = MIGRATE_TASK;
+            if (sd.has(SchedDomain.SD_NUMA))
+                amount = FairPlacement.adjustNumaImbalance((int) amount, local.sumNrRunning + 1, sd.imbNumaNr);
+            env.imbalance = amount >> 1;
+            if (env.imbalance == 0 && amount > 0 && busiest.weight == 1) env.imbalance = amount;
+            return;
+        }
+        if (local.type < OVERLOADED) {
+            local.avgLoad = local.capacity > 0 ? local.load * 1024 / local.capacity : 0;
+            if (local.avgLoad >= busiest.avgLoad || local.avgLoad >= domainAvgLoad) return;
+        }
+        env.migrationType = MIGRATE_LOAD;
+        env.imbalanceLoad = Math.min((busiest.avgLoad - domainAvgLoad) * busiest.capacity,
+                (domainAvgLoad - local.avgLoad) * local.capacity) / 1024;
+        if (env.imbalanceLoad < 0) env.imbalanceLoad = 0;
+    }
+
+    /** find_src_rq over the busiest group. */
+    int findBusiestQueue(LbEnv env, GroupStats g) {
+        int best = -1;
+        double bestVal = -1;
+        int bestCap = 1;
+        CpuSet span = g.group.span;
+        for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
+            if (!env.cpus.get(i) || i == env.dst) continue;
+            int nr = ctx.nrRunning(i);
+            if (nr == 0) continue;
+            switch (env.migrationType) {
+                case MIGRATE_LOAD: {
+                    double load = env.rq.load(i);
+                    int cap = ctx.capacityOf(i);
+                    if (nr == 1 && load > env.imbalanceLoad) continue;
+                    if (best < 0 || load * bestCap > bestVal * cap) {
+                        best = i;
+                        bestVal = load;
+                        bestCap = cap;
+                    }
+                    break;
+                }
+                case MIGRATE_UTIL: {
+                    if (nr <= 1) continue;
+                    double util = Math.max(env.rq.util(i), env.rq.runnable(i));
+                    if (util > bestVal) {
+                        best = i;
+                        bestVal = util;
+                    }
+                    break;
+                }
+                default: {
+                    if (nr > bestVal) {
+                        best = i;
+                        bestVal = nr;
+                    }
+                }
+            }
+        }
+        return best;
+    }
+}

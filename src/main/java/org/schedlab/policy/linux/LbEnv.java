@@ -1,0 +1,40 @@
+package org.schedlab.policy.linux;
+
+import org.schedlab.policy.RqReader;
+import org.schedlab.topology.CpuSet;
+import org.schedlab.topology.SchedDomain;
+import org.schedlab.topology.SchedGroup;
+
+/** The environment of one sched_balance_rq call ({@code struct lb_env}). */
+final class LbEnv {
+    // idle types
+    static final int CPU_IDLE = 0, CPU_NOT_IDLE = 1, CPU_NEWLY_IDLE = 2;
+    // migration types
+    static final int MIGRATE_LOAD = 0, MIGRATE_UTIL = 1, MIGRATE_TASK = 2;
+
+    SchedDomain sd;
+    int level;
+    int dst, acting, idle;
+    CpuSet cpus;
+    long imbalance;
+    double imbalanceLoad;
+    int migrationType;
+    int loopMax, loopCount;
+    boolean allPinned, somePinned, dstPinned, activeLb;
+    int newDst = -1;
+    int srcCpu = -1;
+    String kind;
+    /** The current statistics pass (update_sd_lb_stats and what follows from it). */
+    RqReader rq;
+
+    /** Group statistics (struct sg_lb_stats). */
+    static final class GroupStats {
+        // group types, in order of busyness
+        static final int HAS_SPARE = 0, FULLY_BUSY = 1, MISFIT = 2, SMT_BALANCE = 3, ASYM = 4, IMBALANCED = 5, OVERLOADED = 6;
+
+        SchedGroup group;
+        double load, util, runnable, avgLoad;
+        int sumNrRunning, sumHNrRunning, idleCpus, weight, capacity, cores, type;
+        boolean overloaded, smtBuilt;
+    }
+}
