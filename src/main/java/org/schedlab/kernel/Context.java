@@ -106,6 +106,8 @@ final class Context implements SchedContext {
         private final String kind;
         private final boolean charged;
         private final long[] read;
+        /** Counter and overhead cells of this pass's kind, fetched at the first charge. */
+        private long[] scans, overhead;
 
         Reader(int acting, String kind, boolean charged) {
             this.acting = acting;
@@ -119,7 +121,13 @@ final class Context implements SchedContext {
             long bit = 1L << c;
             if ((read[c >>> 6] & bit) != 0) return;
             read[c >>> 6] |= bit;
-            chargeScan(acting, c, kind);
+            long ns = scanNs(acting, c);
+            if (scans == null) scans = rec.countCell(key("rq_scans.", kind));
+            scans[0]++;
+            if (ns > 0) {
+                if (overhead == null) overhead = rec.overheadCell(kind);
+                m.time.chargeBalance(acting, ns, kind, overhead);
+            }
         }
 
         @Override public int actingCpu() { return acting; }

@@ -117,6 +117,14 @@ final class CpuTime {
         if (m.sink != null) m.sink.overhead(m.now, c, kind, ns);
     }
 
+    /** {@link #chargeBalance} adding to the kind's overhead cell (fetched by the caller once per pass). */
+    void chargeBalance(int c, long ns, String kind, long[] overheadCell) {
+        if (ns <= 0) return;
+        occupy(c, ns);
+        overheadCell[0] += ns;
+        if (m.sink != null) m.sink.overhead(m.now, c, kind, ns);
+    }
+
     /** Charges kernel work of a fixed kind (context switch, tick, ...), counted in an array. */
     void chargeKernel(int c, long ns, int kernelKind) {
         if (ns <= 0) return;

@@ -102,6 +102,12 @@ public final class Recorder {
         add(counts, name, delta);
     }
 
+    /** The cell behind counter {@code name}, created at zero: for callers that add to it on a hot path. */
+    public long[] countCell(String name) { return counts.computeIfAbsent(name, k -> new long[1]); }
+
+    /** The cell behind the balancing overhead of {@code kind}, created at zero. */
+    public long[] overheadCell(String kind) { return balanceOverheadNs.computeIfAbsent(kind, k -> new long[1]); }
+
     /** Migrations by domain level name, sorted by name. */
     public Map<String, Long> migrations() { return sorted(migrations); }
     public Map<String, Long> migrationRefillNs() { return sorted(migrationRefillNs); }

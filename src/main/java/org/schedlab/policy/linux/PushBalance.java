@@ -263,7 +263,7 @@ final class PushBalance {
         }
         boolean stop = false;
         int pulled = 0;
-        RqReader rq = ctx.reader(cpu, "newidle");
+        RqReader rq = null;
         CpuSet cpus = sd != null ? sd.span.copy() : null;
         while (sd != null && !sd.has(SchedDomain.SD_NUMA) && !stop) {
             // lets cache-hot tasks move: the side effect persists into periodic balancing
@@ -280,6 +280,7 @@ final class PushBalance {
                             break;
                         }
                         if (o == cpu || pushable[o].isEmpty()) continue;
+                        if (rq == null) rq = ctx.reader(cpu, "newidle");
                         rq.lock(o);
                         if (pushable[o].isEmpty()) continue;
                         if (detachOneTask(rq, o, cpu)) {
