@@ -141,6 +141,8 @@ public final class Runner {
         mt.put("jobs_completed", out.rec.jobsCompleted);
         mt.put("idle_while_overloaded_ns", out.rec.idleWhileOverloadedNs);
         mt.put("wasted_core_ns", out.rec.wastedCoreNs);
+        mt.put("wasted_core_within_llc_ns", out.rec.wastedCoreLlcNs);
+        mt.put("wasted_core_within_node_ns", out.rec.wastedCoreNodeNs);
         mt.put("fairness_jain", round(out.fairnessJain(), 6));
         ObjectNode mig = mt.putObject("migrations");
         long total = 0;

@@ -294,6 +294,7 @@ final class Context implements SchedContext {
             m.time.memoryChanged(src, running, null);
             cpu.curr = null;
             m.nrBusyCpus--;
+            m.counters.busy(src, -1);
             cpu.idleSince = -1;
             cpu.genStep++;
             cpu.genRun++;

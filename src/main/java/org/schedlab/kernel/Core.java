@@ -49,6 +49,7 @@ final class Core {
         cpu.tasks.add(t);
         cpu.nrRunning++;
         m.totalQueued++;
+        m.counters.queued(c, 1);
         t.cpu = c;
         t.state = Task.State.RUNNABLE;
         if (t.runnableSince < 0) t.runnableSince = m.now;
@@ -71,6 +72,7 @@ final class Core {
         cpu.tasks.remove(t);
         cpu.nrRunning--;
         m.totalQueued--;
+        m.counters.queued(t.cpu, -1);
         if (m.sink != null) m.sink.nrRunning(m.now, t.cpu, cpu.nrRunning);
         policy.dequeue(t.cpu, t, flags);
     }
@@ -130,6 +132,7 @@ final class Core {
         t.delayed = false;
         cpu.nrDelayed--;
         m.totalQueued++;   // dequeue() takes it off the count again
+        m.counters.queued(t.cpu, 1);
         dequeue(t, DEQUEUE_SLEEP);
         if (t.vlag > 0) t.vlag = 0;
     }
@@ -158,7 +161,10 @@ final class Core {
         }
         boolean wasIdle = cpu.curr == null;
         if (next == null) {
-            if (cpu.curr != null) m.nrBusyCpus--;
+            if (cpu.curr != null) {
+                m.nrBusyCpus--;
+                m.counters.busy(c, -1);
+            }
             m.time.memoryChanged(c, cpu.curr, null);
             cpu.curr = null;
             if (cpu.idleSince < 0) cpu.idleSince = m.now;
@@ -167,7 +173,10 @@ final class Core {
             if (!transientIdle) m.tick.enterIdle(c);
             return;
         }
-        if (cpu.curr == null) m.nrBusyCpus++;
+        if (cpu.curr == null) {
+            m.nrBusyCpus++;
+            m.counters.busy(c, 1);
+        }
         if (wasIdle && cpu.idleSince >= 0) {
             long sample = m.now - cpu.idleSince;
             if (cpu.inIdleTask) m.tick.recordIdleInterval(cpu, sample);
@@ -216,6 +225,7 @@ final class Core {
             t.delayed = true;
             cpu.nrDelayed++;
             m.totalQueued--;
+            m.counters.queued(c, -1);
         } else {
             dequeue(t, DEQUEUE_SLEEP);
         }

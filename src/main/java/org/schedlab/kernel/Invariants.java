@@ -33,6 +33,7 @@ final class Invariants {
             queued += cpu.nrRunning - cpu.nrDelayed;
         }
         if (queued != m.totalQueued || busy != m.nrBusyCpus) throw new IllegalStateException("machine counters mismatch");
+        m.counters.check();
         int live = 0, held = 0;
         for (Task t : m.tasks) {
             if (t == null) continue;

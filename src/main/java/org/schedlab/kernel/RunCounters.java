@@ -4,8 +4,9 @@ import org.schedlab.metrics.Recorder;
 
 /**
  * Run-wide counters that are not part of any kernel structure: events by type, mean event-queue size,
- * wakeups within and across LLCs, and the integral of idle-while-overloaded time. Published into the
- * {@link Recorder} once, at the end of the run.
+ * wakeups within and across LLCs, and the integral of idle-while-overloaded time, also split by where the idle
+ * CPU and the waiting task are (same LLC, same node). Published into the {@link Recorder} once, at the end of
+ * the run.
  */
 final class RunCounters {
     private static final String[] EVENT_NAMES = {"", "step", "run_done", "tick", "timer", "wake_arrive", "resched",
@@ -17,10 +18,72 @@ final class RunCounters {
     long wakeupsSameLlc, wakeupsCrossLlc;
     private long qSizeSum, qSizeN;
     private long lastIntegrate;
+    /** Per LLC (indexed by its first CPU) and per node: CPUs, busy CPUs and queued tasks. */
+    private final int[] llcOf, nodeOf, llcCpus, llcBusy, llcQueued, nodeCpus, nodeBusy, nodeQueued;
+    /** Σ over LLCs (nodes) of min(idle CPUs, waiting tasks) there: wasted cores fixable inside the LLC (node). */
+    private long llcWasted, nodeWasted;
 
     RunCounters(Machine m) {
         this.m = m;
         this.rec = m.rec;
+        int n = m.nrCpus;
+        llcOf = new int[n];
+        nodeOf = new int[n];
+        llcCpus = new int[n];
+        llcBusy = new int[n];
+        llcQueued = new int[n];
+        nodeCpus = new int[m.topo.nrNodes()];
+        nodeBusy = new int[nodeCpus.length];
+        nodeQueued = new int[nodeCpus.length];
+        for (int c = 0; c < n; c++) {
+            llcOf[c] = m.sds.llcId(c);
+            nodeOf[c] = m.topo.nodeOf(c);
+            llcCpus[llcOf[c]]++;
+            nodeCpus[nodeOf[c]]++;
+        }
+    }
+
+    private static long wasted(int cpus, int busy, int queued) {
+        int idle = cpus - busy, waiting = queued - busy;
+        return idle > 0 && waiting > 0 ? Math.min(idle, waiting) : 0;
+    }
+
+    /** A task joined ({@code delta} 1) or left (-1) the runqueue of {@code cpu} (what totalQueued counts). */
+    void queued(int cpu, int delta) {
+        int l = llcOf[cpu], d = nodeOf[cpu];
+        llcWasted -= wasted(llcCpus[l], llcBusy[l], llcQueued[l]);
+        nodeWasted -= wasted(nodeCpus[d], nodeBusy[d], nodeQueued[d]);
+        llcQueued[l] += delta;
+        nodeQueued[d] += delta;
+        llcWasted += wasted(llcCpus[l], llcBusy[l], llcQueued[l]);
+        nodeWasted += wasted(nodeCpus[d], nodeBusy[d], nodeQueued[d]);
+    }
+
+    /** The per-LLC and per-node counts agree with the machine's runqueues (checked with the invariants). */
+    void check() {
+        int[] busy = new int[llcBusy.length], queued = new int[llcQueued.length];
+        int[] nBusy = new int[nodeBusy.length], nQueued = new int[nodeQueued.length];
+        for (Cpu cpu : m.cpus) {
+            int b = cpu.curr != null ? 1 : 0, q = cpu.nrRunning - cpu.nrDelayed;
+            busy[llcOf[cpu.id]] += b;
+            queued[llcOf[cpu.id]] += q;
+            nBusy[nodeOf[cpu.id]] += b;
+            nQueued[nodeOf[cpu.id]] += q;
+        }
+        if (!java.util.Arrays.equals(busy, llcBusy) || !java.util.Arrays.equals(queued, llcQueued)
+                || !java.util.Arrays.equals(nBusy, nodeBusy) || !java.util.Arrays.equals(nQueued, nodeQueued))
+            throw new IllegalStateException("per-LLC or per-node counters mismatch");
+    }
+
+    /** {@code cpu} started ({@code delta} 1) or stopped (-1) running a task (what nrBusyCpus counts). */
+    void busy(int cpu, int delta) {
+        int l = llcOf[cpu], d = nodeOf[cpu];
+        llcWasted -= wasted(llcCpus[l], llcBusy[l], llcQueued[l]);
+        nodeWasted -= wasted(nodeCpus[d], nodeBusy[d], nodeQueued[d]);
+        llcBusy[l] += delta;
+        nodeBusy[d] += delta;
+        llcWasted += wasted(llcCpus[l], llcBusy[l], llcQueued[l]);
+        nodeWasted += wasted(nodeCpus[d], nodeBusy[d], nodeQueued[d]);
     }
 
     /** Counts one popped event; samples the queue size every 1024 events. */
@@ -43,6 +106,8 @@ final class RunCounters {
             if (idle > 0 && waiting > 0) {
                 rec.idleWhileOverloadedNs += dt;
                 rec.wastedCoreNs += Math.min(idle, waiting) * dt;
+                rec.wastedCoreLlcNs += llcWasted * dt;
+                rec.wastedCoreNodeNs += nodeWasted * dt;
             }
         }
         lastIntegrate = t;

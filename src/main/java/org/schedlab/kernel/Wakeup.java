@@ -110,6 +110,7 @@ final class Wakeup {
         p.delayed = false;
         cpu.nrDelayed--;
         m.totalQueued++;
+        m.counters.queued(c, 1);
         p.state = Task.State.RUNNABLE;
         p.runnableSince = m.now;
         p.wakingSince = m.now;

@@ -37,6 +37,8 @@ public final class Recorder {
     public long idleWhileOverloadedNs;
     /** Σ min(idle CPUs, waiting tasks)·dt. */
     public long wastedCoreNs;
+    /** The part of {@link #wastedCoreNs} where an idle CPU and a waiting task share an LLC (a node). */
+    public long wastedCoreLlcNs, wastedCoreNodeNs;
     /** ∫ live tasks dt: the time-average number of tasks in the system times the measured time. */
     public double liveTaskNs;
     public long measureStart;
@@ -69,6 +71,8 @@ public final class Recorder {
         counts.clear();
         idleWhileOverloadedNs = 0;
         wastedCoreNs = 0;
+        wastedCoreLlcNs = 0;
+        wastedCoreNodeNs = 0;
         liveTaskNs = 0;
         measureStart = now;
     }
