@@ -176,6 +176,7 @@ final class Context implements SchedContext {
     }
 
     @Override public int capacityOf(int c) { return cpus[c].capacity; }
+    @Override public double misfitTaskLoad(int c) { return cpus[c].misfitTaskLoad; }
     @Override public long avgIdle(int c) { return cpus[c].avgIdle; }
     @Override public long idleSince(int c) { return cpus[c].curr == null ? cpus[c].idleSince : -1; }
     @Override public int heldTasks() { return m.heldTasks; }

@@ -100,6 +100,7 @@ final class Core {
         if (next == null) {
             cpu.newidle = true;
             if (prev != null) switchTo(c, prev, null, true);
+            m.load.updateMisfitStatus(null, cpu);
             policy.newidle(c);
             cpu.newidle = false;
             cpu.needResched = false;
@@ -207,6 +208,7 @@ final class Core {
         if (cpu.tickStopped) m.tick.restartTick(c);
         else if (!cpu.tickArmed) m.tick.armTick(c);
         m.time.siblingsChanged(c);
+        m.load.updateMisfitStatus(next, cpu);
         policy.running(c, next);
         m.interp.step(c);
     }

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 final class Cpu {
     final int id;
     final int capacity;
+    /** rq->misfit_task_load (update_misfit_status). */
+    double misfitTaskLoad;
 
     // runqueue
     Task curr;

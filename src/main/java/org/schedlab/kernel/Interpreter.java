@@ -310,6 +310,7 @@ final class Interpreter {
                         + " has no CPU of this " + nrCpus + "-CPU machine");
                 t.allowed = fit.cardinality() == nrCpus ? null : fit;
                 t.nrCpusAllowed = fit.cardinality();
+                t.maxAllowedCapacity = -1;
                 if (!t.canRunOn(c)) {
                     int target = m.wakeup.selectCpu(t, c, c, WakeFlags.WF_EXEC);
                     if (target == SchedPolicy.DEFER) target = fit.first();

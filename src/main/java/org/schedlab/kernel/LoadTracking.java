@@ -9,10 +9,42 @@ package org.schedlab.kernel;
 final class LoadTracking {
     private final Machine m;
     private final Cpu[] cpus;
+    /** sched_asym_cpucap_active: some domain has SD_ASYM_CPUCAPACITY (CPUs of different capacity). */
+    private final boolean asymCpuCap;
 
     LoadTracking(Machine m) {
         this.m = m;
         this.cpus = m.cpus;
+        boolean asym = false;
+        for (int c = 0; c < m.nrCpus && !asym; c++) asym = m.sds.sdAsymCpuCapacity(c) != null;
+        this.asymCpuCap = asym;
+    }
+
+    /** fits_capacity: {@code util} fits {@code capacity} with the kernel's 20% margin. */
+    static boolean fitsCapacity(double util, int capacity) { return util * 1280 < capacity * 1024.0; }
+
+    /**
+     * update_misfit_status: on a machine of mixed capacities, {@code rq->misfit_task_load} is the load of the
+     * current task when it does not fit this CPU and could run on a bigger one; 0 otherwise (and when idle).
+     * Deviation: no uclamp, so task_fits_cpu is fits_capacity(task_util_est, capacity_of).
+     */
+    void updateMisfitStatus(Task p, Cpu cpu) {
+        if (!asymCpuCap) return;
+        if (p == null || p.nrCpusAllowed == 1 || cpu.capacity == maxAllowedCapacity(p) || fitsCapacity(p.utilEst(), cpu.capacity)) {
+            cpu.misfitTaskLoad = 0;
+            return;
+        }
+        cpu.misfitTaskLoad = Math.max(p.loadAvg(), 1);
+    }
+
+    /** set_task_max_allowed_capacity: the largest capacity among the CPUs the task may run on. */
+    private int maxAllowedCapacity(Task p) {
+        if (p.maxAllowedCapacity < 0) {
+            int max = 0;
+            for (int c = 0; c < m.nrCpus; c++) if (p.canRunOn(c)) max = Math.max(max, cpus[c].capacity);
+            p.maxAllowedCapacity = max;
+        }
+        return p.maxAllowedCapacity;
     }
 
     /** update_cfs_rq_load_avg: the runqueue's signals up to now. */

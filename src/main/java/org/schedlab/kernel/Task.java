@@ -36,6 +36,8 @@ public final class Task implements TaskView {
     int nice;
     int weight;
     CpuSet allowed;            // null = all CPUs
+    /** max_allowed_capacity, computed on first use after the affinity changes (-1: not yet). */
+    int maxAllowedCapacity = -1;
     int nrCpusAllowed;
     final long workingSet;
 

@@ -135,6 +135,7 @@ final class TickIdle {
         if (curr != null) {
             m.load.peltRq(cpu);
             m.load.syncTaskPelt(curr);
+            m.load.updateMisfitStatus(curr, cpu);
             if (cfg.slice && cpu.sliceExpired && cpu.nrRunning > 1) cpu.needResched = true;
             cpu.sliceExpired = false;
         } else {

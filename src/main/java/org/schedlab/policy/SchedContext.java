@@ -47,6 +47,8 @@ public interface SchedContext {
     /** EEVDF eligibility of a queued task on its runqueue (lag ≥ 0). */
     boolean eligible(TaskView p);
     int capacityOf(int cpu);
+    /** {@code rq->misfit_task_load}: the current task's load if it does not fit this CPU's capacity, else 0. */
+    double misfitTaskLoad(int cpu);
     /** EWMA of this CPU's idle periods ({@code rq->avg_idle}). */
     long avgIdle(int cpu);
     /** Time the CPU last went idle, or -1 if it is not idle. */

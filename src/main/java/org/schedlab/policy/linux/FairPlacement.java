@@ -14,6 +14,9 @@ import org.schedlab.topology.Topology;
  * The fair class's task placement (select_task_rq_fair): wake_wide / wake_affine on wakeup followed by
  * select_idle_sibling inside the target's LLC (SIS_UTIL scan depth, idle-core search), and the
  * find_idlest slow path for fork and exec. Keeps the per-LLC shared state (has_idle_cores, nr_idle_scan).
+ * On mixed capacities, candidates must fit the task (asym_fits_cpu), select_idle_capacity searches the
+ * SD_ASYM_CPUCAPACITY domain, and the slow path classifies groups that cannot fit the task as misfit.
+ * Deviation: no energy-aware placement (find_energy_efficient_cpu needs an energy model) and no uclamp.
  */
 public class FairPlacement {
     protected SchedContext ctx;
@@ -24,6 +27,8 @@ public class FairPlacement {
     protected int[] nrIdleScan;
     protected long[] nextScanUpdate;
     protected boolean smt;
+    /** sched_asym_cpucap_active: some domain spans CPUs of different capacities. */
+    private boolean asymCpuCap;
     private int[] seenCore;
     private int coreStamp;
 
@@ -36,6 +41,7 @@ public class FairPlacement {
         nrIdleScan = new int[n];
         nextScanUpdate = new long[n];
         smt = topo.smt() > 1;
+        for (int c = 0; c < n && !asymCpuCap; c++) asymCpuCap = sds.sdAsymCpuCapacity(c) != null;
         seenCore = new int[topo.nrCores()];
         // before the first LLC balance pass the scan depth is the whole LLC (every CPU is idle at boot)
         for (int c = 0; c < n; c++) nrIdleScan[c] = sds.llcSize(c);
@@ -126,13 +132,23 @@ public class FairPlacement {
     }
 
     protected int selectIdleSibling(TaskView p, int prev, int target) {
-        if (availableIdle(target) && p.canRunOn(target)) return target;
-        if (prev != target && sds.cpusShareCache(prev, target) && availableIdle(prev) && p.canRunOn(prev)) return prev;
+        // on mixed capacities every candidate must also fit the task (asym_fits_cpu)
+        double util = asymCpuCap ? p.utilEst() : 0;
+        if (availableIdle(target) && p.canRunOn(target) && asymFits(util, target)) return target;
+        if (prev != target && sds.cpusShareCache(prev, target) && availableIdle(prev) && p.canRunOn(prev) && asymFits(util, prev))
+            return prev;
         int recent = p.recentUsedCpu();
         p.setRecentUsedCpu(prev);
         if (recent >= 0 && recent != prev && recent != target && sds.cpusShareCache(recent, target)
-                && availableIdle(recent) && p.canRunOn(recent))
+                && availableIdle(recent) && p.canRunOn(recent) && asymFits(util, recent))
             return recent;
+        if (asymCpuCap) {
+            SchedDomain sd = sds.sdAsymCpuCapacity(target);
+            if (sd != null) {
+                int i = selectIdleCapacity(p, sd, target, util);
+                return i >= 0 ? i : target;
+            }
+        }
         SchedDomain llc = sds.sdLlc(target);
         if (llc == null) return target;
         int llcId = sds.llcId(target);
@@ -146,6 +162,27 @@ public class FairPlacement {
         }
         int i = selectIdleCpu(p, llc, hasIdleCore, target);
         return i >= 0 ? i : target;
+    }
+
+    private boolean asymFits(double util, int cpu) { return !asymCpuCap || fitsCapacity(util, ctx.capacityOf(cpu)); }
+
+    static boolean fitsCapacity(double util, int capacity) { return LoadBalance.fitsCapacity(util, capacity); }
+
+    /** select_idle_capacity: the first idle CPU of the domain that fits the task, else the biggest idle one. */
+    private int selectIdleCapacity(TaskView p, SchedDomain sd, int target, double util) {
+        CpuSet span = sd.span;
+        int best = -1, bestCap = 0;
+        int c = span.get(target) ? target : span.nextSetBitWrap(target);
+        for (int k = 0, w = span.cardinality(); k < w; k++, c = span.nextSetBitWrap(c + 1)) {
+            if (!p.canRunOn(c) || !availableIdle(c)) continue;
+            int cap = ctx.capacityOf(c);
+            if (fitsCapacity(util, cap)) return c;
+            if (cap > bestCap) {
+                bestCap = cap;
+                best = c;
+            }
+        }
+        return best;
     }
 
     private int selectIdleSmt(TaskView p, int cpu) {
@@ -226,11 +263,12 @@ public class FairPlacement {
 
     // ------------------------------------------------------------------ slow path
 
-    private static final int HAS_SPARE = 0, FULLY_BUSY = 1, OVERLOADED = 6;
+    private static final int HAS_SPARE = 0, FULLY_BUSY = 1, MISFIT = 2, OVERLOADED = 6;
 
     private final class WakeupStats {
         double load, util, runnable, avgLoad;
-        int nrRunning, idleCpus, weight, capacity, type;
+        int nrRunning, idleCpus, weight, capacity, maxCapacity, type;
+        boolean misfit;
     }
 
     protected int findIdlestCpu(SchedDomain sd, TaskView p, int cpu, int prev, int sdFlag) {
@@ -266,6 +304,9 @@ public class FairPlacement {
         WakeupStats s = new WakeupStats();
         RqReader rq = ctx.selectReader();
         CpuSet span = g.span;
+        // update_sg_wakeup_stats: on mixed capacities, misfit unless one CPU of the group fits the task
+        boolean asym = sd.has(SchedDomain.SD_ASYM_CPUCAPACITY);
+        s.misfit = asym;
         for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
             if (!p.canRunOn(i)) continue;
             boolean hasP = p.cpu() == i;
@@ -277,10 +318,14 @@ public class FairPlacement {
             if (nr == 0 && ctx.idleCpu(i)) s.idleCpus++;
             s.weight++;
             s.capacity += ctx.capacityOf(i);
+            s.maxCapacity = Math.max(s.maxCapacity, ctx.capacityOf(i));
+            if (s.misfit && fitsCapacity(p.utilEst(), ctx.capacityOf(i))) s.misfit = false;
         }
         int pct = sd.imbalancePct;
         if (s.nrRunning > s.weight && (s.capacity * 100.0 < s.util * pct || s.capacity * (double) pct < s.runnable * 100))
             s.type = OVERLOADED;
+        else if (s.misfit)
+            s.type = MISFIT;
         else if (s.nrRunning < s.weight || (!(s.capacity * (double) pct < s.runnable * 100) && s.capacity * 100.0 > s.util * pct))
             s.type = HAS_SPARE;
         else
@@ -309,7 +354,9 @@ public class FairPlacement {
         if (localS == null) return idlest;
         if (localS.type < idlestS.type) return null;
         if (localS.type > idlestS.type) return idlest;
-        if (localS.type == HAS_SPARE) {
+        if (localS.type == MISFIT) {
+            if (localS.maxCapacity >= idlestS.maxCapacity) return null;
+        } else if (localS.type == HAS_SPARE) {
             if (sd.has(SchedDomain.SD_NUMA)) {
                 int imbalance = Math.abs(localS.idleCpus - idlestS.idleCpus);
                 if (localS.idleCpus > 0 && adjustNumaImbalance(imbalance, localS.nrRunning + 1, sd.imbNumaNr) == 0)
@@ -331,6 +378,8 @@ public class FairPlacement {
         if (s.type == HAS_SPARE) {
             if (idlest.idleCpus > s.idleCpus) return false;
             if (idlest.idleCpus == s.idleCpus && idlest.util <= s.util) return false;
+        } else if (s.type == MISFIT) {
+            if (idlest.maxCapacity >= s.maxCapacity) return false;
         } else {
             if (idlest.avgLoad <= s.avgLoad) return false;
         }

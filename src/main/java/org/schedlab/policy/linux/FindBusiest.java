@@ -13,7 +13,9 @@ import static org.schedlab.policy.linux.LbEnv.GroupStats.*;
  * The decisions of one balancing attempt (fair.c): update_sg_lb_stats and group_classify, update_sd_pick_busiest,
  * sched_balance_find_src_group with calculate_imbalance, and sched_balance_find_src_rq. Statistics are read through
  * the pass's {@link org.schedlab.policy.RqReader}, which charges the balancing CPU for every runqueue it reads.
- * Deviation: no misfit or asym-packing classification.
+ * Misfit groups on SD_ASYM_CPUCAPACITY domains (group_misfit_task, migrate_misfit).
+ * Deviations: no asym-packing classification; no misfit from reduced capacity (no RT/IRQ pressure is modelled);
+ * no energy-aware checks (no perf domains).
  */
 final class FindBusiest {
     private final SchedContext ctx;
@@ -30,8 +32,10 @@ final class FindBusiest {
         GroupStats s = new GroupStats();
         s.group = g;
         boolean top = env.sd.parent() == null;
+        boolean asymCpuCap = env.sd.has(SchedDomain.SD_ASYM_CPUCAPACITY);
         for (int i = g.span.first(); i >= 0; i = g.span.nextSetBit(i + 1)) {
             if (!env.cpus.get(i)) continue;
+            s.maxCapacity = Math.max(s.maxCapacity, ctx.capacityOf(i));
             s.load += env.rq.load(i);
             s.util += env.rq.util(i);
             s.runnable += env.rq.runnable(i);
@@ -43,6 +47,11 @@ final class FindBusiest {
                 continue;
             }
             if (top && nr > 1) s.overloaded = true;
+            // a misfit task on a smaller CPU than it needs (the overload flag counts only at the root)
+            if (!local && asymCpuCap && s.misfitTaskLoad < ctx.misfitTaskLoad(i)) {
+                s.misfitTaskLoad = ctx.misfitTaskLoad(i);
+                s.overloaded = true;
+            }
         }
         s.capacity = g.capacity;
         s.weight = g.weight;
@@ -56,6 +65,8 @@ final class FindBusiest {
             s.type = IMBALANCED;
         else if (!local && env.idle != CPU_NOT_IDLE && s.smtBuilt && s.sumHNrRunning > 1)
             s.type = SMT_BALANCE;
+        else if (s.misfitTaskLoad > 0)
+            s.type = MISFIT;
         else if (s.sumNrRunning < s.weight || (!(s.capacity * (double) pct < s.runnable * 100) && s.capacity * 100.0 > s.util * pct))
             s.type = HAS_SPARE;
         else
@@ -87,6 +98,7 @@ final class FindBusiest {
                 continue;
             }
             if (s.sumHNrRunning == 0) continue;
+            if (misfitBeyondHelp(env, local, s)) continue;
             if (busiest == null || pickBusiest(busiest, s)) busiest = s;
         }
         SchedDomain child = sd.child();
@@ -129,6 +141,15 @@ final class FindBusiest {
         return env.imbalance > 0 || env.imbalanceLoad > 0;
     }
 
+    /** capacity_greater: {@code a} is more than ~5% above {@code b}. */
+    static boolean capacityGreater(double a, double b) { return a * 1024 > b * 1078; }
+
+    /** update_sd_pick_busiest: a misfit group this CPU cannot help (not bigger, or not spare itself) is skipped. */
+    private boolean misfitBeyondHelp(LbEnv env, GroupStats local, GroupStats s) {
+        return env.sd.has(SchedDomain.SD_ASYM_CPUCAPACITY) && s.type == MISFIT
+                && (!capacityGreater(ctx.capacityOf(env.dst), s.maxCapacity) || local.type != HAS_SPARE);
+    }
+
     /** update_sd_pick_busiest: is {@code s} busier than the current pick? */
     boolean pickBusiest(GroupStats busiest, GroupStats s) {
         if (s.type > busiest.type) return true;
@@ -138,6 +159,8 @@ final class FindBusiest {
                 return s.avgLoad > busiest.avgLoad;
             case IMBALANCED:
                 return false;
+            case MISFIT:
+                return s.misfitTaskLoad > busiest.misfitTaskLoad;
             case SMT_BALANCE:
                 if (s.idleCpus > 0 || busiest.idleCpus > 0) return spareBusier(busiest, s);
                 return false;
@@ -178,6 +201,12 @@ final class FindBusiest {
         SchedDomain sd = env.sd;
         env.imbalance = 0;
         env.imbalanceLoad = 0;
+        if (busiest.type == MISFIT) {
+            // only ASYM_CPUCAPACITY domains classify groups as misfit here (no reduced-capacity tracking)
+            env.migrationType = MIGRATE_MISFIT;
+            env.imbalance = 1;
+            return;
+        }
         if (busiest.type == SMT_BALANCE || busiest.type == IMBALANCED) {
             env.migrationType = MIGRATE_TASK;
             env.imbalance = 1;
@@ -223,10 +252,13 @@ final class FindBusiest {
         double bestVal = -1;
         int bestCap = 1;
         CpuSet span = g.group.span;
+        boolean asymCpuCap = env.sd.has(SchedDomain.SD_ASYM_CPUCAPACITY);
         for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
             if (!env.cpus.get(i) || i == env.dst) continue;
             int nr = ctx.nrRunning(i);
             if (nr == 0) continue;
+            // never pick a lone task that would then be actively balanced from a big CPU to a smaller one
+            if (asymCpuCap && nr == 1 && !capacityGreater(ctx.capacityOf(env.dst), ctx.capacityOf(i))) continue;
             switch (env.migrationType) {
                 case MIGRATE_LOAD: {
                     double load = env.rq.load(i);
@@ -245,6 +277,13 @@ final class FindBusiest {
                     if (util > bestVal) {
                         best = i;
                         bestVal = util;
+                    }
+                    break;
+                }
+                case MIGRATE_MISFIT: {
+                    if (ctx.misfitTaskLoad(i) > bestVal) {
+                        best = i;
+                        bestVal = ctx.misfitTaskLoad(i);
                     }
                     break;
                 }

@@ -10,7 +10,7 @@ final class LbEnv {
     // idle types
     static final int CPU_IDLE = 0, CPU_NOT_IDLE = 1, CPU_NEWLY_IDLE = 2;
     // migration types
-    static final int MIGRATE_LOAD = 0, MIGRATE_UTIL = 1, MIGRATE_TASK = 2;
+    static final int MIGRATE_LOAD = 0, MIGRATE_UTIL = 1, MIGRATE_TASK = 2, MIGRATE_MISFIT = 3;
 
     SchedDomain sd;
     int level;
@@ -33,7 +33,8 @@ final class LbEnv {
         static final int HAS_SPARE = 0, FULLY_BUSY = 1, MISFIT = 2, SMT_BALANCE = 3, ASYM = 4, IMBALANCED = 5, OVERLOADED = 6;
 
         SchedGroup group;
-        double load, util, runnable, avgLoad;
+        double load, util, runnable, avgLoad, misfitTaskLoad;
+        int maxCapacity;
         int sumNrRunning, sumHNrRunning, idleCpus, weight, capacity, cores, type;
         boolean overloaded, smtBuilt;
     }

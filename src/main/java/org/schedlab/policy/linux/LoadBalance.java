@@ -20,7 +20,8 @@ import static org.schedlab.policy.linux.LbEnv.*;
  * sched_balance_running of SD_SERIALIZE levels, detach limits, cache-hot and affinity checks, LBF_DST_PINNED and
  * LBF_ALL_PINNED retries, nr_balance_failed, interval backoff, active balancing through the stopper) and the
  * per-domain state the kernel keeps in struct sched_domain. Newidle and nohz balancing drive it from outside.
- * Deviations: skipped tasks are not rotated to the head of cfs_tasks; no misfit or asym-packing migration.
+ * Misfit tasks move through migrate_misfit (a task that does not fit its CPU) and always through the stopper
+ * when running. Deviations: skipped tasks are not rotated to the head of cfs_tasks; no asym-packing migration.
  */
 final class LoadBalance {
     private static final int SCHED_NR_MIGRATE = 32;
@@ -71,6 +72,9 @@ final class LoadBalance {
             }
         }
     }
+
+    /** fits_capacity: {@code util} fits {@code capacity} with the kernel's 20% margin. */
+    static boolean fitsCapacity(double util, int capacity) { return util * 1280 < capacity * 1024.0; }
 
     long msToJiffies(long ms) {
         long tick = ctx.tickNs();
@@ -229,7 +233,8 @@ final class LoadBalance {
         }
         moved[0] = ldMoved;
         if (ldMoved == 0) {
-            if (idle != CPU_NEWLY_IDLE) st.nrBalanceFailed++;
+            // newidle and misfit failures do not count (they say nothing about load or util imbalance)
+            if (idle != CPU_NEWLY_IDLE && env.migrationType != MIGRATE_MISFIT) st.nrBalanceFailed++;
             if (needActiveBalance(env, st)) {
                 int src = env.srcCpu;
                 TaskView running = src >= 0 ? ctx.curr(src) : null;
@@ -324,6 +329,11 @@ final class LoadBalance {
                     if (((long) amount >> Math.min(st.nrBalanceFailed, 62)) > env.imbalanceLoad) continue;
                     env.imbalanceLoad -= amount;
                     break;
+                case MIGRATE_MISFIT:
+                    // only a task that does not fit where it is
+                    if (fitsCapacity(p.utilEst(), ctx.capacityOf(src))) continue;
+                    env.imbalance = 0;
+                    break;
                 default:
                     env.imbalance -= 1;
             }
@@ -374,6 +384,7 @@ final class LoadBalance {
     }
 
     boolean needActiveBalance(LbEnv env, SdState st) {
+        if (env.migrationType == MIGRATE_MISFIT) return true;
         return env.migrationType == MIGRATE_TASK && st.nrBalanceFailed > env.sd.cacheNiceTries + 2;
     }
 

@@ -134,11 +134,19 @@ final class NohzBalance {
         long jiffies = ctx.jiffies();
         int flags = 0;
         if (nohzHasBlocked && now > nohzNextBlocked) flags = NOHZ_STATS_KICK;
-        if (jiffies >= nohzNextBalance) {
-            if (ctx.nrRunning(cpu) >= 2 || nrBusyCpus[llcId(cpu)] > 1) flags = NOHZ_BALANCE_KICK | NOHZ_STATS_KICK;
-        }
+        if (jiffies >= nohzNextBalance && balanceWanted(cpu)) flags = NOHZ_BALANCE_KICK | NOHZ_STATS_KICK;
         if (nohzNeedsUpdate) flags |= NOHZ_NEXT_KICK;
         if (flags != 0) kickIlb(cpu, flags);
+    }
+
+    /**
+     * nohz_balancer_kick's reasons to balance: two tasks here; on a machine of mixed capacities a misfit task here
+     * (and nothing else: the LLC check is skipped there); otherwise another busy CPU in this LLC.
+     */
+    private boolean balanceWanted(int cpu) {
+        if (ctx.nrRunning(cpu) >= 2) return true;
+        if (ctx.domains().sdAsymCpuCapacity(cpu) != null) return ctx.misfitTaskLoad(cpu) > 0;
+        return nrBusyCpus[llcId(cpu)] > 1;
     }
 
     private void kickIlb(int cpu, int flags) {
