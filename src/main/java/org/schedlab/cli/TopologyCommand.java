@@ -106,10 +106,12 @@ public final class TopologyCommand implements Runnable {
             row(out, "CPUs", String.valueOf(t.nrCpus()));
             row(out, "SMT", String.valueOf(t.smt()));
             row(out, "clusters", clusterSummary(t));
-            if (t.isAsymCapacity()) {
+            if (t.hasMixedPerformance()) {
                 StringBuilder s = new StringBuilder();
                 capacities(t).forEach((cap, n) -> s.append(s.length() > 0 ? ", " : "").append(cap).append(" x ").append(n).append(" CPUs"));
                 row(out, "capacities", s.toString());
+                row(out, "scheduler", t.itmt() ? "ITMT: every CPU reports capacity 1024, asym packing prefers the faster cores"
+                        : "asymmetric capacities (misfit migration)");
             }
             out.println();
             SchedDomain[] chain = sds.of(c);
@@ -199,10 +201,11 @@ public final class TopologyCommand implements Runnable {
             List<Long> llcBytes = new ArrayList<>();
             for (int l = 0; l < t.nrLlcs(); l++) llcBytes.add(t.llcBytes(l));
             m.put("llc_bytes", llcBytes);
-            if (t.isAsymCapacity()) {
+            if (t.hasMixedPerformance()) {
                 Map<String, Integer> caps = new LinkedHashMap<>();
                 capacities(t).forEach((cap, n) -> caps.put(String.valueOf(cap), n));
                 m.put("capacities", caps);
+                m.put("itmt", t.itmt());
             }
             int[][] d = new int[t.nrNodes()][t.nrNodes()];
             for (int a = 0; a < d.length; a++)

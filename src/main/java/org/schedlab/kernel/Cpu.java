@@ -10,7 +10,10 @@ import java.util.ArrayList;
  */
 final class Cpu {
     final int id;
+    /** capacity_of: what the scheduler believes ({@link org.schedlab.topology.Topology#kernelCapacityOf}). */
     final int capacity;
+    /** How fast tasks progress here, relative to the fastest CPU kind (1024). */
+    final int speed;
     /** rq->misfit_task_load (update_misfit_status). */
     double misfitTaskLoad;
 
@@ -56,15 +59,16 @@ final class Cpu {
     long genStep;              // invalidates step / completion events of this CPU
     double rate = 1.0;         // progress per ns for the running task
 
-    Cpu(int id, int capacity, long now, long migrationCostNs) {
+    Cpu(int id, int capacity, int speed, long now, long migrationCostNs) {
         this.id = id;
         this.capacity = capacity;
+        this.speed = speed;
         this.pelt = new Pelt(now);
         this.idleSince = now;
         this.avgIdle = 2 * migrationCostNs;
         this.maxIdleBalanceCost = migrationCostNs;
         this.lastAccount = now;
-        this.rate = capacity / 1024.0;
+        this.rate = speed / 1024.0;
     }
 
     /**

@@ -141,7 +141,7 @@ final class CpuTime {
      */
     void updateRate(int c) {
         Cpu cpu = cpus[c];
-        double r = cpu.capacity / 1024.0;
+        double r = cpu.speed / 1024.0;
         Task cur = cpu.curr;
         if (cur != null && cur.template.memoryBound > 0) {
             double demand = cfg.memBwPerCore;

@@ -102,7 +102,7 @@ public final class Machine {
         this.tickNs = cfg.tickNs();
         this.sliceNs = cfg.baseSliceNs(nrCpus);
         this.cpus = new Cpu[nrCpus];
-        for (int c = 0; c < nrCpus; c++) cpus[c] = new Cpu(c, topo.capacityOf(c), 0, cfg.migrationCostNs);
+        for (int c = 0; c < nrCpus; c++) cpus[c] = new Cpu(c, topo.kernelCapacityOf(c), topo.capacityOf(c), 0, cfg.migrationCostNs);
         for (Cpu cpu : cpus) cpu.scannedBy = new CpuSet(nrCpus);
         this.taskRng = Rng.stream(cfg.seed, "tasks");
         this.arrivalRng = Rng.stream(cfg.seed, "arrivals");

@@ -20,7 +20,7 @@ public final class SchedDomains {
 
     private final Topology topo;
     private final SchedDomain[][] domains;   // [cpu][level], bottom-up
-    private final SchedDomain[] sdLlc, sdNuma, sdAsymCpuCapacity;
+    private final SchedDomain[] sdLlc, sdNuma, sdAsymCpuCapacity, sdAsymPacking;
     private final int[] llcId, llcSize;
     private final List<String> levelNames;
 
@@ -31,6 +31,7 @@ public final class SchedDomains {
         sdLlc = new SchedDomain[n];
         sdNuma = new SchedDomain[n];
         sdAsymCpuCapacity = new SchedDomain[n];
+        sdAsymPacking = new SchedDomain[n];
         llcId = new int[n];
         llcSize = new int[n];
         TreeSet<String> names = new TreeSet<>();
@@ -40,6 +41,7 @@ public final class SchedDomains {
                 if (sd.has(SD_SHARE_LLC)) sdLlc[cpu] = sd;
                 if (sd.has(SD_NUMA) && sdNuma[cpu] == null) sdNuma[cpu] = sd;
                 if (sd.has(SD_ASYM_CPUCAPACITY) && sdAsymCpuCapacity[cpu] == null) sdAsymCpuCapacity[cpu] = sd;
+                if (sd.has(SD_ASYM_PACKING)) sdAsymPacking[cpu] = sd;   // highest_flag_domain
                 if (names.add(sd.name)) ordered.add(sd.name);
             }
             llcId[cpu] = sdLlc[cpu] != null ? sdLlc[cpu].span.first() : cpu;
@@ -57,6 +59,8 @@ public final class SchedDomains {
     public SchedDomain sdLlc(int cpu) { return sdLlc[cpu]; }
     public SchedDomain sdNuma(int cpu) { return sdNuma[cpu]; }
     public SchedDomain sdAsymCpuCapacity(int cpu) { return sdAsymCpuCapacity[cpu]; }
+    /** sd_asym_packing: the highest domain of {@code cpu} with SD_ASYM_PACKING, or null. */
+    public SchedDomain sdAsymPacking(int cpu) { return sdAsymPacking[cpu]; }
     /** First CPU of the CPU's LLC domain ({@code sd_llc_id}). */
     public int llcId(int cpu) { return llcId[cpu]; }
     public int llcSize(int cpu) { return llcSize[cpu]; }
@@ -213,13 +217,14 @@ public final class SchedDomains {
                 if (childSpan[i].equals(span)) m.set(i);
             balance = m.isEmpty() ? span : m;
         }
-        int cap = 0;
+        int cap = 0, prefer = -1;
         TreeSet<Integer> cores = new TreeSet<>();
         for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
-            cap += topo.capacityOf(i);
+            cap += topo.kernelCapacityOf(i);
             cores.add(topo.coreOf(i));
+            if (prefer < 0 || topo.asymPriority(i) > topo.asymPriority(prefer)) prefer = i;
         }
-        return new SchedGroup(span, balance, cores.size(), cap, childFlags);
+        return new SchedGroup(span, balance, cores.size(), cap, childFlags, prefer);
     }
 
     /** Group spans of level li for cpu: child spans met walking the span from cpu, wrapping. */
@@ -292,8 +297,8 @@ public final class SchedDomains {
         // asymmetric CPU capacity visible within this span
         int min = Integer.MAX_VALUE, max = 0;
         for (int i = r.span.first(); i >= 0; i = r.span.nextSetBit(i + 1)) {
-            min = Math.min(min, topo.capacityOf(i));
-            max = Math.max(max, topo.capacityOf(i));
+            min = Math.min(min, topo.kernelCapacityOf(i));
+            max = Math.max(max, topo.kernelCapacityOf(i));
         }
         if (min != max) {
             flags |= SD_ASYM_CPUCAPACITY;
@@ -301,7 +306,7 @@ public final class SchedDomains {
             for (int c = 0; c < topo.nrCpus() && full; c++) {
                 boolean found = false;
                 for (int i = r.span.first(); i >= 0; i = r.span.nextSetBit(i + 1))
-                    if (topo.capacityOf(i) == topo.capacityOf(c)) { found = true; break; }
+                    if (topo.kernelCapacityOf(i) == topo.kernelCapacityOf(c)) { found = true; break; }
                 full = found;
             }
             if (full) flags |= SD_ASYM_CPUCAPACITY_FULL;
@@ -369,8 +374,10 @@ public final class SchedDomains {
         out.add(new Level("SMT", SD_SHARE_CPUCAPACITY | SD_SHARE_LLC, 0, smt));
         out.get(0).singles = new CpuSet[n];
         for (int c = 0; c < n; c++) out.get(0).singles[c] = CpuSet.of(n, c);
-        if (topo.hasClusters()) out.add(new Level("CLS", SD_CLUSTER | SD_SHARE_LLC, 0, widen(cls, smt)));
-        out.add(new Level("MC", SD_SHARE_LLC, 0, widen(mc, out.get(out.size() - 1).spanOf)));
+        // x86_sched_itmt_flags: ITMT asks for asym packing on the cluster, core and package levels, not SMT
+        int itmt = topo.itmt() ? SD_ASYM_PACKING : 0;
+        if (topo.hasClusters()) out.add(new Level("CLS", SD_CLUSTER | SD_SHARE_LLC | itmt, 0, widen(cls, smt)));
+        out.add(new Level("MC", SD_SHARE_LLC | itmt, 0, widen(mc, out.get(out.size() - 1).spanOf)));
         // x86 drops PKG when a package holds more than one NUMA node and lets the NUMA levels describe it
         boolean multiNodePackage = false;
         for (int p = 0; p < topo.nrPackages(); p++) {
@@ -380,7 +387,7 @@ public final class SchedDomains {
                 if (topo.nodeOf(i) != topo.nodeOf(first)) { multiNodePackage = true; break; }
         }
         // PKG spans the CPU's node (cpu_cpu_mask); a node spanning several packages makes PKG span them too
-        if (!multiNodePackage) out.add(new Level("PKG", 0, 0, widen(node, out.get(out.size() - 1).spanOf)));
+        if (!multiNodePackage) out.add(new Level("PKG", itmt, 0, widen(node, out.get(out.size() - 1).spanOf)));
         if (topo.nrNodes() > 1) {
             out.add(new Level("NODE", 0, 0, widen(node, out.get(out.size() - 1).spanOf)));
             TreeSet<Integer> dists = new TreeSet<>();

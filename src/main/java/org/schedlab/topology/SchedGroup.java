@@ -15,14 +15,17 @@ public final class SchedGroup {
     public final int capacity;
     /** Flags of the child domain the group was built from ({@code sg->flags}). */
     public final int flags;
+    /** {@code sg->asym_prefer_cpu}: the group's CPU of highest asym priority (the first one on ties). */
+    public final int asymPreferCpu;
 
-    SchedGroup(CpuSet span, CpuSet balanceMask, int cores, int capacity, int flags) {
+    SchedGroup(CpuSet span, CpuSet balanceMask, int cores, int capacity, int flags, int asymPreferCpu) {
         this.span = span;
         this.balanceMask = balanceMask;
         this.weight = span.cardinality();
         this.cores = cores;
         this.capacity = capacity;
         this.flags = flags;
+        this.asymPreferCpu = asymPreferCpu;
     }
 
     /** {@code group_balance_cpu}: first CPU of the balance mask. */

@@ -20,6 +20,9 @@ public final class Topology {
     final boolean hasClusters, hasDies;
     final List<String> notes;
     final String vendor;
+    /** What the scheduler sees: arch_scale_cpu_capacity and arch_asym_cpu_priority (see {@link #kernelCapacityOf}). */
+    final int[] kernelCapacity, asymPriority;
+    final boolean itmt;
 
     Topology(String name, int[] osIndex, int[] coreOf, int[] clusterOf, int[] llcOf, int[] dieOf, int[] nodeOf,
              int[] packageOf, int[] capacity, CpuSet[] cores, CpuSet[] clusters, CpuSet[] llcs, CpuSet[] dies,
@@ -47,6 +50,22 @@ public final class Topology {
         this.hasClusters = hasClusters;
         this.hasDies = hasDies;
         this.notes = List.copyOf(notes);
+        int n = osIndex.length;
+        boolean differ = false;
+        for (int c : capacity) if (c != capacity[0]) differ = true;
+        boolean smt = false;
+        for (CpuSet core : cores) if (core.cardinality() > 1) smt = true;
+        boolean x86 = vendor.equals("Intel") || vendor.equals("AMD");
+        // intel_pstate scales capacities of a hybrid part only without SMT; otherwise (and on AMD, whose
+        // amd-pstate only ranks cores) the x86 ITMT support packs tasks on the most performant cores instead
+        this.itmt = x86 && differ && (smt || vendor.equals("AMD"));
+        this.kernelCapacity = new int[n];
+        this.asymPriority = new int[n];
+        for (int c = 0; c < n; c++) {
+            kernelCapacity[c] = itmt ? SCHED_CAPACITY_SCALE : capacity[c];
+            // the CPPC highest performance the drivers hand to sched_set_itmt_core_prio, here the CPU's performance
+            asymPriority[c] = itmt ? capacity[c] : -c;
+        }
     }
 
     public String name() { return name; }
@@ -61,7 +80,20 @@ public final class Topology {
     public int dieOf(int cpu) { return dieOf[cpu]; }
     public int nodeOf(int cpu) { return nodeOf[cpu]; }
     public int packageOf(int cpu) { return packageOf[cpu]; }
+    /** The CPU's performance relative to the fastest CPU kind (1024): how fast its tasks progress. */
     public int capacityOf(int cpu) { return capacity[cpu]; }
+
+    /**
+     * arch_scale_cpu_capacity, what the scheduler believes: the CPU's performance, except on x86 parts that use
+     * ITMT (hybrid parts with SMT, AMD parts with preferred cores), where every CPU reports 1024.
+     */
+    public int kernelCapacityOf(int cpu) { return kernelCapacity[cpu]; }
+
+    /** arch_asym_cpu_priority: the ITMT priority (higher is preferred); the kernel's default -cpu otherwise. */
+    public int asymPriority(int cpu) { return asymPriority[cpu]; }
+
+    /** x86 ITMT is active: sched domains above SMT carry SD_ASYM_PACKING. */
+    public boolean itmt() { return itmt; }
 
     public int nrCores() { return cores.length; }
     public int nrClusters() { return clusters.length; }
@@ -103,8 +135,15 @@ public final class Topology {
     /** Remarks the reader made about assumptions (e.g. NUMA nodes inferred from packages). */
     public List<String> notes() { return notes; }
 
-    public boolean isAsymCapacity() {
+    /** CPUs of different performance (a hybrid or big.LITTLE part), whatever the scheduler is told. */
+    public boolean hasMixedPerformance() {
         for (int c : capacity) if (c != capacity[0]) return true;
+        return false;
+    }
+
+    /** The scheduler sees CPUs of different capacities (SD_ASYM_CPUCAPACITY somewhere). */
+    public boolean isAsymCapacity() {
+        for (int c : kernelCapacity) if (c != kernelCapacity[0]) return true;
         return false;
     }
 

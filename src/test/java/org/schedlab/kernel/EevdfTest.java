@@ -35,7 +35,7 @@ class EevdfTest {
     }
 
     private static Cpu randomQueue(Random r, int n, List<Task> out) {
-        Cpu rq = new Cpu(0, 1024, 0, 500_000);
+        Cpu rq = new Cpu(0, 1024, 1024, 0, 500_000);
         for (int i = 0; i < n; i++) {
             Task t = task(i + 1, NICES[r.nextInt(NICES.length)]);
             t.vruntime = 1_000_000_000L + r.nextInt(40_000_000) - 20_000_000;
@@ -87,7 +87,7 @@ class EevdfTest {
 
     @Test
     void pickEevdfTakesTheEligibleEntityWithTheEarliestDeadlineNotTheEarliestOverall() {
-        Cpu rq = new Cpu(0, 1024, 0, 500_000);
+        Cpu rq = new Cpu(0, 1024, 1024, 0, 500_000);
         Task ahead = task(1, 0), a = task(2, 0), b = task(3, 0);
         ahead.vruntime = 30_000_000; ahead.deadline = 31_000_000;   // far ahead of V: not eligible
         a.vruntime = 10_000_000;     a.deadline = 40_000_000;
@@ -99,7 +99,7 @@ class EevdfTest {
 
     @Test
     void aProtectedRunningEntityIsKeptUntilItsProtectionEnds() {
-        Cpu rq = new Cpu(0, 1024, 0, 500_000);
+        Cpu rq = new Cpu(0, 1024, 1024, 0, 500_000);
         Task curr = task(1, 0), other = task(2, 0);
         curr.vruntime = 10_000_000; curr.deadline = 14_000_000;
         other.vruntime = 10_000_000; other.deadline = 12_000_000;
@@ -148,7 +148,7 @@ class EevdfTest {
 
     @Test
     void aMigratedEntityKeepsItsRelativeDeadline() {
-        Cpu rq = new Cpu(0, 1024, 0, 500_000);
+        Cpu rq = new Cpu(0, 1024, 1024, 0, 500_000);
         Task other = task(1, 0);
         other.vruntime = 50_000_000;
         queue(rq, other);
@@ -162,7 +162,7 @@ class EevdfTest {
 
     @Test
     void lagOnDequeueIsClampedToASliceAndATick() {
-        Cpu rq = new Cpu(0, 1024, 0, 500_000);
+        Cpu rq = new Cpu(0, 1024, 1024, 0, 500_000);
         Task lead = task(1, 0), far = task(2, 0), near = task(3, 0);
         lead.vruntime = 100_000_000;
         far.vruntime = 0;
@@ -190,7 +190,7 @@ class EevdfTest {
             curr.deadline = v0 + 10_000_000_000L;
             assertThat(Eevdf.updateCurr(rq, curr, delta, SLICE)).isFalse();
             assertThat(curr.vruntime - v0).isEqualTo(delta * 1024L / curr.weight);
-            Cpu fresh = new Cpu(1, 1024, 0, 500_000);
+            Cpu fresh = new Cpu(1, 1024, 1024, 0, 500_000);
             for (Task t : ts) Eevdf.addEntity(fresh, t);
             assertThat(Eevdf.avgVruntime(rq)).isEqualTo(Eevdf.avgVruntime(fresh));
         }
@@ -198,7 +198,7 @@ class EevdfTest {
 
     @Test
     void reachingTheDeadlineGrantsANewSlice() {
-        Cpu rq = new Cpu(0, 1024, 0, 500_000);
+        Cpu rq = new Cpu(0, 1024, 1024, 0, 500_000);
         Task t = task(1, 0);
         t.vruntime = 0;
         t.deadline = 1_000_000;

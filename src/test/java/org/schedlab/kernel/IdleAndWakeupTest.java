@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Idle entry (the menu governor's tick decision), the remote wakeup's end-to-end time and re-read lines. */
 class IdleAndWakeupTest {
     private static Cpu cpuWith(long... intervalsUs) {
-        Cpu c = new Cpu(0, 1024, 0, 500_000);
+        Cpu c = new Cpu(0, 1024, 1024, 0, 500_000);
         for (int i = 0; i < intervalsUs.length; i++) c.idleIntervalsUs[i] = intervalsUs[i];
         return c;
     }

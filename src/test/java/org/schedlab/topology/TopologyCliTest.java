@@ -69,7 +69,7 @@ class TopologyCliTest {
         assertThat(r.out).contains("name        Intel-RaptorLake-Corei7-1370P", "vendor      Intel", "LLCs        1 (20 CPUs, 24 MiB)",
                 "cores       14", "CPUs        20", "clusters    2 of 4 cores sharing an L2", "capacities  1024 x 12 CPUs, 640 x 8 CPUs",
                 "sched domains of CPU 13", "CLS      span 12-15 (4 CPUs)", "groups 4: {13} {14} {15} {12}",
-                "MC       span 0-19 (20 CPUs)", "ASYM_CPUCAPACITY");
+                "MC       span 0-19 (20 CPUs)", "ASYM_PACKING", "scheduler   ITMT");
         assertThat(r.out).doesNotContain("NUMA nodes  2");
     }
 

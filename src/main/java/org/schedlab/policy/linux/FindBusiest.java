@@ -14,7 +14,8 @@ import static org.schedlab.policy.linux.LbEnv.GroupStats.*;
  * sched_balance_find_src_group with calculate_imbalance, and sched_balance_find_src_rq. Statistics are read through
  * the pass's {@link org.schedlab.policy.RqReader}, which charges the balancing CPU for every runqueue it reads.
  * Misfit groups on SD_ASYM_CPUCAPACITY domains (group_misfit_task, migrate_misfit).
- * Deviations: no asym-packing classification; no misfit from reduced capacity (no RT/IRQ pressure is modelled);
+ * Asym packing (group_asym_packing) on SD_ASYM_PACKING domains with the ITMT priorities.
+ * Deviations: no misfit from reduced capacity (no RT/IRQ pressure is modelled);
  * no energy-aware checks (no perf domains).
  */
 final class FindBusiest {
@@ -57,12 +58,16 @@ final class FindBusiest {
         s.weight = g.weight;
         s.cores = g.cores;
         s.smtBuilt = (g.flags & SchedDomain.SD_SHARE_CPUCAPACITY) != 0;
+        // an idle balancer of higher ITMT priority than the group's preferred CPU packs its tasks (sched_group_asym)
+        if (!local && env.idle != CPU_NOT_IDLE && s.sumHNrRunning > 0 && groupAsym(env, s, g)) s.asymPacking = true;
         int pct = env.sd.imbalancePct;
         boolean[] imb = lb.groupImbalance.get(g);
         if (s.sumNrRunning > s.weight && (s.capacity * 100.0 < s.util * pct || s.capacity * (double) pct < s.runnable * 100))
             s.type = OVERLOADED;
         else if (imb != null && imb[0])
             s.type = IMBALANCED;
+        else if (s.asymPacking)
+            s.type = ASYM;
         else if (!local && env.idle != CPU_NOT_IDLE && s.smtBuilt && s.sumHNrRunning > 1)
             s.type = SMT_BALANCE;
         else if (s.misfitTaskLoad > 0)
@@ -73,6 +78,12 @@ final class FindBusiest {
             s.type = FULLY_BUSY;
         if (s.type == OVERLOADED) s.avgLoad = s.load * 1024 / s.capacity;
         return s;
+    }
+
+    /** sched_group_asym: CPU priorities do not apply to an SMT core with more than one busy sibling. */
+    private boolean groupAsym(LbEnv env, GroupStats s, SchedGroup g) {
+        if ((g.flags & SchedDomain.SD_SHARE_CPUCAPACITY) != 0 && s.weight - s.idleCpus != 1) return false;
+        return lb.schedAsym(env.sd, env.dst, g.asymPreferCpu);
     }
 
     private double domainAvgLoad;
@@ -161,6 +172,9 @@ final class FindBusiest {
                 return false;
             case MISFIT:
                 return s.misfitTaskLoad > busiest.misfitTaskLoad;
+            case ASYM:
+                // move the work of the least preferred CPU first
+                return lb.asymPrefer(busiest.group.asymPreferCpu, s.group.asymPreferCpu);
             case SMT_BALANCE:
                 if (s.idleCpus > 0 || busiest.idleCpus > 0) return spareBusier(busiest, s);
                 return false;
@@ -205,6 +219,12 @@ final class FindBusiest {
             // only ASYM_CPUCAPACITY domains classify groups as misfit here (no reduced-capacity tracking)
             env.migrationType = MIGRATE_MISFIT;
             env.imbalance = 1;
+            return;
+        }
+        if (busiest.type == ASYM) {
+            // pack every task of the group onto the preferred CPUs
+            env.migrationType = MIGRATE_TASK;
+            env.imbalance = busiest.sumHNrRunning;
             return;
         }
         if (busiest.type == SMT_BALANCE || busiest.type == IMBALANCED) {
@@ -259,6 +279,8 @@ final class FindBusiest {
             if (nr == 0) continue;
             // never pick a lone task that would then be actively balanced from a big CPU to a smaller one
             if (asymCpuCap && nr == 1 && !capacityGreater(ctx.capacityOf(env.dst), ctx.capacityOf(i))) continue;
+            // a lone task on a CPU preferred to the balancer stays
+            if (nr == 1 && lb.schedAsym(env.sd, i, env.dst)) continue;
             switch (env.migrationType) {
                 case MIGRATE_LOAD: {
                     double load = env.rq.load(i);

@@ -36,6 +36,6 @@ final class LbEnv {
         double load, util, runnable, avgLoad, misfitTaskLoad;
         int maxCapacity;
         int sumNrRunning, sumHNrRunning, idleCpus, weight, capacity, cores, type;
-        boolean overloaded, smtBuilt;
+        boolean overloaded, smtBuilt, asymPacking;
     }
 }

@@ -21,7 +21,8 @@ import static org.schedlab.policy.linux.LbEnv.*;
  * LBF_ALL_PINNED retries, nr_balance_failed, interval backoff, active balancing through the stopper) and the
  * per-domain state the kernel keeps in struct sched_domain. Newidle and nohz balancing drive it from outside.
  * Misfit tasks move through migrate_misfit (a task that does not fit its CPU) and always through the stopper
- * when running. Deviations: skipped tasks are not rotated to the head of cfs_tasks; no asym-packing migration.
+ * when running; asym packing moves tasks to idle CPUs of higher ITMT priority (actively when running).
+ * Deviation: skipped tasks are not rotated to the head of cfs_tasks.
  */
 final class LoadBalance {
     private static final int SCHED_NR_MIGRATE = 32;
@@ -384,8 +385,31 @@ final class LoadBalance {
     }
 
     boolean needActiveBalance(LbEnv env, SdState st) {
+        if (asymActiveBalance(env)) return true;
         if (env.migrationType == MIGRATE_MISFIT) return true;
         return env.migrationType == MIGRATE_TASK && st.nrBalanceFailed > env.sd.cacheNiceTries + 2;
+    }
+
+    /**
+     * sched_use_asym_prio: ITMT priorities count in this domain for {@code cpu} — between SMT siblings always,
+     * between cores only when the whole core of {@code cpu} is idle.
+     */
+    boolean useAsymPrio(SchedDomain sd, int cpu) {
+        if (!sd.has(SchedDomain.SD_ASYM_PACKING)) return false;
+        if (ctx.topology().smt() < 2) return true;
+        return sd.has(SchedDomain.SD_SHARE_CPUCAPACITY) || coreIdle(cpu);
+    }
+
+    /** sched_asym_prefer: {@code a} has the higher ITMT priority. */
+    boolean asymPrefer(int a, int b) { return ctx.topology().asymPriority(a) > ctx.topology().asymPriority(b); }
+
+    /** sched_asym: {@code dst} may pull from {@code src} for asym packing. */
+    boolean schedAsym(SchedDomain sd, int dst, int src) { return useAsymPrio(sd, dst) && asymPrefer(dst, src); }
+
+    /** asym_active_balance: an idle preferred CPU takes the running task of a less preferred one. */
+    private boolean asymActiveBalance(LbEnv env) {
+        return env.idle != CPU_NOT_IDLE && env.srcCpu >= 0 && useAsymPrio(env.sd, env.dst)
+                && (asymPrefer(env.dst, env.srcCpu) || !useAsymPrio(env.sd, env.srcCpu));
     }
 
     void pullNextBalanceEarlier(int cpu, int fromLevel) {

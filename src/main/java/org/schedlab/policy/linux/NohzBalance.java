@@ -140,11 +140,16 @@ final class NohzBalance {
     }
 
     /**
-     * nohz_balancer_kick's reasons to balance: two tasks here; on a machine of mixed capacities a misfit task here
+     * nohz_balancer_kick's reasons to balance: two tasks here; an idle CPU of higher ITMT priority; on a machine of mixed capacities a misfit task here
      * (and nothing else: the LLC check is skipped there); otherwise another busy CPU in this LLC.
      */
     private boolean balanceWanted(int cpu) {
         if (ctx.nrRunning(cpu) >= 2) return true;
+        // asym packing: an idle CPU preferred to this one (its whole core idle, between cores)
+        org.schedlab.topology.SchedDomain ap = ctx.domains().sdAsymPacking(cpu);
+        if (ap != null)
+            for (int i = nohzIdle.first(); i >= 0; i = nohzIdle.nextSetBit(i + 1))
+                if (ap.span.get(i) && lb.schedAsym(ap, i, cpu)) return true;
         if (ctx.domains().sdAsymCpuCapacity(cpu) != null) return ctx.misfitTaskLoad(cpu) > 0;
         return nrBusyCpus[llcId(cpu)] > 1;
     }
