@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code schedlab sweep}: the cartesian product of a YAML sweep file, one result JSON per run in the output
  * directory. Finished runs are skipped, so re-running an interrupted sweep resumes it. Progress goes to stderr:
- * a bar with ETA on a terminal, otherwise a line per finished run.
+ * a bar with ETA on a terminal, otherwise a line per finished run. {@code --engine spark[:MASTER]} runs the same
+ * sweep as a Spark job through the separately built {@code spark/} module (see {@link SparkEngine}).
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = "Run every combination of a YAML sweep file; one result JSON per run, resumable.")
@@ -31,8 +32,16 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the result files.")
     Path out;
     @Mixin JobsOption jobs;
+    @Option(names = "--engine", defaultValue = "local", paramLabel = "ENGINE",
+            description = "local (threads of this process, default) or spark[:MASTER] (Apache Spark, local[*] unless a "
+                    + "master is given; needs the spark module built, see README).")
+    String engine;
 
     @Override public Integer call() {
+        if (engine.equals("spark") || engine.startsWith("spark:"))
+            return SparkEngine.run(file, out, engine.equals("spark") ? null : engine.substring("spark:".length()));
+        if (!engine.equals("local"))
+            throw new org.schedlab.InputError("--engine: expected local or spark[:MASTER], got '" + engine + "'");
         int k = jobs.jobs();
         Grid grid = SweepFile.load(file);
         Progress[] progress = new Progress[1];

@@ -56,7 +56,8 @@ public final class Sweep {
         }
     }
 
-    static String plan(List<RunSpec> specs) {
+    /** The plan file's text: every run's file name and canonical spec, in {@link Grid#expand} order. */
+    public static String plan(List<RunSpec> specs) {
         ObjectNode root = Runner.JSON.createObjectNode();
         root.put("schema", "schedlab-sweep/1");
         root.put("runs_total", specs.size());

@@ -118,4 +118,26 @@ class SweepCommandTest {
         assertThat(Files.readString(killed.resolve(Sweep.PLAN))).isEqualTo(Files.readString(clean.resolve(Sweep.PLAN)));
         assertThat(temps(killed)).isEmpty();
     }
+
+    @Test
+    void theSparkEngineNeedsItsModuleAndAnUnknownEngineIsRefused() throws Exception {
+        Path yaml = tmp.resolve("s.yaml");
+        Files.writeString(yaml, "topology: synthetic:cores=2\npolicy: [pull]\nworkload: [poisson:rate=500]\nduration: 20ms\n");
+        Path out = tmp.resolve("out");
+        String old = System.getProperty("schedlab.spark.dir");
+        System.setProperty("schedlab.spark.dir", tmp.resolve("no-module").toString());
+        try {
+            CompareCommandTest.Run r = CompareCommandTest.run("sweep", yaml.toString(), "--out", out.toString(), "--engine", "spark");
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err().lines()).singleElement().asString().contains("the Spark module is not built")
+                    .contains("mvn -B -q -f spark/pom.xml package -DskipTests");
+        } finally {
+            if (old == null) System.clearProperty("schedlab.spark.dir");
+            else System.setProperty("schedlab.spark.dir", old);
+        }
+        CompareCommandTest.Run r = CompareCommandTest.run("sweep", yaml.toString(), "--out", out.toString(), "--engine", "hadoop");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--engine: expected local or spark[:MASTER], got 'hadoop'");
+        assertThat(Files.exists(out)).isFalse();
+    }
 }
