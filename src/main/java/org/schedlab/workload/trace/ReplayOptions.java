@@ -30,5 +30,11 @@ public final class ReplayOptions {
     /** Take nice from the trace's {@code prio} (100..139 → -20..19); otherwise every task runs at nice 0. */
     public boolean niceFromPrio = true;
 
+    /**
+     * Replay each recorded preemption (a switch-out while still runnable) as a yield: the task hands its CPU to
+     * whatever else is queued there, as it did on the recording machine, and runs on if nothing is.
+     */
+    public boolean yieldAtPreemptions = true;
+
     public static ReplayOptions defaults() { return new ReplayOptions(); }
 }

@@ -50,17 +50,17 @@ public final class TraceModel {
 
     /** One step of a task's recorded life, in order. */
     static final class Item {
-        static final byte RUN = 0, WAKE = 1, BLOCK = 2;
+        static final byte RUN = 0, WAKE = 1, BLOCK = 2, PREEMPT = 3;
         final byte kind;
-        /** RUN: the CPU. */
+        /** RUN: the CPU. PREEMPT: the CPU it was switched out of while still runnable. */
         final int cpu;
-        /** RUN: ns run. BLOCK: ns blocked (0 until resolved). */
+        /** RUN: ns run. BLOCK: ns blocked (0 until resolved). PREEMPT: ns runnable until switched back in. */
         long ns;
         /** WAKE: the edge issued. BLOCK: the edge that ended it, or -1. */
         int edge = -1;
-        /** BLOCK: false while no wakeup or switch-in ended it. */
+        /** BLOCK: false while no wakeup or switch-in ended it. PREEMPT: false until switched back in. */
         boolean resolved;
-        /** BLOCK: when it began (-1 for the wait before a task's first wakeup). */
+        /** BLOCK, PREEMPT: when it began (-1 for the wait before a task's first wakeup). */
         long since = -1;
 
         Item(byte kind, int cpu, long ns) {

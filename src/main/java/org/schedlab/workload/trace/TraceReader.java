@@ -337,6 +337,9 @@ public final class TraceReader {
                     case RUNNABLE:
                         state.put(p.pid, St.RUNNABLE);
                         p.preemptions++;
+                        Item pr = new Item(Item.PREEMPT, c, 0);
+                        pr.since = e.ts;
+                        p.items.add(pr);
                         break;
                     case BLOCKED: {
                         state.put(p.pid, St.BLOCKED);
@@ -358,6 +361,12 @@ public final class TraceReader {
                 name(e.nextPid, e.nextComm, e.nextPrio);
                 if (state.get(e.nextPid) == St.BLOCKED) resolve(e.nextPid, e.ts, -1);
                 state.put(e.nextPid, St.RUNNING);
+                List<Item> items = tasks.get(e.nextPid).items;
+                Item last = items.isEmpty() ? null : items.get(items.size() - 1);
+                if (last != null && last.kind == Item.PREEMPT && !last.resolved) {
+                    last.resolved = true;
+                    last.ns = span(last.since, e.ts);
+                }
             }
         }
 

@@ -10,8 +10,10 @@ import org.schedlab.workload.trace.TraceModel.WakeEdge;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds a causal replay of a trace: one template per task with CPU time (one instance, started at its first
@@ -43,6 +45,8 @@ public final class TraceReplay {
         for (WakeEdge e : model.edges())
             if (template.containsKey(e.wakerPid) && template.containsKey(e.wakeePid)) channel.put(e.id, channel.size());
 
+        Set<Integer> ordered = ordered(model, kept, channel.keySet());
+
         List<String> warnings = new ArrayList<>(model.warnings());
         int realtime = 0;
         long total = 0;
@@ -53,18 +57,32 @@ public final class TraceReplay {
             for (Item it : t.items) {
                 if (it.kind == Item.RUN) {
                     work += scale(o, it.cpu, it.ns);
+                } else if (it.kind == Item.PREEMPT) {
+                    if (o.yieldAtPreemptions) {
+                        work = flush(ops, work);
+                        ops.add(new Op.Yield());
+                    }
                 } else if (it.kind == Item.WAKE) {
                     Integer ch = channel.get(it.edge);
                     if (ch == null) continue;
                     work = flush(ops, work);
-                    if (o.wakeMode == ReplayOptions.WakeMode.EDGE_CHANNELS) ops.add(new Op.Signal(ch, false, false));
-                    else ops.add(new Op.Resume(template.get(model.edges().get(it.edge).wakeePid)));
+                    if (o.wakeMode == ReplayOptions.WakeMode.EDGE_CHANNELS) {
+                        if (ordered.contains(it.edge)) ops.add(new Op.Wait(blocked(ch)));
+                        ops.add(new Op.Signal(wakeup(ch), false, false));
+                    } else {
+                        ops.add(new Op.Resume(template.get(model.edges().get(it.edge).wakeePid)));
+                    }
                 } else {
                     if (!it.resolved) continue;
                     Integer ch = it.edge >= 0 ? channel.get(it.edge) : null;
                     if (ch != null) {
                         work = flush(ops, work);
-                        ops.add(o.wakeMode == ReplayOptions.WakeMode.EDGE_CHANNELS ? new Op.Wait(ch) : new Op.Suspend());
+                        if (o.wakeMode == ReplayOptions.WakeMode.EDGE_CHANNELS) {
+                            if (ordered.contains(it.edge)) ops.add(new Op.Signal(blocked(ch), false, false));
+                            ops.add(new Op.Wait(wakeup(ch)));
+                        } else {
+                            ops.add(new Op.Suspend());
+                        }
                     } else if (it.ns > 0) {
                         work = flush(ops, work);
                         ops.add(new Op.Sleep(Dist.constant(it.ns)));
@@ -83,7 +101,7 @@ public final class TraceReplay {
             spec.addTemplate(tt);
         }
         if (realtime > 0) warnings.add(realtime + " real-time or deadline tasks replayed as SCHED_OTHER");
-        if (o.wakeMode == ReplayOptions.WakeMode.EDGE_CHANNELS) spec.channels = channel.size();
+        if (o.wakeMode == ReplayOptions.WakeMode.EDGE_CHANNELS) spec.channels = 2 * channel.size();
         spec.params.put("total_cpu_ns", Long.toString(total));
         spec.params.put("trace_span_ns", Long.toString(model.endNs() - model.startNs()));
         spec.params.put("wake_edges", Integer.toString(channel.size()));
@@ -92,6 +110,40 @@ public final class TraceReplay {
         spec.endWhenAllExit = true;
         return spec;
     }
+
+    /**
+     * The wake edges whose wakee was already asleep when its waker began the burst that woke it: the waker was
+     * itself blocked across the wakee's sleep, so the sleep cannot be skipped by a faster waker. The other edges
+     * are races between two running tasks and are re-timed.
+     */
+    private static Set<Integer> ordered(TraceModel model, List<TaskInfo> kept, Set<Integer> replayed) {
+        Map<Integer, Long> asleepSince = new HashMap<>();
+        for (TaskInfo t : kept)
+            for (Item it : t.items)
+                if (it.kind == Item.BLOCK && it.resolved && it.edge >= 0) asleepSince.put(it.edge, it.since);
+        Set<Integer> out = new HashSet<>();
+        for (TaskInfo t : kept) {
+            long burstSince = t.firstSeenNs();
+            for (Item it : t.items) {
+                if (it.kind == Item.BLOCK && it.resolved) {
+                    burstSince = it.since >= 0 ? it.since + it.ns
+                            : it.edge >= 0 ? model.edges().get(it.edge).timeNs : burstSince;
+                } else if (it.kind == Item.PREEMPT && it.resolved) {
+                    burstSince = it.since + it.ns;
+                } else if (it.kind == Item.WAKE && replayed.contains(it.edge)) {
+                    Long since = asleepSince.get(it.edge);
+                    if (since != null && since < burstSince) out.add(it.edge);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The channel the waker signals to end the wakee's sleep. */
+    static int wakeup(int edge) { return 2 * edge; }
+
+    /** The channel the wakee signals as it goes to sleep; the waker takes it before waking it. */
+    static int blocked(int edge) { return 2 * edge + 1; }
 
     private static long scale(ReplayOptions o, int cpu, long ns) {
         if (o.cpuCapacity == null || cpu < 0 || cpu >= o.cpuCapacity.length) return ns;
