@@ -19,10 +19,12 @@ import java.util.Set;
  * Builds a causal replay of a trace: one template per task with CPU time (one instance, started at its first
  * appearance relative to the trace start), whose program is its CPU bursts as {@link Op.Run} separated by its
  * blocking points, then {@link Op.Exit}. A blocking point ended by another replayed task waits for that task to
- * reach the point of its own run where it issued the wakeup (the waker's burst is split there); one ended by
- * idle, an interrupt or an unreplayed task is a {@link Op.Sleep} of the recorded blocked time; one never ended ends
- * the program. Preemptions do not block, so the bursts around them merge. With 1:1 capacities each task's
- * Σ Run work equals its recorded CPU time exactly.
+ * reach the point of its own run where it issued the wakeup (the waker's burst is split there); when the wakee
+ * was already asleep before the waker's burst began, the waker also waits for the wakee to reach that sleep, so a
+ * faster replay cannot wake it early. A blocking point ended by idle, an interrupt or an unreplayed task is a
+ * {@link Op.Sleep} of the recorded blocked time; one never ended ends the program. A recorded preemption is a
+ * {@link Op.Yield}: the task offers the CPU where it lost it, and keeps running if nothing else waits. With 1:1
+ * capacities each task's Σ Run work equals its recorded CPU time exactly.
  *
  * <p>{@code params}: {@code total_cpu_ns} (recorded CPU time of the replayed tasks), {@code trace_span_ns},
  * {@code wake_edges} (replayed task-to-task wakeups), {@code warnings}. Headline: completion time, and the run
