@@ -14,6 +14,9 @@ public final class MachineOptions {
     String topology;
     @Option(names = "--keep-numa", description = "Keep a topology file's NUMA nodes even when fewer than packages.")
     boolean keepNuma;
+    @Option(names = "--capacity", paramLabel = "CPULIST=VALUE,...",
+            description = "Override CPU performance (1-1024, 1024 = fastest), e.g. 0-7=1024,8-15=640; CPUs as topology show numbers them.")
+    String capacity;
     @Option(names = "--costs", defaultValue = "default", paramLabel = "default|none|FILE",
             description = "Cost profile: the built-in default, none (every cost zero) or a profile YAML file.")
     String costs;
@@ -31,6 +34,7 @@ public final class MachineOptions {
     void applyTo(RunSpec s) {
         s.topology = topology;
         s.keepNuma = keepNuma;
+        s.capacity = capacity;
         CostsOption.apply(costs, s);
         s.slice = onOff("--slice", slice, "on", "off");
         s.delayDequeue = onOff("--delay-dequeue", delayDequeue, "on", "off");

@@ -60,9 +60,14 @@ public final class TopologyCommand implements Runnable {
                 description = "Keep the source's NUMA nodes even when it has fewer nodes than packages.")
         boolean keepNuma;
 
+        @Option(names = "--capacity", paramLabel = "CPULIST=VALUE,...",
+                description = "Override CPU performance (1-1024), e.g. 0-7=1024,8-15=640.")
+        String capacity;
+
         @Override public Integer call() throws JsonProcessingException {
             TopologySources.Options opts = new TopologySources.Options();
             opts.nodePerPackage = !keepNuma;
+            opts.capacity = capacity;
             Topology t = TopologySources.resolve(source, opts);
             int c = denseCpu(t, cpu == null ? t.osIndex(0) : cpu);
             SchedDomains sds = SchedDomains.build(t);

@@ -107,6 +107,7 @@ public final class ResultStore implements AutoCloseable {
         o.put("slice", s.slice ? "on" : "off");
         o.put("hz", s.hz);
         o.put("keep_numa", s.keepNuma);
+        if (s.capacity != null) o.put("capacity", s.capacity);   // absent by default: older result names stay valid
         o.put("timeline_buckets", s.timelineBuckets);
         o.put("check_invariants", s.checkInvariants);
         return o;

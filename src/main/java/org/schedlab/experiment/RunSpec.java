@@ -26,6 +26,8 @@ public final class RunSpec {
     public boolean delayDequeue;
     public int hz = 250;
     public boolean keepNuma;
+    /** {@code --capacity CPULIST=VALUE,...} overriding the topology's CPU performance, or null. */
+    public String capacity;
     public int timelineBuckets = 100;
     public boolean checkInvariants;
 
@@ -51,6 +53,7 @@ public final class RunSpec {
         r.delayDequeue = delayDequeue;
         r.hz = hz;
         r.keepNuma = keepNuma;
+        r.capacity = capacity;
         r.timelineBuckets = timelineBuckets;
         r.checkInvariants = checkInvariants;
         return r;

@@ -52,6 +52,7 @@ public final class Runner {
             throw new InputError("--hz must be 100, 250, 300 or 1000, got " + spec.hz);
         TopologySources.Options o = new TopologySources.Options();
         o.nodePerPackage = !spec.keepNuma;
+        o.capacity = spec.capacity;
         Topology topo = TopologySources.resolve(spec.topology, o);
         Policies.Resolved pol = Policies.resolve(spec.policy);
         WorkloadSpec wl = Workloads.parse(spec.workload, spec.params);

@@ -235,6 +235,8 @@ public final class HwlocReader {
             if (name.toLowerCase().endsWith(".xml")) name = name.substring(0, name.length() - 4);
             RawMachine m = new RawMachine(name, file.toString());
             m.vendor = vendor();
+            m.family = infoNumber("CPUFamilyNumber");
+            m.model = infoNumber("CPUModelNumber");
             int[] capacity = capacities(m);
             Map<Integer, El> seen = new HashMap<>();
             boolean noCache = false;
@@ -356,6 +358,19 @@ public final class HwlocReader {
                 throw bad(e, "bad cpuset '" + abbreviate(v) + "' (" + ex.getMessage()
                         + "), expected comma-separated 32-bit hex words such as 0x000000ff,,0x00000001");
             }
+        }
+
+        /** The first info {@code name} with a decimal value (hwloc's CPUFamilyNumber, CPUModelNumber), or -1. */
+        int infoNumber(String name) {
+            for (El i : infos) {
+                if (!name.equals(i.attr("name")) || i.attr("value") == null) continue;
+                try {
+                    return Integer.parseInt(i.attr("value").trim());
+                } catch (NumberFormatException e) {
+                    return -1;
+                }
+            }
+            return -1;
         }
 
         String vendor() {

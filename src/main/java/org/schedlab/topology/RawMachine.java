@@ -35,6 +35,8 @@ final class RawMachine {
     final String name;
     final String source;
     String vendor = "unknown";
+    /** CPUID family and model from the source, -1 when it has none. */
+    int family = -1, model = -1;
     final List<Cpu> cpus = new ArrayList<>();
     final Map<Long, Long> llcBytes = new HashMap<>();
     final Map<Long, Long> l2Bytes = new HashMap<>();
@@ -66,8 +68,12 @@ final class RawMachine {
             nodes.add(c.node);
             pkgIndex.putIfAbsent(c.pkg, pkgIndex.size());
         }
-        TopologyBuilder b = new TopologyBuilder(name).vendor(vendor);
+        TopologyBuilder b = new TopologyBuilder(name).vendor(vendor).cpuid(family, model);
         for (String n : notes) b.note(n);
+        if (opts.nodePerPackage) {
+            MultiDie md = MultiDie.of(vendor, family, model);
+            if (md != null && md.inferNodes(this, nodes.size(), pkgIndex, b)) return finish(b);
+        }
         boolean perPackage = nodes.size() < pkgIndex.size() && opts.nodePerPackage;
         Map<Long, Integer> nodeIndex = new HashMap<>();
         for (long n : nodes) nodeIndex.put(n, nodeIndex.size());
@@ -91,6 +97,10 @@ final class RawMachine {
             int[][] d = distancesFor(nodes, b);
             if (d != null) b.distances(d);
         }
+        return finish(b);
+    }
+
+    private Topology finish(TopologyBuilder b) {
         try {
             return b.build();
         } catch (TopologyException e) {

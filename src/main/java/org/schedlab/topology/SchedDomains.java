@@ -120,8 +120,17 @@ public final class SchedDomains {
     }
 
     public static SchedDomains build(Topology topo) {
-        int reclaim = "AMD".equals(topo.vendor()) ? RECLAIM_DISTANCE_AMD_ZEN : RECLAIM_DISTANCE;
-        return build(topo, reclaim);
+        return build(topo, reclaimDistance(topo));
+    }
+
+    /**
+     * node_reclaim_distance: init_amd_zen_common sets 32 on AMD Zen (family 0x17 and later); earlier AMD
+     * families (K10 0x10, Bulldozer 0x15) and other vendors keep RECLAIM_DISTANCE, 30. An AMD part whose family
+     * the source does not give is taken as Zen.
+     */
+    public static int reclaimDistance(Topology topo) {
+        if (!"AMD".equals(topo.vendor())) return RECLAIM_DISTANCE;
+        return topo.cpuFamily() < 0 || topo.cpuFamily() >= 0x17 ? RECLAIM_DISTANCE_AMD_ZEN : RECLAIM_DISTANCE;
     }
 
     public static SchedDomains build(Topology topo, int nodeReclaimDistance) {

@@ -23,12 +23,15 @@ public final class Topology {
     /** What the scheduler sees: arch_scale_cpu_capacity and arch_asym_cpu_priority (see {@link #kernelCapacityOf}). */
     final int[] kernelCapacity, asymPriority;
     final boolean itmt;
+    final int cpuFamily, cpuModel;
 
     Topology(String name, int[] osIndex, int[] coreOf, int[] clusterOf, int[] llcOf, int[] dieOf, int[] nodeOf,
              int[] packageOf, int[] capacity, CpuSet[] cores, CpuSet[] clusters, CpuSet[] llcs, CpuSet[] dies,
              CpuSet[] nodes, CpuSet[] packages, int[][] distance, long[] llcBytes, long[] l2Bytes,
-             boolean hasClusters, boolean hasDies, List<String> notes, String vendor) {
+             boolean hasClusters, boolean hasDies, List<String> notes, String vendor, int cpuFamily, int cpuModel) {
         this.vendor = vendor;
+        this.cpuFamily = cpuFamily;
+        this.cpuModel = cpuModel;
         this.name = name;
         this.osIndex = osIndex;
         this.coreOf = coreOf;
@@ -71,6 +74,10 @@ public final class Topology {
     public String name() { return name; }
     /** "AMD", "Intel", "Arm" or "unknown"; decides vendor quirks such as node_reclaim_distance. */
     public String vendor() { return vendor; }
+    /** CPUID family (e.g. 0x19 for AMD Zen 3/4), or -1 when the source does not say. */
+    public int cpuFamily() { return cpuFamily; }
+    /** CPUID model, or -1. */
+    public int cpuModel() { return cpuModel; }
     public int nrCpus() { return osIndex.length; }
     public int osIndex(int cpu) { return osIndex[cpu]; }
 
@@ -148,4 +155,12 @@ public final class Topology {
     }
 
     public CpuSet allCpus() { return CpuSet.full(nrCpus()); }
+
+    /** This machine with other CPU performances (what the scheduler sees follows from them as for any source). */
+    Topology withCapacities(int[] cap, String note) {
+        List<String> n = new java.util.ArrayList<>(notes);
+        n.add(note);
+        return new Topology(name, osIndex, coreOf, clusterOf, llcOf, dieOf, nodeOf, packageOf, cap, cores, clusters, llcs,
+                dies, nodes, packages, distance, llcBytes, l2Bytes, hasClusters, hasDies, n, vendor, cpuFamily, cpuModel);
+    }
 }

@@ -19,6 +19,7 @@ public final class TopologyBuilder {
     private int[][] distance;
     private boolean hasDies;
     private String vendor = "unknown";
+    private int family = -1, model = -1;
     private final List<String> notes = new ArrayList<>();
 
     public static final long NONE = Long.MIN_VALUE;
@@ -42,6 +43,13 @@ public final class TopologyBuilder {
     public TopologyBuilder distances(int[][] d) { this.distance = d; return this; }
 
     public TopologyBuilder vendor(String v) { this.vendor = v; return this; }
+
+    /** CPUID family and model (-1: unknown), for vendor quirks that depend on them. */
+    public TopologyBuilder cpuid(int family, int model) {
+        this.family = family;
+        this.model = model;
+        return this;
+    }
 
     public TopologyBuilder note(String n) { notes.add(n); return this; }
 
@@ -112,7 +120,7 @@ public final class TopologyBuilder {
         }
         boolean hasClusters = clusters.length != cores.length;
         return new Topology(name, os, coreOf, clusterOf, llcOf, dieOf, nodeOf, pkgOf, cap, cores, clusters, llcs,
-                dies, nodes, pkgs, dist, llcB, l2B, hasClusters, hasDies, notes, vendor);
+                dies, nodes, pkgs, dist, llcB, l2B, hasClusters, hasDies, notes, vendor, family, model);
     }
 
     /** Renumbers labels densely in order of first appearance by CPU. */

@@ -15,11 +15,18 @@ public final class TopologySources {
     public static final class Options {
         /** When a source has fewer NUMA nodes than packages: assume one node per package (default). */
         public boolean nodePerPackage = true;
+        /** {@code --capacity CPULIST=VALUE,...}: CPU performance overriding the source's (null: keep it). */
+        public String capacity;
     }
 
     public static Topology resolve(String source) { return resolve(source, new Options()); }
 
     public static Topology resolve(String source, Options opts) {
+        Topology t = read(source, opts);
+        return opts.capacity == null ? t : CpuCapacities.apply(t, opts.capacity);
+    }
+
+    private static Topology read(String source, Options opts) {
         if (source == null || source.isBlank()) throw new TopologyException("empty topology source");
         if (source.equals("synthetic") || source.startsWith("synthetic:")) return Synthetic.parse(source);
         if (Presets.exists(source)) return Presets.get(source);
