@@ -14,9 +14,12 @@ import org.schedlab.workload.Op;
 import org.schedlab.workload.TaskTemplate;
 import org.schedlab.workload.WorkloadSpec;
 
+import java.util.List;
+
 /**
- * The speed benchmark: a wakeup-heavy ping-pong load on 2×EPYC 9654 (about a million wakeups per simulated
- * second) timed against a bare event loop doing the same number of events on a queue of the same size.
+ * The speed benchmark: the runs people make (a wakeup-heavy ping-pong, hackbench, schbench, tbench on 2×EPYC, a
+ * 4096-CPU machine at 70% load), each timed against a bare event loop doing the same number of events on a queue
+ * of the run's mean size, with the allocation per event from the JVM's thread counters.
  */
 public final class Bench {
     private Bench() {}
@@ -37,47 +40,105 @@ public final class Bench {
         return w;
     }
 
-    public static ObjectNode run(String policy, long simNs) {
-        Topology topo = Presets.get("epyc-9654-2s");
-        MachineConfig cfg = new MachineConfig();
-        cfg.durationNs = simNs;
-        cfg.timelineBuckets = 0;
-        Policies.Resolved p = Policies.resolve(policy);
-        // warm the JIT on a short run first
-        new Machine(topo, Policies.resolve(policy).policy, p.options, pingPong(96, 80_000), shortCfg()).run();
-        // best of three of each: the machine's own noise only ever adds time
+    /** One row of the suite: a machine, a workload and a simulated length sized for a few wall seconds. */
+    public record Scenario(String name, String topology, String workload, long simNs, String what) {}
+
+    /** The runs people make, from the light ping-pong to a 4096-CPU machine at about 70% load. */
+    public static final List<Scenario> SCENARIOS = List.of(
+            new Scenario("pingpong", "epyc-9654-2s", null, 300_000_000L, "96 ping-pong pairs, 80us per hand-off"),
+            new Scenario("hackbench16", "epyc-7763-2s", "hackbench:groups=16", 200_000_000L, "hackbench, 16 groups (640 tasks)"),
+            new Scenario("schbench512", "epyc-7763-2s", "schbench:workers=512", 300_000_000L, "schbench, 512 workers"),
+            new Scenario("tbench1024", "epyc-7763-2s", "tbench:clients=1024", 300_000_000L, "tbench, 1024 clients (2048 tasks)"),
+            new Scenario("big4096", "synthetic:packages=8,llcs=16,cores=16,smt=2", "poisson:rate=286720,service=exp:10ms",
+                    100_000_000L, "4096 CPUs, Poisson arrivals of 10 ms jobs at 70% load"));
+
+    public static final List<String> POLICIES = List.of("pull", "push", "push:nohz=per-llc");
+
+    public static Scenario scenario(String name) {
+        for (Scenario s : SCENARIOS) if (s.name().equals(name)) return s;
+        throw new org.schedlab.InputError("unknown bench scenario '" + name + "'; known: "
+                + SCENARIOS.stream().map(Scenario::name).collect(java.util.stream.Collectors.joining(", ")));
+    }
+
+    private static Runner.Prepared prepare(Scenario sc, String policy, long simNs) {
+        RunSpec spec = new RunSpec();
+        spec.topology = sc.topology();
+        spec.policy = policy;
+        spec.workload = sc.workload() == null ? "poisson" : sc.workload();
+        spec.durationNs = simNs;
+        spec.timelineBuckets = 0;
+        Runner.Prepared p = Runner.prepare(spec);
+        if (sc.workload() != null) return p;
+        return new Runner.Prepared(spec, p.topology, p.policy, pingPong(96, 80_000), p.config);
+    }
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * One row: a JIT warm-up run at a quarter of the length, then the best of {@code repeat} timed runs, and the
+     * bare event loop on the same number of events with the run's mean queue size, timed the same way.
+     */
+    public static ObjectNode row(Scenario sc, String policy, double scale, int repeat) {
+        long simNs = Math.max(1_000_000L, Math.round(sc.simNs() * scale));
+        Runner.Prepared warm = prepare(sc, policy, Math.max(1_000_000L, simNs / 4));
+        new Machine(warm.topology, Policies.resolve(policy).policy, warm.policy.options, warm.workload, warm.config).run();
         RunOutcome out = null;
-        long simWall = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            long t0 = System.nanoTime();
-            out = new Machine(topo, Policies.resolve(policy).policy, p.options, pingPong(96, 80_000), cfg).run();
-            simWall = Math.min(simWall, System.nanoTime() - t0);
+        long wall = Long.MAX_VALUE, alloc = Long.MAX_VALUE;
+        for (int i = 0; i < repeat; i++) {
+            Runner.Prepared p = prepare(sc, policy, simNs);
+            Machine m = new Machine(p.topology, Policies.resolve(policy).policy, p.policy.options, p.workload, p.config);
+            long a0 = THREADS.getCurrentThreadAllocatedBytes(), t0 = System.nanoTime();
+            out = m.run();
+            wall = Math.min(wall, System.nanoTime() - t0);
+            alloc = Math.min(alloc, THREADS.getCurrentThreadAllocatedBytes() - a0);
         }
-
-        int queueSize = 2 * topo.nrCpus();
-        bareLoop(out.events / 4, queueSize);
-        long bareWall = Long.MAX_VALUE, sink = 0;
-        for (int i = 0; i < 3; i++) {
+        int queue = (int) Math.max(16, out.rec.counts().getOrDefault("event_queue.mean_size", 16L));
+        bareLoop(Math.max(1, out.events / 4), queue);
+        long bare = Long.MAX_VALUE, sink = 0;
+        for (int i = 0; i < repeat; i++) {
             long t1 = System.nanoTime();
-            sink += bareLoop(out.events, queueSize);
-            bareWall = Math.min(bareWall, System.nanoTime() - t1);
+            sink += bareLoop(out.events, queue);
+            bare = Math.min(bare, System.nanoTime() - t1);
         }
-
-        double eventsPerS = out.events / (simWall / 1e9);
-        double bareEventsPerS = out.events / (bareWall / 1e9);
         ObjectNode o = Runner.JSON.createObjectNode();
-        o.put("scenario", "epyc-9654-2s, " + policy + ", 96 ping-pong pairs, 80us per hand-off, best of 3");
+        o.put("scenario", sc.name());
+        o.put("policy", policy);
+        o.put("cpus", warm.topology.nrCpus());
         o.put("sim_time_ns", out.simTimeNs);
         o.put("events", out.events);
-        o.put("wakeups", out.rec.wakeups);
-        o.put("wakeups_per_sim_s", Runner.round(out.rec.wakeups / (out.simTimeNs / 1e9), 0));
-        o.put("wall_ms", Runner.round(simWall / 1e6, 1));
-        o.put("events_per_s", Runner.round(eventsPerS, 0));
-        o.put("bare_events_per_s", Runner.round(bareEventsPerS, 0));
-        o.put("ratio", Runner.round(bareEventsPerS / eventsPerS, 3));
-        o.put("wall_per_sim_s", Runner.round((simWall / 1e9) / (out.simTimeNs / 1e9), 3));
+        o.put("us_per_event", Runner.round(wall / 1e3 / Math.max(1, out.events), 3));
+        o.put("bare_us_per_event", Runner.round(bare / 1e3 / Math.max(1, out.events), 4));
+        o.put("ratio", Runner.round((double) wall / Math.max(1, bare), 2));
+        o.put("wall_per_sim_s", Runner.round((wall / 1e9) / (out.simTimeNs / 1e9), 3));
+        o.put("alloc_bytes_per_event", Runner.round((double) alloc / Math.max(1, out.events), 1));
+        o.put("tasks_created", out.rec.tasksCreated);
         o.put("checksum", sink & 0xff);
         return o;
+    }
+
+    /** Every scenario × policy; {@code worst_ratio} is the largest ratio to the bare loop. */
+    public static ObjectNode suite(List<Scenario> scenarios, List<String> policies, double scale, int repeat,
+                                   java.util.function.Consumer<ObjectNode> onRow) {
+        ObjectNode root = Runner.JSON.createObjectNode();
+        root.put("schema", "schedlab-bench/2");
+        root.put("scale", scale);
+        com.fasterxml.jackson.databind.node.ArrayNode rows = root.putArray("rows");
+        double worst = 0;
+        String worstRow = "";
+        for (Scenario sc : scenarios)
+            for (String pol : policies) {
+                ObjectNode r = row(sc, pol, scale, repeat);
+                rows.add(r);
+                if (onRow != null) onRow.accept(r);
+                if (r.get("ratio").asDouble() > worst) {
+                    worst = r.get("ratio").asDouble();
+                    worstRow = sc.name() + " " + pol;
+                }
+            }
+        root.put("worst_ratio", worst);
+        root.put("worst_row", worstRow);
+        return root;
     }
 
     private static MachineConfig shortCfg() {

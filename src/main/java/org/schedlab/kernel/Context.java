@@ -107,7 +107,7 @@ final class Context implements SchedContext {
         private final boolean charged;
         private final long[] read;
         /** Counter and overhead cells of this pass's kind, fetched at the first charge. */
-        private long[] scans, overhead;
+        private KindCells cells;
 
         Reader(int acting, String kind, boolean charged) {
             this.acting = acting;
@@ -121,13 +121,9 @@ final class Context implements SchedContext {
             long bit = 1L << c;
             if ((read[c >>> 6] & bit) != 0) return;
             read[c >>> 6] |= bit;
-            long ns = scanNs(acting, c);
-            if (scans == null) scans = rec.countCell(key("rq_scans.", kind));
-            scans[0]++;
-            if (ns > 0) {
-                if (overhead == null) overhead = rec.overheadCell(kind);
-                m.time.chargeBalance(acting, ns, kind, overhead);
-            }
+            if (cells == null) cells = cells(kind);
+            cells.count(SCANS, 1);
+            cells.charge(acting, scanNs(acting, c));
         }
 
         @Override public int actingCpu() { return acting; }
@@ -184,11 +180,49 @@ final class Context implements SchedContext {
     @Override public long maxIdleBalanceCost(int c) { return cpus[c].maxIdleBalanceCost; }
     @Override public void setMaxIdleBalanceCost(int c, long ns) { cpus[c].maxIdleBalanceCost = ns; }
 
-    private final Map<String, Map<String, String>> keyCache = new HashMap<>();
+    /** The counters and overhead of one kind of work, looked up once per charge instead of per counter. */
+    private static final int SCANS = 0, LOCKS = 1, MIGRATIONS = 2, ACTIVE = 3, IPIS = 4, LINES = 5;
+    private static final String[] COUNTER = {"rq_scans.", "remote_locks.", "migrations.", "active_balance.", "ipis.",
+            "shared_line_updates."};
 
-    /** {@code prefix + kind}, built once per pair. */
-    String key(String prefix, String kind) {
-        return keyCache.computeIfAbsent(prefix, x -> new HashMap<>()).computeIfAbsent(kind, k -> prefix + k);
+    private final class KindCells {
+        final String kind;
+        final long[][] counters = new long[COUNTER.length][];
+        long[] overhead;
+        int generation = rec.generation();
+
+        KindCells(String kind) { this.kind = kind; }
+
+        /** The recorder restarted (end of warm-up): cells fetched before belong to the discarded statistics. */
+        private void refresh() {
+            if (generation == rec.generation()) return;
+            generation = rec.generation();
+            java.util.Arrays.fill(counters, null);
+            overhead = null;
+        }
+
+        /** Adds to a counter, creating it (even for 0) as the recorder does. */
+        void count(int which, long delta) {
+            refresh();
+            long[] c = counters[which];
+            if (c == null) counters[which] = c = rec.countCell(COUNTER[which] + kind);
+            c[0] += delta;
+        }
+
+        void charge(int cpu, long ns) {
+            if (ns <= 0) return;
+            refresh();
+            if (overhead == null) overhead = rec.overheadCell(kind);
+            m.time.chargeBalance(cpu, ns, kind, overhead);
+        }
+    }
+
+    private final Map<String, KindCells> kindCells = new HashMap<>();
+
+    private KindCells cells(String kind) {
+        KindCells k = kindCells.get(kind);
+        if (k == null) kindCells.put(kind, k = new KindCells(kind));
+        return k;
     }
 
     /** Reading one runqueue's statistics: a transfer of its lines, or a cache hit if unchanged since the last read. */
@@ -201,10 +235,10 @@ final class Context implements SchedContext {
         Task p = (Task) pv;
         if (p.state != Task.State.RUNNABLE || !p.canRunOn(dst) || p.cpu == dst) return false;
         int src = p.cpu;
-        m.time.chargeBalance(acting, costs.remoteLockNs(topo, acting, src) + costs.remoteLockNs(topo, acting, dst)
-                + costs.detachAttachNs, kind);
-        rec.count(key("remote_locks.", kind), (acting != src ? 1 : 0) + (acting != dst ? 1 : 0));
-        rec.count(key("migrations.", kind), 1);
+        KindCells k = cells(kind);
+        k.charge(acting, costs.remoteLockNs(topo, acting, src) + costs.remoteLockNs(topo, acting, dst) + costs.detachAttachNs);
+        k.count(LOCKS, (acting != src ? 1 : 0) + (acting != dst ? 1 : 0));
+        k.count(MIGRATIONS, 1);
         m.core.dequeue(p, DEQUEUE_MIGRATE);
         m.wakeup.noteMigration(p, dst, kind);
         long flight = acting == dst ? 0 : costs.remoteLockNs(topo, acting, dst);
@@ -256,8 +290,9 @@ final class Context implements SchedContext {
     }
 
     @Override public void stopperMove(int src, int dst, int acting, String kind) {
-        m.time.chargeBalance(acting, costs.ipiSendNs, kind);
-        rec.count(key("active_balance.", kind), 1);
+        KindCells k = cells(kind);
+        k.charge(acting, costs.ipiSendNs);
+        k.count(ACTIVE, 1);
         q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_STOPPER, src, args.put(dst, kindId(kind)));
     }
 
@@ -334,8 +369,9 @@ final class Context implements SchedContext {
 
     @Override public void sendIpi(int fromCpu, int target, IpiVector v, long arg, String kind) {
         int code = vectorId(v);
-        m.time.chargeBalance(fromCpu, costs.ipiSendNs, kind);
-        rec.count(key("ipis.", kind), 1);
+        KindCells k = cells(kind);
+        k.charge(fromCpu, costs.ipiSendNs);
+        k.count(IPIS, 1);
         q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, target, args.put(code, arg));
     }
 
@@ -362,21 +398,24 @@ final class Context implements SchedContext {
         if (cpu.needResched || (cpu.curr == null && cpu.nrRunning > 0)) m.core.schedule(c);
     }
 
-    @Override public void charge(int cpu, long ns, String kind) { m.time.chargeBalance(cpu, ns, kind); }
+    @Override public void charge(int cpu, long ns, String kind) { cells(kind).charge(cpu, ns); }
 
     @Override public void chargeScan(int acting, int target, String kind) {
-        rec.count(key("rq_scans.", kind), 1);
-        m.time.chargeBalance(acting, scanNs(acting, target), kind);
+        KindCells k = cells(kind);
+        k.count(SCANS, 1);
+        k.charge(acting, scanNs(acting, target));
     }
 
     @Override public void chargeRemoteLock(int acting, int target, String kind) {
-        rec.count(key("remote_locks.", kind), 1);
-        m.time.chargeBalance(acting, costs.remoteLockNs(topo, acting, target), kind);
+        KindCells k = cells(kind);
+        k.count(LOCKS, 1);
+        k.charge(acting, costs.remoteLockNs(topo, acting, target));
     }
 
     @Override public void chargeSharedLine(int acting, String line, String kind) {
-        rec.count(key("shared_line_updates.", kind), 1);
-        m.time.chargeBalance(acting, lines.update(line, acting, m.now), kind);
+        KindCells k = cells(kind);
+        k.count(LINES, 1);
+        k.charge(acting, lines.update(line, acting, m.now));
     }
 
     @Override public void dispatch(TaskView pv, int c) {

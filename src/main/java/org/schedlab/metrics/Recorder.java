@@ -57,6 +57,7 @@ public final class Recorder {
     }
 
     public void reset(long now) {
+        generation++;
         wakeupLatency.reset();
         runqueueWait.reset();
         responseTime.reset();
@@ -105,6 +106,11 @@ public final class Recorder {
     public void count(String name, long delta) {
         add(counts, name, delta);
     }
+
+    /** Incremented by every {@link #reset}: cells fetched before it no longer count. */
+    public int generation() { return generation; }
+
+    private int generation;
 
     /** The cell behind counter {@code name}, created at zero: for callers that add to it on a hot path. */
     public long[] countCell(String name) { return counts.computeIfAbsent(name, k -> new long[1]); }

@@ -300,8 +300,17 @@ public class FairPlacement {
         return newCpu;
     }
 
-    private WakeupStats wakeupStats(SchedDomain sd, SchedGroup g, TaskView p) {
-        WakeupStats s = new WakeupStats();
+    /** Three reusable statistics: the idlest so far, the local group's, and the one being gathered. */
+    private final WakeupStats[] statsPool = {new WakeupStats(), new WakeupStats(), new WakeupStats()};
+
+    private WakeupStats freeStats(WakeupStats a, WakeupStats b) {
+        for (WakeupStats w : statsPool) if (w != a && w != b) return w;
+        throw new IllegalStateException("no free wakeup statistics");
+    }
+
+    private WakeupStats wakeupStats(SchedDomain sd, SchedGroup g, TaskView p, WakeupStats s) {
+        s.load = s.util = s.runnable = s.avgLoad = 0;
+        s.nrRunning = s.idleCpus = s.weight = s.capacity = s.maxCapacity = s.type = 0;
         RqReader rq = ctx.selectReader();
         CpuSet span = g.span;
         // update_sg_wakeup_stats: on mixed capacities, misfit unless one CPU of the group fits the task
@@ -340,7 +349,7 @@ public class FairPlacement {
         for (SchedGroup g : sd.groups) {
             if (p.allowedCpus() != null && !g.span.intersects(p.allowedCpus())) continue;
             boolean local = g.span.get(thisCpu);
-            WakeupStats s = wakeupStats(sd, g, p);
+            WakeupStats s = wakeupStats(sd, g, p, freeStats(idlestS, localS));
             if (local) {
                 localS = s;
                 continue;
