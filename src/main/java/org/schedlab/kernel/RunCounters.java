@@ -49,12 +49,19 @@ final class RunCounters {
     }
 
     /** A task joined ({@code delta} 1) or left (-1) the runqueue of {@code cpu} (what totalQueued counts). */
-    void queued(int cpu, int delta) {
+    void queued(int cpu, int delta) { adjust(cpu, delta, 0); }
+
+    /** {@code cpu} started ({@code delta} 1) or stopped (-1) running a task (what nrBusyCpus counts). */
+    void busy(int cpu, int delta) { adjust(cpu, 0, delta); }
+
+    private void adjust(int cpu, int queuedDelta, int busyDelta) {
         int l = llcOf[cpu], d = nodeOf[cpu];
         llcWasted -= wasted(llcCpus[l], llcBusy[l], llcQueued[l]);
         nodeWasted -= wasted(nodeCpus[d], nodeBusy[d], nodeQueued[d]);
-        llcQueued[l] += delta;
-        nodeQueued[d] += delta;
+        llcQueued[l] += queuedDelta;
+        nodeQueued[d] += queuedDelta;
+        llcBusy[l] += busyDelta;
+        nodeBusy[d] += busyDelta;
         llcWasted += wasted(llcCpus[l], llcBusy[l], llcQueued[l]);
         nodeWasted += wasted(nodeCpus[d], nodeBusy[d], nodeQueued[d]);
     }
@@ -75,16 +82,6 @@ final class RunCounters {
             throw new IllegalStateException("per-LLC or per-node counters mismatch");
     }
 
-    /** {@code cpu} started ({@code delta} 1) or stopped (-1) running a task (what nrBusyCpus counts). */
-    void busy(int cpu, int delta) {
-        int l = llcOf[cpu], d = nodeOf[cpu];
-        llcWasted -= wasted(llcCpus[l], llcBusy[l], llcQueued[l]);
-        nodeWasted -= wasted(nodeCpus[d], nodeBusy[d], nodeQueued[d]);
-        llcBusy[l] += delta;
-        nodeBusy[d] += delta;
-        llcWasted += wasted(llcCpus[l], llcBusy[l], llcQueued[l]);
-        nodeWasted += wasted(nodeCpus[d], nodeBusy[d], nodeQueued[d]);
-    }
 
     /** Counts one popped event; samples the queue size every 1024 events. */
     void event(int type, long events) {
