@@ -64,6 +64,7 @@ final class Context implements SchedContext {
         this.cpus = m.cpus;
         this.nrCpus = m.nrCpus;
         this.tickNs = m.tickNs;
+        this.charges = new BalanceCharges(m.rec, m.time);
     }
 
     @Override public long now() { return m.now; }
@@ -107,7 +108,7 @@ final class Context implements SchedContext {
         private final boolean charged;
         private final long[] read;
         /** Counter and overhead cells of this pass's kind, fetched at the first charge. */
-        private KindCells cells;
+        private BalanceCharges.Kind cells;
 
         Reader(int acting, String kind, boolean charged) {
             this.acting = acting;
@@ -122,7 +123,7 @@ final class Context implements SchedContext {
             if ((read[c >>> 6] & bit) != 0) return;
             read[c >>> 6] |= bit;
             if (cells == null) cells = cells(kind);
-            cells.count(SCANS, 1);
+            cells.count(BalanceCharges.SCANS, 1);
             cells.charge(acting, scanNs(acting, c));
         }
 
@@ -180,50 +181,9 @@ final class Context implements SchedContext {
     @Override public long maxIdleBalanceCost(int c) { return cpus[c].maxIdleBalanceCost; }
     @Override public void setMaxIdleBalanceCost(int c, long ns) { cpus[c].maxIdleBalanceCost = ns; }
 
-    /** The counters and overhead of one kind of work, looked up once per charge instead of per counter. */
-    private static final int SCANS = 0, LOCKS = 1, MIGRATIONS = 2, ACTIVE = 3, IPIS = 4, LINES = 5;
-    private static final String[] COUNTER = {"rq_scans.", "remote_locks.", "migrations.", "active_balance.", "ipis.",
-            "shared_line_updates."};
+    private final BalanceCharges charges;
 
-    private final class KindCells {
-        final String kind;
-        final long[][] counters = new long[COUNTER.length][];
-        long[] overhead;
-        int generation = rec.generation();
-
-        KindCells(String kind) { this.kind = kind; }
-
-        /** The recorder restarted (end of warm-up): cells fetched before belong to the discarded statistics. */
-        private void refresh() {
-            if (generation == rec.generation()) return;
-            generation = rec.generation();
-            java.util.Arrays.fill(counters, null);
-            overhead = null;
-        }
-
-        /** Adds to a counter, creating it (even for 0) as the recorder does. */
-        void count(int which, long delta) {
-            refresh();
-            long[] c = counters[which];
-            if (c == null) counters[which] = c = rec.countCell(COUNTER[which] + kind);
-            c[0] += delta;
-        }
-
-        void charge(int cpu, long ns) {
-            if (ns <= 0) return;
-            refresh();
-            if (overhead == null) overhead = rec.overheadCell(kind);
-            m.time.chargeBalance(cpu, ns, kind, overhead);
-        }
-    }
-
-    private final Map<String, KindCells> kindCells = new HashMap<>();
-
-    private KindCells cells(String kind) {
-        KindCells k = kindCells.get(kind);
-        if (k == null) kindCells.put(kind, k = new KindCells(kind));
-        return k;
-    }
+    private BalanceCharges.Kind cells(String kind) { return charges.of(kind); }
 
     /** Reading one runqueue's statistics: a transfer of its lines, or a cache hit if unchanged since the last read. */
     private long scanNs(int acting, int target) {
@@ -235,10 +195,10 @@ final class Context implements SchedContext {
         Task p = (Task) pv;
         if (p.state != Task.State.RUNNABLE || !p.canRunOn(dst) || p.cpu == dst) return false;
         int src = p.cpu;
-        KindCells k = cells(kind);
+        BalanceCharges.Kind k = cells(kind);
         k.charge(acting, costs.remoteLockNs(topo, acting, src) + costs.remoteLockNs(topo, acting, dst) + costs.detachAttachNs);
-        k.count(LOCKS, (acting != src ? 1 : 0) + (acting != dst ? 1 : 0));
-        k.count(MIGRATIONS, 1);
+        k.count(BalanceCharges.LOCKS, (acting != src ? 1 : 0) + (acting != dst ? 1 : 0));
+        k.count(BalanceCharges.MIGRATIONS, 1);
         m.core.dequeue(p, DEQUEUE_MIGRATE);
         m.wakeup.noteMigration(p, dst, kind);
         long flight = acting == dst ? 0 : costs.remoteLockNs(topo, acting, dst);
@@ -290,9 +250,9 @@ final class Context implements SchedContext {
     }
 
     @Override public void stopperMove(int src, int dst, int acting, String kind) {
-        KindCells k = cells(kind);
+        BalanceCharges.Kind k = cells(kind);
         k.charge(acting, costs.ipiSendNs);
-        k.count(ACTIVE, 1);
+        k.count(BalanceCharges.ACTIVE, 1);
         q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_STOPPER, src, args.put(dst, kindId(kind)));
     }
 
@@ -369,9 +329,9 @@ final class Context implements SchedContext {
 
     @Override public void sendIpi(int fromCpu, int target, IpiVector v, long arg, String kind) {
         int code = vectorId(v);
-        KindCells k = cells(kind);
+        BalanceCharges.Kind k = cells(kind);
         k.charge(fromCpu, costs.ipiSendNs);
-        k.count(IPIS, 1);
+        k.count(BalanceCharges.IPIS, 1);
         q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, target, args.put(code, arg));
     }
 
@@ -401,20 +361,20 @@ final class Context implements SchedContext {
     @Override public void charge(int cpu, long ns, String kind) { cells(kind).charge(cpu, ns); }
 
     @Override public void chargeScan(int acting, int target, String kind) {
-        KindCells k = cells(kind);
-        k.count(SCANS, 1);
+        BalanceCharges.Kind k = cells(kind);
+        k.count(BalanceCharges.SCANS, 1);
         k.charge(acting, scanNs(acting, target));
     }
 
     @Override public void chargeRemoteLock(int acting, int target, String kind) {
-        KindCells k = cells(kind);
-        k.count(LOCKS, 1);
+        BalanceCharges.Kind k = cells(kind);
+        k.count(BalanceCharges.LOCKS, 1);
         k.charge(acting, costs.remoteLockNs(topo, acting, target));
     }
 
     @Override public void chargeSharedLine(int acting, String line, String kind) {
-        KindCells k = cells(kind);
-        k.count(LINES, 1);
+        BalanceCharges.Kind k = cells(kind);
+        k.count(BalanceCharges.LINES, 1);
         k.charge(acting, lines.update(line, acting, m.now));
     }
 
