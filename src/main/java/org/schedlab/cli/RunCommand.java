@@ -43,6 +43,9 @@ public final class RunCommand implements Callable<Integer> {
         if (window != null && perfetto == null) throw new InputError("--window needs --perfetto FILE");
         long[] win = window == null ? new long[]{0, Long.MAX_VALUE} : PerfettoWriter.parseWindow(window);
         Runner.Prepared prepared = Runner.prepare(spec);
+        // what the topology reader assumed (inferred NUMA nodes, estimated capacities), as topology show says it
+        java.io.PrintWriter err = new java.io.PrintWriter(System.err, true);
+        for (String n : prepared.topology.notes()) err.println("schedlab: note: " + n);
         ObjectNode result;
         if (perfetto == null) {
             result = Runner.run(prepared, null);
