@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Experiment {
     /** Stack size of worker threads; the simulator's recursion depth needs more than the usual default. */
-    private static final long STACK_BYTES = 4L << 20;
+    public static final long STACK_BYTES = 4L << 20;
 
     private Experiment() {}
 

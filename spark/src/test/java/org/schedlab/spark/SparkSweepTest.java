@@ -1,13 +1,11 @@
 package org.schedlab.spark;
 
-import org.apache.spark.TaskContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.schedlab.experiment.Sweep;
 import org.schedlab.experiment.SweepFile;
 import org.schedlab.policy.ForwardingPolicy;
 import org.schedlab.policy.linux.FairPolicy;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -34,15 +33,26 @@ class SparkSweepTest {
             duration: 20ms
             """;
 
-    /** A policy that fails the way a lost executor does on a task's first attempt, and runs pull otherwise. */
-    public static final class DiesOnFirstAttempt extends ForwardingPolicy {
-        public DiesOnFirstAttempt() { super(FairPolicy.pull()); }
+    /**
+     * A policy that, once armed, fails one attempt the way a lost executor does (an error, not a bug of the run),
+     * and runs pull otherwise.
+     */
+    public static final class DiesOnce extends ForwardingPolicy {
+        static final AtomicBoolean ARMED = new AtomicBoolean();
+
+        public DiesOnce() { super(FairPolicy.pull()); }
 
         @Override public void tick(int cpu, boolean idle) {
-            TaskContext t = TaskContext.get();
-            if (t != null && t.attemptNumber() == 0) throw new AssertionError("executor lost");
+            if (ARMED.compareAndSet(true, false)) throw new AssertionError("executor lost");
             super.tick(cpu, idle);
         }
+    }
+
+    /** A policy whose every attempt fails with an error: Spark gives up on the task. */
+    public static final class AlwaysLost extends ForwardingPolicy {
+        public AlwaysLost() { super(FairPolicy.pull()); }
+
+        @Override public void tick(int cpu, boolean idle) { throw new AssertionError("executor lost again"); }
     }
 
     /** A policy whose runs always throw: a bug in the model, not in the machinery. */
@@ -56,8 +66,7 @@ class SparkSweepTest {
 
     private static Result spark(Path sweep, Path out, String master) {
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new SparkSweep(new PrintWriter(err, true)));
-        int exit = cl.execute(sweep.toString(), "--out", out.toString(), "--master", master);
+        int exit = SparkSweep.commandLine(new PrintWriter(err, true)).execute(sweep.toString(), "--out", out.toString(), "--master", master);
         return new Result(exit, err.toString());
     }
 
@@ -125,13 +134,48 @@ class SparkSweepTest {
     void aTaskLostOnItsFirstAttemptIsRetriedWithoutDuplicatesOrPartialFiles(@TempDir Path tmp) throws IOException {
         Path sweep = tmp.resolve("s.yaml");
         Files.writeString(sweep, SWEEP.replace("policy: [pull, \"push:nohz=per-llc\"]",
-                "policy: [\"class:" + DiesOnFirstAttempt.class.getName() + "\"]"));
+                "policy: [\"class:" + DiesOnce.class.getName() + "\"]"));
         Path byLocal = tmp.resolve("local"), bySpark = tmp.resolve("spark");
         local(sweep, byLocal);
+        DiesOnce.ARMED.set(true);
         // local[2, 2]: two threads, a task may fail twice
         Result r = spark(sweep, bySpark, "local[2,2]");
         assertThat(r.exit).as(r.err).isZero();
+        assertThat(DiesOnce.ARMED).as("one attempt failed").isFalse();
         assertThat(contents(bySpark)).isEqualTo(contents(byLocal)).hasSize(5);
         assertThat(temps(bySpark)).isEmpty();
+    }
+
+    @Test
+    void aTaskSparkGivesUpOnStopsTheSweepWithOneLineAndARerunResumes(@TempDir Path tmp) throws IOException {
+        Path sweep = tmp.resolve("s.yaml");
+        Files.writeString(sweep, SWEEP.replace("policy: [pull, \"push:nohz=per-llc\"]",
+                "policy: [\"class:" + AlwaysLost.class.getName() + "\"]"));
+        Path out = tmp.resolve("out");
+        Result r = spark(sweep, out, "local[1]");
+        assertThat(r.exit).isEqualTo(1);
+        assertThat(r.err.lines().filter(l -> l.startsWith("schedlab: "))).singleElement().asString()
+                .contains("Spark gave up on a task")
+                .contains("run of class:" + AlwaysLost.class.getName() + " on desktop-8c16t with hackbench")
+                .contains("executor lost again")
+                .contains("rerunning resumes");
+        assertThat(r.err).doesNotContain("\tat ");
+        assertThat(temps(out)).isEmpty();
+        assertThat(contents(out)).containsOnlyKeys(Sweep.PLAN);
+    }
+
+    @Test
+    void aMissingOrBadSweepFileIsOneLineAndNoOutput(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("out");
+        Result r = spark(tmp.resolve("absent.yaml"), out, "local[1]");
+        assertThat(r.exit).isEqualTo(2);
+        assertThat(r.err.lines()).singleElement().asString()
+                .startsWith("schedlab: " + tmp.resolve("absent.yaml") + ": cannot read");
+        Path bad = tmp.resolve("bad.yaml");
+        Files.writeString(bad, SWEEP.replace("seeds: 2", "seeds: two"));
+        r = spark(bad, out, "local[1]");
+        assertThat(r.exit).isEqualTo(2);
+        assertThat(r.err.lines()).singleElement().asString().startsWith("schedlab: " + bad + ":6: 'seeds'");
+        assertThat(Files.exists(out)).isFalse();
     }
 }
