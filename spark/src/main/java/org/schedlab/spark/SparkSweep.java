@@ -92,7 +92,10 @@ public final class SparkSweep implements Callable<Integer> {
         } catch (IOException e) {
             throw new InputError(name + ": cannot read: " + e.getMessage());
         }
-        List<RunSpec> specs = SweepFile.parse(name, text).expand();
+        // every point resolved on the driver first, as the local engine does: input errors before any file
+        org.schedlab.experiment.Grid grid = SweepFile.parse(name, text);
+        grid.validate();
+        List<RunSpec> specs = grid.expand();
         Set<String> files = new HashSet<>();
         for (RunSpec s : specs)
             if (!files.add(ResultStore.fileName(s)))

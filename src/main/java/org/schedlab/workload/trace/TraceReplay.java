@@ -134,7 +134,8 @@ public final class TraceReplay {
                     burstSince = it.since + it.ns;
                 } else if (it.kind == Item.WAKE && replayed.contains(it.edge)) {
                     Long since = asleepSince.get(it.edge);
-                    if (since != null && since < burstSince) out.add(it.edge);
+                    // a wakee never run before (since -1) has no recorded sleep to keep
+                    if (since != null && since >= 0 && since < burstSince) out.add(it.edge);
                 }
             }
         }
