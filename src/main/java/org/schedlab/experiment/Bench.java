@@ -6,7 +6,6 @@ import org.schedlab.engine.Rng;
 import org.schedlab.kernel.Machine;
 import org.schedlab.kernel.MachineConfig;
 import org.schedlab.kernel.RunOutcome;
-import org.schedlab.policy.Policies;
 import org.schedlab.topology.Presets;
 import org.schedlab.topology.Topology;
 import org.schedlab.workload.Dist;
@@ -82,12 +81,12 @@ public final class Bench {
     public static ObjectNode row(Scenario sc, String policy, double scale, int repeat) {
         long simNs = Math.max(1_000_000L, Math.round(sc.simNs() * scale));
         Runner.Prepared warm = prepare(sc, policy, Math.max(1_000_000L, simNs / 4));
-        new Machine(warm.topology, Policies.resolve(policy).policy, warm.policy.options, warm.workload, warm.config).run();
+        new Machine(warm.topology, warm.policy.policy, warm.policy.options, warm.workload, warm.config).run();
         RunOutcome out = null;
         long wall = Long.MAX_VALUE, alloc = Long.MAX_VALUE;
         for (int i = 0; i < repeat; i++) {
             Runner.Prepared p = prepare(sc, policy, simNs);
-            Machine m = new Machine(p.topology, Policies.resolve(policy).policy, p.policy.options, p.workload, p.config);
+            Machine m = new Machine(p.topology, p.policy.policy, p.policy.options, p.workload, p.config);
             long a0 = THREADS.getCurrentThreadAllocatedBytes(), t0 = System.nanoTime();
             out = m.run();
             wall = Math.min(wall, System.nanoTime() - t0);

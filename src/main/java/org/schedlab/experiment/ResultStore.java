@@ -83,7 +83,7 @@ public final class ResultStore implements AutoCloseable {
     }
 
     /** Deletes {@code .NAME.*.tmp} files, which only a writer killed between write and rename leaves behind. */
-    private void removeStaleTemps() throws IOException {
+    public void removeStaleTemps() throws IOException {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".*.tmp")) {
             for (Path p : ds) Files.deleteIfExists(p);
         }

@@ -38,11 +38,7 @@ public final class Sweep {
     public static Outcome run(Grid grid, Path dir, int jobs, Function<List<RunSpec>, Experiment.Listener> progress) {
         grid.validate();
         List<RunSpec> specs = grid.expand();
-        java.util.Set<String> names = new java.util.HashSet<>();
-        for (RunSpec s : specs) {
-            if (!names.add(ResultStore.fileName(s)))
-                throw new IllegalStateException("two runs map to the file " + ResultStore.fileName(s));
-        }
+        checkFileNames(specs);
         try (ResultStore store = ResultStore.open(dir)) {
             AtomicFiles.write(dir.resolve(PLAN), plan(specs));
             List<RunSpec> todo = new ArrayList<>();
@@ -53,6 +49,15 @@ public final class Sweep {
                 return null;
             }, l);
             return new Outcome(specs.size(), specs.size() - todo.size(), todo.size());
+        }
+    }
+
+    /** Refuses a plan in which two runs would write the same result file. */
+    public static void checkFileNames(List<RunSpec> specs) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (RunSpec s : specs) {
+            if (!names.add(ResultStore.fileName(s)))
+                throw new IllegalStateException("two runs map to the file " + ResultStore.fileName(s));
         }
     }
 

@@ -1,5 +1,7 @@
 package org.schedlab.kernel;
 
+import org.schedlab.policy.Capacity;
+
 /**
  * PELT glue: brings task and runqueue signals up to now with their current state, and moves a task's
  * signals between runqueues (attach_entity_load_avg / detach_entity_load_avg). util_est as the kernel keeps it
@@ -20,9 +22,6 @@ final class LoadTracking {
         this.asymCpuCap = asym;
     }
 
-    /** fits_capacity: {@code util} fits {@code capacity} with the kernel's 20% margin. */
-    static boolean fitsCapacity(double util, int capacity) { return util * 1280 < capacity * 1024.0; }
-
     /**
      * update_misfit_status: on a machine of mixed capacities, {@code rq->misfit_task_load} is the load of the
      * current task when it does not fit this CPU and could run on a bigger one; 0 otherwise (and when idle).
@@ -30,7 +29,7 @@ final class LoadTracking {
      */
     void updateMisfitStatus(Task p, Cpu cpu) {
         if (!asymCpuCap) return;
-        if (p == null || p.nrCpusAllowed == 1 || cpu.capacity == maxAllowedCapacity(p) || fitsCapacity(p.utilEst(), cpu.capacity)) {
+        if (p == null || p.nrCpusAllowed == 1 || cpu.capacity == maxAllowedCapacity(p) || Capacity.fits(p.utilEst(), cpu.capacity)) {
             cpu.misfitTaskLoad = 0;
             return;
         }

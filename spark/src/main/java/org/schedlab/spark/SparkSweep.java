@@ -25,11 +25,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,10 +94,7 @@ public final class SparkSweep implements Callable<Integer> {
         org.schedlab.experiment.Grid grid = SweepFile.parse(name, text);
         grid.validate();
         List<RunSpec> specs = grid.expand();
-        Set<String> files = new HashSet<>();
-        for (RunSpec s : specs)
-            if (!files.add(ResultStore.fileName(s)))
-                throw new IllegalStateException("two runs map to the file " + ResultStore.fileName(s));
+        Sweep.checkFileNames(specs);
         String dir = out.toAbsolutePath().toString();
         List<Integer> todo = new ArrayList<>();
         try (ResultStore store = ResultStore.open(out)) {
@@ -117,7 +112,7 @@ public final class SparkSweep implements Callable<Integer> {
                         + "; finished runs are in " + out + ", rerunning resumes");
                 return 1;
             } finally {
-                removeStaleTemps(out);
+                store.removeStaleTemps();
             }
             int failed = 0;
             for (Done d : done) {
@@ -216,12 +211,5 @@ public final class SparkSweep implements Callable<Integer> {
             throw new IllegalStateException(fileName + ": " + e.getMessage(), e);
         }
         return new Done(fileName, null);
-    }
-
-    /** Temp files of tasks killed between write and rename (their retries wrote the result). */
-    private static void removeStaleTemps(Path dir) throws IOException {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".*.tmp")) {
-            for (Path p : ds) Files.deleteIfExists(p);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package org.schedlab.policy.linux;
 
+import org.schedlab.policy.Capacity;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.RqReader;
 import org.schedlab.policy.WakeFlags;
@@ -164,9 +165,7 @@ public class FairPlacement {
         return i >= 0 ? i : target;
     }
 
-    private boolean asymFits(double util, int cpu) { return !asymCpuCap || fitsCapacity(util, ctx.capacityOf(cpu)); }
-
-    static boolean fitsCapacity(double util, int capacity) { return LoadBalance.fitsCapacity(util, capacity); }
+    private boolean asymFits(double util, int cpu) { return !asymCpuCap || Capacity.fits(util, ctx.capacityOf(cpu)); }
 
     /** select_idle_capacity: the first idle CPU of the domain that fits the task, else the biggest idle one. */
     private int selectIdleCapacity(TaskView p, SchedDomain sd, int target, double util) {
@@ -176,7 +175,7 @@ public class FairPlacement {
         for (int k = 0, w = span.cardinality(); k < w; k++, c = span.nextSetBitWrap(c + 1)) {
             if (!p.canRunOn(c) || !availableIdle(c)) continue;
             int cap = ctx.capacityOf(c);
-            if (fitsCapacity(util, cap)) return c;
+            if (Capacity.fits(util, cap)) return c;
             if (cap > bestCap) {
                 bestCap = cap;
                 best = c;
@@ -328,7 +327,7 @@ public class FairPlacement {
             s.weight++;
             s.capacity += ctx.capacityOf(i);
             s.maxCapacity = Math.max(s.maxCapacity, ctx.capacityOf(i));
-            if (s.misfit && fitsCapacity(p.utilEst(), ctx.capacityOf(i))) s.misfit = false;
+            if (s.misfit && Capacity.fits(p.utilEst(), ctx.capacityOf(i))) s.misfit = false;
         }
         int pct = sd.imbalancePct;
         if (s.nrRunning > s.weight && (s.capacity * 100.0 < s.util * pct || s.capacity * (double) pct < s.runnable * 100))

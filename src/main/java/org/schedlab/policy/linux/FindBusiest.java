@@ -1,5 +1,6 @@
 package org.schedlab.policy.linux;
 
+import org.schedlab.policy.Capacity;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.linux.LbEnv.GroupStats;
 import org.schedlab.topology.CpuSet;
@@ -152,13 +153,10 @@ final class FindBusiest {
         return env.imbalance > 0 || env.imbalanceLoad > 0;
     }
 
-    /** capacity_greater: {@code a} is more than ~5% above {@code b}. */
-    static boolean capacityGreater(double a, double b) { return a * 1024 > b * 1078; }
-
     /** update_sd_pick_busiest: a misfit group this CPU cannot help (not bigger, or not spare itself) is skipped. */
     private boolean misfitBeyondHelp(LbEnv env, GroupStats local, GroupStats s) {
         return env.sd.has(SchedDomain.SD_ASYM_CPUCAPACITY) && s.type == MISFIT
-                && (!capacityGreater(ctx.capacityOf(env.dst), s.maxCapacity) || local.type != HAS_SPARE);
+                && (!Capacity.greater(ctx.capacityOf(env.dst), s.maxCapacity) || local.type != HAS_SPARE);
     }
 
     /** update_sd_pick_busiest: is {@code s} busier than the current pick? */
@@ -278,7 +276,7 @@ final class FindBusiest {
             int nr = ctx.nrRunning(i);
             if (nr == 0) continue;
             // never pick a lone task that would then be actively balanced from a big CPU to a smaller one
-            if (asymCpuCap && nr == 1 && !capacityGreater(ctx.capacityOf(env.dst), ctx.capacityOf(i))) continue;
+            if (asymCpuCap && nr == 1 && !Capacity.greater(ctx.capacityOf(env.dst), ctx.capacityOf(i))) continue;
             // a lone task on a CPU preferred to the balancer stays
             if (nr == 1 && lb.schedAsym(env.sd, i, env.dst)) continue;
             switch (env.migrationType) {

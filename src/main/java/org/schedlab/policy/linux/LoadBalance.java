@@ -1,5 +1,6 @@
 package org.schedlab.policy.linux;
 
+import org.schedlab.policy.Capacity;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.TaskView;
 import org.schedlab.policy.linux.LbEnv.GroupStats;
@@ -73,9 +74,6 @@ final class LoadBalance {
             }
         }
     }
-
-    /** fits_capacity: {@code util} fits {@code capacity} with the kernel's 20% margin. */
-    static boolean fitsCapacity(double util, int capacity) { return util * 1280 < capacity * 1024.0; }
 
     long msToJiffies(long ms) {
         long tick = ctx.tickNs();
@@ -332,7 +330,7 @@ final class LoadBalance {
                     break;
                 case MIGRATE_MISFIT:
                     // only a task that does not fit where it is
-                    if (fitsCapacity(p.utilEst(), ctx.capacityOf(src))) continue;
+                    if (Capacity.fits(p.utilEst(), ctx.capacityOf(src))) continue;
                     env.imbalance = 0;
                     break;
                 default:
