@@ -36,6 +36,8 @@ import java.util.Map;
  * Everything else keeps the default.
  */
 public final class Calibration {
+    /** hackbench's message size. */
+    static final int SOCKET_BYTES = 100;
     public final CostModel costs;
     public final ObjectNode host, measured;
     public final String text;
@@ -108,6 +110,31 @@ public final class Calibration {
             setTransfer(c, comments, m, "package", "transferPackageNs");
             setTransfer(c, comments, m, "remote", "transferRemoteNs");
         }
+        progress.println("calibrate: unix socket write and read, one CPU and streaming across two");
+        double[] sock = Probes.socketSelfNs(c0, SOCKET_BYTES, slice);
+        put(m, "socket_send_ns", sock[0], "java probe, " + SOCKET_BYTES + "-byte writes to a unix stream socket, pinned to CPU " + c0);
+        put(m, "socket_recv_ns", sock[1], "java probe, " + SOCKET_BYTES + "-byte reads from a unix stream socket, pinned to CPU " + c0);
+        c.socketSendNs = Math.max(0, Math.round(sock[0] - c.socketByteNs * SOCKET_BYTES));
+        c.socketRecvNs = Math.max(0, Math.round(sock[1] - c.socketByteNs * SOCKET_BYTES));
+        comments.put("socketSendNs", "measured: socket_send_ns minus socketByteNs per byte (includes the JVM's per-call overhead)");
+        comments.put("socketRecvNs", "measured: socket_recv_ns minus socketByteNs per byte (includes the JVM's per-call overhead)");
+        String near = pairs.containsKey("llc") ? "llc" : pairs.containsKey("smt") ? "smt" : null;
+        if (near != null && Probes.canPin()) {
+            int a = pairs.get(near)[0], b = pairs.get(near)[1];
+            double stream = Probes.socketStreamNs(a, b, SOCKET_BYTES, slice);
+            put(m, "socket_stream_" + near + "_ns", stream, "java probe, writer on CPU " + a + " streams " + SOCKET_BYTES
+                    + "-byte messages to a reader on CPU " + b + ", neither blocks; busy time of both per message");
+            double shared = Probes.socketSharedNs(a, b, SOCKET_BYTES, slice);
+            put(m, "socket_shared_" + near + "_ns", shared, "java probe, threads on CPUs " + a + " and " + b
+                    + " each write 16 then read 16 " + SOCKET_BYTES + "-byte messages on one unix socket at once; per message");
+            long transfer = near.equals("llc") ? c.transferLlcNs : c.transferSmtNs;
+            if (transfer > 0) {
+                double extra = Math.max(0, shared - sock[0] - sock[1]);
+                c.ipcRemoteLines = Math.round(extra / (2.0 * transfer) * 10) / 10.0;
+                comments.put("ipcRemoteLines", "measured: (socket_shared_" + near + "_ns - send - recv) / (2 x transfer at that distance)");
+            }
+        }
+
         progress.println("calibrate: fitting the context switch and IPI latency with the model");
         double sameModel = modelRoundTripNs(c, "synthetic:cores=1");
         c.contextSwitchNs = Math.max(0, Math.round(c.contextSwitchNs + (same - sameModel) / 2));

@@ -47,10 +47,13 @@ public final class PerfBench {
         return Double.parseDouble(m.group(1));
     }
 
-    /** Seconds printed by {@code perf bench sched messaging -g groups -l loops}, and its context switches. */
+    /**
+     * {@code perf bench sched messaging -g groups -l loops}: the seconds it prints, from a plain run (counting
+     * perturbs the timing: every switch then saves and restores counters), and the context switches of a second
+     * run under {@code perf stat -e context-switches} (-1 when perf stat cannot count them).
+     */
     public static final class Messaging {
         public final double seconds;
-        /** From {@code perf stat -e context-switches}; -1 when perf stat could not count them. */
         public final long contextSwitches;
 
         Messaging(double seconds, long contextSwitches) {
@@ -59,25 +62,26 @@ public final class PerfBench {
         }
     }
 
-    public static Messaging messaging(int groups, int loops) throws IOException, InterruptedException {
-        List<String> bench = List.of("perf", "bench", "sched", "messaging", "-g", Integer.toString(groups),
-                "-l", Integer.toString(loops));
+    /** @param threads perf's {@code -t}: workers are threads of one process instead of forked processes */
+    public static Messaging messaging(int groups, int loops, boolean threads) throws IOException, InterruptedException {
+        List<String> bench = new ArrayList<>(List.of("perf", "bench", "sched", "messaging", "-g", Integer.toString(groups),
+                "-l", Integer.toString(loops)));
+        if (threads) bench.add("-t");
+        Commands.Result r = Commands.run(bench, 300, TimeUnit.SECONDS);
+        Matcher m = TOTAL.matcher(r.out);
+        if (r.exit != 0 || !m.find()) throw new IOException(String.join(" ", bench) + " failed: " + firstLine(r.err));
+        double seconds = Double.parseDouble(m.group(1));
         List<String> cmd = new ArrayList<>(List.of("perf", "stat", "-x", ",", "-e", "context-switches"));
         cmd.addAll(bench);
-        Commands.Result r = Commands.run(cmd, 300, TimeUnit.SECONDS);
-        Matcher m = TOTAL.matcher(r.out);
-        if (r.exit != 0 || !m.find()) {
-            r = Commands.run(bench, 300, TimeUnit.SECONDS);
-            m = TOTAL.matcher(r.out);
-            if (r.exit != 0 || !m.find()) throw new IOException(String.join(" ", bench) + " failed: " + firstLine(r.err));
-            return new Messaging(Double.parseDouble(m.group(1)), -1);
-        }
+        Commands.Result c = Commands.run(cmd, 300, TimeUnit.SECONDS);
         long switches = -1;
-        for (String line : r.err.split("\n")) {
-            String[] f = line.split(",");
-            if (f.length > 2 && f[2].startsWith("context-switches") && f[0].matches("[0-9]+")) switches = Long.parseLong(f[0]);
+        if (c.exit == 0) {
+            for (String line : c.err.split("\n")) {
+                String[] f = line.split(",");
+                if (f.length > 2 && f[2].startsWith("context-switches") && f[0].matches("[0-9]+")) switches = Long.parseLong(f[0]);
+            }
         }
-        return new Messaging(Double.parseDouble(m.group(1)), switches);
+        return new Messaging(seconds, switches);
     }
 
     private static String firstLine(String s) {

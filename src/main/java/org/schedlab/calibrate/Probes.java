@@ -2,7 +2,11 @@ package org.schedlab.calibrate;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Pipe;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.schedlab.experiment.Stats;
@@ -146,6 +150,190 @@ public final class Probes {
         }
         other.join(1000);
         return median(batches) / perBatch / 2;
+    }
+
+    /** A connected pair of unix stream sockets (what socketpair() gives hackbench), bound in a temporary directory. */
+    static final class UnixPair implements AutoCloseable {
+        final SocketChannel writer, reader;
+        private final Path dir;
+
+        UnixPair() throws IOException {
+            dir = Files.createTempDirectory("schedlab-probe");
+            Path sock = dir.resolve("s");
+            try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                server.bind(UnixDomainSocketAddress.of(sock));
+                writer = SocketChannel.open(UnixDomainSocketAddress.of(sock));
+                reader = server.accept();
+            } finally {
+                Files.deleteIfExists(sock);
+            }
+        }
+
+        @Override public void close() throws IOException {
+            writer.close();
+            reader.close();
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static void writeMessage(SocketChannel ch, ByteBuffer b) throws IOException {
+        b.clear();
+        while (b.hasRemaining()) ch.write(b);
+    }
+
+    private static void readMessage(SocketChannel ch, ByteBuffer b) throws IOException {
+        b.clear();
+        while (b.hasRemaining()) if (ch.read(b) < 0) throw new IOException("probe socket closed");
+    }
+
+    /**
+     * Median ns of one write and of one read of a {@code bytes}-byte message on a unix stream socket, by one
+     * thread pinned to {@code cpu}: batches of 16 writes, then the 16 reads; nobody waits, so no wakeup.
+     * Includes the JVM's own per-call overhead.
+     */
+    public static double[] socketSelfNs(int cpu, int bytes, long budgetNs) throws IOException, InterruptedException {
+        int batch = 16, perRound = 4096;
+        long[] sends = new long[Math.max(3, (int) Math.min(15, budgetNs / 5_000_000L))];
+        long[] recvs = new long[sends.length];
+        ByteBuffer out = ByteBuffer.allocateDirect(bytes), in = ByteBuffer.allocateDirect(bytes);
+        long[] res = new long[2];
+        Thread t = new Thread(() -> {
+            try (UnixPair pair = new UnixPair()) {
+                pin(cpu);
+                for (int round = -4; round < sends.length; round++) {
+                    long w = 0, r = 0;
+                    for (int i = 0; i < perRound; i += batch) {
+                        long t0 = System.nanoTime();
+                        for (int k = 0; k < batch; k++) writeMessage(pair.writer, out);
+                        long t1 = System.nanoTime();
+                        for (int k = 0; k < batch; k++) readMessage(pair.reader, in);
+                        long t2 = System.nanoTime();
+                        w += t1 - t0;
+                        r += t2 - t1;
+                    }
+                    if (round >= 0) {
+                        sends[round] = w;
+                        recvs[round] = r;
+                    }
+                }
+            } catch (IOException | InterruptedException e) {
+                res[0] = -1;
+            }
+        }, "probe-socket");
+        t.start();
+        t.join();
+        if (res[0] < 0) throw new IOException("socket probe failed");
+        return new double[]{median(sends) / perRound, median(recvs) / perRound};
+    }
+
+    /**
+     * Median ns of CPU work per {@code bytes}-byte message streamed through a unix socket from a writer pinned to
+     * {@code a} to a reader pinned to {@code b}, both running at once: the writer keeps 1–32 messages in flight and
+     * the reader reads only what was written (flow control in user space), so neither blocks in the kernel. Each
+     * side's busy time is its wall time minus its spinning; the figure is the sum of both sides per message.
+     */
+    public static double socketStreamNs(int a, int b, int bytes, long budgetNs) throws IOException, InterruptedException {
+        int perRound = 10_000, window = 32;
+        int rounds = Math.max(3, (int) Math.min(9, budgetNs / 20_000_000L));
+        long total = (long) perRound * (rounds + 2);
+        AtomicLong written = new AtomicLong(), read = new AtomicLong();
+        long[] readerBusy = new long[rounds + 2], writerBusy = new long[rounds + 2];
+        boolean[] failed = new boolean[1];
+        long deadline = System.nanoTime() + Math.max(budgetNs * 4, 2_000_000_000L);
+        try (UnixPair pair = new UnixPair()) {
+            Thread reader = new Thread(() -> {
+                ByteBuffer in = ByteBuffer.allocateDirect(bytes);
+                try {
+                    pin(b);
+                    for (int round = 0; round < rounds + 2; round++) {
+                        long start = System.nanoTime(), spin = 0;
+                        for (int i = 0; i < perRound; i++) {
+                            long n = (long) round * perRound + i;
+                            if (written.get() <= n) {
+                                long s0 = System.nanoTime();
+                                while (written.get() <= n) if (failed[0] || System.nanoTime() > deadline) { failed[0] = true; return; }
+                                spin += System.nanoTime() - s0;
+                            }
+                            readMessage(pair.reader, in);
+                            read.lazySet(n + 1);
+                        }
+                        readerBusy[round] = System.nanoTime() - start - spin;
+                    }
+                } catch (IOException | InterruptedException e) {
+                    failed[0] = true;
+                }
+            }, "probe-socket-reader");
+            reader.start();
+            ByteBuffer out = ByteBuffer.allocateDirect(bytes);
+            try {
+                pin(a);
+                for (int round = 0; round < rounds + 2 && !failed[0]; round++) {
+                    long start = System.nanoTime(), spin = 0;
+                    for (int i = 0; i < perRound; i++) {
+                        long n = (long) round * perRound + i;
+                        if (n - read.get() >= window) {
+                            long s0 = System.nanoTime();
+                            while (n - read.get() >= window) if (failed[0] || System.nanoTime() > deadline) { failed[0] = true; break; }
+                            spin += System.nanoTime() - s0;
+                        }
+                        if (failed[0]) break;
+                        writeMessage(pair.writer, out);
+                        written.lazySet(n + 1);
+                    }
+                    writerBusy[round] = System.nanoTime() - start - spin;
+                }
+            } finally {
+                reader.join(5000);
+            }
+            if (failed[0] || read.get() < total) throw new IOException("socket stream probe did not finish");
+        }
+        long[] perRound2 = new long[rounds];
+        for (int r = 0; r < rounds; r++) perRound2[r] = writerBusy[r + 2] + readerBusy[r + 2];
+        return median(perRound2) / perRound;
+    }
+
+    /**
+     * Median ns per message when threads pinned to {@code a} and {@code b} use one unix socket at once, each in
+     * batches of 16 writes followed by 16 reads (every read takes one whole message, so the stream stays
+     * consistent): what a socket written by senders on several CPUs costs. Per thread, wall time per message.
+     */
+    public static double socketSharedNs(int a, int b, int bytes, long budgetNs) throws IOException, InterruptedException {
+        int batch = 16, perRound = 8192;
+        int rounds = Math.max(3, (int) Math.min(9, budgetNs / 40_000_000L));
+        long[][] perThread = new long[2][rounds + 3];
+        boolean[] failed = new boolean[1];
+        try (UnixPair pair = new UnixPair()) {
+            CountDownLatch pinned = new CountDownLatch(2);
+            Thread[] ts = new Thread[2];
+            int[] cpus = {a, b};
+            for (int k = 0; k < 2; k++) {
+                int me = k;
+                ts[k] = new Thread(() -> {
+                    ByteBuffer out = ByteBuffer.allocateDirect(bytes), in = ByteBuffer.allocateDirect(bytes);
+                    try {
+                        pin(cpus[me]);
+                        pinned.countDown();
+                        pinned.await();
+                        for (int round = 0; round < rounds + 3; round++) {
+                            long t0 = System.nanoTime();
+                            for (int i = 0; i < perRound; i += batch) {
+                                for (int j = 0; j < batch; j++) writeMessage(pair.writer, out);
+                                for (int j = 0; j < batch; j++) readMessage(pair.reader, in);
+                            }
+                            perThread[me][round] = System.nanoTime() - t0;
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        failed[0] = true;
+                    }
+                }, "probe-socket-shared-" + k);
+                ts[k].start();
+            }
+            for (Thread t : ts) t.join();
+        }
+        if (failed[0]) throw new IOException("shared socket probe failed");
+        long[] both = new long[2 * rounds];
+        for (int k = 0; k < 2; k++) for (int r = 0; r < rounds; r++) both[k * rounds + r] = perThread[k][r + 3];
+        return median(both) / perRound;
     }
 
     /** Pins the calling thread to {@code cpu} (no-op for -1 or when pinning is unavailable). */

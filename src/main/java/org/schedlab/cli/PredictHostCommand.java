@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code schedlab predict-host}: the model of {@code perf bench sched messaging -g G -l L} and
- * {@code perf bench sched pipe -l N} on topology {@code host}, beside the real benchmarks where perf works.
+ * {@code perf bench sched pipe -l N} on topology {@code host} under {@code pull}, process mode and thread mode
+ * ({@code -t}), beside the real benchmarks where perf works.
  * Model figures are medians over seeds 1..repeat, real ones medians over repeat runs.
  */
 @Command(name = "predict-host", mixinStandardHelpOptions = true,
@@ -57,28 +58,31 @@ public final class PredictHostCommand implements Callable<Integer> {
         }
         boolean real = !noReal && PerfBench.available();
         System.out.printf("costs %s; real benchmarks: %s%n", costs, real ? "perf bench sched" : "not run (perf unavailable or --no-real)");
-        System.out.printf("%-28s %12s %12s %8s %12s %12s %8s%n", "benchmark", "model", "real", "ratio", "switches(m)", "switches(r)", "ratio");
-        for (int g : groups) {
-            double[] t = new double[repeat], sw = new double[repeat];
-            for (int i = 0; i < repeat; i++) {
-                System.err.printf("predict-host: model messaging -g %d, seed %d%n", g, i + 1);
-                JsonNode r = model(profile, "hackbench:groups=" + g + ",loops=" + loops, i + 1);
-                t[i] = r.get("metrics").get("marks").get("run").get("latency_us").get("mean").asDouble() / 1e6;
-                sw[i] = r.get("metrics").get("context_switches").asDouble();
-            }
-            double realT = Double.NaN, realSw = Double.NaN;
-            if (real) {
-                double[] rt = new double[repeat], rs = new double[repeat];
+        System.out.printf("%-31s %12s %12s %8s %12s %12s %8s%n", "benchmark", "model", "real", "ratio", "switches(m)", "switches(r)", "ratio");
+        for (boolean threads : new boolean[]{false, true}) {
+            for (int g : groups) {
+                String flag = threads ? " -t" : "";
+                double[] t = new double[repeat], sw = new double[repeat];
                 for (int i = 0; i < repeat; i++) {
-                    System.err.printf("predict-host: perf bench sched messaging -g %d -l %d (%d/%d)%n", g, loops, i + 1, repeat);
-                    PerfBench.Messaging m = PerfBench.messaging(g, loops);
-                    rt[i] = m.seconds;
-                    rs[i] = m.contextSwitches < 0 ? Double.NaN : m.contextSwitches;
+                    System.err.printf("predict-host: model messaging%s -g %d, seed %d%n", flag, g, i + 1);
+                    JsonNode r = model(profile, "hackbench:groups=" + g + ",loops=" + loops + (threads ? ",mode=thread" : ""), i + 1);
+                    t[i] = r.get("metrics").get("marks").get("run").get("latency_us").get("mean").asDouble() / 1e6;
+                    sw[i] = r.get("metrics").get("context_switches").asDouble();
                 }
-                realT = Stats.median(rt);
-                realSw = Stats.median(rs);
+                double realT = Double.NaN, realSw = Double.NaN;
+                if (real) {
+                    double[] rt = new double[repeat], rs = new double[repeat];
+                    for (int i = 0; i < repeat; i++) {
+                        System.err.printf("predict-host: perf bench sched messaging%s -g %d -l %d (%d/%d)%n", flag, g, loops, i + 1, repeat);
+                        PerfBench.Messaging m = PerfBench.messaging(g, loops, threads);
+                        rt[i] = m.seconds;
+                        rs[i] = m.contextSwitches < 0 ? Double.NaN : m.contextSwitches;
+                    }
+                    realT = Stats.median(rt);
+                    realSw = Stats.median(rs);
+                }
+                row("messaging" + flag + " -g " + g + " -l " + loops + " (s)", Stats.median(t), realT, Stats.median(sw), realSw);
             }
-            row("messaging -g " + g + " -l " + loops + " (s)", Stats.median(t), realT, Stats.median(sw), realSw);
         }
         double[] p = new double[repeat];
         for (int i = 0; i < repeat; i++) {
@@ -101,7 +105,7 @@ public final class PredictHostCommand implements Callable<Integer> {
     private static JsonNode model(String profile, String workload, long seed) {
         RunSpec s = new RunSpec();
         s.topology = "host";
-        s.policy = "linux-wake";
+        s.policy = "pull";
         s.workload = workload;
         s.seed = seed;
         s.durationNs = 600_000_000_000L;
@@ -110,7 +114,7 @@ public final class PredictHostCommand implements Callable<Integer> {
     }
 
     private static void row(String name, double model, double real, double swModel, double swReal) {
-        System.out.printf("%-28s %12s %12s %8s %12s %12s %8s%n", name, fmt(model), fmt(real), ratio(model, real),
+        System.out.printf("%-31s %12s %12s %8s %12s %12s %8s%n", name, fmt(model), fmt(real), ratio(model, real),
                 count(swModel), count(swReal), ratio(swModel, swReal));
     }
 

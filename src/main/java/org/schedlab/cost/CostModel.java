@@ -70,6 +70,25 @@ public final class CostModel {
     /** LLC bytes when the topology does not say. */
     public long defaultLlcBytes = 32L << 20;
 
+    /** Syscall work of one unix stream socket write (unix_stream_sendmsg), before the per-byte part (estimate). */
+    public long socketSendNs = 2000;
+    /** ... of one read of one message (unix_stream_read_generic), before the per-byte part (estimate). */
+    public long socketRecvNs = 1500;
+    /** Copy cost per byte of a socket write or read (estimate). */
+    public double socketByteNs = 1.0;
+    /** Syscall work of one small pipe write (pipe_write), before the per-byte part (estimate). */
+    public long pipeWriteNs = 1200;
+    /** ... of one small pipe read (pipe_read), before the per-byte part (estimate). */
+    public long pipeReadNs = 900;
+    /** Copy cost per byte of a pipe write or read (estimate). */
+    public double pipeByteNs = 0.5;
+    /**
+     * Cache lines a socket or pipe operation moves when the previous operation on that buffer ran on another CPU
+     * (queue head, lock, memory accounting, the message itself); each costs a transfer at that distance. Not in
+     * the built-in profile (0): no published figure; {@code calibrate} measures it.
+     */
+    public double ipcRemoteLines = 0;
+
     private boolean free;
 
     /** The built-in profile, {@code default.yaml} (see {@link CostProfile}); the initialisers above match it. */
@@ -89,6 +108,26 @@ public final class CostModel {
     }
 
     public boolean isFree() { return free; }
+
+    /**
+     * Syscall work of {@code op} moving {@code bytes}. This is work the workload asks for, not scheduling
+     * overhead: {@link #none} and {@link #scaled} leave it as it is.
+     */
+    public long syscallNs(Syscall op, long bytes) {
+        switch (op) {
+            case SOCKET_SEND: return socketSendNs + Math.round(socketByteNs * bytes);
+            case SOCKET_RECV: return socketRecvNs + Math.round(socketByteNs * bytes);
+            case PIPE_WRITE: return pipeWriteNs + Math.round(pipeByteNs * bytes);
+            case PIPE_READ: return pipeReadNs + Math.round(pipeByteNs * bytes);
+            default: throw new IllegalArgumentException("syscall " + op);
+        }
+    }
+
+    /** Line transfers of a socket or pipe operation on {@code cpu} after one on {@code lastCpu} (-1: none yet). */
+    public long ipcRemoteNs(Topology t, int lastCpu, int cpu) {
+        if (lastCpu < 0 || ipcRemoteLines == 0) return 0;
+        return Math.round(ipcRemoteLines * transferNs(t, lastCpu, cpu));
+    }
 
     /**
      * Every time the model charges scaled by {@code f} (transfers, switches, wakeup path, IPIs, idle exit, locks,
@@ -123,6 +162,13 @@ public final class CostModel {
         c.workJitter = workJitter;
         c.defaultL2Bytes = defaultL2Bytes;
         c.defaultLlcBytes = defaultLlcBytes;
+        c.socketSendNs = socketSendNs;
+        c.socketRecvNs = socketRecvNs;
+        c.socketByteNs = socketByteNs;
+        c.pipeWriteNs = pipeWriteNs;
+        c.pipeReadNs = pipeReadNs;
+        c.pipeByteNs = pipeByteNs;
+        c.ipcRemoteLines = ipcRemoteLines;
         c.free = free;
         return c;
     }

@@ -6,6 +6,7 @@ import org.schedlab.metrics.Recorder;
 import org.schedlab.policy.SchedPolicy;
 import org.schedlab.policy.WakeFlags;
 import org.schedlab.topology.CpuSet;
+import org.schedlab.workload.Dist;
 import org.schedlab.workload.Op;
 import org.schedlab.workload.WorkloadException;
 import org.schedlab.workload.WorkloadSpec;
@@ -63,7 +64,8 @@ final class Interpreter {
 
     /** Starts the Run op at the task's pc; false if it asks for no work (the op is then skipped). */
     boolean startRun(Task t, int c) {
-        double w = ((Op.Run) t.program[t.pc]).work.sample(t.rng);
+        Dist d = ((Op.Run) t.program[t.pc]).work;
+        double w = d instanceof Dist.Priced ? costs.syscallNs(((Dist.Priced) d).op, ((Dist.Priced) d).bytes) : d.sample(t.rng);
         if (costs.workJitter > 0 && w > 0) w = Math.max(0, w * (1 + costs.workJitter * m.jitterRng.nextGaussian()));
         m.workDemanded += w;
         if (t.pendingRefillNs > 0) {
@@ -201,6 +203,12 @@ final class Interpreter {
             } else if (op instanceof Op.Signal) {
                 t.pc++;
                 sync.up((Op.Signal) op, c);
+            } else if (op instanceof Op.BufferReserve) {
+                if (sync.reserve(t, c, ((Op.BufferReserve) op).buffer)) return;
+                t.pc++;
+            } else if (op instanceof Op.BufferRelease) {
+                t.pc++;
+                sync.release(c, ((Op.BufferRelease) op).buffer);
             } else if (op instanceof Op.Lock) {
                 t.pc++;
                 if (sync.lock(t, c, ((Op.Lock) op).mutex)) return;

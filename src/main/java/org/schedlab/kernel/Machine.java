@@ -159,6 +159,9 @@ public final class Machine {
         if (op instanceof Op.Fork && ((Op.Fork) op).template >= wl.templates.size()
                 || op instanceof Op.Resume && ((Op.Resume) op).target >= wl.templates.size())
             throw new IllegalArgumentException(who + ": template outside the workload");
+        if (op instanceof Op.BufferReserve && ((Op.BufferReserve) op).buffer >= wl.bufferCapacity.length
+                || op instanceof Op.BufferRelease && ((Op.BufferRelease) op).buffer >= wl.bufferCapacity.length)
+            throw new IllegalArgumentException(who + ": buffer outside the workload's " + wl.bufferCapacity.length);
         if (op instanceof Op.Mark && ((Op.Mark) op).metric >= wl.marks.size())
             throw new IllegalArgumentException(who + ": mark outside the workload");
     }

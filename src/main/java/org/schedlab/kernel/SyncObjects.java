@@ -10,6 +10,8 @@ import java.util.ArrayList;
  * The workload's synchronisation objects: counting channels (pipe, futex, semaphore), mutexes with FIFO
  * hand-off, condition variables and barriers. Waiters are woken in FIFO order through try_to_wake_up from
  * the CPU of the task that releases them. Each blocking operation returns true when the task blocked.
+ * Bounded buffers model a unix socket's send-buffer memory and a pipe's pages: a writer blocks while the buffer
+ * is full and retries when woken; a release at or below the wake level wakes the writers.
  */
 final class SyncObjects {
     private final Machine m;
@@ -21,6 +23,8 @@ final class SyncObjects {
     private final ArrayDeque<Task>[] condWaiters;
     private final int[] barrierArrived;
     private final ArrayList<Task>[] barrierWaiters;
+    private final int[] bufferUsed, bufferLastCpu;
+    private final ArrayDeque<Task>[] bufferWaiters;
 
     @SuppressWarnings("unchecked")
     SyncObjects(Machine m) {
@@ -37,6 +41,47 @@ final class SyncObjects {
         barrierArrived = new int[wl.barrierParties.length];
         barrierWaiters = new ArrayList[wl.barrierParties.length];
         for (int i = 0; i < barrierWaiters.length; i++) barrierWaiters[i] = new ArrayList<>();
+        int nb = wl.bufferCapacity.length;
+        bufferUsed = new int[nb];
+        bufferLastCpu = new int[nb];
+        java.util.Arrays.fill(bufferLastCpu, -1);
+        bufferWaiters = new ArrayDeque[nb];
+        for (int i = 0; i < nb; i++) bufferWaiters[i] = new ArrayDeque<>();
+    }
+
+    /**
+     * Takes a slot of buffer {@code b}, or blocks {@code t} (true) while it is full: sock_alloc_send_pskb() waits
+     * in sock_wait_for_wmem() while sk_wmem_alloc ≥ sk_sndbuf; pipe_write() while the pipe is full.
+     */
+    boolean reserve(Task t, int c, int b) {
+        chargeRemote(c, b);
+        if (bufferUsed[b] >= wl.bufferCapacity[b]) {
+            bufferWaiters[b].add(t);
+            m.core.block(t, c, Core.BLOCK_CHANNEL);
+            return true;
+        }
+        bufferUsed[b]++;
+        return false;
+    }
+
+    /**
+     * Returns a slot of buffer {@code b}: sock_wfree() → unix_write_space() wakes every writer once
+     * unix_writable() (wmem ≤ sndbuf/4); pipe_read() wakes a writer when it empties a page of a full pipe.
+     */
+    void release(int c, int b) {
+        chargeRemote(c, b);
+        if (bufferUsed[b] > 0) bufferUsed[b]--;
+        ArrayDeque<Task> w = bufferWaiters[b];
+        if (w.isEmpty() || bufferUsed[b] > wl.bufferWakeLevel[b]) return;
+        if (wl.bufferWakeAll[b]) while (!w.isEmpty()) m.wakeup.tryToWakeUp(w.poll(), c, true);
+        else m.wakeup.tryToWakeUp(w.poll(), c, true);
+    }
+
+    /** The buffer's lines (queue, lock, accounting) come from the CPU that used it last. */
+    private void chargeRemote(int c, int b) {
+        int last = bufferLastCpu[b];
+        bufferLastCpu[b] = c;
+        if (last != c) m.time.chargeKernel(c, m.costs.ipcRemoteNs(m.topo, last, c), CpuTime.KK_IPC_REMOTE);
     }
 
     /** Takes a unit from channel {@code ch}, or blocks {@code t} until one is signalled. */

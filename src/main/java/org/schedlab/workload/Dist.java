@@ -1,5 +1,7 @@
 package org.schedlab.workload;
 
+import org.schedlab.cost.CostModel;
+import org.schedlab.cost.Syscall;
 import org.schedlab.engine.Rng;
 
 /** A distribution of non-negative nanosecond values, sampled from a caller-supplied random stream. */
@@ -42,5 +44,28 @@ public abstract class Dist {
             @Override public double mean() { return Math.exp(mu + sigma * sigma / 2); }
             @Override public String toString() { return "lognormal:" + (long) medianNs + "ns," + sigma; }
         };
+    }
+
+    /** Syscall work priced by the machine's cost profile; outside a machine, by the built-in profile. */
+    public static Dist syscall(Syscall op, long bytes) {
+        if (bytes < 0) throw new IllegalArgumentException("negative size " + bytes);
+        return new Priced(op, bytes, CostModel.defaults().syscallNs(op, bytes));
+    }
+
+    /** Work whose duration comes from the cost profile of the machine that runs it ({@link CostModel#syscallNs}). */
+    public static final class Priced extends Dist {
+        public final Syscall op;
+        public final long bytes;
+        private final long builtinNs;
+
+        private Priced(Syscall op, long bytes, long builtinNs) {
+            this.op = op;
+            this.bytes = bytes;
+            this.builtinNs = builtinNs;
+        }
+
+        @Override public long sample(Rng rng) { return builtinNs; }
+        @Override public double mean() { return builtinNs; }
+        @Override public String toString() { return op.label + ":" + bytes + "B"; }
     }
 }

@@ -70,6 +70,23 @@ public abstract sealed class Op {
         @Override public String toString() { return (all ? "broadcast ch" : "signal ch") + channel + (sync ? " sync" : ""); }
     }
 
+    /**
+     * Take one slot of a bounded buffer (a socket's send-buffer memory, a pipe's pages), blocking while it is
+     * full; a blocked task retries when woken, as sock_wait_for_wmem() and pipe_write() loop.
+     */
+    public static final class BufferReserve extends Op {
+        public final int buffer;
+        public BufferReserve(int buffer) { this.buffer = buffer; }
+        @Override public String toString() { return "reserve b" + buffer; }
+    }
+
+    /** Return one slot; at or below the buffer's wake level its blocked writers are woken (synchronously). */
+    public static final class BufferRelease extends Op {
+        public final int buffer;
+        public BufferRelease(int buffer) { this.buffer = buffer; }
+        @Override public String toString() { return "release b" + buffer; }
+    }
+
     /** Blocking mutex with FIFO hand-off. */
     public static final class Lock extends Op {
         public final int mutex;

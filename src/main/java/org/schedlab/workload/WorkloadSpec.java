@@ -57,6 +57,9 @@ public final class WorkloadSpec {
     public int channels, mutexes, conds, timers;
     /** Parties of each barrier. */
     public int[] barrierParties = new int[0];
+    /** Bounded buffers ({@link Op.BufferReserve}): slots, the level at or below which a release wakes writers, and whether it wakes all of them or one. */
+    public int[] bufferCapacity = new int[0], bufferWakeLevel = new int[0];
+    public boolean[] bufferWakeAll = new boolean[0];
     /** Names of measurement points used by {@link Op.Mark}. */
     public final List<String> marks = new ArrayList<>();
     public Arrivals arrivals;
@@ -73,6 +76,20 @@ public final class WorkloadSpec {
     public int addTemplate(TaskTemplate t) {
         templates.add(t);
         return templates.size() - 1;
+    }
+
+    /** Adds a bounded buffer of {@code capacity} slots (see {@link #bufferCapacity}); returns its id. */
+    public int addBuffer(int capacity, int wakeLevel, boolean wakeAll) {
+        if (capacity < 1 || wakeLevel < 0 || wakeLevel >= capacity)
+            throw new IllegalArgumentException("buffer of " + capacity + " slots waking at " + wakeLevel);
+        int n = bufferCapacity.length;
+        bufferCapacity = java.util.Arrays.copyOf(bufferCapacity, n + 1);
+        bufferWakeLevel = java.util.Arrays.copyOf(bufferWakeLevel, n + 1);
+        bufferWakeAll = java.util.Arrays.copyOf(bufferWakeAll, n + 1);
+        bufferCapacity[n] = capacity;
+        bufferWakeLevel[n] = wakeLevel;
+        bufferWakeAll[n] = wakeAll;
+        return n;
     }
 
     public int mark(String name) {

@@ -199,6 +199,23 @@ class InterpreterTest {
         return o;
     }
 
+    static RunOutcome bufferReserveAndRelease() {
+        // 4 slots, writers woken at ≤ 1 used: the writer fills 4 slots by t = 4 and blocks; the reader frees one per
+        // ms from t = 10, and only the third release (t = 12, 1 used) wakes it; the writer ends at 14, the reader at 16
+        WorkloadSpec w = spec();
+        int m = w.mark("writer");
+        int b = w.addBuffer(4, 1, true);
+        w.addTemplate(tt("writer", 1, new Op.Mark(m, true), new Op.LoopBegin(6), new Op.BufferReserve(b), run(1),
+                new Op.LoopEnd(1), new Op.Mark(m, false)));
+        w.addTemplate(tt("reader", 1, run(10), new Op.LoopBegin(6), new Op.BufferRelease(b), run(1), new Op.LoopEnd(1)));
+        RunOutcome o = on(2, w);
+        assertThat(o.rec.markLatency.get(m).getMaxValue()).isCloseTo(14 * MS, withPercentage(1));
+        assertThat(o.simTimeNs).isEqualTo(16 * MS);
+        assertThat(cpuTime(o)).isEqualTo(22 * MS);
+        assertThat(o.rec.wakeups).isEqualTo(1);
+        return o;
+    }
+
     /** Every op kind, with a scenario that runs it; a new kind must be added here. */
     private static final Map<Class<?>, Supplier<RunOutcome>> SCENARIOS = Map.ofEntries(
             entry(Op.Run.class, InterpreterTest::runOp),
@@ -206,6 +223,8 @@ class InterpreterTest {
             entry(Op.Sleep.class, InterpreterTest::sleep),
             entry(Op.Timer.class, InterpreterTest::timer),
             entry(Op.Wait.class, InterpreterTest::waitAndSignal),
+            entry(Op.BufferReserve.class, InterpreterTest::bufferReserveAndRelease),
+            entry(Op.BufferRelease.class, InterpreterTest::bufferReserveAndRelease),
             entry(Op.Signal.class, InterpreterTest::signalWithoutWaiterIsRemembered),
             entry(Op.Lock.class, InterpreterTest::lockAndUnlock),
             entry(Op.Unlock.class, InterpreterTest::lockAndUnlock),
@@ -249,4 +268,5 @@ class InterpreterTest {
     @Test void setAffinityMovesTheTask() { setAffinity(); }
     @Test void setNiceChangesTheShare() { setNice(); }
     @Test void markMeasuresTheSpan() { mark(); }
+    @Test void aFullBufferBlocksItsWriterUntilTheWakeLevel() { bufferReserveAndRelease(); }
 }

@@ -1,5 +1,6 @@
 package org.schedlab.workload.synthetic;
 
+import org.schedlab.cost.Syscall;
 import org.schedlab.workload.Dist;
 import org.schedlab.workload.SpecParams;
 import org.schedlab.workload.TaskTemplate;
@@ -9,37 +10,52 @@ import org.schedlab.workload.WorkloadSpec;
 /**
  * hackbench ({@code perf bench sched messaging}): {@code groups} independent groups of {@code fds} senders and
  * {@code fds} receivers. Every sender writes {@code loops} messages to each receiver of its group; each receiver
- * reads {@code fds·loops} messages; all exit; the benchmark reports the elapsed time.
+ * reads {@code fds·loops} messages, one per read; all exit; the benchmark reports the elapsed time.
  *
- * <p>Model. Each receiver's socket (or pipe) is a pair of channels: data (one unit per message; the writer's
- * wakeup of a blocked reader is synchronous) and space (the buffer, {@code capacity} messages, which the receiver
- * fills at start and returns after every read, so a sender blocks while its receiver's buffer is full). A sender
- * does, per message, wait for space, run the send cost, signal data; a receiver waits for data and runs the
- * receive cost. The main task forks, per group, the receivers and then the senders, waits until every child has
- * reported ready, releases them all (the start gate), and reaps them. Headline: the time the real program prints,
- * from the start gate to the reap of the last child (mark {@code run}; the forks before the gate are not in it);
- * mark {@code messages} counts messages received.
+ * <p>Model. Each receiver has one socket (or pipe), written by every sender of its group: a data channel (one
+ * unit per message; a write wakes a blocked reader synchronously, sock_def_readable() / pipe_write()) and a
+ * bounded buffer for what is written and not yet read. A sender does, per message, take a buffer slot (blocking
+ * while the buffer is full), run the send's syscall work, signal data; a receiver waits for data, runs the
+ * receive's syscall work and frees the slot. A socket's slots are its send-buffer memory: {@code net.core.wmem_default}
+ * (212992 bytes) over the skb truesize of one message, and a release wakes every blocked sender once the buffer
+ * is down to a quarter (unix_writable()); a pipe holds 16 pages of merged messages and a reader that empties a
+ * page of a full pipe wakes one writer (pipe_read()). The main task forks, per group, the receivers and then the
+ * senders, waits until every child has reported ready, releases them all (the start gate), and reaps them.
+ * Headline: the time the real program prints, from the start gate to the reap of the last child (mark
+ * {@code run}; the forks before the gate are not in it); mark {@code messages} counts messages received.
  *
  * <p>Parameters (default): {@code groups} (10), {@code fds} senders and receivers per group (20), {@code loops}
  * messages per sender and receiver pair (100), {@code datasize} bytes per message (100), {@code ipc}
  * {@code socket|pipe} (socket), {@code mode} {@code process|thread} (process; {@code pipe} and {@code socket}
- * are accepted here too and set {@code ipc}), {@code capacity} messages buffered per receiver (socket 256,
- * pipe 65536/datasize; at most 40000), {@code send} and {@code recv} CPU cost per message (socket 2000 and
- * 1500 ns plus 1 ns/byte, pipe 1200 and 900 ns plus 0.5 ns/byte; estimates), {@code forkextra} work
- * the parent spends per fork in process mode on top of the machine's thread-fork cost (95 µs; the difference
- * between a process and a thread fork, an estimate; it varies by ±40% from one fork to the next), {@code stagger}
- * a factor on it (1). At most 40000 tasks. The simulated duration must cover the
- * run, else the time reported is the duration.
+ * are accepted here too and set {@code ipc}), {@code capacity} messages the buffer holds (socket: from the skb
+ * truesize, 238 for 100 bytes; pipe: 16 pages of {@code 4096/datasize}), {@code send} and {@code recv} CPU cost
+ * per message (default: the cost profile's socket or pipe syscall work for {@code datasize} bytes),
+ * {@code forkextra} work the parent spends per fork in process mode on top of the machine's thread-fork cost
+ * (95 µs; the difference between a process and a thread fork, an estimate; it varies by ±40% from one fork to
+ * the next), {@code stagger} a factor on it (1). At most 40000 tasks. The simulated duration must cover the run,
+ * else the time reported is the duration.
  */
 public final class Hackbench {
     private Hackbench() {}
 
     static final int READY = 0, GO = 1;
-    static final int MAX_TASKS = 40_000, MAX_BUFFER = 40_000;
+    static final int MAX_TASKS = 40_000;
+    /** net.core.wmem_default: a unix socket's sk_sndbuf. */
+    static final long SNDBUF = 212_992;
+    static final long PAGE = 4096, PIPE_PAGES = 16;
 
-    static int dataChannel(int fds, int group, int receiver) { return 2 + 2 * (group * fds + receiver); }
+    static int dataChannel(int fds, int group, int receiver) { return 2 + group * fds + receiver; }
 
-    static int spaceChannel(int fds, int group, int receiver) { return 3 + 2 * (group * fds + receiver); }
+    /**
+     * skb truesize of a unix stream message of {@code size} bytes on x86-64: __alloc_skb() takes the head
+     * (data aligned to 64 bytes + 320 of skb_shared_info) from the 640-byte small-head cache or the next kmalloc
+     * size; truesize = head − shared info + aligned sk_buff (256) + aligned shared info (320).
+     */
+    static long unixTruesize(long size) {
+        long data = (size + 63) / 64 * 64 + 320;
+        long head = data <= 640 ? 640 : Long.highestOneBit(data - 1) << 1;
+        return head + 256;
+    }
 
     public static WorkloadSpec build(String spec, String body) {
         SpecParams p = new SpecParams(spec, body, Opts.keys("groups", "fds", "loops", "datasize", "ipc", "mode",
@@ -57,21 +73,24 @@ public final class Hackbench {
             mode = "process";
         }
         boolean pipe = ipc.equals("pipe");
-        long defCapacity = pipe ? Math.max(1, 65536 / size) : 256;
+        long perPage = Math.max(1, PAGE / Math.max(1, size));
+        // a socket writer may allocate while sk_wmem_alloc (1 + n·truesize) < sk_sndbuf
+        long defCapacity = pipe ? (size <= PAGE ? PIPE_PAGES * perPage : Math.max(1, PIPE_PAGES * PAGE / size))
+                : Math.max(1, (SNDBUF - 2) / unixTruesize(size) + 1);
         int capacity = p.posInt("capacity", (int) Math.min(Integer.MAX_VALUE, defCapacity));
-        Dist send = p.dist("send", Dist.constant(pipe ? 1200 + size / 2 : 2000 + size));
-        Dist recv = p.dist("recv", Dist.constant(pipe ? 900 + size / 2 : 1500 + size));
+        int wakeLevel = pipe ? (int) Math.max(0, capacity - perPage) : capacity / 4;
+        Dist send = p.dist("send", Dist.syscall(pipe ? Syscall.PIPE_WRITE : Syscall.SOCKET_SEND, size));
+        Dist recv = p.dist("recv", Dist.syscall(pipe ? Syscall.PIPE_READ : Syscall.SOCKET_RECV, size));
         long forkExtra = Math.round((mode.equals("process") ? p.duration("forkextra", 95_000) : 0) * Launch.stagger(p, spec));
         long children = 2L * fds * groups;
         if (children > MAX_TASKS)
             throw new WorkloadException(spec + ": " + children + " tasks (2*fds*groups), at most " + MAX_TASKS + " supported");
         if ((long) fds * loops > Integer.MAX_VALUE) throw new WorkloadException(spec + ": fds*loops too large");
-        // a buffer larger than everything written to it never fills; the cap keeps the start-up fill short
-        int buffered = (int) Math.min(capacity, Math.min((long) fds * loops, MAX_BUFFER));
 
         WorkloadSpec w = new WorkloadSpec("hackbench");
         w.params.putAll(p.given());
-        w.channels = 2 + 2 * fds * groups;
+        w.channels = 2 + fds * groups;
+        for (int i = 0; i < fds * groups; i++) w.addBuffer(capacity, wakeLevel, !pipe);
         int run = w.mark("run");
         int messages = w.mark("messages");
         // template 0 is the main task; group g owns templates 1 + g·(fds+1) .. : its receivers, then its senders
@@ -92,16 +111,15 @@ public final class Hackbench {
         w.addTemplate(new TaskTemplate("hackbench", main.build(), 1));
         for (int g = 0; g < groups; g++) {
             for (int j = 0; j < fds; j++) {
-                int data = dataChannel(fds, g, j), space = spaceChannel(fds, g, j);
-                Prog r = new Prog().loop(buffered).signal(space, false).endLoop()
-                        .signal(READY, false).waitCh(GO)
-                        .loop(fds * loops).waitCh(data).run(recv).end(messages).signal(space, false).endLoop()
+                int data = dataChannel(fds, g, j), buffer = g * fds + j;
+                Prog r = new Prog().signal(READY, false).waitCh(GO)
+                        .loop(fds * loops).waitCh(data).run(recv).end(messages).release(buffer).endLoop()
                         .exit();
                 w.addTemplate(new TaskTemplate("hb-receiver", r.build(), 0));
             }
             Prog s = new Prog().signal(READY, false).waitCh(GO).loop(loops);
             for (int j = 0; j < fds; j++)
-                s.waitCh(spaceChannel(fds, g, j)).run(send).signal(dataChannel(fds, g, j), true);
+                s.reserve(g * fds + j).run(send).signal(dataChannel(fds, g, j), true);
             w.addTemplate(new TaskTemplate("hb-sender", s.endLoop().exit().build(), 0));
         }
         w.endWhenAllExit = true;

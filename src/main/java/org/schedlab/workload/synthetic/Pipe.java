@@ -1,5 +1,6 @@
 package org.schedlab.workload.synthetic;
 
+import org.schedlab.cost.Syscall;
 import org.schedlab.workload.Dist;
 import org.schedlab.workload.SpecParams;
 import org.schedlab.workload.TaskTemplate;
@@ -22,23 +23,23 @@ import org.schedlab.workload.WorkloadSpec;
  * the two processes changes address space, which threads do not ({@code mmswitch} of work after every wakeup).
  *
  * <p>Parameters (default): {@code loops} (1000000, perf's {@code -l}), {@code mode} {@code process|thread}
- * (process), {@code write} (1200 ns) and {@code read} (900 ns) per 4-byte pipe operation (hackbench's pipe
- * estimates), {@code forkextra} (95 µs, process mode), {@code mmswitch} (150 ns, process mode; estimate for
+ * (process), {@code write} and {@code read} per 4-byte pipe operation (the cost profile's pipe syscall work:
+ * 1202 and 902 ns in the built-in profile), {@code forkextra} (95 µs, process mode), {@code mmswitch} (150 ns, process mode; estimate for
  * switch_mm_irqs_off() with PCIDs).
  */
 public final class Pipe {
     private Pipe() {}
 
     static final int PIPE1 = 0, PIPE2 = 1;
-    /** Default syscall work of one 4-byte pipe write and read (ns). */
-    public static final long WRITE_NS = 1200, READ_NS = 900;
+    /** perf writes and reads an int per hand-off. */
+    static final long TOKEN_BYTES = 4;
 
     public static WorkloadSpec build(String spec, String body) {
         SpecParams p = new SpecParams(spec, body, Opts.keys("loops", "mode", "write", "read", "forkextra", "mmswitch"));
         int loops = p.posInt("loops", 1_000_000);
         boolean process = Opts.choice(p, spec, "mode", "process", "process", "thread").equals("process");
-        Dist write = p.dist("write", Dist.constant(WRITE_NS));
-        Dist read = p.dist("read", Dist.constant(READ_NS));
+        Dist write = p.dist("write", Dist.syscall(Syscall.PIPE_WRITE, TOKEN_BYTES));
+        Dist read = p.dist("read", Dist.syscall(Syscall.PIPE_READ, TOKEN_BYTES));
         long forkExtra = process ? p.duration("forkextra", 95_000) : 0;
         long mmSwitch = process ? p.duration("mmswitch", 150) : 0;
 

@@ -23,6 +23,12 @@ final class Prog {
     /** Adds one unit to {@code ch}, waking one waiter; {@code sync}: the waker is about to block (WF_SYNC). */
     Prog signal(int ch, boolean sync) { ops.add(new Op.Signal(ch, false, sync)); return this; }
 
+    /** Takes a slot of buffer {@code b}, blocking (and retrying) while it is full. */
+    Prog reserve(int b) { ops.add(new Op.BufferReserve(b)); return this; }
+
+    /** Returns a slot of buffer {@code b}, waking its writers at or below its wake level. */
+    Prog release(int b) { ops.add(new Op.BufferRelease(b)); return this; }
+
     Prog lock(int m) { ops.add(new Op.Lock(m)); return this; }
 
     Prog unlock(int m) { ops.add(new Op.Unlock(m)); return this; }

@@ -75,6 +75,33 @@ class HackbenchTest {
     }
 
     @Test
+    void aSocketHoldsWhatItsSendBufferAllowsAndWakesWritersAtAQuarter() {
+        // sk_sndbuf 212992; a 100-byte message: 640-byte small head + 256 = 896 of truesize; writers may allocate
+        // while 1 + n·896 < 212992 (238 messages) and are woken once 4·(1 + n·896) ≤ 212992 (n ≤ 59)
+        WorkloadSpec w = Workloads.parse("hackbench:groups=1,fds=2");
+        assertThat(w.bufferCapacity).containsExactly(238, 238);
+        assertThat(w.bufferWakeLevel).containsExactly(59, 59);
+        assertThat(w.bufferWakeAll).containsExactly(true, true);
+        // 1000 bytes: head 1024 + 320 → the 2048 kmalloc size, truesize 2304; 1 + 92·2304 < 212992 ≤ 1 + 93·2304
+        assertThat(Workloads.parse("hackbench:groups=1,fds=1,datasize=1000").bufferCapacity).containsExactly(93);
+        // a pipe: 16 pages of 40 merged 100-byte messages; a reader that empties a page wakes one writer
+        WorkloadSpec p = Workloads.parse("hackbench:groups=1,fds=1,mode=pipe");
+        assertThat(p.bufferCapacity).containsExactly(640);
+        assertThat(p.bufferWakeLevel).containsExactly(600);
+        assertThat(p.bufferWakeAll).containsExactly(false);
+    }
+
+    @Test
+    void aSlowReaderWakesItsWriterOncePerDrainNotPerMessage() {
+        // one sender, one receiver ten times slower: the sender fills the 238 slots, blocks, and is woken only when
+        // the receiver is down to 59, i.e. about once per 180 messages of the 2000
+        JsonNode r = Sim.run("synthetic:cores=2", "hackbench:groups=1,fds=1,loops=2000,mode=thread,send=1us,recv=10us",
+                5_000_000_000L);
+        assertThat(Sim.markCount(r, "messages")).isEqualTo(2000);
+        assertThat(r.get("metrics").get("wakeups").asLong()).isBetween(5L, 20L);
+    }
+
+    @Test
     void badKeysAreOneLineErrors() {
         assertThatThrownBy(() -> Workloads.parse("hackbench:group=2"))
                 .isInstanceOf(WorkloadException.class).hasMessageContaining("unknown key 'group'").hasMessageNotContaining("\n");

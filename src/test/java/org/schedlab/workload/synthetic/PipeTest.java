@@ -3,6 +3,7 @@ package org.schedlab.workload.synthetic;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.schedlab.cost.CostModel;
+import org.schedlab.cost.Syscall;
 import org.schedlab.experiment.RunSpec;
 import org.schedlab.experiment.Runner;
 import org.schedlab.workload.WorkloadException;
@@ -65,7 +66,7 @@ class PipeTest {
     void processModeAddsForkAndAddressSpaceSwitch() {
         JsonNode thread = run("synthetic:cores=1", "pipe:loops=1000,mode=thread", CostModel.none());
         JsonNode process = run("synthetic:cores=1", "pipe:loops=1000,mmswitch=100ns,forkextra=50us", CostModel.none());
-        double perOp = 2 * (Pipe.WRITE_NS + Pipe.READ_NS) / 1000.0;
+        double perOp = 2 * (CostModel.none().syscallNs(Syscall.PIPE_WRITE, 4) + CostModel.none().syscallNs(Syscall.PIPE_READ, 4)) / 1000.0;
         assertThat(thread.get("throughput").get("value").asDouble()).isCloseTo(perOp, within(1e-6));
         assertThat(process.get("throughput").get("value").asDouble())
                 .isCloseTo(perOp + 2 * 0.1 + 2 * 50.0 / 1000, within(1e-6));
