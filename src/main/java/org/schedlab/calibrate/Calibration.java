@@ -24,7 +24,9 @@ import java.util.Map;
  * <p>Figures: the pipe round trip on one CPU ({@code perf bench sched pipe -T} under {@code taskset}, else the
  * Java probe pinned), the pipe round trip between two CPUs of each distance the host has (SMT sibling, same LLC,
  * other LLC, other package; Java probe with both threads pinned), unpinned round trips, one pipe write+read
- * without a wakeup, and cache-line transfer by distance (Java spin ping-pong, pinned).
+ * without a wakeup, cache-line transfer by distance (Java spin ping-pong, pinned), unix socket write and read on one
+ * CPU and on one socket used from two CPUs at once (Java probes, pinned), and where perf works the lifecycle of a
+ * forked copy of perf ({@code perf bench sched pipe -l 1}, process mode minus thread mode).
  *
  * <p>Mapping. {@code transfer*Ns} = the line transfer measured at that distance. {@code contextSwitchNs} and
  * {@code ipiLatencyNs} are fitted with the model itself: the model's thread-mode pipe on one CPU and on two CPUs
@@ -33,6 +35,8 @@ import java.util.Map;
  * unless the result would be negative, then 0). On one CPU a round trip is 2 × (write + read + wakeup call +
  * context switch); across CPUs 2 × (write + IPI latency + idle exit + context switch + read). The cross-CPU
  * figure used is the one-CPU figure plus the probe's (cross − same) difference, so both come from one method.
+ * {@code socketSendNs}/{@code socketRecvNs} = the socket probe minus the per-byte part; {@code ipcRemoteLines} =
+ * (shared-socket figure − write − read) / (2 × line transfer); {@code processExitNs} = the perf lifecycle per worker.
  * Everything else keeps the default.
  */
 public final class Calibration {
@@ -133,6 +137,21 @@ public final class Calibration {
                 c.ipcRemoteLines = Math.round(extra / (2.0 * transfer) * 10) / 10.0;
                 comments.put("ipcRemoteLines", "measured: (socket_shared_" + near + "_ns - send - recv) / (2 x transfer at that distance)");
             }
+        }
+
+        if (perf) {
+            progress.println("calibrate: lifecycle of a forked perf process");
+            // perf prints milliseconds: means over alternating runs, not medians, so that the rounding averages out
+            int n = 9;
+            double proc = 0, thread = 0;
+            for (int i = 0; i < n; i++) {
+                proc += PerfBench.pipeTotalSeconds(1, false) / n;
+                thread += PerfBench.pipeTotalSeconds(1, true) / n;
+            }
+            double perChild = Math.max(0, (proc - thread) / 2 * 1e9);
+            put(m, "process_lifecycle_ns", perChild, "perf bench sched pipe -l 1, (process mode - thread mode) / 2 workers, means of " + n);
+            c.processExitNs = Math.round(perChild);
+            comments.put("processExitNs", "measured: process_lifecycle_ns (fork and exit of a copy of perf, all charged at exit)");
         }
 
         progress.println("calibrate: fitting the context switch and IPI latency with the model");

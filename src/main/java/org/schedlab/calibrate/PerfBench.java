@@ -48,6 +48,19 @@ public final class PerfBench {
     }
 
     /**
+     * Seconds printed by {@code perf bench sched pipe -l loops} ({@code -T}: threads): its clock runs from before
+     * the two workers are created to after both are reaped, so with one loop it times their creation and exit.
+     */
+    public static double pipeTotalSeconds(int loops, boolean threads) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("perf", "bench", "sched", "pipe", "-l", Integer.toString(loops)));
+        if (threads) cmd.add("-T");
+        Commands.Result r = Commands.run(cmd, 120, TimeUnit.SECONDS);
+        Matcher m = TOTAL.matcher(r.out);
+        if (r.exit != 0 || !m.find()) throw new IOException(String.join(" ", cmd) + " failed: " + firstLine(r.err));
+        return Double.parseDouble(m.group(1));
+    }
+
+    /**
      * {@code perf bench sched messaging -g groups -l loops}: the seconds it prints, from a plain run (counting
      * perturbs the timing: every switch then saves and restores counters), and the context switches of a second
      * run under {@code perf stat -e context-switches} (-1 when perf stat cannot count them).

@@ -88,6 +88,12 @@ public final class CostModel {
      * the built-in profile (0): no published figure; {@code calibrate} measures it.
      */
     public double ipcRemoteLines = 0;
+    /**
+     * Work a forked child process does at exit beyond a thread's {@link #exitNs}: exit_mmap() of the copy of its
+     * parent's address space, and the copy-on-write faults it took (charged at exit). Not in the built-in profile
+     * (0): it depends on the parent's size; {@code calibrate} measures it for {@code perf}'s children.
+     */
+    public long processExitNs = 0;
 
     private boolean free;
 
@@ -119,6 +125,7 @@ public final class CostModel {
             case SOCKET_RECV: return socketRecvNs + Math.round(socketByteNs * bytes);
             case PIPE_WRITE: return pipeWriteNs + Math.round(pipeByteNs * bytes);
             case PIPE_READ: return pipeReadNs + Math.round(pipeByteNs * bytes);
+            case PROCESS_EXIT: return processExitNs;
             default: throw new IllegalArgumentException("syscall " + op);
         }
     }
@@ -169,6 +176,7 @@ public final class CostModel {
         c.pipeReadNs = pipeReadNs;
         c.pipeByteNs = pipeByteNs;
         c.ipcRemoteLines = ipcRemoteLines;
+        c.processExitNs = processExitNs;
         c.free = free;
         return c;
     }

@@ -2,7 +2,9 @@ package org.schedlab.cost;
 
 /** Syscalls whose work a cost profile prices ({@link CostModel#syscallNs}). */
 public enum Syscall {
-    SOCKET_SEND("socket-send"), SOCKET_RECV("socket-recv"), PIPE_WRITE("pipe-write"), PIPE_READ("pipe-read");
+    SOCKET_SEND("socket-send"), SOCKET_RECV("socket-recv"), PIPE_WRITE("pipe-write"), PIPE_READ("pipe-read"),
+    /** The end of a forked process beyond a thread's exit: its address space torn down, copy-on-write faults paid. */
+    PROCESS_EXIT("process-exit");
 
     public final String label;
 

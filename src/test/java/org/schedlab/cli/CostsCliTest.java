@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class CostsCliTest {
     private record Result(int exit, String out, String err) {}
@@ -92,5 +93,21 @@ class CostsCliTest {
         assertThat(doc.get("host").get("cpus").asInt()).isPositive();
         assertThat(doc.get("measured").get("pipe_round_trip_same_cpu_ns").get("value").asDouble()).isPositive();
         assertThat(doc.get("measured").get("pipe_round_trip_same_cpu_ns").get("method").asText()).contains("java probe");
+        // socket syscall work: the probe's figure minus the per-byte part of a 100-byte message
+        JsonNode m = doc.get("measured");
+        double send = m.get("socket_send_ns").get("value").asDouble(), recv = m.get("socket_recv_ns").get("value").asDouble();
+        assertThat(send).isPositive();
+        assertThat(recv).isPositive();
+        assertThat(c.socketSendNs).isCloseTo(Math.max(0, Math.round(send - 100 * c.socketByteNs)), within(1L));
+        assertThat(c.socketRecvNs).isCloseTo(Math.max(0, Math.round(recv - 100 * c.socketByteNs)), within(1L));
+        // the cross-CPU socket cost, where the host has two CPUs sharing a cache and threads can be pinned
+        for (String near : new String[]{"llc", "smt"}) {
+            if (!m.has("socket_shared_" + near + "_ns")) continue;
+            double shared = m.get("socket_shared_" + near + "_ns").get("value").asDouble();
+            long transfer = near.equals("llc") ? c.transferLlcNs : c.transferSmtNs;
+            if (transfer > 0)
+                assertThat(c.ipcRemoteLines).isCloseTo(Math.max(0, shared - send - recv) / (2.0 * transfer), within(0.1));
+            break;
+        }
     }
 }

@@ -32,7 +32,8 @@ import org.schedlab.workload.WorkloadSpec;
  * per message (default: the cost profile's socket or pipe syscall work for {@code datasize} bytes),
  * {@code forkextra} work the parent spends per fork in process mode on top of the machine's thread-fork cost
  * (95 µs; the difference between a process and a thread fork, an estimate; it varies by ±40% from one fork to
- * the next), {@code stagger} a factor on it (1). At most 40000 tasks. The simulated duration must cover the run,
+ * the next), {@code stagger} a factor on it (1). In process mode each child ends with the profile's process-exit
+ * work ({@code processExitNs}). At most 40000 tasks. The simulated duration must cover the run,
  * else the time reported is the duration.
  */
 public final class Hackbench {
@@ -82,6 +83,7 @@ public final class Hackbench {
         Dist send = p.dist("send", Dist.syscall(pipe ? Syscall.PIPE_WRITE : Syscall.SOCKET_SEND, size));
         Dist recv = p.dist("recv", Dist.syscall(pipe ? Syscall.PIPE_READ : Syscall.SOCKET_RECV, size));
         long forkExtra = Math.round((mode.equals("process") ? p.duration("forkextra", 95_000) : 0) * Launch.stagger(p, spec));
+        boolean process = mode.equals("process");
         long children = 2L * fds * groups;
         if (children > MAX_TASKS)
             throw new WorkloadException(spec + ": " + children + " tasks (2*fds*groups), at most " + MAX_TASKS + " supported");
@@ -113,14 +115,17 @@ public final class Hackbench {
             for (int j = 0; j < fds; j++) {
                 int data = dataChannel(fds, g, j), buffer = g * fds + j;
                 Prog r = new Prog().signal(READY, false).waitCh(GO)
-                        .loop(fds * loops).waitCh(data).run(recv).end(messages).release(buffer).endLoop()
-                        .exit();
+                        .loop(fds * loops).waitCh(data).run(recv).end(messages).release(buffer).endLoop();
+                if (process) r.run(Dist.syscall(Syscall.PROCESS_EXIT, 0));
+                r.exit();
                 w.addTemplate(new TaskTemplate("hb-receiver", r.build(), 0));
             }
             Prog s = new Prog().signal(READY, false).waitCh(GO).loop(loops);
             for (int j = 0; j < fds; j++)
                 s.reserve(g * fds + j).run(send).signal(dataChannel(fds, g, j), true);
-            w.addTemplate(new TaskTemplate("hb-sender", s.endLoop().exit().build(), 0));
+            s.endLoop();
+            if (process) s.run(Dist.syscall(Syscall.PROCESS_EXIT, 0));
+            w.addTemplate(new TaskTemplate("hb-sender", s.exit().build(), 0));
         }
         w.endWhenAllExit = true;
         w.headline = new WorkloadSpec.Headline("time", "s", false, WorkloadSpec.HeadlineKind.LATENCY_MEAN, run, 1e-9);

@@ -20,7 +20,8 @@ import org.schedlab.workload.WorkloadSpec;
  *
  * <p>{@code mode=thread} ({@code -T}) differs from {@code process} (the default) only where the real tool does:
  * a process fork is dearer than a thread's ({@code forkextra} per worker, as hackbench), and every switch between
- * the two processes changes address space, which threads do not ({@code mmswitch} of work after every wakeup).
+ * the two processes changes address space, which threads do not ({@code mmswitch} of work after every wakeup), and
+ * each worker process ends with the profile's process-exit work ({@code processExitNs}).
  *
  * <p>Parameters (default): {@code loops} (1000000, perf's {@code -l}), {@code mode} {@code process|thread}
  * (process), {@code write} and {@code read} per 4-byte pipe operation (the cost profile's pipe syscall work:
@@ -58,10 +59,14 @@ public final class Pipe {
 
         Prog w0 = new Prog().loop(loops).begin(roundTrip).run(write).signal(PIPE1, true).waitCh(PIPE2);
         if (mmSwitch > 0) w0.run(mmSwitch);
-        w0.run(read).end(roundTrip).endLoop().exit();
+        w0.run(read).end(roundTrip).endLoop();
+        if (process) w0.run(Dist.syscall(Syscall.PROCESS_EXIT, 0));
+        w0.exit();
         Prog w1 = new Prog().loop(loops).waitCh(PIPE1);
         if (mmSwitch > 0) w1.run(mmSwitch);
-        w1.run(read).run(write).signal(PIPE2, true).endLoop().exit();
+        w1.run(read).run(write).signal(PIPE2, true).endLoop();
+        if (process) w1.run(Dist.syscall(Syscall.PROCESS_EXIT, 0));
+        w1.exit();
         w.addTemplate(new TaskTemplate("sched-pipe-0", w0.build(), 0));
         w.addTemplate(new TaskTemplate("sched-pipe-1", w1.build(), 0));
 
