@@ -73,6 +73,19 @@ class PipeTest {
     }
 
     @Test
+    void processWorkersEndWithTheProfilesProcessExitWork() {
+        // on one CPU both workers' exit work adds to the elapsed time; threads do not pay it
+        CostModel c = CostModel.none();
+        c.processExitNs = 30_000;
+        double base = run("synthetic:cores=1", "pipe:loops=1000,mmswitch=0ns,forkextra=0us", CostModel.none()).get("throughput").get("value").asDouble();
+        double exits = run("synthetic:cores=1", "pipe:loops=1000,mmswitch=0ns,forkextra=0us", c).get("throughput").get("value").asDouble();
+        assertThat(exits - base).isCloseTo(2 * 30.0 / 1000, within(1e-6));
+        double thread = run("synthetic:cores=1", "pipe:loops=1000,mode=thread", c).get("throughput").get("value").asDouble();
+        assertThat(thread).isCloseTo(run("synthetic:cores=1", "pipe:loops=1000,mode=thread", CostModel.none())
+                .get("throughput").get("value").asDouble(), within(1e-9));
+    }
+
+    @Test
     void rejectsBadParameters() {
         assertThatThrownBy(() -> Workloads.parse("pipe:mode=fibre")).isInstanceOf(WorkloadException.class)
                 .hasMessageContaining("mode must be one of process, thread");
