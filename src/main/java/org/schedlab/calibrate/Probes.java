@@ -287,9 +287,9 @@ public final class Probes {
             }
             if (failed[0] || read.get() < total) throw new IOException("socket stream probe did not finish");
         }
-        long[] perRound2 = new long[rounds];
-        for (int r = 0; r < rounds; r++) perRound2[r] = writerBusy[r + 2] + readerBusy[r + 2];
-        return median(perRound2) / perRound;
+        long[] busy = new long[rounds];
+        for (int r = 0; r < rounds; r++) busy[r] = writerBusy[r + 2] + readerBusy[r + 2];
+        return median(busy) / perRound;
     }
 
     /**
