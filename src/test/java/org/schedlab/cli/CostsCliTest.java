@@ -110,4 +110,29 @@ class CostsCliTest {
             break;
         }
     }
+
+    @Test
+    void predictHostModelsProcessAndThreadModeAndPipeWithoutPerf(@TempDir Path dir) throws Exception {
+        Path profile = dir.resolve("exit.yaml");
+        Files.writeString(profile, "processExitNs: 5000000\n");
+        Result r = run("predict-host", "--no-real", "--costs", profile.toString(), "--groups", "1", "--loops", "5",
+                "--pipe-loops", "200", "--repeat", "1");
+        assertThat(r.exit).as(r.err).isZero();
+        double process = Double.NaN, thread = Double.NaN, pipe = Double.NaN;
+        for (String line : r.out.split("\n")) {
+            String[] f = line.trim().split("\\s{2,}");
+            if (line.startsWith("messaging -g 1 -l 5 (s)")) process = Double.parseDouble(f[1]);
+            if (line.startsWith("messaging -t -g 1 -l 5 (s)")) thread = Double.parseDouble(f[1]);
+            if (line.startsWith("pipe -l 200 (us/op)")) pipe = Double.parseDouble(f[1]);
+            if (line.startsWith("messaging") || line.startsWith("pipe")) assertThat(f[2]).isEqualTo("-");
+        }
+        assertThat(thread).isPositive();
+        assertThat(pipe).isPositive();
+        // every process-mode child ends with 5 ms of exit work inside the timed interval; threads have none
+        assertThat(process - thread).isGreaterThanOrEqualTo(0.005);
+
+        Result bad = run("predict-host", "--no-real", "--repeat", "0");
+        assertThat(bad.exit).isEqualTo(2);
+        assertThat(bad.err.strip()).contains("--repeat").doesNotContain("\n").doesNotContain("Exception");
+    }
 }
