@@ -19,7 +19,8 @@ import org.schedlab.workload.WorkloadSpec;
  * receive's syscall work and frees the slot. A socket's slots are its send-buffer memory: {@code net.core.wmem_default}
  * (212992 bytes) over the skb truesize of one message, and a release wakes every blocked sender once the buffer
  * is down to a quarter (unix_writable()); a pipe holds 16 pages of merged messages and a reader that empties a
- * page of a full pipe wakes one writer (pipe_read()). The main task forks, per group, the receivers and then the
+ * page of a full pipe wakes one writer (pipe_read()). Deviation: a woken pipe writer does not wake the next one
+ * itself (pipe_write()'s wake_next_writer); the next freed page does. The main task forks, per group, the receivers and then the
  * senders, waits until every child has reported ready, releases them all (the start gate), and reaps them.
  * Headline: the time the real program prints, from the start gate to the reap of the last child (mark
  * {@code run}; the forks before the gate are not in it); mark {@code messages} counts messages received.
