@@ -11,6 +11,7 @@ import org.schedlab.policy.Capacity;
 final class LoadTracking {
     private final Machine m;
     private final Cpu[] cpus;
+    private final Pelt.Decay rqDecay = new Pelt.Decay();
     /** sched_asym_cpucap_active: some domain has SD_ASYM_CPUCAPACITY (CPUs of different capacity). */
     private final boolean asymCpuCap;
 
@@ -48,7 +49,7 @@ final class LoadTracking {
 
     /** update_cfs_rq_load_avg: the runqueue's signals up to now. */
     void peltRq(Cpu cpu) {
-        cpu.pelt.update(m.now, cpu.curr != null, cpu.nrRunning - cpu.nrDelayed, cpu.loadWeight);
+        cpu.pelt.update(m.now, cpu.curr != null, cpu.nrRunning - cpu.nrDelayed, cpu.loadWeight, rqDecay);
     }
 
     /** update_load_avg of one entity up to now, from its state. */

@@ -22,14 +22,36 @@ public final class Pelt {
      * ({@code running}), had {@code nrRunnable} runnable members and {@code weight} of runnable load.
      */
     void update(long now, boolean running, int nrRunnable, long weight) {
+        update(now, running, nrRunnable, weight, null);
+    }
+
+    /** As {@link #update(long, boolean, int, long)}, taking y^(Δ/P) from {@code memo} when given. */
+    void update(long now, boolean running, int nrRunnable, long weight, Decay memo) {
         long delta = now - lastUpdate;
         if (delta <= 0) return;
         lastUpdate = now;
-        double decay = Math.exp(delta * LN_Y_PER_NS);
+        double decay = memo != null ? memo.of(delta) : Math.exp(delta * LN_Y_PER_NS);
         double grow = 1.0 - decay;
         util = util * decay + (running ? 1024.0 * grow : 0.0);
         runnable = runnable * decay + 1024.0 * nrRunnable * grow;
         load = load * decay + (double) weight * grow;
+    }
+
+    /**
+     * y^(Δ/P) for one machine, remembering the last Δ: runqueues read in the same pass were mostly last brought
+     * up to date together, so Δ repeats and the exponential is computed once.
+     */
+    static final class Decay {
+        private long delta = -1;
+        private double factor;
+
+        double of(long d) {
+            if (d != delta) {
+                factor = Math.exp(d * LN_Y_PER_NS);
+                delta = d;
+            }
+            return factor;
+        }
     }
 
     void add(Pelt o) {
