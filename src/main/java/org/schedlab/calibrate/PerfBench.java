@@ -21,7 +21,7 @@ public final class PerfBench {
             boolean ok = false;
             if (Commands.onPath("perf")) {
                 try {
-                    Commands.Result r = Commands.run(List.of("perf", "bench", "sched", "pipe", "-l", "1"), 20, TimeUnit.SECONDS);
+                    Commands.Result r = Commands.run(pipeCommand(1, false), 20, TimeUnit.SECONDS);
                     ok = r.exit == 0 && USECS_PER_OP.matcher(r.out).find();
                 } catch (IOException | InterruptedException e) {
                     ok = false;
@@ -39,12 +39,8 @@ public final class PerfBench {
     public static double pipeUsPerOp(int loops, boolean threads, String cpus) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         if (cpus != null) cmd.addAll(List.of("taskset", "-c", cpus));
-        cmd.addAll(List.of("perf", "bench", "sched", "pipe", "-l", Integer.toString(loops)));
-        if (threads) cmd.add("-T");
-        Commands.Result r = Commands.run(cmd, 120, TimeUnit.SECONDS);
-        Matcher m = USECS_PER_OP.matcher(r.out);
-        if (r.exit != 0 || !m.find()) throw new IOException(String.join(" ", cmd) + " failed: " + firstLine(r.err));
-        return Double.parseDouble(m.group(1));
+        cmd.addAll(pipeCommand(loops, threads));
+        return figure(cmd, USECS_PER_OP, 120);
     }
 
     /**
@@ -52,10 +48,19 @@ public final class PerfBench {
      * the two workers are created to after both are reaped, so with one loop it times their creation and exit.
      */
     public static double pipeTotalSeconds(int loops, boolean threads) throws IOException, InterruptedException {
+        return figure(pipeCommand(loops, threads), TOTAL, 120);
+    }
+
+    private static List<String> pipeCommand(int loops, boolean threads) {
         List<String> cmd = new ArrayList<>(List.of("perf", "bench", "sched", "pipe", "-l", Integer.toString(loops)));
         if (threads) cmd.add("-T");
-        Commands.Result r = Commands.run(cmd, 120, TimeUnit.SECONDS);
-        Matcher m = TOTAL.matcher(r.out);
+        return cmd;
+    }
+
+    /** Runs {@code cmd} and reads the number {@code figure} captures from its output; a failure names the command. */
+    private static double figure(List<String> cmd, Pattern figure, int timeoutSeconds) throws IOException, InterruptedException {
+        Commands.Result r = Commands.run(cmd, timeoutSeconds, TimeUnit.SECONDS);
+        Matcher m = figure.matcher(r.out);
         if (r.exit != 0 || !m.find()) throw new IOException(String.join(" ", cmd) + " failed: " + firstLine(r.err));
         return Double.parseDouble(m.group(1));
     }
@@ -80,10 +85,7 @@ public final class PerfBench {
         List<String> bench = new ArrayList<>(List.of("perf", "bench", "sched", "messaging", "-g", Integer.toString(groups),
                 "-l", Integer.toString(loops)));
         if (threads) bench.add("-t");
-        Commands.Result r = Commands.run(bench, 300, TimeUnit.SECONDS);
-        Matcher m = TOTAL.matcher(r.out);
-        if (r.exit != 0 || !m.find()) throw new IOException(String.join(" ", bench) + " failed: " + firstLine(r.err));
-        double seconds = Double.parseDouble(m.group(1));
+        double seconds = figure(bench, TOTAL, 300);
         List<String> cmd = new ArrayList<>(List.of("perf", "stat", "-x", ",", "-e", "context-switches"));
         cmd.addAll(bench);
         Commands.Result c = Commands.run(cmd, 300, TimeUnit.SECONDS);
