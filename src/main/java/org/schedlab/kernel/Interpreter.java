@@ -6,7 +6,6 @@ import org.schedlab.metrics.Recorder;
 import org.schedlab.policy.SchedPolicy;
 import org.schedlab.policy.WakeFlags;
 import org.schedlab.topology.CpuSet;
-import org.schedlab.workload.Dist;
 import org.schedlab.workload.Op;
 import org.schedlab.workload.WorkloadException;
 import org.schedlab.workload.WorkloadSpec;
@@ -64,8 +63,7 @@ final class Interpreter {
 
     /** Starts the Run op at the task's pc; false if it asks for no work (the op is then skipped). */
     boolean startRun(Task t, int c) {
-        Dist d = ((Op.Run) t.program[t.pc]).work;
-        double w = d instanceof Dist.Priced ? costs.syscallNs(((Dist.Priced) d).op, ((Dist.Priced) d).bytes) : d.sample(t.rng);
+        double w = ((Op.Run) t.program[t.pc]).work.sample(t.rng, costs);
         if (costs.workJitter > 0 && w > 0) w = Math.max(0, w * (1 + costs.workJitter * m.jitterRng.nextGaussian()));
         m.workDemanded += w;
         if (t.pendingRefillNs > 0) {

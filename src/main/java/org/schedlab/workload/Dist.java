@@ -8,6 +8,9 @@ import org.schedlab.engine.Rng;
 public abstract class Dist {
     public abstract long sample(Rng rng);
 
+    /** A sample on a machine whose cost profile is {@code costs}: the same as {@link #sample(Rng)} unless priced. */
+    public long sample(Rng rng, CostModel costs) { return sample(rng); }
+
     /** Mean of the distribution in ns (used for summaries and closed forms). */
     public abstract double mean();
 
@@ -53,9 +56,9 @@ public abstract class Dist {
     }
 
     /** Work whose duration comes from the cost profile of the machine that runs it ({@link CostModel#syscallNs}). */
-    public static final class Priced extends Dist {
-        public final Syscall op;
-        public final long bytes;
+    private static final class Priced extends Dist {
+        private final Syscall op;
+        private final long bytes;
         private final long builtinNs;
 
         private Priced(Syscall op, long bytes, long builtinNs) {
@@ -65,6 +68,7 @@ public abstract class Dist {
         }
 
         @Override public long sample(Rng rng) { return builtinNs; }
+        @Override public long sample(Rng rng, CostModel costs) { return costs.syscallNs(op, bytes); }
         @Override public double mean() { return builtinNs; }
         @Override public String toString() { return op.label + ":" + bytes + "B"; }
     }
