@@ -5,6 +5,7 @@ import org.schedlab.workload.WorkloadSpec;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 
 /**
  * The workload's synchronisation objects: counting channels (pipe, futex, semaphore), mutexes with FIFO
@@ -44,7 +45,7 @@ final class SyncObjects {
         int nb = wl.bufferCapacity.length;
         bufferUsed = new int[nb];
         bufferLastCpu = new int[nb];
-        java.util.Arrays.fill(bufferLastCpu, -1);
+        Arrays.fill(bufferLastCpu, -1);
         bufferWaiters = new ArrayDeque[nb];
         for (int i = 0; i < nb; i++) bufferWaiters[i] = new ArrayDeque<>();
     }

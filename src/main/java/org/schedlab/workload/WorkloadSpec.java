@@ -1,6 +1,7 @@
 package org.schedlab.workload;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,9 +84,9 @@ public final class WorkloadSpec {
         if (capacity < 1 || wakeLevel < 0 || wakeLevel >= capacity)
             throw new IllegalArgumentException("buffer of " + capacity + " slots waking at " + wakeLevel);
         int n = bufferCapacity.length;
-        bufferCapacity = java.util.Arrays.copyOf(bufferCapacity, n + 1);
-        bufferWakeLevel = java.util.Arrays.copyOf(bufferWakeLevel, n + 1);
-        bufferWakeAll = java.util.Arrays.copyOf(bufferWakeAll, n + 1);
+        bufferCapacity = Arrays.copyOf(bufferCapacity, n + 1);
+        bufferWakeLevel = Arrays.copyOf(bufferWakeLevel, n + 1);
+        bufferWakeAll = Arrays.copyOf(bufferWakeAll, n + 1);
         bufferCapacity[n] = capacity;
         bufferWakeLevel[n] = wakeLevel;
         bufferWakeAll[n] = wakeAll;

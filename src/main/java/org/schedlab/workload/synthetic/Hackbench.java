@@ -116,17 +116,14 @@ public final class Hackbench {
             for (int j = 0; j < fds; j++) {
                 int data = dataChannel(fds, g, j), buffer = g * fds + j;
                 Prog r = new Prog().signal(READY, false).waitCh(GO)
-                        .loop(fds * loops).waitCh(data).run(recv).end(messages).release(buffer).endLoop();
-                if (process) r.run(Dist.syscall(Syscall.PROCESS_EXIT, 0));
-                r.exit();
+                        .loop(fds * loops).waitCh(data).run(recv).end(messages).release(buffer).endLoop()
+                        .exit(process);
                 w.addTemplate(new TaskTemplate("hb-receiver", r.build(), 0));
             }
             Prog s = new Prog().signal(READY, false).waitCh(GO).loop(loops);
             for (int j = 0; j < fds; j++)
                 s.reserve(g * fds + j).run(send).signal(dataChannel(fds, g, j), true);
-            s.endLoop();
-            if (process) s.run(Dist.syscall(Syscall.PROCESS_EXIT, 0));
-            w.addTemplate(new TaskTemplate("hb-sender", s.exit().build(), 0));
+            w.addTemplate(new TaskTemplate("hb-sender", s.endLoop().exit(process).build(), 0));
         }
         w.endWhenAllExit = true;
         w.headline = new WorkloadSpec.Headline("time", "s", false, WorkloadSpec.HeadlineKind.LATENCY_MEAN, run, 1e-9);

@@ -59,14 +59,10 @@ public final class Pipe {
 
         Prog w0 = new Prog().loop(loops).begin(roundTrip).run(write).signal(PIPE1, true).waitCh(PIPE2);
         if (mmSwitch > 0) w0.run(mmSwitch);
-        w0.run(read).end(roundTrip).endLoop();
-        if (process) w0.run(Dist.syscall(Syscall.PROCESS_EXIT, 0));
-        w0.exit();
+        w0.run(read).end(roundTrip).endLoop().exit(process);
         Prog w1 = new Prog().loop(loops).waitCh(PIPE1);
         if (mmSwitch > 0) w1.run(mmSwitch);
-        w1.run(read).run(write).signal(PIPE2, true).endLoop();
-        if (process) w1.run(Dist.syscall(Syscall.PROCESS_EXIT, 0));
-        w1.exit();
+        w1.run(read).run(write).signal(PIPE2, true).endLoop().exit(process);
         w.addTemplate(new TaskTemplate("sched-pipe-0", w0.build(), 0));
         w.addTemplate(new TaskTemplate("sched-pipe-1", w1.build(), 0));
 

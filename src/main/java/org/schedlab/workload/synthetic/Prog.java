@@ -1,5 +1,6 @@
 package org.schedlab.workload.synthetic;
 
+import org.schedlab.cost.Syscall;
 import org.schedlab.workload.Dist;
 import org.schedlab.workload.Op;
 
@@ -42,6 +43,12 @@ final class Prog {
     Prog exec() { ops.add(new Op.Exec()); return this; }
 
     Prog exit() { ops.add(new Op.Exit()); return this; }
+
+    /** Exits; a forked process ({@code process}) first does the cost profile's process-exit work. */
+    Prog exit(boolean process) {
+        if (process) run(Dist.syscall(Syscall.PROCESS_EXIT, 0));
+        return exit();
+    }
 
     Prog begin(int mark) { ops.add(new Op.Mark(mark, true)); return this; }
 
