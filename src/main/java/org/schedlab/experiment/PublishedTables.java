@@ -75,6 +75,8 @@ public final class PublishedTables {
             this.robustRows = robustRows;
         }
 
+        int seedsOf(Row r) { return r.workload().equals("hackbench") ? hackbenchSeeds : seeds; }
+
         /** A few rows at reduced length: what the test suite runs. */
         public static Size small() {
             return new Size(3, 3, 200_000_000L, "", new int[]{4}, new int[]{16, 256}, new int[]{64},
@@ -129,7 +131,7 @@ public final class PublishedTables {
             boolean hb = r.workload().equals("hackbench");
             String wl = r.spec(hb ? size.hackbenchExtra : "");
             long d = hb ? 10_000_000_000L : size.steadyNs;
-            int n = hb ? size.hackbenchSeeds : size.seeds;
+            int n = size.seedsOf(r);
             for (String policy : new String[]{TIP, SD_NOHZ})
                 for (int s = 1; s <= n; s++) specs.add(spec(TOPOLOGY, policy, wl, d, s));
         }
@@ -137,7 +139,7 @@ public final class PublishedTables {
         List<Validation.Check> out = new ArrayList<>();
         int k = 0;
         for (Row r : rows) {
-            int n = r.workload().equals("hackbench") ? size.hackbenchSeeds : size.seeds;
+            int n = size.seedsOf(r);
             double[] tip = new double[n], nohz = new double[n];
             for (int s = 0; s < n; s++) tip[s] = v[k++];
             for (int s = 0; s < n; s++) nohz[s] = v[k++];
