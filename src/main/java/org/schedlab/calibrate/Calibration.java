@@ -26,7 +26,8 @@ import java.util.Map;
  * other LLC, other package; Java probe with both threads pinned), unpinned round trips, one pipe write+read
  * without a wakeup, cache-line transfer by distance (Java spin ping-pong, pinned), unix socket write and read on one
  * CPU and on one socket used from two CPUs at once (Java probes, pinned), and where perf works the lifecycle of a
- * forked copy of perf ({@code perf bench sched pipe -l 1}, process mode minus thread mode).
+ * forked copy of perf (CPU time of {@code perf bench sched messaging -g 1 -l 1}, process mode minus thread mode,
+ * parent and children apart).
  *
  * <p>Mapping. {@code transfer*Ns} = the line transfer measured at that distance. {@code contextSwitchNs} and
  * {@code ipiLatencyNs} are fitted with the model itself: the model's thread-mode pipe on one CPU and on two CPUs
@@ -36,10 +37,61 @@ import java.util.Map;
  * context switch); across CPUs 2 × (write + IPI latency + idle exit + context switch + read). The cross-CPU
  * figure used is the one-CPU figure plus the probe's (cross − same) difference, so both come from one method.
  * {@code socketSendNs}/{@code socketRecvNs} = the socket probe minus the per-byte part; {@code ipcRemoteLines} =
- * (shared-socket figure − write − read) / (2 × line transfer); {@code processExitNs} = the perf lifecycle per worker.
+ * (shared-socket figure − write − read) / (2 × line transfer); {@code processForkNs} and {@code processExitNs} = the
+ * perf lifecycle per child, parent's and child's part.
  * Everything else keeps the default.
  */
 public final class Calibration {
+    /** Children of {@code perf bench sched messaging -g 1}: 20 senders and 20 receivers. */
+    static final int MESSAGING_CHILDREN = 40;
+
+    /**
+     * The extra cost of a forked child of perf over a thread, split where it is paid. {@code perf stat -e task-clock}
+     * of {@code perf bench sched messaging -g 1 -l 1} (40 children, 20 messages each) in process and thread mode,
+     * once for every task and once ({@code --no-inherit}) for perf's main thread alone: the main thread's extra is
+     * the parent's per fork ({@code processForkNs}), the rest's extra the child's ({@code processExitNs}). Means of
+     * alternating runs. Where perf stat cannot count, the wall-clock difference of {@code perf bench sched pipe -l 1}
+     * (one child) goes to the child's exit.
+     */
+    private static void lifecycle(CostModel c, ObjectNode m, Map<String, String> comments, PrintStream progress)
+            throws IOException, InterruptedException {
+        progress.println("calibrate: lifecycle of a forked perf process");
+        int n = 5;
+        double totalP = 0, mainP = 0, totalT = 0, mainT = 0;
+        try {
+            for (int i = 0; i < n; i++) {
+                totalP += PerfBench.messagingTaskClockMs(1, 1, false, true) / n;
+                mainP += PerfBench.messagingTaskClockMs(1, 1, false, false) / n;
+                totalT += PerfBench.messagingTaskClockMs(1, 1, true, true) / n;
+                mainT += PerfBench.messagingTaskClockMs(1, 1, true, false) / n;
+            }
+        } catch (IOException e) {
+            // perf prints milliseconds: means over alternating runs, not medians, so that the rounding averages out
+            double proc = 0, thread = 0;
+            for (int i = 0; i < 9; i++) {
+                proc += PerfBench.pipeTotalSeconds(1, false) / 9;
+                thread += PerfBench.pipeTotalSeconds(1, true) / 9;
+            }
+            double child = Math.max(0, (proc - thread) * 1e9);
+            put(m, "process_lifecycle_ns", child, "perf bench sched pipe -l 1, process mode (one forked child) - thread mode, means of 9");
+            c.processExitNs = Math.round(child);
+            comments.put("processExitNs", "measured: process_lifecycle_ns (fork and exit of a copy of perf, all charged at exit; perf stat could not count)");
+            return;
+        }
+        double fork = Math.max(0, (mainP - mainT) * 1e6 / MESSAGING_CHILDREN);
+        double child = Math.max(0, ((totalP - mainP) - (totalT - mainT)) * 1e6 / MESSAGING_CHILDREN);
+        put(m, "process_fork_ns", fork, "perf stat -e task-clock --no-inherit, perf bench sched messaging -g 1 -l 1: "
+                + "(process mode - thread mode) / " + MESSAGING_CHILDREN + " forks, means of " + n);
+        put(m, "process_child_ns", child, "perf stat -e task-clock, same runs: children's CPU time (process mode - thread mode) / "
+                + MESSAGING_CHILDREN + " children, means of " + n);
+        c.processForkNs = Math.round(fork);
+        c.processExitNs = Math.round(child);
+        comments.put("processForkNs", "measured: process_fork_ns (perf's own fork of a messaging child)");
+        comments.put("processExitNs", "measured: process_child_ns (copy-on-write faults and exit of perf's messaging child, all charged at exit)");
+    }
+
+    /** hackbench's shape: a group's 20 receivers' sockets, each holding most of its 238 messages. */
+    static final int DEEP_SOCKETS = 20, DEEP_MESSAGES = 200;
     /** hackbench's message size. */
     static final int SOCKET_BYTES = 100;
     public final CostModel costs;
@@ -115,13 +167,17 @@ public final class Calibration {
             setTransfer(c, comments, m, "remote", "transferRemoteNs");
         }
         progress.println("calibrate: unix socket write and read, one CPU and streaming across two");
-        double[] sock = Probes.socketSelfNs(c0, SOCKET_BYTES, slice);
-        put(m, "socket_send_ns", sock[0], "java probe, " + SOCKET_BYTES + "-byte writes to a unix stream socket, pinned to CPU " + c0);
-        put(m, "socket_recv_ns", sock[1], "java probe, " + SOCKET_BYTES + "-byte reads from a unix stream socket, pinned to CPU " + c0);
-        c.socketSendNs = Math.max(0, Math.round(sock[0] - c.socketByteNs * SOCKET_BYTES));
-        c.socketRecvNs = Math.max(0, Math.round(sock[1] - c.socketByteNs * SOCKET_BYTES));
-        comments.put("socketSendNs", "measured: socket_send_ns minus socketByteNs per byte (includes the JVM's per-call overhead)");
-        comments.put("socketRecvNs", "measured: socket_recv_ns minus socketByteNs per byte (includes the JVM's per-call overhead)");
+        double[] sock = Probes.socketSelfNs(c0, SOCKET_BYTES, 1, 16, slice);
+        put(m, "socket_send_ns", sock[0], "java probe, " + SOCKET_BYTES + "-byte writes to a unix stream socket, 16 at a time, pinned to CPU " + c0);
+        put(m, "socket_recv_ns", sock[1], "java probe, " + SOCKET_BYTES + "-byte reads from a unix stream socket, 16 at a time, pinned to CPU " + c0);
+        double[] deep = Probes.socketSelfNs(c0, SOCKET_BYTES, DEEP_SOCKETS, DEEP_MESSAGES, slice);
+        String shape = DEEP_SOCKETS + " unix stream sockets holding " + DEEP_MESSAGES + " messages each, pinned to CPU " + c0;
+        put(m, "socket_send_deep_ns", deep[0], "java probe, " + SOCKET_BYTES + "-byte writes to " + shape);
+        put(m, "socket_recv_deep_ns", deep[1], "java probe, " + SOCKET_BYTES + "-byte reads from " + shape);
+        c.socketSendNs = Math.max(0, Math.round(deep[0] - c.socketByteNs * SOCKET_BYTES));
+        c.socketRecvNs = Math.max(0, Math.round(deep[1] - c.socketByteNs * SOCKET_BYTES));
+        comments.put("socketSendNs", "measured: socket_send_deep_ns minus socketByteNs per byte (includes the JVM's per-call overhead)");
+        comments.put("socketRecvNs", "measured: socket_recv_deep_ns minus socketByteNs per byte (includes the JVM's per-call overhead)");
         String near = pairs.containsKey("llc") ? "llc" : pairs.containsKey("smt") ? "smt" : null;
         if (near != null && Probes.canPin()) {
             int a = pairs.get(near)[0], b = pairs.get(near)[1];
@@ -140,18 +196,14 @@ public final class Calibration {
         }
 
         if (perf) {
-            progress.println("calibrate: lifecycle of a forked perf process");
-            // perf prints milliseconds: means over alternating runs, not medians, so that the rounding averages out
-            int n = 9;
-            double proc = 0, thread = 0;
-            for (int i = 0; i < n; i++) {
-                proc += PerfBench.pipeTotalSeconds(1, false) / n;
-                thread += PerfBench.pipeTotalSeconds(1, true) / n;
-            }
-            double perChild = Math.max(0, (proc - thread) / 2 * 1e9);
-            put(m, "process_lifecycle_ns", perChild, "perf bench sched pipe -l 1, (process mode - thread mode) / 2 workers, means of " + n);
-            c.processExitNs = Math.round(perChild);
-            comments.put("processExitNs", "measured: process_lifecycle_ns (fork and exit of a copy of perf, all charged at exit)");
+            lifecycle(c, m, comments, progress);
+            progress.println("calibrate: pipe round trip on one CPU between two processes");
+            int loops = (int) Math.max(20_000, Math.min(200_000, slice / 10_000));
+            double process = 1000 * PerfBench.pipeProcessUsPerOp(loops, Integer.toString(c0));
+            put(m, "pipe_round_trip_same_cpu_process_ns", process, "taskset -c " + c0 + " perf bench sched pipe (process mode), "
+                    + "total time at " + 2 * loops + " minus at " + loops + " loops, per loop");
+            c.mmSwitchNs = Math.max(0, Math.round((process - same) / 2));
+            comments.put("mmSwitchNs", "measured: (pipe_round_trip_same_cpu_process_ns - pipe_round_trip_same_cpu_ns) / 2 switches");
         }
 
         progress.println("calibrate: fitting the context switch and IPI latency with the model");

@@ -51,6 +51,17 @@ public final class PerfBench {
         return figure(pipeCommand(loops, threads), TOTAL, 120);
     }
 
+    /**
+     * µs per round trip of {@code perf bench sched pipe} in process mode under {@code taskset -c cpus}, without
+     * the creation and exit of its child: the slope of the total time between {@code loops} and 2 × {@code loops}.
+     */
+    public static double pipeProcessUsPerOp(int loops, String cpus) throws IOException, InterruptedException {
+        List<String> one = new ArrayList<>(List.of("taskset", "-c", cpus)), two = new ArrayList<>(one);
+        one.addAll(pipeCommand(loops, false));
+        two.addAll(pipeCommand(2 * loops, false));
+        return (figure(two, TOTAL, 120) - figure(one, TOTAL, 120)) * 1e6 / loops;
+    }
+
     private static List<String> pipeCommand(int loops, boolean threads) {
         List<String> cmd = new ArrayList<>(List.of("perf", "bench", "sched", "pipe", "-l", Integer.toString(loops)));
         if (threads) cmd.add("-T");
@@ -97,6 +108,26 @@ public final class PerfBench {
             }
         }
         return new Messaging(seconds, switches);
+    }
+
+    /**
+     * CPU time in ms ({@code perf stat -e task-clock}) of {@code perf bench sched messaging -g groups -l loops}
+     * ({@code -t}: threads): of every task it creates when {@code inherit}, else of its main thread alone.
+     */
+    public static double messagingTaskClockMs(int groups, int loops, boolean threads, boolean inherit)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("perf", "stat", "-x", ",", "-e", "task-clock"));
+        if (!inherit) cmd.add("--no-inherit");
+        cmd.addAll(List.of("perf", "bench", "sched", "messaging", "-g", Integer.toString(groups), "-l", Integer.toString(loops)));
+        if (threads) cmd.add("-t");
+        Commands.Result r = Commands.run(cmd, 120, TimeUnit.SECONDS);
+        if (r.exit == 0) {
+            for (String line : r.err.split("\n")) {
+                String[] f = line.split(",");
+                if (f.length > 2 && f[2].startsWith("task-clock") && f[0].matches("[0-9.]+")) return Double.parseDouble(f[0]);
+            }
+        }
+        throw new IOException(String.join(" ", cmd) + " failed: " + firstLine(r.err));
     }
 
     private static String firstLine(String s) {

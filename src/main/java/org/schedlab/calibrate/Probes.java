@@ -133,20 +133,24 @@ public final class Probes {
         }, "probe-line");
         other.setDaemon(true);
         other.start();
+        Pinned caller;
         try {
-            pin(a);
+            caller = pinCaller(a);
         } catch (IOException e) {
-            // measured unpinned
+            caller = new Pinned(null); // measured unpinned
         }
-        long v = 0;
-        for (int round = -1; round < batches.length; round++) {
-            long t0 = System.nanoTime();
-            for (int i = 0; i < perBatch; i++) {
-                line.set(v + 1);
-                v += 2;
-                while (line.get() != v) if (late[0] || System.nanoTime() > deadline) return Double.NaN;
+        Pinned held = caller;
+        try (held) {
+            long v = 0;
+            for (int round = -1; round < batches.length; round++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < perBatch; i++) {
+                    line.set(v + 1);
+                    v += 2;
+                    while (line.get() != v) if (late[0] || System.nanoTime() > deadline) return Double.NaN;
+                }
+                if (round >= 0) batches[round] = System.nanoTime() - t0;
             }
-            if (round >= 0) batches[round] = System.nanoTime() - t0;
         }
         other.join(1000);
         return median(batches) / perBatch / 2;
@@ -187,26 +191,30 @@ public final class Probes {
     }
 
     /**
-     * Median ns of one write and of one read of a {@code bytes}-byte message on a unix stream socket, by one
-     * thread pinned to {@code cpu}: batches of 16 writes, then the 16 reads; nobody waits, so no wakeup.
-     * Includes the JVM's own per-call overhead.
+     * Median ns of one write and of one read of a {@code bytes}-byte message on unix stream sockets, by one thread
+     * pinned to {@code cpu}: {@code depth} messages written to each of {@code sockets} connected pairs in turn, then
+     * all read back in the same order; nobody waits, so no wakeup. With one socket and a small depth the buffers
+     * stay in cache; with hackbench's 20 sockets holding hundreds of messages each they do not. Includes the JVM's
+     * own per-call overhead.
      */
-    public static double[] socketSelfNs(int cpu, int bytes, long budgetNs) throws IOException, InterruptedException {
-        int batch = 16, perRound = 4096;
+    public static double[] socketSelfNs(int cpu, int bytes, int sockets, int depth, long budgetNs) throws IOException, InterruptedException {
+        int perRound = sockets * depth, repeats = Math.max(1, 4096 / perRound);
         long[] sends = new long[Math.max(3, (int) Math.min(15, budgetNs / 5_000_000L))];
         long[] recvs = new long[sends.length];
         ByteBuffer out = ByteBuffer.allocateDirect(bytes), in = ByteBuffer.allocateDirect(bytes);
         long[] res = new long[2];
         Thread t = new Thread(() -> {
-            try (UnixPair pair = new UnixPair()) {
+            UnixPair[] pairs = new UnixPair[sockets];
+            try {
+                for (int k = 0; k < sockets; k++) pairs[k] = new UnixPair();
                 pin(cpu);
                 for (int round = -4; round < sends.length; round++) {
                     long w = 0, r = 0;
-                    for (int i = 0; i < perRound; i += batch) {
+                    for (int rep = 0; rep < repeats; rep++) {
                         long t0 = System.nanoTime();
-                        for (int k = 0; k < batch; k++) writeMessage(pair.writer, out);
+                        for (int d = 0; d < depth; d++) for (UnixPair p : pairs) writeMessage(p.writer, out);
                         long t1 = System.nanoTime();
-                        for (int k = 0; k < batch; k++) readMessage(pair.reader, in);
+                        for (int d = 0; d < depth; d++) for (UnixPair p : pairs) readMessage(p.reader, in);
                         long t2 = System.nanoTime();
                         w += t1 - t0;
                         r += t2 - t1;
@@ -218,12 +226,21 @@ public final class Probes {
                 }
             } catch (IOException | InterruptedException e) {
                 res[0] = -1;
+            } finally {
+                for (UnixPair p : pairs) {
+                    try {
+                        if (p != null) p.close();
+                    } catch (IOException e) {
+                        res[0] = -1;
+                    }
+                }
             }
         }, "probe-socket");
         t.start();
         t.join();
         if (res[0] < 0) throw new IOException("socket probe failed");
-        return new double[]{median(sends) / perRound, median(recvs) / perRound};
+        long n = (long) perRound * repeats;
+        return new double[]{median(sends) / n, median(recvs) / n};
     }
 
     /**
@@ -265,8 +282,7 @@ public final class Probes {
             }, "probe-socket-reader");
             reader.start();
             ByteBuffer out = ByteBuffer.allocateDirect(bytes);
-            try {
-                pin(a);
+            try (Pinned pinned = pinCaller(a)) {
                 for (int round = 0; round < rounds + 2 && !failed[0]; round++) {
                     long start = System.nanoTime(), spin = 0;
                     for (int i = 0; i < perRound; i++) {
@@ -337,11 +353,50 @@ public final class Probes {
     }
 
     /** Pins the calling thread to {@code cpu} (no-op for -1 or when pinning is unavailable). */
+    /**
+     * Pins the calling thread to {@code cpu} until closed, then gives it back the CPUs it had: the tools calibrate
+     * starts afterwards inherit the caller's affinity.
+     */
+    static Pinned pinCaller(int cpu) throws IOException, InterruptedException {
+        String before = null;
+        if (cpu >= 0 && canPin()) {
+            Commands.Result r = Commands.run(List.of("taskset", "-p", "-c", selfTid()), 5, TimeUnit.SECONDS);
+            int colon = r.out.lastIndexOf(':');
+            if (r.exit != 0 || colon < 0) throw new IOException("taskset failed: " + r.err.strip());
+            before = r.out.substring(colon + 1).strip();
+            pin(cpu);
+        }
+        return new Pinned(before);
+    }
+
+    /** The calling thread's pinning; closing it restores the affinity it had before. */
+    static final class Pinned implements AutoCloseable {
+        private final String cpus;
+
+        private Pinned(String cpus) { this.cpus = cpus; }
+
+        @Override
+        public void close() {
+            if (cpus == null) return;
+            try {
+                Commands.Result r = Commands.run(List.of("taskset", "-p", "-c", cpus, selfTid()), 5, TimeUnit.SECONDS);
+                if (r.exit != 0) throw new IllegalStateException("taskset could not restore CPUs " + cpus + ": " + r.err.strip());
+            } catch (IOException e) {
+                throw new IllegalStateException("taskset could not restore CPUs " + cpus + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static String selfTid() throws IOException {
+        String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
+        return self.substring(self.lastIndexOf('/') + 1);
+    }
+
     static void pin(int cpu) throws IOException, InterruptedException {
         if (cpu < 0 || !canPin()) return;
-        String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
-        String tid = self.substring(self.lastIndexOf('/') + 1);
-        Commands.Result r = Commands.run(List.of("taskset", "-p", "-c", Integer.toString(cpu), tid), 5, TimeUnit.SECONDS);
+        Commands.Result r = Commands.run(List.of("taskset", "-p", "-c", Integer.toString(cpu), selfTid()), 5, TimeUnit.SECONDS);
         if (r.exit != 0) throw new IOException("taskset failed: " + r.err.strip());
     }
 

@@ -89,6 +89,19 @@ public final class CostModel {
      */
     public double ipcRemoteLines = 0;
     /**
+     * A switch to a task of another address space beyond a thread switch's {@link #contextSwitchNs}
+     * (switch_mm_irqs_off(): the CR3 write, and the TLB refill after it where there is no PCID to keep entries).
+     * Charged only for tasks modelled as processes of their own. 0 in the built-in profile (with PCID it is a small
+     * part of a switch); {@code calibrate} measures it.
+     */
+    public long mmSwitchNs = 0;
+    /**
+     * Work the parent of a process fork does beyond a thread fork's {@link #forkNs}: copy_mm() (dup_mmap() of every
+     * mapping, the page tables copied and write-protected) and the copy-on-write faults the parent then takes on
+     * its own pages. An estimate for a small parent (95 µs); {@code calibrate} measures it for {@code perf}'s.
+     */
+    public long processForkNs = 95_000;
+    /**
      * Work a forked child process does at exit beyond a thread's {@link #exitNs}: exit_mmap() of the copy of its
      * parent's address space, and the copy-on-write faults it took (charged at exit). Not in the built-in profile
      * (0): it depends on the parent's size; {@code calibrate} measures it for {@code perf}'s children.
@@ -105,6 +118,7 @@ public final class CostModel {
         CostModel c = new CostModel();
         c.transferSmtNs = c.transferLlcNs = c.transferPackageNs = c.transferRemoteNs = 0;
         c.contextSwitchNs = c.wakeupCallNs = c.ipiSendNs = c.ipiLatencyNs = c.idleExitNs = c.idleSwitchNs = 0;
+        c.mmSwitchNs = 0;
         c.detachAttachNs = c.tickNs = c.lockBaseNs = c.cachedLineNs = 0;
         c.forkNs = c.execNs = c.exitNs = 0;
         c.statGatherFactor = 0;
@@ -125,6 +139,7 @@ public final class CostModel {
             case SOCKET_RECV: return socketRecvNs + Math.round(socketByteNs * bytes);
             case PIPE_WRITE: return pipeWriteNs + Math.round(pipeByteNs * bytes);
             case PIPE_READ: return pipeReadNs + Math.round(pipeByteNs * bytes);
+            case PROCESS_FORK: return processForkNs;
             case PROCESS_EXIT: return processExitNs;
             default: throw new IllegalArgumentException("syscall " + op);
         }
@@ -176,6 +191,8 @@ public final class CostModel {
         c.pipeReadNs = pipeReadNs;
         c.pipeByteNs = pipeByteNs;
         c.ipcRemoteLines = ipcRemoteLines;
+        c.mmSwitchNs = Math.round(mmSwitchNs * f);
+        c.processForkNs = processForkNs;
         c.processExitNs = processExitNs;
         c.free = free;
         return c;

@@ -3,6 +3,8 @@ package org.schedlab.cost;
 /** Syscalls whose work a cost profile prices ({@link CostModel#syscallNs}). */
 public enum Syscall {
     SOCKET_SEND("socket-send"), SOCKET_RECV("socket-recv"), PIPE_WRITE("pipe-write"), PIPE_READ("pipe-read"),
+    /** A process fork beyond a thread's, in the parent: copy_mm() of its address space and its own refaults after. */
+    PROCESS_FORK("process-fork"),
     /** The end of a forked process beyond a thread's exit: its address space torn down, copy-on-write faults paid. */
     PROCESS_EXIT("process-exit");
 

@@ -187,6 +187,9 @@ final class Core {
         }
         // leaving the idle task costs less than a switch between two tasks (no prev to put back)
         m.time.chargeKernel(c, cpu.inIdleTask ? costs.idleSwitchNs : costs.contextSwitchNs, CpuTime.KK_CONTEXT_SWITCH);
+        // context_switch() -> switch_mm_irqs_off(): only when the loaded address space is not next's
+        if (next.mm >= 0 && next.mm != cpu.loadedMm) m.time.chargeKernel(c, costs.mmSwitchNs, CpuTime.KK_CONTEXT_SWITCH);
+        cpu.loadedMm = next.mm;
         cpu.inIdleTask = false;
         m.load.syncTaskPelt(next);
         m.time.memoryChanged(c, cpu.curr, next);

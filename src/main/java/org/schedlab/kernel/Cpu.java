@@ -42,6 +42,8 @@ final class Cpu {
     int idleIntervalPtr;
     /** The idle task runs (do_idle), as opposed to a transient empty runqueue inside __schedule. */
     boolean inIdleTask = true;
+    /** The address space loaded (active_mm): the idle task keeps its predecessor's (lazy TLB); -1 none modelled. */
+    int loadedMm = -1;
     boolean tickArmed;
     long idleSince;            // -1 when busy
     long avgIdle;

@@ -17,6 +17,8 @@ public final class Task implements TaskView {
     final Op[] program;
     final Rng rng;
     final Task parent;
+    /** The address space it runs in: its pid for a process of its own ({@link TaskTemplate#ownAddressSpace}), else -1. */
+    final int mm;
     State state = State.NEW;
     int cpu = -1;
 
@@ -88,6 +90,7 @@ public final class Task implements TaskView {
         this.program = template.program;
         this.rng = rng;
         this.parent = parent;
+        this.mm = template.ownAddressSpace ? pid : -1;
         this.loopLeft = new int[program.length];
         this.nice = template.nice;
         this.weight = Weights.ofNice(template.nice);

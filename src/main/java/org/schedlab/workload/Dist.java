@@ -51,25 +51,47 @@ public abstract class Dist {
 
     /** Syscall work priced by the machine's cost profile; outside a machine, by the built-in profile. */
     public static Dist syscall(Syscall op, long bytes) {
+        return syscall(op, bytes, 1, 0);
+    }
+
+    /**
+     * Priced syscall work times {@code scale}, drawn uniformly within ±{@code spread} of that from one call to the
+     * next ({@code spread} 0: exactly that).
+     */
+    public static Dist syscall(Syscall op, long bytes, double scale, double spread) {
         if (bytes < 0) throw new IllegalArgumentException("negative size " + bytes);
-        return new Priced(op, bytes, CostModel.defaults().syscallNs(op, bytes));
+        if (!(scale >= 0) || !(spread >= 0 && spread <= 1)) throw new IllegalArgumentException("scale " + scale + ", spread " + spread);
+        return new Priced(op, bytes, scale, spread);
     }
 
     /** Work whose duration comes from the cost profile of the machine that runs it ({@link CostModel#syscallNs}). */
     private static final class Priced extends Dist {
         private final Syscall op;
         private final long bytes;
+        private final double scale, spread;
         private final long builtinNs;
 
-        private Priced(Syscall op, long bytes, long builtinNs) {
+        private Priced(Syscall op, long bytes, double scale, double spread) {
             this.op = op;
             this.bytes = bytes;
-            this.builtinNs = builtinNs;
+            this.scale = scale;
+            this.spread = spread;
+            this.builtinNs = CostModel.defaults().syscallNs(op, bytes);
         }
 
-        @Override public long sample(Rng rng) { return builtinNs; }
-        @Override public long sample(Rng rng, CostModel costs) { return costs.syscallNs(op, bytes); }
-        @Override public double mean() { return builtinNs; }
-        @Override public String toString() { return op.label + ":" + bytes + "B"; }
+        @Override public long sample(Rng rng) { return draw(rng, builtinNs); }
+        @Override public long sample(Rng rng, CostModel costs) { return draw(rng, costs.syscallNs(op, bytes)); }
+
+        private long draw(Rng rng, long priceNs) {
+            long ns = scale == 1 ? priceNs : Math.round(priceNs * scale);
+            if (spread == 0) return ns;
+            long lo = Math.round(ns * (1 - spread)), hi = Math.round(ns * (1 + spread));
+            return lo + (long) (rng.nextDouble() * (hi - lo));
+        }
+
+        @Override public double mean() { return builtinNs * scale; }
+        @Override public String toString() {
+            return op.label + ":" + bytes + "B" + (scale == 1 ? "" : "x" + scale) + (spread == 0 ? "" : "±" + spread);
+        }
     }
 }

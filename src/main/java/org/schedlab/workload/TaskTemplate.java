@@ -20,6 +20,11 @@ public final class TaskTemplate {
     public int instances;
     /** Delay before the initial instances are created. */
     public long startDelayNs;
+    /**
+     * Every task of this template is a process of its own: switching a CPU to it from another address space
+     * costs the profile's {@code mmSwitchNs}. Otherwise its address space is not modelled (no such cost).
+     */
+    public boolean ownAddressSpace;
 
     public TaskTemplate(String comm, Op[] program, int instances) {
         this.comm = comm;

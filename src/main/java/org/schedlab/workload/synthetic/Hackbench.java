@@ -32,9 +32,10 @@ import org.schedlab.workload.WorkloadSpec;
  * truesize, 238 for 100 bytes; pipe: 16 pages of {@code 4096/datasize}), {@code send} and {@code recv} CPU cost
  * per message (default: the cost profile's socket or pipe syscall work for {@code datasize} bytes),
  * {@code forkextra} work the parent spends per fork in process mode on top of the machine's thread-fork cost
- * (95 µs; the difference between a process and a thread fork, an estimate; it varies by ±40% from one fork to
- * the next), {@code stagger} a factor on it (1). In process mode each child ends with the profile's process-exit
- * work ({@code processExitNs}). At most 40000 tasks. The simulated duration must cover the run,
+ * (default: the cost profile's {@code processForkNs}, 95 µs built in; it varies by ±40% from one fork to the
+ * next), {@code stagger} a factor on it (1). In process mode every child is a process of its own (a CPU switching
+ * between two pays the profile's {@code mmSwitchNs}) and ends with the profile's process-exit work
+ * ({@code processExitNs}). At most 40000 tasks. The simulated duration must cover the run,
  * else the time reported is the duration.
  */
 public final class Hackbench {
@@ -42,6 +43,8 @@ public final class Hackbench {
 
     static final int READY = 0, GO = 1;
     static final int MAX_TASKS = 40_000;
+    /** How far one fork's user-space part strays from the next's. */
+    static final double FORK_SPREAD = 0.4;
     /** net.core.wmem_default: a unix socket's sk_sndbuf. */
     static final long SNDBUF = 212_992;
     static final long PAGE = 4096, PIPE_PAGES = 16;
@@ -83,8 +86,11 @@ public final class Hackbench {
         int wakeLevel = pipe ? (int) Math.max(0, capacity - perPage) : capacity / 4;
         Dist send = p.dist("send", Dist.syscall(pipe ? Syscall.PIPE_WRITE : Syscall.SOCKET_SEND, size));
         Dist recv = p.dist("recv", Dist.syscall(pipe ? Syscall.PIPE_READ : Syscall.SOCKET_RECV, size));
-        long forkExtra = Math.round((mode.equals("process") ? p.duration("forkextra", 95_000) : 0) * Launch.stagger(p, spec));
         boolean process = mode.equals("process");
+        double stagger = Launch.stagger(p, spec);
+        Dist forkExtra = !process || stagger == 0 ? null
+                : p.given().containsKey("forkextra") ? spread(Math.round(p.duration("forkextra", 0) * stagger))
+                : Dist.syscall(Syscall.PROCESS_FORK, 0, stagger, FORK_SPREAD);
         long children = 2L * fds * groups;
         if (children > MAX_TASKS)
             throw new WorkloadException(spec + ": " + children + " tasks (2*fds*groups), at most " + MAX_TASKS + " supported");
@@ -101,7 +107,7 @@ public final class Hackbench {
         for (int g = 0; g < groups; g++) {
             int first = 1 + g * (fds + 1);
             for (int j = 0; j < fds; j++) forkOne(main, first + j, forkExtra);
-            if (forkExtra > 0) for (int j = 0; j < fds; j++) forkOne(main, first + fds, forkExtra);
+            if (forkExtra != null) for (int j = 0; j < fds; j++) forkOne(main, first + fds, forkExtra);
             else main.fork(first + fds, fds);
         }
         int all = (int) children;
@@ -111,28 +117,39 @@ public final class Hackbench {
                 .waitChildren(all)
                 .end(run)
                 .exit();
-        w.addTemplate(new TaskTemplate("hackbench", main.build(), 1));
+        w.addTemplate(asProcess(new TaskTemplate("hackbench", main.build(), 1), process));
         for (int g = 0; g < groups; g++) {
             for (int j = 0; j < fds; j++) {
                 int data = dataChannel(fds, g, j), buffer = g * fds + j;
                 Prog r = new Prog().signal(READY, false).waitCh(GO)
                         .loop(fds * loops).waitCh(data).run(recv).end(messages).release(buffer).endLoop()
                         .exit(process);
-                w.addTemplate(new TaskTemplate("hb-receiver", r.build(), 0));
+                w.addTemplate(asProcess(new TaskTemplate("hb-receiver", r.build(), 0), process));
             }
             Prog s = new Prog().signal(READY, false).waitCh(GO).loop(loops);
             for (int j = 0; j < fds; j++)
                 s.reserve(g * fds + j).run(send).signal(dataChannel(fds, g, j), true);
-            w.addTemplate(new TaskTemplate("hb-sender", s.endLoop().exit(process).build(), 0));
+            w.addTemplate(asProcess(new TaskTemplate("hb-sender", s.endLoop().exit(process).build(), 0), process));
         }
         w.endWhenAllExit = true;
         w.headline = new WorkloadSpec.Headline("time", "s", false, WorkloadSpec.HeadlineKind.LATENCY_MEAN, run, 1e-9);
         return w;
     }
 
-    /** One process fork; its user-space part varies by ±40% around {@code extraNs} from one fork to the next. */
-    private static void forkOne(Prog main, int template, long extraNs) {
-        if (extraNs > 0) main.run(Dist.uniform(Math.round(extraNs * 0.6), Math.round(extraNs * 1.4)));
+    /** In process mode every child and the main task are processes of their own (their switches change mm). */
+    private static TaskTemplate asProcess(TaskTemplate t, boolean process) {
+        t.ownAddressSpace = process;
+        return t;
+    }
+
+    /** A given {@code forkextra}, varying by ±40% from one fork to the next; none if 0. */
+    private static Dist spread(long extraNs) {
+        return extraNs > 0 ? Dist.uniform(Math.round(extraNs * (1 - FORK_SPREAD)), Math.round(extraNs * (1 + FORK_SPREAD))) : null;
+    }
+
+    /** One fork, after the parent's process-fork work ({@code extra}; none for a thread). */
+    private static void forkOne(Prog main, int template, Dist extra) {
+        if (extra != null) main.run(extra);
         main.fork(template, 1);
     }
 }

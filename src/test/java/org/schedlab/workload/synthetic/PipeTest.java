@@ -64,22 +64,44 @@ class PipeTest {
 
     @Test
     void processModeAddsForkAndAddressSpaceSwitch() {
-        JsonNode thread = run("synthetic:cores=1", "pipe:loops=1000,mode=thread", CostModel.none());
-        JsonNode process = run("synthetic:cores=1", "pipe:loops=1000,mmswitch=100ns,forkextra=50us", CostModel.none());
+        CostModel mm = CostModel.none();
+        mm.mmSwitchNs = 100;
+        JsonNode thread = run("synthetic:cores=1", "pipe:loops=1000,mode=thread", mm);
+        JsonNode process = run("synthetic:cores=1", "pipe:loops=1000,forkextra=50us", mm);
+        JsonNode noMm = run("synthetic:cores=1", "pipe:loops=1000,forkextra=50us", CostModel.none());
         double perOp = 2 * (CostModel.none().syscallNs(Syscall.PIPE_WRITE, 4) + CostModel.none().syscallNs(Syscall.PIPE_READ, 4)) / 1000.0;
+        // threads share one address space: no mm switch however many context switches
         assertThat(thread.get("throughput").get("value").asDouble()).isCloseTo(perOp, within(1e-6));
-        assertThat(process.get("throughput").get("value").asDouble())
-                .isCloseTo(perOp + 2 * 0.1 + 2 * 50.0 / 1000, within(1e-6));
+        assertThat(noMm.get("throughput").get("value").asDouble()).isCloseTo(perOp + 50.0 / 1000, within(1e-6));
+        // on one CPU every switch is between the two processes: two per round trip, plus the start and the reap
+        double mmSwitches = (process.get("throughput").get("value").asDouble() - noMm.get("throughput").get("value").asDouble())
+                * 1000 / 0.1;
+        assertThat(mmSwitches).isBetween(2000 - 1e-6, 2003 + 1e-6);
+        assertThat(Math.abs(mmSwitches - Math.round(mmSwitches))).isLessThan(1e-6);
+    }
+
+    @Test
+    void theForkOfTheOneChildCostsTheProfilesProcessForkWork() {
+        CostModel zero = CostModel.none(), c = CostModel.none();
+        zero.processForkNs = 0;
+        c.processForkNs = 40_000;
+        double none = run("synthetic:cores=1", "pipe:loops=1000", zero).get("throughput").get("value").asDouble();
+        double fork = run("synthetic:cores=1", "pipe:loops=1000", c).get("throughput").get("value").asDouble();
+        assertThat(fork - none).isCloseTo(40.0 / 1000, within(1e-6));
+        // a given forkextra overrides the profile
+        double given = run("synthetic:cores=1", "pipe:loops=1000,forkextra=10us", c).get("throughput").get("value").asDouble();
+        assertThat(given - none).isCloseTo(10.0 / 1000, within(1e-6));
     }
 
     @Test
     void processWorkersEndWithTheProfilesProcessExitWork() {
-        // on one CPU both workers' exit work adds to the elapsed time; threads do not pay it
+        // perf forks one child and runs the other worker itself: on one CPU the child's exit work adds to the
+        // elapsed time once; threads do not pay it
         CostModel c = CostModel.none();
         c.processExitNs = 30_000;
-        double base = run("synthetic:cores=1", "pipe:loops=1000,mmswitch=0ns,forkextra=0us", CostModel.none()).get("throughput").get("value").asDouble();
-        double exits = run("synthetic:cores=1", "pipe:loops=1000,mmswitch=0ns,forkextra=0us", c).get("throughput").get("value").asDouble();
-        assertThat(exits - base).isCloseTo(2 * 30.0 / 1000, within(1e-6));
+        double base = run("synthetic:cores=1", "pipe:loops=1000,forkextra=0us", CostModel.none()).get("throughput").get("value").asDouble();
+        double exits = run("synthetic:cores=1", "pipe:loops=1000,forkextra=0us", c).get("throughput").get("value").asDouble();
+        assertThat(exits - base).isCloseTo(30.0 / 1000, within(1e-6));
         double thread = run("synthetic:cores=1", "pipe:loops=1000,mode=thread", c).get("throughput").get("value").asDouble();
         assertThat(thread).isCloseTo(run("synthetic:cores=1", "pipe:loops=1000,mode=thread", CostModel.none())
                 .get("throughput").get("value").asDouble(), within(1e-9));
