@@ -27,8 +27,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(names = "--scenario", split = ",", paramLabel = "NAME",
-            description = "Scenarios (default all): pingpong, hackbench16, schbench512, tbench1024, big4096.")
+            description = "Scenarios (default all): pingpong, hackbench16, schbench512, tbench1024, big4096; "
+                    + "with --scaling: cpus64, cpus256, cpus1024, cpus4096, tasks100, tasks1000, tasks10000, tasks100000.")
     List<String> scenarios;
+    @Option(names = "--scaling", description = "Run the scaling scenarios instead (default policy pull): one load per CPU "
+            + "on 64 to 4096 CPUs, and 100 to 100000 tasks on 256 CPUs; heap per task in the last column.")
+    boolean scaling;
     @Option(names = "--policy", split = ",", paramLabel = "POLICY",
             description = "Policies (default pull, push, push:nohz=per-llc).")
     List<String> policies;
@@ -44,19 +48,20 @@ public final class BenchCommand implements Callable<Integer> {
         if (!(scale > 0) || scale > 100) throw new InputError("--scale: expected a number in (0, 100], got " + scale);
         if (repeat < 1 || repeat > 20) throw new InputError("--repeat: expected 1 to 20, got " + repeat);
         List<Bench.Scenario> sc = new ArrayList<>();
-        if (scenarios == null) sc.addAll(Bench.SCENARIOS);
+        if (scenarios == null) sc.addAll(scaling ? Bench.SCALING : Bench.SCENARIOS);
         else for (String n : scenarios) sc.add(Bench.scenario(n.trim()));
-        List<String> pols = policies == null ? Bench.POLICIES : policies;
+        List<String> pols = policies != null ? policies : scaling ? List.of("pull") : Bench.POLICIES;
         for (String p : pols) org.schedlab.policy.Policies.resolve(p);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-12s %-18s %6s %10s %9s %8s %7s %10s %9s%n", "scenario", "policy", "CPUs", "events", "us/event",
-                "bare us", "ratio", "wall/sim", "B/event");
+        out.printf("%-12s %-18s %6s %10s %9s %8s %7s %10s %9s %8s%n", "scenario", "policy", "CPUs", "events", "us/event",
+                "bare us", "ratio", "wall/sim", "B/event", "B/task");
         out.flush();
         ObjectNode r = Bench.suite(sc, pols, scale, repeat, row -> {
-            out.printf("%-12s %-18s %6d %10d %9.3f %8.4f %7.2f %10.3f %9.1f%n", row.get("scenario").asText(),
+            out.printf("%-12s %-18s %6d %10d %9.3f %8.4f %7.2f %10.3f %9.1f %8d%n", row.get("scenario").asText(),
                     row.get("policy").asText(), row.get("cpus").asInt(), row.get("events").asLong(),
                     row.get("us_per_event").asDouble(), row.get("bare_us_per_event").asDouble(), row.get("ratio").asDouble(),
-                    row.get("wall_per_sim_s").asDouble(), row.get("alloc_bytes_per_event").asDouble());
+                    row.get("wall_per_sim_s").asDouble(), row.get("alloc_bytes_per_event").asDouble(),
+                    row.get("heap_bytes_per_task").asLong());
             out.flush();
         });
         JsonNode worst = r.get("worst_ratio");

@@ -39,24 +39,63 @@ public final class Bench {
         return w;
     }
 
-    /** One row of the suite: a machine, a workload and a simulated length sized for a few wall seconds. */
-    public record Scenario(String name, String topology, String workload, long simNs, String what) {}
+    /** N tasks that each run {@code runNs}, then sleep for an exponential time of mean {@code sleepMeanNs}, forever. */
+    public static WorkloadSpec sleepers(int n, long runNs, double sleepMeanNs) {
+        WorkloadSpec w = new WorkloadSpec("sleepers");
+        Op[] prog = {new Op.LoopBegin(-1), new Op.Run(Dist.constant(runNs)), new Op.Sleep(Dist.exp(sleepMeanNs)), new Op.LoopEnd(0)};
+        w.addTemplate(new TaskTemplate("sleeper", prog, n));
+        return w;
+    }
+
+    /**
+     * One row of the suite: a machine, a workload (a spec, or {@code build} for one made here) and a simulated
+     * length sized for a few wall seconds.
+     */
+    public record Scenario(String name, String topology, String workload, long simNs, String what,
+                           java.util.function.Supplier<WorkloadSpec> build) {
+        Scenario(String name, String topology, String workload, long simNs, String what) {
+            this(name, topology, workload, simNs, what, null);
+        }
+    }
 
     /** The runs people make, from the light ping-pong to a 4096-CPU machine at about 70% load. */
     public static final List<Scenario> SCENARIOS = List.of(
-            new Scenario("pingpong", "epyc-9654-2s", null, 300_000_000L, "96 ping-pong pairs, 80us per hand-off"),
+            new Scenario("pingpong", "epyc-9654-2s", null, 300_000_000L, "96 ping-pong pairs, 80us per hand-off",
+                    () -> pingPong(96, 80_000)),
             new Scenario("hackbench16", "epyc-7763-2s", "hackbench:groups=16", 200_000_000L, "hackbench, 16 groups (640 tasks)"),
             new Scenario("schbench512", "epyc-7763-2s", "schbench:workers=512", 300_000_000L, "schbench, 512 workers"),
             new Scenario("tbench1024", "epyc-7763-2s", "tbench:clients=1024", 300_000_000L, "tbench, 1024 clients (2048 tasks)"),
             new Scenario("big4096", "synthetic:packages=8,llcs=16,cores=16,smt=2", "poisson:rate=286720,service=exp:10ms",
                     100_000_000L, "4096 CPUs, Poisson arrivals of 10 ms jobs at 70% load"));
 
+    /** Machine size at one load per CPU, and task count at one load per machine: how an event's cost scales. */
+    public static final List<Scenario> SCALING = List.of(
+            cpus(64, "packages=1,llcs=2"), cpus(256, "packages=2,llcs=4"), cpus(1024, "packages=4,llcs=8"),
+            cpus(4096, "packages=8,llcs=16"),
+            tasks(100), tasks(1_000), tasks(10_000), tasks(100_000));
+
+    /** {@code n} CPUs (16 SMT-2 cores per LLC) at 70% load of Poisson-arriving 10 ms jobs, ~200k arrivals. */
+    private static Scenario cpus(int n, String shape) {
+        return new Scenario("cpus" + n, "synthetic:" + shape + ",cores=16,smt=2", "poisson:rate=" + 70 * n + ",service=exp:10ms",
+                100_000_000L * 4096 / n, n + " CPUs, Poisson arrivals of 10 ms jobs at 70% load");
+    }
+
+    /** {@code n} tasks on 2×EPYC 7763 (256 CPUs) running 100 µs bursts that keep 90 CPUs busy between them. */
+    private static Scenario tasks(int n) {
+        double busyCpus = 90, duty = Math.min(1, busyCpus / n);
+        double sleepMean = 100_000 * (1 / duty - 1);
+        return new Scenario("tasks" + n, "epyc-7763-2s", null, 200_000_000L,
+                n + " tasks of 100 us bursts, 90 CPUs' worth of work", () -> sleepers(n, 100_000, Math.max(1, sleepMean)));
+    }
+
     public static final List<String> POLICIES = List.of("pull", "push", "push:nohz=per-llc");
 
     public static Scenario scenario(String name) {
         for (Scenario s : SCENARIOS) if (s.name().equals(name)) return s;
+        for (Scenario s : SCALING) if (s.name().equals(name)) return s;
         throw new org.schedlab.InputError("unknown bench scenario '" + name + "'; known: "
-                + SCENARIOS.stream().map(Scenario::name).collect(java.util.stream.Collectors.joining(", ")));
+                + java.util.stream.Stream.concat(SCENARIOS.stream(), SCALING.stream()).map(Scenario::name)
+                .collect(java.util.stream.Collectors.joining(", ")));
     }
 
     private static Runner.Prepared prepare(Scenario sc, String policy, long simNs) {
@@ -67,8 +106,8 @@ public final class Bench {
         spec.durationNs = simNs;
         spec.timelineBuckets = 0;
         Runner.Prepared p = Runner.prepare(spec);
-        if (sc.workload() != null) return p;
-        return new Runner.Prepared(spec, p.topology, p.policy, pingPong(96, 80_000), p.config);
+        if (sc.build() == null) return p;
+        return new Runner.Prepared(spec, p.topology, p.policy, sc.build().get(), p.config);
     }
 
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -81,7 +120,12 @@ public final class Bench {
     public static ObjectNode row(Scenario sc, String policy, double scale, int repeat) {
         long simNs = Math.max(1_000_000L, Math.round(sc.simNs() * scale));
         Runner.Prepared warm = prepare(sc, policy, Math.max(1_000_000L, simNs / 4));
-        new Machine(warm.topology, warm.policy.policy, warm.policy.options, warm.workload, warm.config).run();
+        // the warm-up also weighs what a machine keeps: heap in use after a GC, with and without it
+        long heap0 = usedHeapAfterGc();
+        Machine wm = new Machine(warm.topology, warm.policy.policy, warm.policy.options, warm.workload, warm.config);
+        RunOutcome wo = wm.run();
+        long heap = usedHeapAfterGc() - heap0;
+        java.lang.ref.Reference.reachabilityFence(wm);
         RunOutcome out = null;
         long wall = Long.MAX_VALUE, alloc = Long.MAX_VALUE;
         for (int i = 0; i < repeat; i++) {
@@ -112,6 +156,7 @@ public final class Bench {
         o.put("wall_per_sim_s", Runner.round((wall / 1e9) / (out.simTimeNs / 1e9), 3));
         o.put("alloc_bytes_per_event", Runner.round((double) alloc / Math.max(1, out.events), 1));
         o.put("tasks_created", out.rec.tasksCreated);
+        o.put("heap_bytes_per_task", Math.max(0, heap / Math.max(1, wo.taskExecNs.length)));
         o.put("checksum", sink & 0xff);
         return o;
     }
@@ -138,6 +183,12 @@ public final class Bench {
         root.put("worst_ratio", worst);
         root.put("worst_row", worstRow);
         return root;
+    }
+
+    private static long usedHeapAfterGc() {
+        java.lang.management.MemoryMXBean mem = java.lang.management.ManagementFactory.getMemoryMXBean();
+        mem.gc();
+        return mem.getHeapMemoryUsage().getUsed();
     }
 
     private static MachineConfig shortCfg() {

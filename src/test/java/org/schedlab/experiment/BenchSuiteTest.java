@@ -31,4 +31,20 @@ class BenchSuiteTest {
         assertThat(r.get("worst_row").asText()).matches("(pingpong|schbench512) (pull|push)");
         assertThatThrownBy(() -> Bench.scenario("nope")).isInstanceOf(InputError.class).hasMessageContaining("known: pingpong");
     }
+
+    @Test
+    void scalingScenariosSweepCpusAtOneLoadPerCpuAndTasksOnOneMachine() {
+        assertThat(Bench.SCALING).extracting(Bench.Scenario::name).containsExactly("cpus64", "cpus256", "cpus1024", "cpus4096",
+                "tasks100", "tasks1000", "tasks10000", "tasks100000");
+        // 70% of every machine: 0.7 x CPUs / 10 ms arrivals per second
+        assertThat(Bench.scenario("cpus1024").workload()).isEqualTo("poisson:rate=71680,service=exp:10ms");
+        assertThat(Bench.scenario("cpus4096").topology()).isEqualTo("synthetic:packages=8,llcs=16,cores=16,smt=2");
+        assertThat(Bench.scenario("tasks10000").build().get().templates.get(0).instances).isEqualTo(10_000);
+        ObjectNode r = Bench.suite(List.of(Bench.scenario("tasks1000")), List.of("pull"), 0.05, 1, null);
+        JsonNode row = r.get("rows").get(0);
+        assertThat(row.get("cpus").asInt()).isEqualTo(256);
+        assertThat(row.get("events").asLong()).isPositive();
+        // a thousand live tasks cost the heap something, and not megabytes each
+        assertThat(row.get("heap_bytes_per_task").asLong()).isBetween(1L, 100_000L);
+    }
 }
