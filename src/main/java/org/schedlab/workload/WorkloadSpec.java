@@ -79,6 +79,12 @@ public final class WorkloadSpec {
         return templates.size() - 1;
     }
 
+    /** Every task of the workload is a process of its own ({@link TaskTemplate#ownAddressSpace}). */
+    public WorkloadSpec processes() {
+        for (TaskTemplate t : templates) t.ownAddressSpace = true;
+        return this;
+    }
+
     /** Adds a bounded buffer of {@code capacity} slots (see {@link #bufferCapacity}); returns its id. */
     public int addBuffer(int capacity, int wakeLevel, boolean wakeAll) {
         if (capacity < 1 || wakeLevel < 0 || wakeLevel >= capacity)

@@ -117,29 +117,24 @@ public final class Hackbench {
                 .waitChildren(all)
                 .end(run)
                 .exit();
-        w.addTemplate(asProcess(new TaskTemplate("hackbench", main.build(), 1), process));
+        w.addTemplate(new TaskTemplate("hackbench", main.build(), 1));
         for (int g = 0; g < groups; g++) {
             for (int j = 0; j < fds; j++) {
                 int data = dataChannel(fds, g, j), buffer = g * fds + j;
                 Prog r = new Prog().signal(READY, false).waitCh(GO)
                         .loop(fds * loops).waitCh(data).run(recv).end(messages).release(buffer).endLoop()
                         .exit(process);
-                w.addTemplate(asProcess(new TaskTemplate("hb-receiver", r.build(), 0), process));
+                w.addTemplate(new TaskTemplate("hb-receiver", r.build(), 0));
             }
             Prog s = new Prog().signal(READY, false).waitCh(GO).loop(loops);
             for (int j = 0; j < fds; j++)
                 s.reserve(g * fds + j).run(send).signal(dataChannel(fds, g, j), true);
-            w.addTemplate(asProcess(new TaskTemplate("hb-sender", s.endLoop().exit(process).build(), 0), process));
+            w.addTemplate(new TaskTemplate("hb-sender", s.endLoop().exit(process).build(), 0));
         }
+        if (process) w.processes();
         w.endWhenAllExit = true;
         w.headline = new WorkloadSpec.Headline("time", "s", false, WorkloadSpec.HeadlineKind.LATENCY_MEAN, run, 1e-9);
         return w;
-    }
-
-    /** In process mode every child and the main task are processes of their own (their switches change mm). */
-    private static TaskTemplate asProcess(TaskTemplate t, boolean process) {
-        t.ownAddressSpace = process;
-        return t;
     }
 
     /** A given {@code forkextra}, varying by ±40% from one fork to the next; none if 0. */

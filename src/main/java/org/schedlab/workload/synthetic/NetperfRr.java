@@ -67,6 +67,6 @@ public final class NetperfRr {
         }
         w.startupNs = Launch.startup(Launch.SHELL_SPAWN, pairs, stagger);
         w.headline = new WorkloadSpec.Headline("transactions", "tx/s", true, WorkloadSpec.HeadlineKind.RATE, tx, 1);
-        return w;
+        return w.processes(); // netperf and netserver are processes
     }
 }

@@ -57,8 +57,9 @@ public final class Pipe {
         if (process) {
             main.run(forkExtra).fork(1, 1);
             worker1(main, loops, read, write).waitChildren(1).exit();
-            w.addTemplate(process(new TaskTemplate("sched-pipe", main.build(), 1)));
-            w.addTemplate(process(new TaskTemplate("sched-pipe-0", w0.build(), 0)));
+            w.addTemplate(new TaskTemplate("sched-pipe", main.build(), 1));
+            w.addTemplate(new TaskTemplate("sched-pipe-0", w0.build(), 0));
+            w.processes();
         } else {
             main.fork(1, 1).fork(2, 1).waitChildren(2).exit();
             w.addTemplate(new TaskTemplate("sched-pipe", main.build(), 1));
@@ -77,8 +78,4 @@ public final class Pipe {
         return p.loop(loops).waitCh(PIPE1).run(read).run(write).signal(PIPE2, true).endLoop();
     }
 
-    private static TaskTemplate process(TaskTemplate t) {
-        t.ownAddressSpace = true;
-        return t;
-    }
 }

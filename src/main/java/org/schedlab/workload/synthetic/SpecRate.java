@@ -43,6 +43,6 @@ public final class SpecRate {
         w.headline = time
                 ? new WorkloadSpec.Headline("time", "s", false, WorkloadSpec.HeadlineKind.COMPLETION_TIME, -1, 1e-9)
                 : new WorkloadSpec.Headline("rate", "copies/s", true, WorkloadSpec.HeadlineKind.RATE, copy, 1);
-        return w;
+        return w.processes(); // the copies are processes
     }
 }

@@ -105,6 +105,6 @@ public final class Tbench {
         w.startupNs = Launch.startup(Launch.PROCESS_FORK, clients, stagger);
         w.headline = new WorkloadSpec.Headline("throughput", "MB/s", true, WorkloadSpec.HeadlineKind.RATE, op,
                 payloadPerOp() * 1e-6);
-        return w;
+        return w.processes(); // tbench forks a process per client, tbench_srv one per connection
     }
 }
