@@ -282,7 +282,9 @@ public final class Probes {
             }, "probe-socket-reader");
             reader.start();
             ByteBuffer out = ByteBuffer.allocateDirect(bytes);
-            try (Pinned pinned = pinCaller(a)) {
+            Pinned writer = null;
+            try {
+                writer = pinCaller(a);
                 for (int round = 0; round < rounds + 2 && !failed[0]; round++) {
                     long start = System.nanoTime(), spin = 0;
                     for (int i = 0; i < perRound; i++) {
@@ -299,6 +301,7 @@ public final class Probes {
                     writerBusy[round] = System.nanoTime() - start - spin;
                 }
             } finally {
+                if (writer != null) writer.close();
                 reader.join(5000);
             }
             if (failed[0] || read.get() < total) throw new IOException("socket stream probe did not finish");
