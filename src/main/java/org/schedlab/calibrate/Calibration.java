@@ -7,6 +7,7 @@ import org.schedlab.cost.CostModel;
 import org.schedlab.cost.CostProfile;
 import org.schedlab.experiment.RunSpec;
 import org.schedlab.experiment.Runner;
+import org.schedlab.experiment.Stats;
 import org.schedlab.topology.Topology;
 import org.schedlab.topology.TopologySources;
 
@@ -90,6 +91,8 @@ public final class Calibration {
         comments.put("processExitNs", "measured: process_child_ns (copy-on-write faults and exit of perf's messaging child, all charged at exit)");
     }
 
+    /** Runs of each one-CPU perf figure; the median is used. */
+    static final int ONE_CPU_RUNS = 3;
     /** hackbench's shape: a group's 20 receivers' sockets, each holding most of its 238 messages. */
     static final int DEEP_SOCKETS = 20, DEEP_MESSAGES = 200;
     /** hackbench's message size. */
@@ -124,14 +127,25 @@ public final class Calibration {
         ObjectNode m = f.objectNode();
         long slice = Math.max(budgetNs / 10, 2_000_000L);
         int c0 = topo.osIndex(0);
-        progress.println("calibrate: pipe round trip on one CPU (" + (perf ? "perf" : "probe") + ")");
+        progress.println("calibrate: pipe round trip on one CPU (" + (perf ? "perf, threads and processes, " + ONE_CPU_RUNS + " times" : "probe") + ")");
         double javaSame = Probes.pipeRoundTripNs(c0, c0, slice);
-        double same = javaSame;
+        double same = javaSame, sameProcess = Double.NaN;
         String sameMethod = "java probe, both threads pinned to CPU " + c0;
         if (perf) {
-            int loops = (int) Math.max(2000, Math.min(200_000, slice / 15_000));
-            same = 1000 * PerfBench.pipeUsPerOp(loops, true, Integer.toString(c0));
-            sameMethod = "taskset -c " + c0 + " perf bench sched pipe -T -l " + loops;
+            // threads, then processes, three times over: a slow moment of the host shows in one pair, not the medians
+            int loops = (int) Math.max(2000, Math.min(200_000, slice / 15_000)), processLoops = 20_000;
+            double[] thread = new double[ONE_CPU_RUNS], process = new double[ONE_CPU_RUNS];
+            for (int i = 0; i < ONE_CPU_RUNS; i++) {
+                thread[i] = 1000 * PerfBench.pipeUsPerOp(loops, true, Integer.toString(c0));
+                process[i] = 1000 * PerfBench.pipeProcessUsPerOp(processLoops, Integer.toString(c0));
+            }
+            same = Stats.median(thread);
+            sameProcess = Stats.median(process);
+            sameMethod = "taskset -c " + c0 + " perf bench sched pipe -T -l " + loops + ", median of " + ONE_CPU_RUNS
+                    + " runs alternating with the process-mode ones";
+            put(m, "pipe_round_trip_same_cpu_process_ns", sameProcess, "taskset -c " + c0 + " perf bench sched pipe "
+                    + "(process mode), total time at " + 2 * processLoops + " minus at " + processLoops + " loops, per loop; median of "
+                    + ONE_CPU_RUNS + " runs alternating with the thread-mode ones");
         }
         put(m, "pipe_round_trip_same_cpu_ns", same, sameMethod);
         if (perf) put(m, "pipe_round_trip_same_cpu_probe_ns", javaSame, "java probe, both threads pinned to CPU " + c0);
@@ -197,12 +211,7 @@ public final class Calibration {
 
         if (perf) {
             lifecycle(c, m, comments, progress);
-            progress.println("calibrate: pipe round trip on one CPU between two processes");
-            int loops = (int) Math.max(20_000, Math.min(200_000, slice / 10_000));
-            double process = 1000 * PerfBench.pipeProcessUsPerOp(loops, Integer.toString(c0));
-            put(m, "pipe_round_trip_same_cpu_process_ns", process, "taskset -c " + c0 + " perf bench sched pipe (process mode), "
-                    + "total time at " + 2 * loops + " minus at " + loops + " loops, per loop");
-            c.mmSwitchNs = Math.max(0, Math.round((process - same) / 2));
+            c.mmSwitchNs = Math.max(0, Math.round((sameProcess - same) / 2));
             comments.put("mmSwitchNs", "measured: (pipe_round_trip_same_cpu_process_ns - pipe_round_trip_same_cpu_ns) / 2 switches");
         }
 
