@@ -275,7 +275,7 @@ final class Context implements SchedContext {
         String kind = kinds.get((int) args.y(slot));
         args.release(slot);
         Cpu cpu = cpus[src];
-        m.time.chargeBalance(src, costs.contextSwitchNs, kind);
+        cells(kind).charge(src, costs.contextSwitchNs);
         m.time.account(src);
         Task running = cpu.curr;
         if (running != null && running.state == Task.State.RUNNING) {

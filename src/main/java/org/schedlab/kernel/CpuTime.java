@@ -110,15 +110,7 @@ final class CpuTime {
         cpu.chargedNs += ns;
     }
 
-    /** Charges balancing work of a policy's kind to a CPU. */
-    void chargeBalance(int c, long ns, String kind) {
-        if (ns <= 0) return;
-        occupy(c, ns);
-        rec.overhead(kind, ns);
-        if (m.sink != null) m.sink.overhead(m.now, c, kind, ns);
-    }
-
-    /** {@link #chargeBalance} adding to the kind's overhead cell (fetched by the caller once per pass). */
+    /** Charges balancing work of a policy's kind to a CPU, adding to the kind's overhead cell ({@link BalanceCharges}). */
     void chargeBalance(int c, long ns, String kind, long[] overheadCell) {
         if (ns <= 0) return;
         occupy(c, ns);

@@ -82,7 +82,6 @@ final class RunCounters {
             throw new IllegalStateException("per-LLC or per-node counters mismatch");
     }
 
-
     /** Counts one popped event; samples the queue size every 1024 events. */
     void event(int type, long events) {
         eventsByType[type]++;

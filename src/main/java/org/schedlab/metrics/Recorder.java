@@ -99,10 +99,6 @@ public final class Recorder {
         add(migrationRefillNs, level, refillNs);
     }
 
-    public void overhead(String kind, long ns) {
-        if (ns != 0) add(balanceOverheadNs, kind, ns);
-    }
-
     public void count(String name, long delta) {
         add(counts, name, delta);
     }
