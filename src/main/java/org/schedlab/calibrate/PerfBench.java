@@ -93,21 +93,10 @@ public final class PerfBench {
 
     /** @param threads perf's {@code -t}: workers are threads of one process instead of forked processes */
     public static Messaging messaging(int groups, int loops, boolean threads) throws IOException, InterruptedException {
-        List<String> bench = new ArrayList<>(List.of("perf", "bench", "sched", "messaging", "-g", Integer.toString(groups),
-                "-l", Integer.toString(loops)));
-        if (threads) bench.add("-t");
+        List<String> bench = messagingCommand(groups, loops, threads);
         double seconds = figure(bench, TOTAL, 300);
-        List<String> cmd = new ArrayList<>(List.of("perf", "stat", "-x", ",", "-e", "context-switches"));
-        cmd.addAll(bench);
-        Commands.Result c = Commands.run(cmd, 300, TimeUnit.SECONDS);
-        long switches = -1;
-        if (c.exit == 0) {
-            for (String line : c.err.split("\n")) {
-                String[] f = line.split(",");
-                if (f.length > 2 && f[2].startsWith("context-switches") && f[0].matches("[0-9]+")) switches = Long.parseLong(f[0]);
-            }
-        }
-        return new Messaging(seconds, switches);
+        double switches = stat("context-switches", List.of(), bench, 300);
+        return new Messaging(seconds, Double.isNaN(switches) ? -1 : (long) switches);
     }
 
     /**
@@ -116,18 +105,35 @@ public final class PerfBench {
      */
     public static double messagingTaskClockMs(int groups, int loops, boolean threads, boolean inherit)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("perf", "stat", "-x", ",", "-e", "task-clock"));
-        if (!inherit) cmd.add("--no-inherit");
-        cmd.addAll(List.of("perf", "bench", "sched", "messaging", "-g", Integer.toString(groups), "-l", Integer.toString(loops)));
+        List<String> bench = messagingCommand(groups, loops, threads);
+        double ms = stat("task-clock", inherit ? List.of() : List.of("--no-inherit"), bench, 120);
+        if (Double.isNaN(ms)) throw new IOException("perf stat -e task-clock " + String.join(" ", bench) + " could not count");
+        return ms;
+    }
+
+    private static List<String> messagingCommand(int groups, int loops, boolean threads) {
+        List<String> cmd = new ArrayList<>(List.of("perf", "bench", "sched", "messaging", "-g", Integer.toString(groups),
+                "-l", Integer.toString(loops)));
         if (threads) cmd.add("-t");
-        Commands.Result r = Commands.run(cmd, 120, TimeUnit.SECONDS);
-        if (r.exit == 0) {
-            for (String line : r.err.split("\n")) {
-                String[] f = line.split(",");
-                if (f.length > 2 && f[2].startsWith("task-clock") && f[0].matches("[0-9.]+")) return Double.parseDouble(f[0]);
-            }
+        return cmd;
+    }
+
+    /**
+     * Runs {@code cmd} under {@code perf stat -x , -e event} (with {@code options} before the command) and returns
+     * the count perf stat prints for it, or NaN when it could not count.
+     */
+    private static double stat(String event, List<String> options, List<String> cmd, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>(List.of("perf", "stat", "-x", ",", "-e", event));
+        full.addAll(options);
+        full.addAll(cmd);
+        Commands.Result r = Commands.run(full, timeoutSeconds, TimeUnit.SECONDS);
+        if (r.exit != 0) return Double.NaN;
+        for (String line : r.err.split("\n")) {
+            String[] f = line.split(",");
+            if (f.length > 2 && f[2].startsWith(event) && f[0].matches("[0-9]+(\\.[0-9]+)?")) return Double.parseDouble(f[0]);
         }
-        throw new IOException(String.join(" ", cmd) + " failed: " + firstLine(r.err));
+        return Double.NaN;
     }
 
     private static String firstLine(String s) {

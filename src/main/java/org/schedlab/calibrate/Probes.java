@@ -133,14 +133,13 @@ public final class Probes {
         }, "probe-line");
         other.setDaemon(true);
         other.start();
-        Pinned caller;
+        Pinned caller = Pinned.NONE;
         try {
             caller = pinCaller(a);
         } catch (IOException e) {
-            caller = new Pinned(null); // measured unpinned
+            // measured unpinned
         }
-        Pinned held = caller;
-        try (held) {
+        try {
             long v = 0;
             for (int round = -1; round < batches.length; round++) {
                 long t0 = System.nanoTime();
@@ -151,6 +150,8 @@ public final class Probes {
                 }
                 if (round >= 0) batches[round] = System.nanoTime() - t0;
             }
+        } finally {
+            caller.close();
         }
         other.join(1000);
         return median(batches) / perBatch / 2;
@@ -282,7 +283,7 @@ public final class Probes {
             }, "probe-socket-reader");
             reader.start();
             ByteBuffer out = ByteBuffer.allocateDirect(bytes);
-            Pinned writer = null;
+            Pinned writer = Pinned.NONE;
             try {
                 writer = pinCaller(a);
                 for (int round = 0; round < rounds + 2 && !failed[0]; round++) {
@@ -301,7 +302,7 @@ public final class Probes {
                     writerBusy[round] = System.nanoTime() - start - spin;
                 }
             } finally {
-                if (writer != null) writer.close();
+                writer.close();
                 reader.join(5000);
             }
             if (failed[0] || read.get() < total) throw new IOException("socket stream probe did not finish");
@@ -355,7 +356,6 @@ public final class Probes {
         return median(both) / perRound;
     }
 
-    /** Pins the calling thread to {@code cpu} (no-op for -1 or when pinning is unavailable). */
     /**
      * Pins the calling thread to {@code cpu} until closed, then gives it back the CPUs it had: the tools calibrate
      * starts afterwards inherit the caller's affinity.
@@ -369,11 +369,13 @@ public final class Probes {
             before = r.out.substring(colon + 1).strip();
             pin(cpu);
         }
-        return new Pinned(before);
+        return before == null ? Pinned.NONE : new Pinned(before);
     }
 
     /** The calling thread's pinning; closing it restores the affinity it had before. */
     static final class Pinned implements AutoCloseable {
+        /** Nothing pinned, nothing to give back. */
+        static final Pinned NONE = new Pinned(null);
         private final String cpus;
 
         private Pinned(String cpus) { this.cpus = cpus; }
@@ -397,6 +399,7 @@ public final class Probes {
         return self.substring(self.lastIndexOf('/') + 1);
     }
 
+    /** Pins the calling thread to {@code cpu} (no-op for -1 or when pinning is unavailable). */
     static void pin(int cpu) throws IOException, InterruptedException {
         if (cpu < 0 || !canPin()) return;
         Commands.Result r = Commands.run(List.of("taskset", "-p", "-c", Integer.toString(cpu), selfTid()), 5, TimeUnit.SECONDS);

@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.schedlab.engine.EventQueue;
 import org.schedlab.engine.Rng;
 import org.schedlab.kernel.Machine;
-import org.schedlab.kernel.MachineConfig;
 import org.schedlab.kernel.RunOutcome;
-import org.schedlab.topology.Presets;
-import org.schedlab.topology.Topology;
 import org.schedlab.workload.Dist;
 import org.schedlab.workload.Op;
 import org.schedlab.workload.TaskTemplate;
@@ -189,13 +186,6 @@ public final class Bench {
         java.lang.management.MemoryMXBean mem = java.lang.management.ManagementFactory.getMemoryMXBean();
         mem.gc();
         return mem.getHeapMemoryUsage().getUsed();
-    }
-
-    private static MachineConfig shortCfg() {
-        MachineConfig c = new MachineConfig();
-        c.durationNs = 100_000_000L;
-        c.timelineBuckets = 0;
-        return c;
     }
 
     /** Pops and re-schedules {@code events} events on a queue holding {@code size}; returns a checksum. */

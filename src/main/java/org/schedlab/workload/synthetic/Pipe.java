@@ -54,18 +54,12 @@ public final class Pipe {
         Prog w0 = new Prog().loop(loops).begin(roundTrip).run(write).signal(PIPE1, true).waitCh(PIPE2)
                 .run(read).end(roundTrip).endLoop().exit(process);
         Prog main = new Prog();
-        if (process) {
-            main.run(forkExtra).fork(1, 1);
-            worker1(main, loops, read, write).waitChildren(1).exit();
-            w.addTemplate(new TaskTemplate("sched-pipe", main.build(), 1));
-            w.addTemplate(new TaskTemplate("sched-pipe-0", w0.build(), 0));
-            w.processes();
-        } else {
-            main.fork(1, 1).fork(2, 1).waitChildren(2).exit();
-            w.addTemplate(new TaskTemplate("sched-pipe", main.build(), 1));
-            w.addTemplate(new TaskTemplate("sched-pipe-0", w0.build(), 0));
-            w.addTemplate(new TaskTemplate("sched-pipe-1", worker1(new Prog(), loops, read, write).exit().build(), 0));
-        }
+        if (process) worker1(main.run(forkExtra).fork(1, 1), loops, read, write).waitChildren(1).exit();
+        else main.fork(1, 1).fork(2, 1).waitChildren(2).exit();
+        w.addTemplate(new TaskTemplate("sched-pipe", main.build(), 1));
+        w.addTemplate(new TaskTemplate("sched-pipe-0", w0.build(), 0));
+        if (process) w.processes();
+        else w.addTemplate(new TaskTemplate("sched-pipe-1", worker1(new Prog(), loops, read, write).exit().build(), 0));
 
         w.endWhenAllExit = true;
         w.headline = new WorkloadSpec.Headline("round_trip", "us/op", false, WorkloadSpec.HeadlineKind.COMPLETION_TIME,
@@ -77,5 +71,4 @@ public final class Pipe {
     private static Prog worker1(Prog p, int loops, Dist read, Dist write) {
         return p.loop(loops).waitCh(PIPE1).run(read).run(write).signal(PIPE2, true).endLoop();
     }
-
 }
