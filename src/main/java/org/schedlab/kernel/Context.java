@@ -129,21 +129,19 @@ final class Context implements SchedContext {
 
         @Override public int actingCpu() { return acting; }
 
-        @Override public double load(int c) {
+        @Override public long load(int c) {
             touch(c);
-            m.load.peltRq(cpus[c]);
-            return cpus[c].pelt.load;
+            return cpus[c].loadAvg;
         }
 
-        @Override public double util(int c) {
+        @Override public long util(int c) {
             touch(c);
-            return m.load.cpuUtil(cpus[c]);
+            return LoadTracking.cpuUtilCfs(cpus[c]);
         }
 
-        @Override public double runnable(int c) {
+        @Override public long runnable(int c) {
             touch(c);
-            m.load.peltRq(cpus[c]);
-            return cpus[c].pelt.runnable;
+            return cpus[c].runnableAvg;
         }
 
         @Override public int taskCount(int c) {
@@ -173,7 +171,11 @@ final class Context implements SchedContext {
     }
 
     @Override public int capacityOf(int c) { return cpus[c].capacity; }
-    @Override public double misfitTaskLoad(int c) { return cpus[c].misfitTaskLoad; }
+    @Override public long misfitTaskLoad(int c) { return cpus[c].misfitTaskLoad; }
+    @Override public boolean updateBlockedAverages(int c) { return m.load.updateBlockedAverages(cpus[c]); }
+    @Override public boolean hasBlockedLoad(int c) { return cpus[c].hasBlockedLoad; }
+    @Override public void setHasBlockedLoad(int c) { cpus[c].hasBlockedLoad = true; }
+    @Override public long lastBlockedLoadUpdateTick(int c) { return cpus[c].lastBlockedLoadUpdateTick; }
     @Override public long avgIdle(int c) { return cpus[c].avgIdle; }
     @Override public long idleSince(int c) { return cpus[c].curr == null ? cpus[c].idleSince : -1; }
     @Override public int heldTasks() { return m.heldTasks; }
@@ -279,9 +281,8 @@ final class Context implements SchedContext {
         m.time.account(src);
         Task running = cpu.curr;
         if (running != null && running.state == Task.State.RUNNING) {
-            // the stopper preempts the running task, which becomes an ordinary queued task
-            m.load.syncTaskPelt(running);
-            m.load.peltRq(cpu);
+            // the stopper preempts the running task, which becomes an ordinary queued task (put_prev_entity)
+            m.load.updateLoadAvg(cpu, running);
             running.state = Task.State.RUNNABLE;
             running.runnableSince = m.now;
             running.lastRanCpu = src;
@@ -383,6 +384,7 @@ final class Context implements SchedContext {
         if (p.state != Task.State.HELD) throw new IllegalStateException(p + " is not held by the policy");
         if (!p.canRunOn(c)) throw new IllegalStateException("policy dispatched " + p + " to disallowed CPU " + c);
         m.heldTasks--;
+        m.load.migrateTaskRqFair(p, c);
         p.state = Task.State.WAKING;
         int flags = p.execStart == 0 && p.sumExecRuntime == 0 ? WakeFlags.WF_FORK : WakeFlags.WF_TTWU;
         m.wakeup.noteMigration(p, c, "dispatch");

@@ -39,9 +39,7 @@ final class Core {
     void enqueue(Task t, int c, int flags) {
         Cpu cpu = cpus[c];
         cpu.rqChanged();
-        m.load.syncTaskPelt(t);
-        m.load.attachPelt(t, c);
-        m.load.peltRq(cpu);
+        m.load.enqueueLoadAvg(t, cpu);
         Eevdf.placeEntity(cpu, t, (flags & ENQUEUE_INITIAL) != 0, sliceNs);
         Eevdf.addEntity(cpu, t);
         m.load.utilEstEnqueue(t, cpu);
@@ -62,8 +60,7 @@ final class Core {
         Cpu cpu = cpus[t.cpu];
         cpu.rqChanged();
         m.time.account(t.cpu);
-        m.load.syncTaskPelt(t);
-        m.load.peltRq(cpu);
+        m.load.dequeueLoadAvg(t, cpu, (flags & DEQUEUE_MIGRATE) != 0);
         Eevdf.updateEntityLag(cpu, t, sliceNs, tickNs);
         if ((flags & DEQUEUE_MIGRATE) != 0) t.relDeadline = t.deadline - t.vruntime;
         Eevdf.removeEntity(cpu, t);
@@ -130,6 +127,7 @@ final class Core {
     /** A delayed sleeper leaves the runqueue for good (finish_delayed_dequeue_entity). */
     void finishDelayedDequeue(Task t) {
         Cpu cpu = cpus[t.cpu];
+        m.load.syncRqPelt(cpu);
         t.delayed = false;
         cpu.nrDelayed--;
         m.totalQueued++;   // dequeue() takes it off the count again
@@ -145,7 +143,9 @@ final class Core {
     void switchTo(int c, Task prev, Task next, boolean transientIdle) {
         Cpu cpu = cpus[c];
         if (prev != next) cpu.rqChanged();
-        m.load.peltRq(cpu);
+        // put_prev_entity of a prev still queued, set_next_entity of next: update_load_avg
+        if (prev != next && (next != null || prev != null && prev.onRq)) m.load.updateCfsRqLoadAvg(cpu);
+        else m.load.syncRqPelt(cpu);
         cpu.genStep++;
         cpu.genRun++;
         cpu.runArmed = false;
@@ -225,8 +225,7 @@ final class Core {
         m.time.account(c);
         if (cfg.delayDequeue && cpu.nrRunning > 1 && !Eevdf.eligible(cpu, t)) {
             // DELAY_DEQUEUE: an ineligible sleeper stays queued, competing, until it is picked or woken
-            m.load.syncTaskPelt(t);
-            m.load.peltRq(cpu);
+            m.load.updateLoadAvg(cpu, t);
             t.delayed = true;
             cpu.nrDelayed++;
             m.totalQueued--;

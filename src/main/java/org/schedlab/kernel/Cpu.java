@@ -15,7 +15,7 @@ final class Cpu {
     /** How fast tasks progress here, relative to the fastest CPU kind (1024). */
     final int speed;
     /** rq->misfit_task_load (update_misfit_status). */
-    double misfitTaskLoad;
+    long misfitTaskLoad;
 
     // runqueue
     Task curr;
@@ -26,9 +26,22 @@ final class Cpu {
     long loadWeight;           // Σ weights of entities on the queue
     long avgVruntimeSum;       // Σ w·(v − zeroV)
     long zeroV;
+    /**
+     * The runqueue's signals integrated in continuous time: brought forward whenever the state they integrate
+     * changes. What the scheduler reads is {@link #loadAvg}, {@link #runnableAvg} and {@link #utilAvg}.
+     */
     final Pelt pelt;
+    /**
+     * cfs_rq->avg.load_avg, runnable_avg and util_avg as the kernel keeps them: integers, changed only where the
+     * kernel updates them (update_cfs_rq_load_avg from update_load_avg and sched_balance_update_blocked_averages).
+     */
+    long loadAvg, runnableAvg, utilAvg;
     /** cfs_rq->avg.util_est: Σ of the enqueued tasks' estimates. */
     double utilEst;
+    /** rq->has_blocked_load: set when the tick stops, cleared once the blocked averages have decayed to zero. */
+    boolean hasBlockedLoad;
+    /** rq->last_blocked_load_update_tick (jiffies). */
+    long lastBlockedLoadUpdateTick;
     boolean needResched;
     boolean sliceExpired;
     int ttwuPending;

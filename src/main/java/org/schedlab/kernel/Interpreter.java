@@ -326,7 +326,8 @@ final class Interpreter {
             } else if (op instanceof Op.SetNice) {
                 t.pc++;
                 m.time.account(c);
-                m.load.peltRq(cpu);
+                // reweight_entity changes what the signals integrate, not what was last read
+                m.load.syncRqPelt(cpu);
                 m.load.syncTaskPelt(t);
                 Eevdf.removeEntity(cpu, t);
                 t.setNice(((Op.SetNice) op).nice);

@@ -123,7 +123,7 @@ final class TickIdle {
         policy.tickStopped(c);
     }
 
-    /** sched_tick: charges the tick, updates PELT, preempts an expired slice and calls the policy's balance tick. */
+    /** sched_tick: charges the tick, updates PELT of a running task, preempts an expired slice and calls the policy's balance tick. */
     void onTick(int c, long gen) {
         Cpu cpu = cpus[c];
         if (gen != cpu.genTick) return;
@@ -133,13 +133,11 @@ final class TickIdle {
         m.time.chargeKernel(c, costs.tickNs, CpuTime.KK_TICK);
         Task curr = cpu.curr;
         if (curr != null) {
-            m.load.peltRq(cpu);
-            m.load.syncTaskPelt(curr);
+            // entity_tick: update_load_avg of the running entity (an idle CPU's tick updates nothing)
+            m.load.updateLoadAvg(cpu, curr);
             m.load.updateMisfitStatus(curr, cpu);
             if (cfg.slice && cpu.sliceExpired && cpu.nrRunning > 1) cpu.needResched = true;
             cpu.sliceExpired = false;
-        } else {
-            m.load.peltRq(cpu);
         }
         policy.tick(c, curr == null);
         if (cpu.curr == null && cpu.nrRunning == 0) {

@@ -105,8 +105,8 @@ final class Wakeup {
         int c = p.cpu;
         Cpu cpu = cpus[c];
         m.time.account(c);
-        m.load.syncTaskPelt(p);
-        m.load.peltRq(cpu);
+        // requeue_delayed_entity: update_load_avg
+        m.load.updateLoadAvg(cpu, p);
         p.delayed = false;
         cpu.nrDelayed--;
         m.totalQueued++;
@@ -150,6 +150,8 @@ final class Wakeup {
      */
     void wakeOnto(Task p, int target, int from, int flags, String kind) {
         noteMigration(p, target, kind);
+        // set_task_cpu -> migrate_task_rq_fair
+        m.load.migrateTaskRqFair(p, target);
         Cpu tc = cpus[target];
         // wake_up_new_task enqueues on the chosen runqueue under its lock: no wakelist IPI for a fork
         boolean remote = (flags & WakeFlags.WF_FORK) == 0 && from != target

@@ -11,14 +11,14 @@ public interface RqReader {
     /** The CPU that reads (and pays). */
     int actingCpu();
 
-    /** cfs_rq load_avg, brought up to date. */
-    double load(int cpu);
+    /** cpu_load: cfs_rq->avg.load_avg as last updated (update_load_avg, blocked-average updates). */
+    long load(int cpu);
 
-    /** cpu_util_cfs: util_avg (and util_est) capped at capacity. */
-    double util(int cpu);
+    /** cpu_util_cfs: util_avg (and util_est) as last updated, capped at capacity. */
+    long util(int cpu);
 
-    /** cfs_rq runnable_avg. */
-    double runnable(int cpu);
+    /** cpu_runnable: cfs_rq->avg.runnable_avg as last updated. */
+    long runnable(int cpu);
 
     /** Tasks on the runqueue in cfs_tasks order, the running one included. */
     int taskCount(int cpu);

@@ -315,19 +315,29 @@ public class FairPlacement {
         // update_sg_wakeup_stats: on mixed capacities, misfit unless one CPU of the group fits the task
         boolean asym = sd.has(SchedDomain.SD_ASYM_CPUCAPACITY);
         s.misfit = asym;
+        long load = 0, util = 0, runnable = 0;
         for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
             if (!p.canRunOn(i)) continue;
-            boolean hasP = p.cpu() == i;
-            s.load += rq.load(i) - (hasP ? p.loadAvg() : 0);
-            s.util += Math.max(0, rq.util(i) - (hasP ? p.utilAvg() : 0));
-            s.runnable += Math.max(0, rq.runnable(i) - (hasP ? p.runnableAvg() : 0));
-            int nr = ctx.nrRunning(i) - (hasP && (p.isQueued() || p.isRunning()) ? 1 : 0);
-            s.nrRunning += nr;
-            if (nr == 0 && ctx.idleCpu(i)) s.idleCpus++;
+            load += rq.load(i);
+            util += rq.util(i);
+            runnable += rq.runnable(i);
+            s.nrRunning += ctx.nrRunning(i);
+            if (ctx.idleCpu(i)) s.idleCpus++;
             s.weight++;
             s.capacity += ctx.capacityOf(i);
             s.maxCapacity = Math.max(s.maxCapacity, ctx.capacityOf(i));
             if (s.misfit && Capacity.fits(p.utilEst(), ctx.capacityOf(i))) s.misfit = false;
+        }
+        s.load = load;
+        s.util = util;
+        s.runnable = runnable;
+        // cpu_load_without, cpu_util_without, cpu_runnable_without: p's own share leaves the CPU it is on
+        int pc = p.cpu();
+        if (pc >= 0 && span.get(pc) && p.canRunOn(pc)) {
+            s.load = load - rq.load(pc) + (rq.load(pc) - p.loadAvg());
+            s.util = util - rq.util(pc) + Math.max(0, rq.util(pc) - p.utilAvg());
+            s.runnable = runnable - rq.runnable(pc) + Math.max(0, rq.runnable(pc) - p.runnableAvg());
+            if (p.isQueued() || p.isRunning()) s.nrRunning--;
         }
         int pct = sd.imbalancePct;
         if (s.nrRunning > s.weight && (s.capacity * 100.0 < s.util * pct || s.capacity * (double) pct < s.runnable * 100))

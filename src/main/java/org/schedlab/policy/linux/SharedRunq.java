@@ -70,6 +70,7 @@ final class SharedRunq {
             lb.pullNextBalanceEarlier(cpu, 0);
             return;
         }
+        ctx.updateBlockedAverages(cpu);
         mainline.newidleFrom(cpu, from, 0);
     }
 
