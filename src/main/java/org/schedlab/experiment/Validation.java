@@ -60,17 +60,23 @@ public final class Validation {
         final long queueNs;
         final int pick2Cpus;
         final PublishedTables.Size published;
+        final MainlineCurves.Size curves;
 
-        private Size(int seeds, long queueNs, int pick2Cpus, PublishedTables.Size published) {
+        private Size(int seeds, long queueNs, int pick2Cpus, PublishedTables.Size published, MainlineCurves.Size curves) {
             this.seeds = seeds;
             this.queueNs = queueNs;
             this.pick2Cpus = pick2Cpus;
             this.published = published;
+            this.curves = curves;
         }
 
-        public static Size small() { return new Size(5, 4_000_000_000L, 64, PublishedTables.Size.small()); }
+        public static Size small() {
+            return new Size(5, 4_000_000_000L, 64, PublishedTables.Size.small(), MainlineCurves.Size.small());
+        }
 
-        public static Size full() { return new Size(10, 20_000_000_000L, 128, PublishedTables.Size.full()); }
+        public static Size full() {
+            return new Size(10, 20_000_000_000L, 128, PublishedTables.Size.full(), MainlineCurves.Size.full());
+        }
     }
 
     private final Size size;
@@ -85,7 +91,8 @@ public final class Validation {
         List<Supplier<List<Check>>> parts = List.of(this::conservation, this::erlangC, this::mm1, this::supermarket,
                 this::little, this::workConservation, this::fairness, this::affinity, this::wakeAffine,
                 this::newidleReaction, this::eevdf, this::pelt,
-                () -> PublishedTables.published(size.published, 1), () -> PublishedTables.robustness(size.published, 1));
+                () -> PublishedTables.published(size.published, 1), () -> PublishedTables.robustness(size.published, 1),
+                () -> MainlineCurves.checks(size.curves, 1));
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
         try {
             List<Future<List<Check>>> fs = new ArrayList<>();
