@@ -80,7 +80,8 @@ public final class MainlineCurves {
         List<RunSpec> specs = new ArrayList<>();
         for (int c : size.tbench) addSeeds(specs, "tbench:clients=" + c, size.steadyNs, size.seeds);
         for (int g : size.hackbench)
-            addSeeds(specs, "hackbench:groups=" + g + ",loops=" + size.hackbenchLoops, 60_000_000_000L, size.seeds);
+            addSeeds(specs, "hackbench:groups=" + g + ",ipc=pipe,mode=thread,loops=" + size.hackbenchLoops, 60_000_000_000L,
+                    size.seeds);
         for (int w : size.schbench) addSeeds(specs, "schbench:workers=" + w, size.steadyNs, size.seeds);
         double[] headline = PublishedTables.runAll(specs, jobs);
         int k = 0;

@@ -193,11 +193,9 @@ public class FairPlacement {
 
     private int selectIdleCpu(TaskView p, SchedDomain llc, boolean hasIdleCore, int target) {
         int llcId = sds.llcId(target);
-        int nr = Integer.MAX_VALUE;
-        if (!hasIdleCore) {
-            nr = nrIdleScan[llcId] + 1;
-            if (nr == 1) return -1;
-        }
+        // SIS_UTIL: an LLC with no scan budget is not searched at all, not even for an idle core
+        int nr = nrIdleScan[llcId] + 1;
+        if (nr == 1) return -1;
         CpuSet span = llc.span;
         int w = span.cardinality();
         int idleCpu = -1;

@@ -217,4 +217,23 @@ class BalanceFidelityTest {
         assertThat(numaPulls[0]).as("as posted").isZero();
         assertThat(numaPulls[1]).as("as intended: the mainline NUMA newidle pass pulls one task").isEqualTo(1);
     }
+
+    @Test
+    void sisUtilWithoutScanBudgetSkipsTheIdleCoreSearchToo() {
+        // select_idle_cpu: nr = nr_idle_scan + 1 == 1 returns -1 before the idle-core branch
+        Topology t = Synthetic.parse("synthetic:llcs=1,cores=4,smt=2");
+        CpuSet idleCore = t.coreSpan(t.coreOf(t.nrCpus() - 1));
+        int[] perCpu = new int[t.nrCpus()];
+        for (int c = 0; c < perCpu.length; c++) perCpu[c] = idleCore.get(c) ? 0 : 1;
+        Machine m = scene("synthetic:llcs=1,cores=4,smt=2", perCpu, false, 1_000_000L);
+        SchedContext ctx = m.context();
+        FairPlacement placement = new FairPlacement();
+        placement.init(ctx);
+        int llc = ctx.domains().llcId(0);
+        placement.hasIdleCores[llc] = true;
+        placement.nrIdleScan[llc] = 0;
+        assertThat(placement.selectIdleSibling(ctx.curr(0), 0, 0)).isZero();
+        placement.nrIdleScan[llc] = 1;
+        assertThat(idleCore.get(placement.selectIdleSibling(ctx.curr(0), 0, 0))).isTrue();
+    }
 }
