@@ -42,12 +42,19 @@ public final class MainlineCurves {
      * found by measurement are in docs/model.md ("Mainline against the published curves").
      */
     static final Map<String, String> KNOWN = Map.of(
-            "tbench:256", "NUMA stalemate: the fork path leaves every stopped client on node 0; once running, every "
-                    + "waiting task is cache hot and the node-1 CPU that may balance the NUMA level keeps changing, so no "
-                    + "nr_balance_failed reaches cache_nice_tries; the model sits at the published SIS_PROP level (25138)",
-            "tbench:512", "the same NUMA stalemate as at 256 clients, with one node's CPUs partly idle",
-            "tbench:1", "per-operation loopback costs are estimates (docs/model.md): one pair runs at about half speed",
-            "hackbench:16", "oversubscribed groups finish later than on the real machine (cause not found)");
+            "tbench:256", "NUMA stalemate: fork balancing leaves every stopped client on node 0; once released, every "
+                    + "waiting task is cache hot and the node-1 CPU entitled to balance the NUMA level keeps changing, so no "
+                    + "nr_balance_failed passes cache_nice_tries; the model sits near the published SIS_PROP value (25138)",
+            "tbench:512", "the same NUMA stalemate as at 256 clients",
+            "tbench:1", "per-operation loopback costs are estimates (docs/model.md); AMD's own one-client figures "
+                    + "range from 444 to 575 MB/s across reports",
+            "tbench:64", "per-task speed does not fall with the number of busy cores (boost by active cores is not "
+                    + "modelled: its size on Milan is not sourced)",
+            "tbench:128", "as at 64 clients",
+            "hackbench", "oversubscribed pipe groups leave CPUs idle (utilisation 42% at 16 groups; cause not found)",
+            "schbench", "the schbench workload follows the 2023 rewrite; the published rows ran the old loop (30 ms "
+                    + "spins, latency includes preemption during the spin), which the model does not have");
+
 
     /** How much is run. */
     public static final class Size {
@@ -131,9 +138,11 @@ public final class MainlineCurves {
                     grows, steps), grows, steps, 0, "steps", grows == steps));
         if (full >= 0 && over >= 0) {
             double jump = p99[over] / p99[full];
-            out.add(new Validation.Check(String.format("mainline curves: schbench p99 512/256 workers (published %.0fx), more than %.0fx",
-                    SCHBENCH_US[9] / SCHBENCH_US[8], OVERSUBSCRIBED_JUMP), jump, OVERSUBSCRIBED_JUMP, 0, "ratio",
-                    jump > OVERSUBSCRIBED_JUMP));
+            String name = String.format("mainline curves: schbench p99 512/256 workers (published %.0fx), more than %.0fx",
+                    SCHBENCH_US[9] / SCHBENCH_US[8], OVERSUBSCRIBED_JUMP);
+            boolean pass = jump > OVERSUBSCRIBED_JUMP;
+            if (!pass) name += " [known: " + KNOWN.get("schbench") + "]";
+            out.add(new Validation.Check(name, jump, OVERSUBSCRIBED_JUMP, 0, "ratio", pass));
         }
         return out;
     }
@@ -141,7 +150,7 @@ public final class MainlineCurves {
     private static Validation.Check relative(String name, String key, double measured, double published, double tol,
                                              String unit) {
         boolean pass = Math.abs(measured / published - 1) <= tol;
-        String known = KNOWN.get(key);
+        String known = KNOWN.getOrDefault(key, KNOWN.get(key.substring(0, key.indexOf(':'))));
         if (!pass && known != null) name = name + " [known: " + known + "]";
         return new Validation.Check(name, measured, published, tol * published, unit, pass);
     }
