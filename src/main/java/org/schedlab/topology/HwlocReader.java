@@ -373,14 +373,15 @@ public final class HwlocReader {
             return -1;
         }
 
+        /** The first x86 CPUVendor the kernel knows (see {@link X86Vendors}), else "Arm" for an Arm capture, else "unknown". */
         String vendor() {
             boolean arm = false;
             for (El i : infos) {
                 String n = i.attr("name"), v = i.attr("value");
                 if (n == null || v == null) continue;
                 if (n.equals("CPUVendor")) {
-                    if (v.contains("AuthenticAMD")) return "AMD";
-                    if (v.contains("GenuineIntel")) return "Intel";
+                    String x86 = X86Vendors.byCpuidString(v);
+                    if (x86 != null) return x86;
                 }
                 if (n.equals("CPUImplementer") || (n.equals("Architecture") && (v.startsWith("aarch64") || v.startsWith("arm"))))
                     arm = true;

@@ -5,8 +5,9 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
- * Resolves a {@code --topology SOURCE}: a preset name, {@code synthetic:...}, {@code host} (this machine's
- * /sys), an hwloc XML file, or a directory laid out like /sys/devices/system.
+ * Resolves a {@code --topology SOURCE}: a preset name (with {@code :nps=N} where the preset has NPS modes),
+ * {@code synthetic:...}, {@code host} (this machine's /sys), an hwloc XML file, or a directory laid out like
+ * /sys/devices/system.
  */
 public final class TopologySources {
     private TopologySources() {}
