@@ -1,7 +1,6 @@
 package org.schedlab.kernel;
 
 import static org.schedlab.policy.DequeueFlags.DEQUEUE_SLEEP;
-import org.schedlab.cost.CostModel;
 import org.schedlab.engine.EventQueue;
 import org.schedlab.metrics.Recorder;
 import org.schedlab.policy.SchedPolicy;
@@ -14,7 +13,6 @@ import org.schedlab.workload.WorkloadSpec;
  */
 final class ForkExit {
     private final Machine m;
-    private final CostModel costs;
     private final SchedPolicy policy;
     private final WorkloadSpec wl;
     private final Recorder rec;
@@ -24,7 +22,6 @@ final class ForkExit {
 
     ForkExit(Machine m) {
         this.m = m;
-        this.costs = m.costs;
         this.policy = m.policy;
         this.wl = m.wl;
         this.rec = m.rec;
@@ -72,9 +69,11 @@ final class ForkExit {
         q.schedule(m.now + Math.max(1, a.interarrival.sample(m.arrivalRng)), Machine.EV_ARRIVAL, 0, 0);
     }
 
-    /** do_exit: the task leaves its runqueue and PELT; a parent waiting for its children may wake. */
+    /**
+     * do_task_dead, once do_exit's work is done (charged by the interpreter in the task's context): the task leaves
+     * its runqueue and PELT; a parent waiting for its children may wake.
+     */
     void exitTask(Task t, int c) {
-        m.time.chargeKernel(c, costs.exitNs, CpuTime.KK_EXIT);
         m.core.dequeue(t, DEQUEUE_SLEEP);
         m.load.attachPelt(t, -1);
         t.state = Task.State.EXITED;

@@ -159,7 +159,7 @@ final class Interpreter {
                 throw new WorkloadException(wl.name + ": task " + t.comm + " loops without consuming time (at op "
                         + t.pc + ": " + t.program[t.pc] + ")");
             if (t.pc >= t.program.length) {
-                m.forkExit.exitTask(t, c);
+                exit(t, c);
                 return;
             }
             Op op = t.program[t.pc];
@@ -285,7 +285,7 @@ final class Interpreter {
                     cpu.needResched = true;
                 }
             } else if (op instanceof Op.Exit) {
-                m.forkExit.exitTask(t, c);
+                exit(t, c);
                 return;
             } else if (op instanceof Op.LoopBegin) {
                 int count = ((Op.LoopBegin) op).count;
@@ -352,6 +352,21 @@ final class Interpreter {
                 throw new IllegalStateException("unknown op " + op);
             }
         }
+    }
+
+    /**
+     * do_exit runs in the exiting task's context: its CPU stays busy with the task through the exit work, and the
+     * task leaves its runqueue only when that work is done (do_task_dead's final __schedule). A CPU is never idle
+     * while it still pays for an exit.
+     */
+    private void exit(Task t, int c) {
+        if (!t.exiting && costs.exitNs > 0) {
+            t.exiting = true;
+            m.time.chargeKernel(c, costs.exitNs, CpuTime.KK_EXIT);
+            step(c);
+            return;
+        }
+        m.forkExit.exitTask(t, c);
     }
 
     /** Blocks for {@code d} ns on a per-task timer. */

@@ -33,6 +33,8 @@ public final class Task implements TaskView {
     int childrenExited, childrenAwaited;
     long[] markStart;
     boolean isJob;
+    /** do_exit's work is under way on its CPU: the task leaves once that work is done. */
+    boolean exiting;
 
     // attributes
     int nice;
