@@ -52,34 +52,38 @@ public final class MainlineCurves {
                     + "modelled: its size on Milan is not sourced)",
             "tbench:128", "as at 64 clients",
             "hackbench", "oversubscribed pipe groups leave CPUs idle (utilisation 42% at 16 groups; cause not found)",
-            "schbench", "the schbench workload follows the 2023 rewrite; the published rows ran the old loop (30 ms "
-                    + "spins, latency includes preemption during the spin), which the model does not have");
+            "schbench", "old schbench on the model: p99 3.5 ms at 256 workers (published 0.87) and 13 ms at 512 "
+                    + "(published 58): the oversubscribed jump is 4x, not 67x; the published rows ran CFS (5.19), the "
+                    + "model EEVDF (6.19), and their C2 idle state is not modelled (cause not found)");
 
 
     /** How much is run. */
     public static final class Size {
         final int seeds;
-        final long steadyNs;
+        final long steadyNs, schbenchNs;
         final int hackbenchLoops;
         final int[] tbench, hackbench, schbench;
 
-        private Size(int seeds, long steadyNs, int hackbenchLoops, int[] tbench, int[] hackbench, int[] schbench) {
+        private Size(int seeds, long steadyNs, long schbenchNs, int hackbenchLoops, int[] tbench, int[] hackbench,
+                     int[] schbench) {
             this.seeds = seeds;
             this.steadyNs = steadyNs;
+            this.schbenchNs = schbenchNs;
             this.hackbenchLoops = hackbenchLoops;
             this.tbench = tbench;
             this.hackbench = hackbench;
             this.schbench = schbench;
         }
 
-        /** Three points of each curve, short: what the test suite runs. */
+        /** A few points, short: what the test suite runs. */
         public static Size small() {
-            return new Size(1, 150_000_000L, 200, new int[]{1, 64, 1024}, new int[]{1, 4}, new int[]{16, 256, 512});
+            return new Size(1, 150_000_000L, 500_000_000L, 200, new int[]{1}, new int[]{1, 2}, new int[]{16, 32});
         }
 
         /** Every published point. */
         public static Size full() {
-            return new Size(2, 400_000_000L, 1000, TBENCH_CLIENTS, HACKBENCH_GROUPS, SCHBENCH_WORKERS);
+            // a worker of old schbench wakes about every 70 ms: 2 s gives every point thousands of samples
+            return new Size(2, 400_000_000L, 2_000_000_000L, 1000, TBENCH_CLIENTS, HACKBENCH_GROUPS, SCHBENCH_WORKERS);
         }
     }
 
@@ -89,7 +93,11 @@ public final class MainlineCurves {
         for (int g : size.hackbench)
             addSeeds(specs, "hackbench:groups=" + g + ",ipc=pipe,mode=thread,loops=" + size.hackbenchLoops, 60_000_000_000L,
                     size.seeds);
-        for (int w : size.schbench) addSeeds(specs, "schbench:workers=" + w, size.steadyNs, size.seeds);
+        // schbench (old) as AMD ran it: two message threads (its default) sharing the workers
+        for (int w : size.schbench) {
+            int m = Math.min(2, w);
+            addSeeds(specs, "schbench:version=old,message=" + m + ",workers=" + w / m, size.schbenchNs, size.seeds);
+        }
         double[] headline = PublishedTables.runAll(specs, jobs);
         int k = 0;
         double[] tb = new double[size.tbench.length], hb = new double[size.hackbench.length],
@@ -106,7 +114,7 @@ public final class MainlineCurves {
             if (c == 1)
                 out.add(relative("mainline curves: tbench 1 client, MB/s (published 445.9)", "tbench:1",
                         tb[i], published, ABSOLUTE_TOLERANCE, "MB/s"));
-            if (ref < 0 || i == ref) continue;
+            if (ref < 0 || i == ref || c == 1) continue;
             out.add(relative(String.format("mainline curves: tbench %d clients / 1024 (published %.2f)", c,
                     published / TBENCH_MBS[TBENCH_MBS.length - 1]), "tbench:" + c, tb[i] / tb[ref],
                     published / TBENCH_MBS[TBENCH_MBS.length - 1], CURVE_TOLERANCE, "ratio"));
@@ -135,14 +143,13 @@ public final class MainlineCurves {
         }
         if (steps > 0)
             out.add(new Validation.Check(String.format("mainline curves: schbench p99 grows with workers up to 256 (%d of %d steps)",
-                    grows, steps), grows, steps, 0, "steps", grows == steps));
+                    grows, steps), grows, steps, 0, "steps", grows == steps, KNOWN.get("schbench")));
         if (full >= 0 && over >= 0) {
             double jump = p99[over] / p99[full];
             String name = String.format("mainline curves: schbench p99 512/256 workers (published %.0fx), more than %.0fx",
                     SCHBENCH_US[9] / SCHBENCH_US[8], OVERSUBSCRIBED_JUMP);
-            boolean pass = jump > OVERSUBSCRIBED_JUMP;
-            if (!pass) name += " [known: " + KNOWN.get("schbench") + "]";
-            out.add(new Validation.Check(name, jump, OVERSUBSCRIBED_JUMP, 0, "ratio", pass));
+            out.add(new Validation.Check(name, jump, OVERSUBSCRIBED_JUMP, 0, "ratio", jump > OVERSUBSCRIBED_JUMP,
+                    KNOWN.get("schbench")));
         }
         return out;
     }
@@ -151,8 +158,7 @@ public final class MainlineCurves {
                                              String unit) {
         boolean pass = Math.abs(measured / published - 1) <= tol;
         String known = KNOWN.getOrDefault(key, KNOWN.get(key.substring(0, key.indexOf(':'))));
-        if (!pass && known != null) name = name + " [known: " + known + "]";
-        return new Validation.Check(name, measured, published, tol * published, unit, pass);
+        return new Validation.Check(name, measured, published, tol * published, unit, pass, known);
     }
 
     private static void addSeeds(List<RunSpec> specs, String workload, long durationNs, int seeds) {

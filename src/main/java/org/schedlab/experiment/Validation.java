@@ -34,6 +34,8 @@ public final class Validation {
         public final String name, unit;
         public final double measured, expected, tolerance;
         public final boolean pass;
+        /** Why a failing check fails, as far as it is known (a published point the model does not reproduce); else null. */
+        public final String known;
 
         Check(String name, double measured, double expected, double tolerance, String unit) {
             this.name = name;
@@ -42,15 +44,21 @@ public final class Validation {
             this.tolerance = tolerance;
             this.unit = unit;
             this.pass = Math.abs(measured - expected) <= tolerance && !Double.isNaN(measured);
+            this.known = null;
         }
 
         Check(String name, double measured, double expected, double tolerance, String unit, boolean pass) {
+            this(name, measured, expected, tolerance, unit, pass, null);
+        }
+
+        Check(String name, double measured, double expected, double tolerance, String unit, boolean pass, String known) {
             this.name = name;
             this.measured = measured;
             this.expected = expected;
             this.tolerance = tolerance;
             this.unit = unit;
             this.pass = pass;
+            this.known = pass ? null : known;
         }
     }
 

@@ -88,7 +88,8 @@ final class CpuTime {
                 t.sumExecRuntime += work;
                 if (t.remainingWork > 0) {
                     double done = Math.min(t.remainingWork, work * cpu.rate);
-                    if (Double.isInfinite(t.remainingWork)) done = work * cpu.rate;
+                    // a run on the clock demands what it gets
+                    if (Double.isInfinite(t.remainingWork)) m.workDemanded += done = work * cpu.rate;
                     else t.remainingWork -= done;
                     m.workExecuted += done;
                 }

@@ -334,13 +334,16 @@ final class Interpreter {
             } else if (op instanceof Op.Mark) {
                 Op.Mark mk = (Op.Mark) op;
                 t.pc++;
-                if (mk.begin) {
+                if (mk.begin && mk.channel >= 0) {
+                    m.sync.stamp(mk.channel, m.now);
+                } else if (mk.begin) {
                     t.markStart[mk.metric] = m.now;
                 } else {
+                    long start = mk.channel >= 0 ? m.sync.stampOf(mk.channel) : t.markStart[mk.metric];
                     if (m.measuring) {
                         rec.markCount[mk.metric]++;
-                        if (t.markStart[mk.metric] >= 0) {
-                            long d = m.now - t.markStart[mk.metric];
+                        if (start >= 0) {
+                            long d = m.now - start;
                             Recorder.record(rec.markLatency.get(mk.metric), d);
                             rec.markSumNs[mk.metric] += d;
                             rec.markIntervals[mk.metric]++;

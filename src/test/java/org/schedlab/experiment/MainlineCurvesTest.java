@@ -30,9 +30,10 @@ class MainlineCurvesTest {
     void everyPointOfTheSmallSizeGivesACheck() {
         List<Validation.Check> checks = MainlineCurves.checks(MainlineCurves.Size.small(), 2);
         for (Validation.Check c : checks)
-            System.out.printf("%s %s: %.4f (expected %.4f)%n", c.pass ? "PASS" : "FAIL", c.name, c.measured, c.expected);
-        // tbench 1 client absolute, 1/1024 and 64/1024; hackbench 4/1; schbench growth and jump
-        assertThat(checks).hasSize(6);
+            System.out.printf("%s %s: %.4f (expected %.4f)%s%n", c.pass ? "PASS" : "FAIL", c.name, c.measured, c.expected,
+                    c.known != null ? " known: " + c.known : "");
+        // tbench 1 client absolute; hackbench 2 groups / 1; schbench growth
+        assertThat(checks).hasSize(3);
         assertThat(checks).allSatisfy(c -> assertThat(c.measured).as(c.name).isFinite().isPositive());
     }
 }
