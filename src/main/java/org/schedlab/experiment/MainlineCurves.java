@@ -51,7 +51,9 @@ public final class MainlineCurves {
             "tbench:64", "per-task speed does not fall with the number of busy cores (boost by active cores is not "
                     + "modelled: its size on Milan is not sourced)",
             "tbench:128", "as at 64 clients",
-            "hackbench", "oversubscribed pipe groups leave CPUs idle (utilisation 42% at 16 groups; cause not found)",
+            "hackbench", "the NUMA stalemate of tbench: perf's threads wait at its start gate, so none counts in "
+                    + "nr_running when it is created and every one is placed on node 0; at 16 groups no task ever "
+                    + "crosses to node 1 (0 NUMA migrations, a CPU idle while another is overloaded for 63 of 66 ms)",
             "schbench", "old schbench on the model: p99 3.5 ms at 256 workers (published 0.87) and 13 ms at 512 "
                     + "(published 58): the oversubscribed jump is 4x, not 67x; the published rows ran CFS (5.19), the "
                     + "model EEVDF (6.19), and their C2 idle state is not modelled (cause not found)");

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The validation ladder at the test suite's sizes: every rung passes, except published points the model is known
- * not to reproduce, each of which says why.
+ * not to reproduce and findings whose size (not sign) moves under a robustness variant, each of which says why.
  */
 class ValidationTest {
     @Test
@@ -16,7 +16,7 @@ class ValidationTest {
         List<Validation.Check> checks = new Validation(Validation.Size.small(), 2).run();
         assertThat(checks).hasSizeGreaterThan(15);
         assertThat(checks).filteredOn(c -> c.known != null)
-                .allSatisfy(c -> assertThat(c.name).startsWith("mainline curves"));
+                .allSatisfy(c -> assertThat(c.name).matches("(mainline curves|robustness).*"));
         assertThat(checks).filteredOn(c -> c.known == null).allSatisfy(c -> assertThat(c.pass)
                 .as("%s: measured %s expected %s ± %s", c.name, c.measured, c.expected, c.tolerance).isTrue());
     }
