@@ -88,8 +88,10 @@ public final class RunCommand implements Callable<Integer> {
                 r.get("wall_time_ms").asLong(), r.get("events").asLong()));
         sb.append(String.format("  %-26s %s %s (%s is better)%n", t.get("metric").asText() + ":",
                 fmt(t.get("value").asDouble()), t.get("unit").asText(), t.get("higher_is_better").asBoolean() ? "higher" : "lower"));
-        sb.append(String.format("  tasks %d created, %d exited; %d context switches; %d wakeups; utilisation %.1f%%%n",
-                m.get("tasks_created").asLong(), m.get("tasks_exited").asLong(), m.get("context_switches").asLong(),
+        sb.append(String.format("  tasks %d created, %d exited in the measured window (%d live at its start, %d at its end)%n",
+                m.get("tasks_created").asLong(), m.get("tasks_exited").asLong(), m.get("tasks_live_at_start").asLong(),
+                m.get("tasks_live_at_end").asLong()));
+        sb.append(String.format("  %d context switches; %d wakeups; utilisation %.1f%%%n", m.get("context_switches").asLong(),
                 m.get("wakeups").asLong(), 100 * m.get("utilisation").asDouble()));
         for (String k : new String[]{"wakeup_latency_us", "runqueue_wait_us", "response_time_us"}) {
             JsonNode l = m.get(k);

@@ -134,6 +134,8 @@ public final class Runner {
         mt.put("measured_ns", measured);
         mt.put("tasks_created", out.rec.tasksCreated);
         mt.put("tasks_exited", out.rec.tasksExited);
+        mt.put("tasks_live_at_start", out.rec.tasksLiveAtStart);
+        mt.put("tasks_live_at_end", out.rec.tasksLiveAtEnd);
         mt.put("context_switches", out.rec.contextSwitches);
         mt.put("wakeups", out.rec.wakeups);
         mt.set("wakeup_latency_us", latency(out.rec.wakeupLatency));

@@ -194,6 +194,7 @@ public final class Machine {
             if (cfg.checkInvariants) Invariants.check(this);
         }
         if (!stopped) endTime = now;
+        rec.tasksLiveAtEnd = liveTasks;
         counters.publish();
         for (int c = 0; c < nrCpus; c++) time.account(c);
         counters.integrate(endTime);

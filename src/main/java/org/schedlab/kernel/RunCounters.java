@@ -134,6 +134,7 @@ final class RunCounters {
     void startMeasuring() {
         for (int c = 0; c < m.nrCpus; c++) m.time.account(c);
         rec.reset(m.now);
+        rec.tasksLiveAtStart = m.liveTasks;
         m.time.resetKernelNs();
         m.measuring = true;
         lastIntegrate = m.now;
