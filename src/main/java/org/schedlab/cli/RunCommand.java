@@ -105,8 +105,8 @@ public final class RunCommand implements Callable<Integer> {
             Map.Entry<String, JsonNode> e = it.next();
             sb.append(' ').append(e.getKey()).append('=').append(e.getValue().asLong());
         }
-        sb.append(String.format("%n  idle while overloaded: %.3f ms; fairness (Jain) %.4f%n",
-                m.get("idle_while_overloaded_ns").asLong() / 1e6, m.get("fairness_jain").asDouble()));
+        sb.append(String.format("%n  idle while overloaded: %.3f ms; fairness (Jain) %.4f over %d competing tasks%n",
+                m.get("idle_while_overloaded_ns").asLong() / 1e6, m.get("fairness_jain").asDouble(), m.get("fairness_tasks").asInt()));
         if (m.get("balance_overhead_ns").size() > 0) {
             sb.append("  balancing overhead:");
             for (Iterator<Map.Entry<String, JsonNode>> it = m.get("balance_overhead_ns").fields(); it.hasNext(); ) {

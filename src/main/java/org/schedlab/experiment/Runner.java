@@ -147,6 +147,7 @@ public final class Runner {
         mt.put("wasted_core_within_llc_ns", out.rec.wastedCoreLlcNs);
         mt.put("wasted_core_within_node_ns", out.rec.wastedCoreNodeNs);
         mt.put("fairness_jain", round(out.fairnessJain(), 6));
+        mt.put("fairness_tasks", out.competingTasks());
         ObjectNode mig = mt.putObject("migrations");
         long total = 0;
         for (String level : out.domains.levelNames()) mig.put(level, out.rec.migrations().getOrDefault(level, 0L));

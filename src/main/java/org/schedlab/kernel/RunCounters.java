@@ -138,7 +138,12 @@ final class RunCounters {
         m.time.resetKernelNs();
         m.measuring = true;
         lastIntegrate = m.now;
-        for (Task t : m.tasks) if (t != null) t.sumExecRuntime = 0;
+        for (Task t : m.tasks) {
+            if (t == null) continue;
+            t.sumExecRuntime = 0;
+            t.competingNs = 0;
+            if (t.competingFrom >= 0) t.competingFrom = m.now;
+        }
     }
 
     /** Writes the counters into the recorder. */
