@@ -88,8 +88,10 @@ public final class RunCommand implements Callable<Integer> {
                 r.get("wall_time_ms").asLong(), r.get("events").asLong()));
         sb.append(String.format("  %-26s %s %s (%s is better)%n", t.get("metric").asText() + ":",
                 fmt(t.get("value").asDouble()), t.get("unit").asText(), t.get("higher_is_better").asBoolean() ? "higher" : "lower"));
-        sb.append(String.format("  tasks %d created, %d exited; %d context switches; %d wakeups; utilisation %.1f%%%n",
-                m.get("tasks_created").asLong(), m.get("tasks_exited").asLong(), m.get("context_switches").asLong(),
+        sb.append(String.format("  tasks %d created, %d exited in the measured window (%d live at its start, %d at its end)%n",
+                m.get("tasks_created").asLong(), m.get("tasks_exited").asLong(), m.get("tasks_live_at_start").asLong(),
+                m.get("tasks_live_at_end").asLong()));
+        sb.append(String.format("  %d context switches; %d wakeups; utilisation %.1f%%%n", m.get("context_switches").asLong(),
                 m.get("wakeups").asLong(), 100 * m.get("utilisation").asDouble()));
         for (String k : new String[]{"wakeup_latency_us", "runqueue_wait_us", "response_time_us"}) {
             JsonNode l = m.get(k);
@@ -103,8 +105,8 @@ public final class RunCommand implements Callable<Integer> {
             Map.Entry<String, JsonNode> e = it.next();
             sb.append(' ').append(e.getKey()).append('=').append(e.getValue().asLong());
         }
-        sb.append(String.format("%n  idle while overloaded: %.3f ms; fairness (Jain) %.4f%n",
-                m.get("idle_while_overloaded_ns").asLong() / 1e6, m.get("fairness_jain").asDouble()));
+        sb.append(String.format("%n  idle while overloaded: %.3f ms; fairness (Jain) %.4f over %d competing tasks%n",
+                m.get("idle_while_overloaded_ns").asLong() / 1e6, m.get("fairness_jain").asDouble(), m.get("fairness_tasks").asInt()));
         if (m.get("balance_overhead_ns").size() > 0) {
             sb.append("  balancing overhead:");
             for (Iterator<Map.Entry<String, JsonNode>> it = m.get("balance_overhead_ns").fields(); it.hasNext(); ) {

@@ -134,6 +134,8 @@ public final class Runner {
         mt.put("measured_ns", measured);
         mt.put("tasks_created", out.rec.tasksCreated);
         mt.put("tasks_exited", out.rec.tasksExited);
+        mt.put("tasks_live_at_start", out.rec.tasksLiveAtStart);
+        mt.put("tasks_live_at_end", out.rec.tasksLiveAtEnd);
         mt.put("context_switches", out.rec.contextSwitches);
         mt.put("wakeups", out.rec.wakeups);
         mt.set("wakeup_latency_us", latency(out.rec.wakeupLatency));
@@ -145,6 +147,7 @@ public final class Runner {
         mt.put("wasted_core_within_llc_ns", out.rec.wastedCoreLlcNs);
         mt.put("wasted_core_within_node_ns", out.rec.wastedCoreNodeNs);
         mt.put("fairness_jain", round(out.fairnessJain(), 6));
+        mt.put("fairness_tasks", out.competingTasks());
         ObjectNode mig = mt.putObject("migrations");
         long total = 0;
         for (String level : out.domains.levelNames()) mig.put(level, out.rec.migrations().getOrDefault(level, 0L));

@@ -95,7 +95,10 @@ final class ForkExit {
             }
         }
         policy.taskDead(t);
-        if (m.measuring) m.exitedExec.add(t.sumExecRuntime);
+        if (m.measuring) {
+            m.exitedExec.add(t.sumExecRuntime);
+            m.exitedCompeting.add(t.competingNs);
+        }
         m.tasks.set(t.pid - 1, null);
         m.core.schedule(c);
         if (wl.endWhenAllExit && m.liveTasks == 0 && m.heldTasks == 0 && !hasPendingStarts()) {

@@ -76,6 +76,8 @@ public final class Machine {
     // conservation
     double workDemanded, workExecuted, refillDemanded;
     final List<Long> exitedExec = new ArrayList<>();
+    /** Time the exited tasks wanted a CPU in the measured window, in the order of {@link #exitedExec}. */
+    final List<Long> exitedCompeting = new ArrayList<>();
 
     // the parts
     final CpuTime time;
@@ -194,6 +196,7 @@ public final class Machine {
             if (cfg.checkInvariants) Invariants.check(this);
         }
         if (!stopped) endTime = now;
+        rec.tasksLiveAtEnd = liveTasks;
         counters.publish();
         for (int c = 0; c < nrCpus; c++) time.account(c);
         counters.integrate(endTime);
@@ -240,6 +243,17 @@ public final class Machine {
     long[] taskExecTimes() {
         List<Long> l = new ArrayList<>(exitedExec);
         for (Task t : tasks) if (t != null) l.add(t.sumExecRuntime);
+        return toArray(l);
+    }
+
+    /** Time every task measured wanted a CPU up to {@code end}, in the order of {@link #taskExecTimes}. */
+    long[] taskCompetingTimes(long end) {
+        List<Long> l = new ArrayList<>(exitedCompeting);
+        for (Task t : tasks) if (t != null) l.add(t.competingNs(end));
+        return toArray(l);
+    }
+
+    private static long[] toArray(List<Long> l) {
         long[] a = new long[l.size()];
         for (int i = 0; i < a.length; i++) a[i] = l.get(i);
         return a;

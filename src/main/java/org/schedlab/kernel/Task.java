@@ -60,6 +60,8 @@ public final class Task implements TaskView {
     long lastStopped;          // last switch-out
     long sumExecRuntime;       // ns on CPU
     long runnableSince = -1;
+    /** Time wanting a CPU (queued, running or held by the policy) in the measured window, and since when now. */
+    long competingNs, competingFrom = -1;
     long wakingSince = -1;
     long createdAt;
     long lastSyncTime;         // progress accounting while running
@@ -131,6 +133,19 @@ public final class Task implements TaskView {
     @Override public void setRecentUsedCpu(int c) { recentUsedCpu = c; }
     @Override public Object policyData() { return policyData; }
     @Override public void setPolicyData(Object o) { policyData = o; }
+
+    /** The task starts wanting a CPU (enqueued, or held by the policy). */
+    void startCompeting(long now) { if (competingFrom < 0) competingFrom = now; }
+
+    /** The task stops wanting a CPU (it sleeps or exits). */
+    void stopCompeting(long now) {
+        if (competingFrom < 0) return;
+        competingNs += now - competingFrom;
+        competingFrom = -1;
+    }
+
+    /** Time it wanted a CPU in the measured window, up to {@code now}. */
+    long competingNs(long now) { return competingNs + (competingFrom >= 0 ? now - competingFrom : 0); }
 
     boolean runnableState() { return state == State.RUNNABLE || state == State.RUNNING; }
 

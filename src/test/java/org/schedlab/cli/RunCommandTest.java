@@ -54,6 +54,24 @@ class RunCommandTest {
     }
 
     @Test
+    void taskCountsCoverTheMeasuredWindowAndBalanceWithTheTasksLiveAtItsEnds(@TempDir Path dir) throws Exception {
+        // 30% load with a warm-up: jobs in flight at the window's start exit inside it, so more may exit than start
+        Path json = dir.resolve("run.json");
+        Result r = run("run", "--topology", "synthetic:llcs=2,cores=4", "--policy", "pull", "--workload",
+                "poisson:rate=2400,service=exp:1ms", "--duration", "300ms", "--warmup", "50ms", "--json", json.toString());
+        assertThat(r.exit).isZero();
+        JsonNode m = Runner.JSON.readTree(json.toFile()).get("metrics");
+        long created = m.get("tasks_created").asLong(), exited = m.get("tasks_exited").asLong();
+        long atStart = m.get("tasks_live_at_start").asLong(), atEnd = m.get("tasks_live_at_end").asLong();
+        assertThat(atStart).isPositive();
+        assertThat(atStart + created - exited).isEqualTo(atEnd);
+        // every task of an open system is a job: each exit in the window is a completed job
+        assertThat(m.get("jobs_completed").asLong()).isEqualTo(exited);
+        assertThat(r.out).contains(String.format("tasks %d created, %d exited in the measured window (%d live at its start, %d at its end)",
+                created, exited, atStart, atEnd));
+    }
+
+    @Test
     void badInputGetsOneLineAndExitTwoAndNoFile(@TempDir Path dir) {
         Path json = dir.resolve("out.json");
         String[][] cases = {

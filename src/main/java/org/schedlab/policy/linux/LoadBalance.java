@@ -1,5 +1,6 @@
 package org.schedlab.policy.linux;
 
+import org.schedlab.engine.Rng;
 import org.schedlab.policy.Capacity;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.TaskView;
@@ -50,13 +51,16 @@ final class LoadBalance {
     private final long maxLoadBalanceIntervalJ;
     /** sysctl_sched_migration_cost. */
     final long migrationCostNs = 500_000;
-    /** sched_balance_running: held by {@link #balanceRunningCpu} until {@link #balanceRunningUntil}. */
-    long balanceRunningUntil = Long.MIN_VALUE;
+    /** sched_balance_running: held by {@link #balanceRunningCpu} from {@link #balanceRunningFrom} until {@link #balanceRunningUntil}. */
+    long balanceRunningFrom = Long.MIN_VALUE, balanceRunningUntil = Long.MIN_VALUE;
     private int balanceRunningCpu = -1;
+    /** Orders CPUs that reach sched_balance_running at the same instant. */
+    private final Rng serializeRng;
 
     LoadBalance(SchedContext ctx, FairPlacement placement) {
         this.ctx = ctx;
         this.find = new FindBusiest(ctx, this, placement);
+        this.serializeRng = ctx.rng("sched_balance_running");
         int nrCpus = ctx.nrCpus();
         sdState = new SdState[nrCpus][];
         nextBalance = new long[nrCpus];
@@ -157,23 +161,29 @@ final class LoadBalance {
             balanced(env, st, true);
             return false;
         }
-        long serialStart = 0;
+        long attempt = 0;
         if (sd.has(SchedDomain.SD_SERIALIZE)) {
+            // the acting CPU reaches the cmpxchg once through the kernel work charged to it before (its tick, lower
+            // levels); it loses if another CPU's pass holds sched_balance_running at that moment (out_balanced)
+            attempt = ctx.busyUntil(acting);
             ctx.chargeSharedLine(acting, "sched_balance_running", env.kind);
-            // a pass takes the time charged for it: another CPU that tries meanwhile loses the cmpxchg and skips
-            if (ctx.now() < balanceRunningUntil && balanceRunningCpu != acting) {
+            boolean held = balanceRunningCpu != acting && attempt < balanceRunningUntil;
+            // Deviation: CPUs are handled one at a time, so one that reached the cmpxchg before the holder's pass began, or at the same instant (aligned ticks, equal work before it; who was first is drawn from the run's random stream), and is handled after it runs its pass as well, instead of the holder losing.
+            if (held && (attempt < balanceRunningFrom || attempt == balanceRunningFrom && serializeRng.nextDouble() < 0.5))
+                held = false;
+            if (held) {
                 ctx.count("balance.serialize_lost." + kind, 1);
                 return balanced(env, st, true);
             }
             serialized = true;
-            serialStart = ctx.chargedNs(acting);
         }
         try {
             return balanceLocked(env, st, cpu, acting, level, idle, moved);
         } finally {
             if (serialized) {
                 balanceRunningCpu = acting;
-                balanceRunningUntil = ctx.now() + ctx.chargedNs(acting) - serialStart;
+                balanceRunningFrom = attempt;
+                balanceRunningUntil = ctx.busyUntil(acting);
             }
         }
     }
