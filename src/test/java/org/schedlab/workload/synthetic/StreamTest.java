@@ -35,9 +35,9 @@ class StreamTest {
         assertThat(Sim.ops(master, Op.Barrier.class)).extracting(b -> b.barrier).containsExactly(0, 1, 2, 3);
         assertThat(worker.memoryBound).isEqualTo(0.95);
         assertThat(worker.workingSetBytes).isEqualTo(80_000_000L);
-        // Copy moves 16 bytes per element of a thread's third of the arrays at 15 bytes per ns
+        // Copy moves 16 bytes per element of a thread's third of the arrays at 21.4 bytes per ns
         Op.Run copy = Sim.ops(worker, Op.Run.class).get(0);
-        assertThat(copy.work.mean()).isCloseTo(16 * 10_000_000 / 3.0 / 15, within(1.0));
+        assertThat(copy.work.mean()).isCloseTo(16 * 10_000_000 / 3.0 / 21.4, within(1.0));
         assertThat(Workloads.parse("stream").endWhenAllExit).isFalse();
     }
 
@@ -58,12 +58,12 @@ class StreamTest {
     @Test
     void oneThreadAloneStreamsAtTheCoreBandwidth() {
         JsonNode r = Sim.run("synthetic:cores=1", "linux-wake", "stream:threads=1,elems=1000000,membound=1", 100_000_000L, false);
-        assertThat(Sim.value(r)).isCloseTo(15_000, within(400.0));
+        assertThat(Sim.value(r)).isCloseTo(21_400, within(400.0));
         JsonNode fixed = Sim.run("synthetic:cores=1", "linux-wake", "stream:threads=1,elems=1000000,ntimes=3", 1_000_000_000L, false);
         assertThat(Sim.markCount(fixed, "chunk")).isEqualTo(12);
         assertThat(Sim.markCount(fixed, "triad")).isEqualTo(3);
-        // 3 iterations of 80 bytes per element, done at 15 bytes per ns
-        assertThat(fixed.get("sim_time_ns").asDouble()).isCloseTo(3 * 80e6 / 15, within(1e5));
+        // 3 iterations of 80 bytes per element, done at 21.4 bytes per ns
+        assertThat(fixed.get("sim_time_ns").asDouble()).isCloseTo(3 * 80e6 / 21.4, within(1e5));
     }
 
     @Test
