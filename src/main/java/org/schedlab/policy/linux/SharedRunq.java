@@ -72,6 +72,9 @@ final class SharedRunq {
         }
     }
 
+    /** The index of {@code cpu}'s shard within its LLC. */
+    int shardIndex(int cpu) { return shardOf[cpu] - firstShard[cpu]; }
+
     /** __enqueue_entity: a queued task enters its runqueue's shard, unless pinned to one CPU. */
     void enqueue(int cpu, TaskView p) {
         push(cpu, p);

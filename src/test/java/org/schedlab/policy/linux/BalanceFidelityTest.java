@@ -167,4 +167,25 @@ class BalanceFidelityTest {
         assertThat(numaPulls[0]).as("as posted").isZero();
         assertThat(numaPulls[1]).as("as intended: the mainline NUMA newidle pass pulls one task").isEqualTo(1);
     }
+
+    @Test
+    void theNewidleCostBumpInflatesFailedDomainsUpToTheMigrationCost() {
+        // CPU 0 runs its only task: CPU 5 finds nothing to pull at any level
+        for (String mode : new String[]{"measured", "bump"}) {
+            Machine m = Scenes.scene("synthetic:llcs=2,cores=4", new int[]{1}, true, 1_000_000L);
+            Pull pull = new Pull(Scenes.withOptions(m.context(), Map.of("newidle_cost", mode, "ni_random", "off"), null));
+            pull.lb.rdOverloaded = true;
+            LoadBalance.SdState[] st = pull.lb.sdState[5];
+            st[0].maxNewidleLbCost = 1_000;
+            st[1].maxNewidleLbCost = 400_000;
+            pull.newidle.sched_balance_newidle(5);
+            if (mode.equals("bump")) {
+                assertThat(st[0].maxNewidleLbCost).isEqualTo(1_500);          // 3/2 of the maximum on failure
+                assertThat(st[1].maxNewidleLbCost).isEqualTo(500_000 + 200);  // capped at migration_cost + 200
+            } else {
+                assertThat(st[0].maxNewidleLbCost).isLessThan(1_500);         // the pass's own cost, well below
+                assertThat(st[1].maxNewidleLbCost).isEqualTo(400_000);
+            }
+        }
+    }
 }

@@ -9,6 +9,7 @@ import org.schedlab.workload.Workloads;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class StreamTest {
@@ -82,5 +83,30 @@ class StreamTest {
         assertThat(moved.get("metrics").get("migrations_total").asLong())
                 .isGreaterThan(10 * Math.max(1, placed.get("metrics").get("migrations_total").asLong()));
         assertThat(Sim.value(moved)).isLessThan(0.8 * Sim.value(placed));
+    }
+
+    @Test
+    void cpusBindEveryThreadAsNumactlDoesAndFromIsTheLaunchingCpu() {
+        WorkloadSpec w = Workloads.parse("stream:threads=8,cpus=0,16,32-33,from=16");
+        assertThat(w.templates).allSatisfy(t -> assertThat(t.allowed.toString()).isEqualTo("0,16,32-33"));
+        assertThat(w.templates.get(0).launchCpu).isEqualTo(16);
+        assertThat(Workloads.parse("stream").templates.get(0).allowed).isNull();
+        assertThatThrownBy(() -> Workloads.parse("stream:cpus=3-1")).hasMessage(
+                "stream:cpus=3-1: cpus must be a CPU list like 0,16,32 or 0-15 (CPUs below 4096), got '3-1'");
+        assertThatThrownBy(() -> Sim.run("synthetic:cores=4", "linux-wake", "stream:from=9", 1_000_000L, false))
+                .hasMessageContaining("started from CPU 9, which does not exist on this 4-CPU machine");
+    }
+
+    @Test
+    void threadsSharingANodesMemoryShareItsBandwidth() {
+        // one thread per CCX of socket 0 of 2 x EPYC 7763: 8 x 21.4 GB/s asked of a package's 120 GB/s, so each
+        // memory-bound ns stretches by 8 x 21.4 / 120 (membound 1: no CPU part)
+        String spread = "stream:threads=8,membound=1,elems=20000000,ntimes=4,cpus=0,8,16,24,32,40,48,56";
+        double node = Sim.value(Sim.run("epyc-7763-2s", "pull", spread, 2_000_000_000L, false));
+        assertThat(node).isCloseTo(120_000, within(0.03 * 120_000));
+        // the same threads, one per CCX of both sockets: 4 per package, 85.6 GB/s each, below the limit
+        String twoSockets = "stream:threads=8,membound=1,elems=20000000,ntimes=4,cpus=0,16,32,48,64,80,96,112";
+        double both = Sim.value(Sim.run("epyc-7763-2s", "pull", twoSockets, 2_000_000_000L, false));
+        assertThat(both).isCloseTo(8 * 21_400, within(0.03 * 8 * 21_400));
     }
 }
