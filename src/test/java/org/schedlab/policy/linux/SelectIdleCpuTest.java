@@ -102,4 +102,25 @@ class SelectIdleCpuTest {
         // SIS_UTIL's budget at boot is the whole LLC
         assertThat(placement(m, Map.of()).selectTaskRq(task, 0, 0, org.schedlab.policy.WakeFlags.WF_TTWU)).isEqualTo(10);
     }
+
+    @Test
+    void pushAndSharedRunqTakeTheMainlineOptionsAndAct() {
+        // on a loaded LLC, SIS_PROP's budget differs from SIS_UTIL's: the runs differ under push as under pull
+        String w = "hackbench:groups=2";
+        for (String base : new String[]{"pull", "push", "shared-runq"}) {
+            double util = headline(base, w), prop = headline(base + ":sis=prop", w);
+            assertThat(prop).as(base).isNotEqualTo(util);
+        }
+        org.schedlab.policy.Policies.resolve("push:sis=prop,numa_imb=quarter,numa_consistent=off,numa_affinity_cap=off,newidle_cost=bump,ni_random=off");
+        org.schedlab.policy.Policies.resolve("shared-runq:sis=prop,idle_check=on,shard=16,newidle_cost=bump");
+    }
+
+    private static double headline(String policy, String workload) {
+        org.schedlab.experiment.RunSpec s = new org.schedlab.experiment.RunSpec();
+        s.topology = "synthetic:llcs=2,cores=8";
+        s.policy = policy;
+        s.workload = workload;
+        s.timelineBuckets = 0;
+        return org.schedlab.experiment.Runner.run(s).get("throughput").get("value").asDouble();
+    }
 }
