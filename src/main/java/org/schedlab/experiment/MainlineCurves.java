@@ -145,12 +145,12 @@ public final class MainlineCurves {
         }
         if (steps > 0)
             out.add(new Validation.Check(String.format("mainline curves: schbench p99 grows with workers up to 256 (%d of %d steps)",
-                    grows, steps), grows, steps, 0, "steps", grows == steps, KNOWN.get("schbench")));
+                    grows, steps), grows, steps, 0, "steps", grows == steps, true, KNOWN.get("schbench")));
         if (full >= 0 && over >= 0) {
             double jump = p99[over] / p99[full];
             String name = String.format("mainline curves: schbench p99 512/256 workers (published %.0fx), more than %.0fx",
                     SCHBENCH_US[9] / SCHBENCH_US[8], OVERSUBSCRIBED_JUMP);
-            out.add(new Validation.Check(name, jump, OVERSUBSCRIBED_JUMP, 0, "ratio", jump > OVERSUBSCRIBED_JUMP,
+            out.add(new Validation.Check(name, jump, OVERSUBSCRIBED_JUMP, 0, "ratio", jump > OVERSUBSCRIBED_JUMP, true,
                     KNOWN.get("schbench")));
         }
         return out;
@@ -160,7 +160,7 @@ public final class MainlineCurves {
                                              String unit) {
         boolean pass = Math.abs(measured / published - 1) <= tol;
         String known = KNOWN.getOrDefault(key, KNOWN.get(key.substring(0, key.indexOf(':'))));
-        return new Validation.Check(name, measured, published, tol * published, unit, pass, known);
+        return new Validation.Check(name, measured, published, tol * published, unit, pass, true, known);
     }
 
     private static void addSeeds(List<RunSpec> specs, String workload, long durationNs, int seeds) {

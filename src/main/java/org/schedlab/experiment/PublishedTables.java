@@ -188,7 +188,7 @@ public final class PublishedTables {
         for (Verdict v : verdicts(size, jobs))
             out.add(new Validation.Check(String.format("robustness: %s on %s, push/pull headline %+.1f%% (as run) vs %+.1f%% (%s)",
                     v.row(), size.robustTopology, v.baseline(), v.variant(), v.label()), v.variant() - v.baseline(), 0,
-                    v.tolerance(), "% points", v.sameSign() && Math.abs(v.variant() - v.baseline()) <= v.tolerance(),
+                    v.tolerance(), "% points", v.sameSign() && Math.abs(v.variant() - v.baseline()) <= v.tolerance(), false,
                     v.sameSign() ? "the sign holds; the size moves beyond the run-to-run CV" : null));
         return out;
     }

@@ -55,7 +55,7 @@ final class ForkExit {
         TaskTemplate tt = wl.templates.get(templateIndex);
         for (int i = 0; i < tt.instances; i++) {
             Task t = createTask(templateIndex, null);
-            m.wakeup.wakeUpNew(t, 0);
+            m.wakeup.wakeUpNew(t, tt.launchCpu);
         }
     }
 

@@ -121,6 +121,9 @@ public final class Machine {
                 if (prog[pc] instanceof Op.LoopEnd) loopEnd[i][((Op.LoopEnd) prog[pc]).begin] = pc;
             for (Op op : prog) checkOpRange(op, wl, i);
             TaskTemplate tt = wl.templates.get(i);
+            if (tt.launchCpu < 0 || tt.launchCpu >= nrCpus)
+                throw new WorkloadException(wl.name + ": task " + tt.comm + " is started from CPU " + tt.launchCpu
+                        + ", which does not exist on this " + nrCpus + "-CPU machine");
             if (tt.allowed != null) {
                 CpuSet fit = new CpuSet(nrCpus);
                 for (int c = tt.allowed.first(); c >= 0 && c < nrCpus; c = tt.allowed.nextSetBit(c + 1)) fit.set(c);

@@ -44,6 +44,8 @@ public final class Task implements TaskView {
     int maxAllowedCapacity = -1;
     int nrCpusAllowed;
     final long workingSet;
+    /** NUMA node holding the memory of a memory-bound task: where it first ran (first touch); -1 before. */
+    int memNode = -1;
 
     // EEVDF entity
     long vruntime, deadline, vprot, slice;

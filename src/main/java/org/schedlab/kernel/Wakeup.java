@@ -223,6 +223,7 @@ final class Wakeup {
         }
         t.lastRanCpu = target;
         t.cpu = target;
+        if (m.sink != null) m.sink.wakeupNew(m.now, t.pid, t.comm, target);
         m.load.postInitEntityUtilAvg(t, cpus[target]);
         wakeOnto(t, target, parentCpu, WakeFlags.WF_FORK, "fork");
     }

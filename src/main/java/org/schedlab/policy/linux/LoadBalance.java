@@ -51,6 +51,8 @@ final class LoadBalance {
     private final long maxLoadBalanceIntervalJ;
     /** sysctl_sched_migration_cost. */
     final long migrationCostNs = 500_000;
+    /** newidle_cost=bump (155213a2aed4, reverted by d206fbad9328): failed newidle passes inflate the cost, capped. */
+    boolean newidleCostBump;
     /** sched_balance_running: held by {@link #balanceRunningCpu} from {@link #balanceRunningFrom} until {@link #balanceRunningUntil}. */
     long balanceRunningFrom = Long.MIN_VALUE, balanceRunningUntil = Long.MIN_VALUE;
     private int balanceRunningCpu = -1;
@@ -125,11 +127,15 @@ final class LoadBalance {
         return Math.max(1, Math.min(j, maxLoadBalanceIntervalJ));
     }
 
-    /** Decays max_newidle_lb_cost by 253/256 at most once a second; folds in a new cost. Returns true if decayed. */
+    /**
+     * update_newidle_cost: decays max_newidle_lb_cost by 253/256 at most once a second; folds in a new cost.
+     * Returns true if decayed. With the 155213a2aed4 bump ({@link #newidleCostBump}) the maximum is capped at
+     * sysctl_sched_migration_cost + 200 ns.
+     */
     boolean updateNewidleCost(SdState st, long cost) {
         long now = ctx.now();
         if (cost > st.maxNewidleLbCost) {
-            st.maxNewidleLbCost = cost;
+            st.maxNewidleLbCost = newidleCostBump ? Math.min(cost, migrationCostNs + 200) : cost;
             st.lastDecayMaxLbCost = now;
         } else if (now > st.lastDecayMaxLbCost + 1_000_000_000L) {
             st.maxNewidleLbCost = st.maxNewidleLbCost * 253 / 256;
