@@ -1,10 +1,12 @@
 package org.schedlab.experiment;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.HdrHistogram.Histogram;
 import org.schedlab.InputError;
+import org.schedlab.InputFiles;
 import org.schedlab.Units;
 import org.schedlab.kernel.Machine;
 import org.schedlab.kernel.MachineConfig;
@@ -16,6 +18,9 @@ import org.schedlab.topology.TopologySources;
 import org.schedlab.workload.WorkloadSpec;
 import org.schedlab.workload.Workloads;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -24,8 +29,24 @@ import java.util.Map;
  */
 public final class Runner {
     public static final ObjectMapper JSON = new ObjectMapper();
+    /** The largest result file read back (a timeline of 65536 CPUs is about 40 MiB). */
+    public static final long MAX_RESULT_BYTES = 256 * InputFiles.MiB;
 
     private Runner() {}
+
+    /**
+     * A result file's JSON, read within {@link #MAX_RESULT_BYTES}; an {@link InputError} when it is not a regular
+     * file or too large, an {@link IOException} when it is not JSON.
+     */
+    public static JsonNode readResult(Path file) throws IOException {
+        try (InputStream in = InputFiles.open(file, "a result", MAX_RESULT_BYTES)) {
+            return JSON.readTree(in);
+        } catch (IOException e) {
+            InputError limit = InputFiles.limitError(e);
+            if (limit != null) throw limit;
+            throw e;
+        }
+    }
 
     /** The parts of a run resolved from its spec (input errors surface here, before anything runs). */
     public static final class Prepared {

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.schedlab.InputError;
+import org.schedlab.InputFiles;
 import org.schedlab.Units;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -56,7 +56,7 @@ public final class Study {
     public static List<Section> read(Path file) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+            root = new ObjectMapper(new YAMLFactory()).readTree(InputFiles.readString(file, "a study file", SweepFile.MAX_BYTES));
         } catch (IOException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new InputError(file + ": not a readable study file: " + msg);

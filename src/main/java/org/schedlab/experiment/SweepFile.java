@@ -12,10 +12,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.schedlab.InputError;
+import org.schedlab.InputFiles;
 import org.schedlab.Units;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,14 +79,16 @@ public final class SweepFile {
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
+    /** The largest sweep file read. */
+    public static final long MAX_BYTES = InputFiles.MiB;
+
+    /** The text of a sweep file, within {@link #MAX_BYTES}. */
+    public static String read(Path file) {
+        return InputFiles.readString(file, "a sweep file", MAX_BYTES);
+    }
+
     public static Grid load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new InputError(file + ": cannot read: " + e.getMessage());
-        }
-        return parse(file.toString(), text);
+        return parse(file.toString(), read(file));
     }
 
     /**
@@ -216,12 +218,15 @@ public final class SweepFile {
         List<Long> seeds(JsonNode n) {
             if (n == null || n.isNull()) throw error("seeds", "missing 'seeds' (" + EXPECTED.get("seeds") + ")");
             if (n.isIntegralNumber()) {
-                if (!n.canConvertToInt() || n.intValue() < 1)
-                    throw error("seeds", "'seeds' must be at least 1, got " + n.asText());
+                if (n.asDouble() < 1) throw error("seeds", "'seeds' must be at least 1, got " + n.asText());
+                if (!n.canConvertToInt() || n.intValue() > Grid.MAX_SEEDS)
+                    throw error("seeds", "'seeds' is " + n.asText() + ", more than the limit of " + Grid.MAX_SEEDS + " seeds");
                 return Grid.seeds(n.intValue());
             }
             if (!n.isArray()) throw error("seeds", "'seeds' must be " + EXPECTED.get("seeds"));
             if (n.isEmpty()) throw error("seeds", "'seeds' must not be empty");
+            if (n.size() > Grid.MAX_SEEDS)
+                throw error("seeds", "'seeds' lists " + n.size() + " seeds, more than the limit of " + Grid.MAX_SEEDS);
             List<Long> out = new ArrayList<>();
             for (JsonNode x : n) {
                 if (!x.isIntegralNumber() || !x.canConvertToLong() || x.longValue() < 0)

@@ -97,11 +97,13 @@ public final class HtmlReport {
             try {
                 why = schemaProblem(p);
                 if (why == null) {
-                    root = JSON.readTree(p.toFile());
+                    root = org.schedlab.experiment.Runner.readResult(p);
                     why = structureProblem(root);
                 }
             } catch (IOException e) {
                 why = "not valid JSON (" + firstLine(e.getMessage()) + ")";
+            } catch (InputError e) {
+                why = e.getMessage().startsWith(p.toString()) ? e.getMessage().substring(p.toString().length() + 2) : e.getMessage();
             }
             if (why == SWEEP_PLAN) continue;   // a sweep's own plan file sits beside its results
             if (why != null) {
