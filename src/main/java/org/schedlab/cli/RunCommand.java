@@ -86,8 +86,13 @@ public final class RunCommand implements Callable<Integer> {
                 c.get("topology").asText(), c.get("cpus").asInt(), c.get("policy").asText(), c.get("seed").asLong()));
         sb.append(String.format("  simulated %.3f s in %d ms wall, %d events%n", r.get("sim_time_ns").asLong() / 1e9,
                 r.get("wall_time_ms").asLong(), r.get("events").asLong()));
-        sb.append(String.format("  %-26s %s %s (%s is better)%n", t.get("metric").asText() + ":",
-                fmt(t.get("value").asDouble()), t.get("unit").asText(), t.get("higher_is_better").asBoolean() ? "higher" : "lower"));
+        if (Runner.unfinished(r))
+            sb.append(String.format("  %-26s unfinished: the run stopped at %s with %d of %d tasks not exited; give a "
+                            + "longer --duration%n", t.get("metric").asText() + ":", c.get("duration").asText(),
+                    m.get("tasks_created").asLong() - m.get("tasks_exited").asLong(), m.get("tasks_created").asLong()));
+        else
+            sb.append(String.format("  %-26s %s %s (%s is better)%n", t.get("metric").asText() + ":",
+                    fmt(t.get("value").asDouble()), t.get("unit").asText(), t.get("higher_is_better").asBoolean() ? "higher" : "lower"));
         sb.append(String.format("  tasks %d created, %d exited; %d context switches; %d wakeups; utilisation %.1f%%%n",
                 m.get("tasks_created").asLong(), m.get("tasks_exited").asLong(), m.get("context_switches").asLong(),
                 m.get("wakeups").asLong(), 100 * m.get("utilisation").asDouble()));

@@ -120,6 +120,20 @@ public final class Runner {
 
     public static ObjectNode run(RunSpec spec) { return run(prepare(spec), null); }
 
+    /** Whether a result's headline is unfinished: the run stopped before every task exited (docs/results.md). */
+    public static boolean unfinished(JsonNode result) {
+        return result.path("throughput").path("unfinished").asBoolean(false);
+    }
+
+    /** A result's headline value; an {@link IllegalStateException} for an unfinished run, which has none. */
+    public static double headlineValue(JsonNode result) {
+        JsonNode v = result.path("throughput").path("value");
+        if (unfinished(result) || !v.isNumber())
+            throw new IllegalStateException("the run of " + result.path("config").path("workload").asText()
+                    + " stopped at its duration before every task exited: it has no " + result.path("throughput").path("metric").asText());
+        return v.doubleValue();
+    }
+
     public static ObjectNode run(Prepared p, ScheduleSink sink) {
         Machine m = new Machine(p.topology, p.policy.policy, p.policy.options, p.workload, p.config);
         if (sink != null) m.setScheduleSink(sink);
@@ -236,6 +250,12 @@ public final class Runner {
         h.put("metric", hd.metric);
         h.put("unit", hd.unit);
         h.put("higher_is_better", hd.higherIsBetter);
+        if (wl.measuredToCompletion() && !out.allExited) {
+            // stopped by its duration (or stuck) before every task exited: there is no such number
+            h.putNull("value");
+            h.put("unfinished", true);
+            return h;
+        }
         h.put("value", round(v, 6));
         return h;
     }

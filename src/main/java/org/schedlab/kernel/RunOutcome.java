@@ -15,6 +15,8 @@ public final class RunOutcome {
     public final int liveTasks;
     public final SchedDomains domains;
     public final long measureStart;
+    /** Whether the run ended because every task exited, rather than at its duration or with tasks stuck. */
+    public final boolean allExited;
 
     RunOutcome(Machine m, long simTimeNs, long events, long wallTimeMs) {
         this.simTimeNs = simTimeNs;
@@ -38,6 +40,7 @@ public final class RunOutcome {
         liveTasks = m.liveTaskCount();
         domains = m.schedDomains();
         measureStart = m.rec.measureStart;
+        allExited = m.allExited;
     }
 
     /** Jain's fairness index of per-task CPU time (1 = perfectly even). */
