@@ -25,7 +25,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "linux-wake, global, random, pull, push[:k=v,...], class:NAME ...")
     String policy;
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Random seed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Random seed, 0 or more (default ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Workload parameter (repeatable).")
     Map<String, String> params = new LinkedHashMap<>();
@@ -39,6 +39,7 @@ public final class RunCommand implements Callable<Integer> {
     String window;
 
     @Override public Integer call() throws Exception {
+        if (seed < 0) throw new InputError("--seed: must be 0 or more, got " + seed);
         RunSpec spec = spec();
         if (window != null && perfetto == null) throw new InputError("--window needs --perfetto FILE");
         long[] win = window == null ? new long[]{0, Long.MAX_VALUE} : PerfettoWriter.parseWindow(window);

@@ -67,8 +67,8 @@ public final class Runner {
 
     public static Prepared prepare(RunSpec spec) {
         if (spec.durationNs <= 0) throw new InputError("duration must be positive");
-        if (spec.durationNs > org.schedlab.engine.EventQueue.MAX_TIME / 2)
-            throw new InputError("duration " + Units.formatDuration(spec.durationNs) + " is longer than the simulator's limit of 1 hour");
+        if (spec.durationNs > RunSpec.MAX_DURATION_NS)
+            throw new InputError(Units.tooLong(Units.formatDuration(spec.durationNs), RunSpec.MAX_DURATION_NS));
         if (spec.hz != 100 && spec.hz != 250 && spec.hz != 300 && spec.hz != 1000)
             throw new InputError("--hz must be 100, 250, 300 or 1000, got " + spec.hz);
         TopologySources.Options o = new TopologySources.Options();
@@ -90,11 +90,18 @@ public final class Runner {
             } catch (NumberFormatException e) {
                 secs = -1;
             }
+            if (secs * 1e9 > RunSpec.MAX_DURATION_NS)
+                throw new InputError(spec.workload + ": its own " + Units.tooLong(declared + "s", RunSpec.MAX_DURATION_NS)
+                        + "; give --duration");
             // rt-app's -1 means "until every task ends": bounded here by the longest duration the simulator takes
-            cfg.durationNs = secs > 0 ? Math.round(secs * 1e9) : org.schedlab.engine.EventQueue.MAX_TIME / 2;
+            cfg.durationNs = secs > 0 ? Math.round(secs * 1e9) : RunSpec.MAX_DURATION_NS;
             if (secs <= 0) wl.endWhenAllExit = true;
         }
         cfg.warmupNs = warmupFor(spec.warmupNs, wl, topo, cfg.durationNs);
+        if (cfg.warmupNs >= cfg.durationNs)
+            throw new InputError("warm-up " + Units.formatDuration(cfg.warmupNs) + (spec.warmupNs == RunSpec.WARMUP_AUTO
+                    || spec.warmupNs < wl.warmupNs ? " (the workload's own)" : "") + " is not shorter than the duration "
+                    + Units.formatDuration(cfg.durationNs) + ": nothing would be measured");
         cfg.seed = spec.seed;
         cfg.costs = org.schedlab.cost.CostProfile.resolve(spec.costsLabel());
         if (spec.costScale != 1) cfg.costs = cfg.costs.scaled(spec.costScale);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.schedlab.InputError;
 import org.schedlab.InputFiles;
-import org.schedlab.Units;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -77,8 +76,9 @@ public final class Study {
         for (String k : new String[]{"id", "topology", "workload", "policies", "seeds", "duration"})
             if (!s.has(k)) throw new InputError(where + ": missing '" + k + "'");
         RunSpec t = new RunSpec();
-        t.durationNs = Units.parseDuration(where + ": duration", s.get("duration").asText());
-        if (s.has("warmup")) t.warmupNs = Units.parseDuration(where + ": warmup", s.get("warmup").asText());
+        t.durationNs = RunSpec.parseDuration(where + ": duration", s.get("duration").asText());
+        if (t.durationNs == 0) throw new InputError(where + ": duration must be positive");
+        if (s.has("warmup")) t.warmupNs = RunSpec.parseDuration(where + ": warmup", s.get("warmup").asText());
         if (s.has("cost_scale")) {
             double f = s.get("cost_scale").asDouble(-1);
             if (!(f > 0) || f > 100) throw new InputError(where + ": cost_scale must be a number in (0, 100], got '" + s.get("cost_scale").asText() + "'");

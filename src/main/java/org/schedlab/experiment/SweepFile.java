@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.schedlab.InputError;
 import org.schedlab.InputFiles;
-import org.schedlab.Units;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -136,6 +135,9 @@ public final class SweepFile {
         t.durationNs = c.duration("duration", raw.duration);
         if (t.durationNs == 0) throw c.error("duration", "'duration' must be positive");
         if (raw.warmup != null) t.warmupNs = c.duration("warmup", raw.warmup);
+        if (raw.warmup != null && t.warmupNs >= t.durationNs)
+            throw c.error("warmup", "'warmup' " + raw.warmup.trim() + " is not shorter than 'duration' " + raw.duration.trim()
+                    + ": nothing would be measured");
         if (raw.costs != null) {
             if (raw.costs.equals("default")) t.costs = true;
             else if (raw.costs.equals("none")) t.costs = false;
@@ -239,7 +241,7 @@ public final class SweepFile {
 
         long duration(String key, String v) {
             try {
-                return Units.parseDuration(key, v);
+                return RunSpec.parseDuration(key, v);
             } catch (InputError e) {
                 throw error(key, e.getMessage());
             }
