@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.schedlab.InputError;
+import org.schedlab.InputFiles;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,6 +33,8 @@ public final class CostProfile {
     private CostProfile() {}
 
     public static final String DEFAULT_RESOURCE = "default.yaml";
+    /** The largest profile file read (a calibrated one is a few KiB). */
+    public static final long MAX_BYTES = InputFiles.MiB;
     private static final List<String> META = List.of("profile", "host", "measured");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static volatile CostModel builtin;
@@ -70,13 +72,7 @@ public final class CostProfile {
     }
 
     public static CostModel load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new InputError(file + ": cannot read cost profile: " + e.getMessage());
-        }
-        return parse(file.toString(), text, builtin());
+        return parse(file.toString(), InputFiles.readString(file, "a cost profile", MAX_BYTES), builtin());
     }
 
     /** Reads {@code text} (named {@code name} in errors) over {@code base}. */
@@ -176,12 +172,10 @@ public final class CostProfile {
     /** SHA-256 (hex) of a profile file's bytes: results computed under a profile are keyed by its content. */
     public static String sha256(Path file) {
         try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(InputFiles.readBytes(file, "a cost profile", MAX_BYTES));
             StringBuilder sb = new StringBuilder();
             for (byte b : d) sb.append(String.format("%02x", b));
             return sb.toString();
-        } catch (IOException e) {
-            throw new InputError(file + ": cannot read cost profile: " + e.getMessage());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -102,7 +102,7 @@ public final class PublishedTables {
         return s;
     }
 
-    static double headline(ObjectNode r) { return r.get("throughput").get("value").asDouble(); }
+    static double headline(ObjectNode r) { return Runner.headlineValue(r); }
 
     /** Runs every spec (in parallel, results in input order). */
     static double[] runAll(List<RunSpec> specs, int jobs) {

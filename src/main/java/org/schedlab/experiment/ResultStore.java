@@ -150,9 +150,9 @@ public final class ResultStore implements AutoCloseable {
         Path p = path(s);
         if (!Files.isRegularFile(p)) return false;
         try {
-            JsonNode n = Runner.JSON.readTree(p.toFile());
+            JsonNode n = Runner.readResult(p);
             return n != null && n.isObject() && n.has("schema") && n.has("metrics");
-        } catch (IOException e) {
+        } catch (IOException | InputError e) {
             return false;
         }
     }

@@ -11,6 +11,8 @@ public final class RunSpec {
     /** Extra workload parameters (from --param or a sweep's params), merged over the workload spec. */
     public Map<String, String> params = new LinkedHashMap<>();
     public long durationNs = 1_000_000_000L;
+    /** The longest simulated duration of a run, whichever way it is given (option, sweep, study, rt-app file). */
+    public static final long MAX_DURATION_NS = 3_600_000_000_000L;
     /** Take the duration from the workload when it declares one (rt-app's global.duration), else durationNs. */
     public boolean durationFromWorkload;
     /** Statistics before this time are discarded; {@link #WARMUP_AUTO}: the default of {@link Runner#warmupFor}. */
@@ -30,6 +32,11 @@ public final class RunSpec {
     public String capacity;
     public int timelineBuckets = 100;
     public boolean checkInvariants;
+
+    /** A run's duration or warm-up as text ("500ms"), refused beyond {@link #MAX_DURATION_NS}. */
+    public static long parseDuration(String what, String text) {
+        return org.schedlab.Units.parseDuration(what, text, MAX_DURATION_NS);
+    }
 
     /** {@code default}, {@code none} or the profile file: how results name the costs. */
     public String costsLabel() {

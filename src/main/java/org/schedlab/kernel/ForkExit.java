@@ -103,6 +103,7 @@ final class ForkExit {
         m.core.schedule(c);
         if (wl.endWhenAllExit && m.liveTasks == 0 && m.heldTasks == 0 && !hasPendingStarts()) {
             m.stopped = true;
+            m.allExited = true;
             m.endTime = m.now;
         }
     }

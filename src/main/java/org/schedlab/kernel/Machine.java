@@ -57,6 +57,8 @@ public final class Machine {
     long now;
     long endTime;
     boolean stopped;
+    /** The run ended because every task exited (a workload that ends so), not at its duration. */
+    boolean allExited;
     long events;
 
     // tasks

@@ -17,6 +17,8 @@ public final class RunOutcome {
     public final int liveTasks;
     public final SchedDomains domains;
     public final long measureStart;
+    /** Whether the run ended because every task exited, rather than at its duration or with tasks stuck. */
+    public final boolean allExited;
 
     RunOutcome(Machine m, long simTimeNs, long events, long wallTimeMs) {
         this.simTimeNs = simTimeNs;
@@ -41,6 +43,7 @@ public final class RunOutcome {
         liveTasks = m.liveTaskCount();
         domains = m.schedDomains();
         measureStart = m.rec.measureStart;
+        allExited = m.allExited;
     }
 
     /**

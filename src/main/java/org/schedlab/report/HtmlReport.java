@@ -57,7 +57,11 @@ public final class HtmlReport {
 
         JsonNode metrics() { return root.path("metrics"); }
         JsonNode throughput() { return root.path("throughput"); }
-        double headline() { return throughput().path("value").asDouble(); }
+        /** The headline value, or {@link PolicyComparison#UNFINISHED} for a run that stopped before it existed. */
+        double headline() {
+            return org.schedlab.experiment.Runner.unfinished(root) ? PolicyComparison.UNFINISHED
+                    : throughput().path("value").asDouble();
+        }
     }
 
     /** The results found under a directory, sorted, and the files skipped with the reason. */
@@ -97,11 +101,13 @@ public final class HtmlReport {
             try {
                 why = schemaProblem(p);
                 if (why == null) {
-                    root = JSON.readTree(p.toFile());
+                    root = org.schedlab.experiment.Runner.readResult(p);
                     why = structureProblem(root);
                 }
             } catch (IOException e) {
                 why = "not valid JSON (" + firstLine(e.getMessage()) + ")";
+            } catch (InputError e) {
+                why = e.getMessage().startsWith(p.toString()) ? e.getMessage().substring(p.toString().length() + 2) : e.getMessage();
             }
             if (why == SWEEP_PLAN) continue;   // a sweep's own plan file sits beside its results
             if (why != null) {
@@ -147,7 +153,8 @@ public final class HtmlReport {
             if (!c.path(k).isTextual()) return "not a schedlab result (no config." + k + ")";
         if (!r.path("metrics").isObject()) return "not a schedlab result (no metrics)";
         JsonNode t = r.path("throughput");
-        if (!t.path("value").isNumber() || !t.path("metric").isTextual())
+        boolean unfinished = t.path("unfinished").asBoolean(false) && t.path("value").isNull();
+        if (!(t.path("value").isNumber() || unfinished) || !t.path("metric").isTextual())
             return "not a schedlab result (no throughput value)";
         return null;
     }
@@ -337,15 +344,18 @@ public final class HtmlReport {
         for (Map.Entry<String, List<Result>> e : c.byPolicy().entrySet()) {
             List<Result> rs = e.getValue();
             double[] h = rs.stream().mapToDouble(Result::headline).toArray();
+            long unfinished = java.util.Arrays.stream(h).filter(Double::isNaN).count();
             double mean = mean(h), sd = 0;
             if (h.length > 1) {
                 for (double x : h) sd += (x - mean) * (x - mean);
                 sd = Math.sqrt(sd / (h.length - 1));
             }
+            String headline = unfinished > 0 ? "unfinished " + unfinished + "/" + h.length
+                    : fmt(mean) + (h.length > 1 ? " \u00b1 " + fmt(sd) : "");
             sb.append("<tr><td class=\"l\">").append(escape(e.getKey())).append("</td><td>").append(rs.size())
               .append("</td><td class=\"l\">").append(escape(rs.stream().map(r -> Long.toString(r.seed()))
                       .collect(Collectors.joining(", "))))
-              .append("</td><td>").append(fmt(mean)).append(h.length > 1 ? " \u00b1 " + fmt(sd) : "")
+              .append("</td><td>").append(headline)
               .append("</td><td>").append(fmt(meanOf(rs, "wakeup_latency_us", "p50"))).append(" / ")
               .append(fmt(meanOf(rs, "wakeup_latency_us", "p99")))
               .append("</td><td>").append(fmt(meanOf(rs, "runqueue_wait_us", "p99")))

@@ -214,8 +214,8 @@ public final class SysfsReader {
         if (!Files.isRegularFile(modalias)) return "unknown";
         String s;
         try {
-            s = Files.readString(modalias);
-        } catch (IOException | RuntimeException e) {
+            s = org.schedlab.InputFiles.readString(modalias, "a sysfs attribute", MAX_FILE_BYTES);
+        } catch (RuntimeException e) {
             return "unknown";
         }
         Matcher x86 = X86_MODALIAS.matcher(s);
@@ -226,6 +226,9 @@ public final class SysfsReader {
         if (s.contains("type:aarch64") || s.contains("type:arm")) return "Arm";
         return "unknown";
     }
+
+    /** The largest sysfs attribute read (the kernel fills at most a page; a CPU list of 65536 CPUs fits). */
+    static final long MAX_FILE_BYTES = 64 * org.schedlab.InputFiles.KiB;
 
     private static List<Path> children(Path dir, Pattern name) {
         List<Path> out = new ArrayList<>();
@@ -244,8 +247,10 @@ public final class SysfsReader {
     private static String readString(Path f, String expected) {
         if (!Files.exists(f)) throw new TopologyException(f + ": missing, expected " + expected);
         try {
-            return Files.readString(f).trim();
-        } catch (IOException | RuntimeException e) {
+            return org.schedlab.InputFiles.readString(f, "a sysfs attribute", MAX_FILE_BYTES).trim();
+        } catch (org.schedlab.InputError e) {
+            throw new TopologyException(e.getMessage() + " (" + expected + ")");
+        } catch (RuntimeException e) {
             throw new TopologyException(f + ": cannot read (" + e.getMessage() + "), expected " + expected);
         }
     }

@@ -39,7 +39,7 @@ public final class TopologySources {
             p = null;
         }
         if (p != null && Files.isDirectory(p)) return SysfsReader.read(p, opts);
-        if (p != null && Files.isRegularFile(p)) return HwlocReader.read(p, opts);
+        if (p != null && Files.exists(p)) return HwlocReader.read(p, opts);
         if (source.contains("/") || source.toLowerCase().endsWith(".xml"))
             throw new TopologyException(source + ": no such file or directory, expected an hwloc XML file or a sysfs directory");
         throw new TopologyException("'" + source + "' is not a preset, a synthetic:... spec, 'host', an hwloc XML file "

@@ -82,7 +82,7 @@ public final class Workloads {
         if (first >= 0) file = body.substring(0, first);
         kv.putAll(overrides);
         java.nio.file.Path path = java.nio.file.Path.of(file);
-        if (!java.nio.file.Files.isRegularFile(path)) throw new WorkloadException(file + ": no such file");
+        org.schedlab.InputFiles.checkRegular(path, kind.equals("rtapp") ? "an rt-app file" : "a trace");
         if (kind.equals("rtapp")) {
             Map<String, String> ph = new java.util.LinkedHashMap<>(org.schedlab.workload.rtapp.RtAppReader.defaultPlaceholders());
             ph.putAll(kv);

@@ -113,4 +113,24 @@ class RunCommandTest {
         y.remove("wall_time_ms");
         assertThat(x).isEqualTo(y);
     }
+
+    @Test
+    void aRunCutShortSaysItIsUnfinishedInTextAndJson(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        Result r = run("run", "--topology", "desktop-8c16t", "--policy", "random", "--workload", "hackbench:groups=1",
+                "--duration", "25ms", "--json", json.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("time:                      unfinished: the run stopped at 25ms with 40 of 41 tasks "
+                + "not exited; give a longer --duration").doesNotContain("time:                      0 s");
+        com.fasterxml.jackson.databind.JsonNode t = Runner.JSON.readTree(json.toFile()).get("throughput");
+        assertThat(t.get("value").isNull()).isTrue();
+        assertThat(t.get("unfinished").asBoolean()).isTrue();
+
+        Path done = dir.resolve("done.json");
+        assertThat(run("run", "--topology", "desktop-8c16t", "--policy", "pull", "--workload", "hackbench:groups=1",
+                "--duration", "25ms", "--json", done.toString()).exit()).isZero();
+        com.fasterxml.jackson.databind.JsonNode d = Runner.JSON.readTree(done.toFile()).get("throughput");
+        assertThat(d.get("value").asDouble()).isPositive();
+        assertThat(d.has("unfinished")).isFalse();
+    }
 }

@@ -251,4 +251,25 @@ class HtmlReportTest {
         }
         assertThat(tmp.resolve("no.html")).doesNotExist();
     }
+
+    @Test
+    void unfinishedRunsAreShownAsUnfinishedNotAveraged() throws IOException {
+        for (ObjectNode r : ReportFixtures.runs()) {
+            ObjectNode c = r.deepCopy();
+            if (c.get("config").get("policy").asText().equals("linux-wake")) {
+                ((ObjectNode) c.get("throughput")).putNull("value");
+                ((ObjectNode) c.get("throughput")).put("unfinished", true);
+            }
+            ReportFixtures.write(tmp.resolve(c.get("config").get("policy").asText() + "-" + c.get("config").get("seed") + ".json"), c);
+        }
+        List<String> skipped = new ArrayList<>();
+        HtmlReport.Loaded loaded = HtmlReport.load(tmp, skipped::add);
+        assertThat(skipped).isEmpty();
+        assertThat(loaded.results()).hasSize(4);
+        String table = HtmlReport.tables(loaded.results()).get(0).text();
+        assertThat(table.lines().filter(l -> l.startsWith("hackbench")).findFirst().orElseThrow())
+                .contains("1.00 [ -0.00]").endsWith("unfinished 2/2");
+        String html = HtmlReport.render(loaded);
+        assertThat(html).contains("<td>unfinished 2/2</td>").doesNotContain("NaN");
+    }
 }

@@ -24,8 +24,6 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,12 +82,7 @@ public final class SparkSweep implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         String name = file.toString();
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new InputError(name + ": cannot read: " + e.getMessage());
-        }
+        String text = SweepFile.read(file);
         // every point resolved on the driver first, as the local engine does: input errors before any file
         org.schedlab.experiment.Grid grid = SweepFile.parse(name, text);
         grid.validate();
