@@ -88,9 +88,10 @@ public final class RunCommand implements Callable<Integer> {
         sb.append(String.format("  simulated %.3f s in %d ms wall, %d events%n", r.get("sim_time_ns").asLong() / 1e9,
                 r.get("wall_time_ms").asLong(), r.get("events").asLong()));
         if (Runner.unfinished(r))
-            sb.append(String.format("  %-26s unfinished: the run stopped at %s with %d tasks not exited; give a "
+            sb.append(String.format("  %-26s unfinished: the run stopped at %s with %d of %d tasks not exited; give a "
                             + "longer --duration%n", t.get("metric").asText() + ":", c.get("duration").asText(),
-                    m.get("tasks_live_at_end").asLong()));
+                    m.get("tasks_live_at_end").asLong(),
+                    m.get("tasks_live_at_start").asLong() + m.get("tasks_created").asLong()));
         else
             sb.append(String.format("  %-26s %s %s (%s is better)%n", t.get("metric").asText() + ":",
                     fmt(t.get("value").asDouble()), t.get("unit").asText(), t.get("higher_is_better").asBoolean() ? "higher" : "lower"));
