@@ -79,7 +79,7 @@ public final class PublishedTables {
 
         /** A few rows at reduced length: what the test suite runs. */
         public static Size small() {
-            return new Size(3, 3, 200_000_000L, "", new int[]{4}, new int[]{16, 256}, new int[]{64},
+            return new Size(3, 10, 200_000_000L, "", new int[]{4}, new int[]{16, 256}, new int[]{64},
                     "synthetic:packages=1,llcs=4,cores=4,smt=2", new String[]{"tbench:clients=64", "hackbench:groups=2"});
         }
 

@@ -119,7 +119,9 @@ final class Interpreter {
     /** A Run's armed end: re-armed if work remains (the rate fell or kernel work intervened). */
     void onRunDone(int c, long gen) {
         Cpu cpu = cpus[c];
-        if (gen != cpu.genRun || cpu.curr == null) return;
+        // a completion armed for a task that has since left its run (it exited, or another task took the CPU
+        // at the same instant) must not move the current task past its next op
+        if (gen != cpu.genRun || cpu.curr == null || !cpu.curr.inRun) return;
         m.time.account(c);
         Task t = cpu.curr;
         boolean more = cpu.kernelUntil > m.now

@@ -67,8 +67,11 @@ class BalanceFidelityTest {
         int[] moved = new int[1];
         pull.lb.sched_balance_rq(4, 4, numa, LbEnv.CPU_NEWLY_IDLE, moved, "newidle");
         assertThat(moved[0]).isEqualTo(1);
-        assertThat(pull.lb.balanceRunningUntil).isGreaterThan(m.context().now());
-        // CPU 5 tries while CPU 4's pass still holds the flag: it loses the cmpxchg and does not balance
+        long until = pull.lb.balanceRunningUntil;
+        assertThat(until).isGreaterThan(m.context().now() + 500);
+        // CPU 5, through 500 ns of other kernel work first, reaches the cmpxchg while CPU 4's pass still holds the
+        // flag: it loses and does not balance
+        m.context().charge(5, 500, "test");
         int[] moved5 = new int[1];
         pull.lb.sched_balance_rq(5, 5, numa, LbEnv.CPU_NEWLY_IDLE, moved5, "newidle");
         assertThat(moved5[0]).isZero();
