@@ -176,13 +176,22 @@ public final class CostProfile {
     }
 
     /** SHA-256 (hex) of a profile file's bytes: results computed under a profile are keyed by its content. */
-    public static String sha256(Path file) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(InputFiles.readBytes(file, "a cost profile", MAX_BYTES));
-            StringBuilder sb = new StringBuilder();
-            for (byte b : d) sb.append(String.format("%02x", b));
-            return sb.toString();
-        } catch (java.security.NoSuchAlgorithmException e) {
+    public static String sha256(Path file) { return InputFiles.sha256(file, "a cost profile", MAX_BYTES); }
+
+    private static volatile String builtinSha256;
+
+    /** SHA-256 (hex) of the built-in profile's text. */
+    public static String builtinSha256() {
+        String h = builtinSha256;
+        if (h == null) builtinSha256 = h = readBuiltinSha256();
+        return h;
+    }
+
+    private static String readBuiltinSha256() {
+        try (InputStream in = CostProfile.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) throw new IllegalStateException("missing resource " + DEFAULT_RESOURCE);
+            return InputFiles.sha256(in.readAllBytes());
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
