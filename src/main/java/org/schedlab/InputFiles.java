@@ -64,6 +64,45 @@ public final class InputFiles {
         return a.size();
     }
 
+    private static final java.util.Map<String, String> HASHES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The SHA-256 (hex) of a file's bytes, read within {@code limit}: what identifies an input a result was made
+     * from. Remembered per (path, size, modification time), so a sweep naming one file thousands of times reads it
+     * once.
+     */
+    public static String sha256(Path file, String what, long limit) {
+        checkRegular(file, what);
+        String key;
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            key = file.toAbsolutePath().normalize() + "\0" + a.size() + "\0" + a.lastModifiedTime().toMillis();
+        } catch (IOException e) {
+            throw cannotRead(file, what, e);
+        }
+        return HASHES.computeIfAbsent(key, k -> {
+            java.security.MessageDigest d = sha256();
+            byte[] buf = new byte[1 << 16];
+            try (InputStream in = open(file, what, limit)) {
+                for (int n; (n = in.read(buf)) > 0; ) d.update(buf, 0, n);
+            } catch (IOException e) {
+                throw cannotRead(file, what, e);
+            }
+            return java.util.HexFormat.of().formatHex(d.digest());
+        });
+    }
+
+    /** SHA-256 (hex) of bytes. */
+    public static String sha256(byte[] bytes) { return java.util.HexFormat.of().formatHex(sha256().digest(bytes)); }
+
+    private static java.security.MessageDigest sha256() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A size in words: "64 MiB", "4 KiB", "100 bytes". */
     public static String size(long bytes) {
         if (bytes >= GiB && bytes % GiB == 0) return bytes / GiB + " GiB";

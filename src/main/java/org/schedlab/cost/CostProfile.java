@@ -26,8 +26,9 @@ import java.util.Map;
  * Cost profiles as YAML files: one top-level key per public field of {@link CostModel} (same name, same unit),
  * plus the optional keys {@code profile} (a name), {@code host} and {@code measured} (free-form mappings that
  * {@code schedlab calibrate} fills with what it measured and how). Keys a profile leaves out keep the built-in
- * default. Integer constants take non-negative integers, fractional ones non-negative numbers. The built-in
- * default is the resource {@code org/schedlab/cost/default.yaml}.
+ * default. Integer constants take integers, fractional ones numbers, each within its physical range
+ * ({@link CostModel.Range}); a key given twice is refused. The built-in default is the resource
+ * {@code org/schedlab/cost/default.yaml}.
  */
 public final class CostProfile {
     private CostProfile() {}
@@ -80,6 +81,7 @@ public final class CostProfile {
         Map<String, Field> byName = new LinkedHashMap<>();
         for (Field f : constants()) byName.put(f.getName(), f);
         CostModel c = copy(base);
+        java.util.Set<String> seen = new java.util.HashSet<>();
         try (JsonParser p = YAML.getFactory().createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null) throw new InputError(name + ": empty cost profile; expected a mapping of cost constants");
@@ -88,6 +90,7 @@ public final class CostProfile {
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
                 JsonLocation at = p.currentTokenLocation();
+                if (!seen.add(key)) throw new InputError(where(name, at) + "key '" + key + "' appears twice");
                 JsonToken v = p.nextToken();
                 if (META.contains(key)) {
                     JsonNode node = p.readValueAsTree();
@@ -102,7 +105,9 @@ public final class CostProfile {
                     throw new InputError(where(name, at) + "unknown key '" + key + "'; expected a cost constant ("
                             + String.join(", ", byName.keySet()) + ") or " + String.join(", ", META));
                 boolean integral = f.getType() == long.class;
-                String expected = integral ? "a non-negative integer" : "a non-negative number";
+                CostModel.Range range = f.getAnnotation(CostModel.Range.class);
+                String expected = (integral ? "an integer" : "a number") + " between " + plain(range.min()) + " and "
+                        + plain(range.max()) + " " + range.unit();
                 if (v != JsonToken.VALUE_NUMBER_INT && (integral || v != JsonToken.VALUE_NUMBER_FLOAT))
                     throw new InputError(where(name, at) + "'" + key + "' must be " + expected + ", got '"
                             + (v.isScalarValue() ? p.getText() : v == JsonToken.START_ARRAY ? "[...]" : "{...}") + "'");
@@ -111,11 +116,12 @@ public final class CostProfile {
                         if (p.getNumberType() != JsonParser.NumberType.INT && p.getNumberType() != JsonParser.NumberType.LONG)
                             throw new InputError(where(name, at) + "'" + key + "' must be " + expected + " that fits in 64 bits");
                         long x = p.getLongValue();
-                        if (x < 0) throw new InputError(where(name, at) + "'" + key + "' must be " + expected + ", got " + x);
+                        if (x < range.min() || x > range.max())
+                            throw new InputError(where(name, at) + "'" + key + "' must be " + expected + ", got " + x);
                         f.setLong(c, x);
                     } else {
                         double x = p.getDoubleValue();
-                        if (!(x >= 0) || Double.isInfinite(x))
+                        if (!(x >= range.min() && x <= range.max()))
                             throw new InputError(where(name, at) + "'" + key + "' must be " + expected + ", got " + p.getText());
                         f.setDouble(c, x);
                     }
@@ -170,13 +176,22 @@ public final class CostProfile {
     }
 
     /** SHA-256 (hex) of a profile file's bytes: results computed under a profile are keyed by its content. */
-    public static String sha256(Path file) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(InputFiles.readBytes(file, "a cost profile", MAX_BYTES));
-            StringBuilder sb = new StringBuilder();
-            for (byte b : d) sb.append(String.format("%02x", b));
-            return sb.toString();
-        } catch (java.security.NoSuchAlgorithmException e) {
+    public static String sha256(Path file) { return InputFiles.sha256(file, "a cost profile", MAX_BYTES); }
+
+    private static volatile String builtinSha256;
+
+    /** SHA-256 (hex) of the built-in profile's text. */
+    public static String builtinSha256() {
+        String h = builtinSha256;
+        if (h == null) builtinSha256 = h = readBuiltinSha256();
+        return h;
+    }
+
+    private static String readBuiltinSha256() {
+        try (InputStream in = CostProfile.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) throw new IllegalStateException("missing resource " + DEFAULT_RESOURCE);
+            return InputFiles.sha256(in.readAllBytes());
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -198,6 +213,11 @@ public final class CostProfile {
             throw new IllegalStateException(e);
         }
         return c;
+    }
+
+    /** A range bound as written in a profile: no fraction or exponent when it is a whole number. */
+    private static String plain(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e18 ? Long.toString((long) v) : Double.toString(v);
     }
 
     private static String quote(String s) {

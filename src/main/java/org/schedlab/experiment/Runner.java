@@ -167,6 +167,7 @@ public final class Runner {
         cfg.put("delay_dequeue", s.delayDequeue ? "on" : "off");
         cfg.put("hz", s.hz);
         cfg.put("cpus", p.topology.nrCpus());
+        root.set("spec", s.canonical());
 
         long measured = out.simTimeNs - out.measureStart;
         root.put("sim_time_ns", out.simTimeNs);
