@@ -23,8 +23,8 @@ final class RunCounters {
     private final int[] cpuQueued;
     private final boolean[] cpuBusy;
     /**
-     * Idle CPUs and waiting tasks, per LLC (indexed by its first CPU), per node and machine-wide. A CPU is idle as
-     * idle_cpu() says: nothing running and nothing on its runqueue; a task waits when it is queued behind another
+     * Idle CPUs and waiting tasks, per LLC (indexed by its first CPU), per node and machine-wide. A CPU is idle when
+     * nothing runs on it and nothing is on its runqueue (the nr_running part of idle_cpu()); a task waits when it is queued behind another
      * one. A task enqueued on an idle CPU that is being woken for it (the resched IPI on its way) makes that CPU
      * busy-to-be, not idle, and is not waiting: it runs as soon as the CPU is through the IPI.
      */
