@@ -137,6 +137,41 @@ public final class PublishedMechanisms {
     /** Why a row is not reproduced, by label; reported with its failing check. */
     static final Map<String, String> KNOWN = new LinkedHashMap<>();
 
+    static {
+        KNOWN.put("SIS_UTIL vs SIS_PROP tbench:clients=256", "the model's SIS_UTIL kernel runs tbench-256 at ~28 GB/s,"
+                + " the level of the machine's SIS_PROP (25 GB/s), not of its SIS_UTIL (51 GB/s): until mainline's"
+                + " tbench-256 is reproduced, the scan depth has nothing to separate");
+        for (int w : new int[]{1, 2})
+            KNOWN.put("SIS_UTIL vs SIS_PROP schbench:workers=" + w, "with 1-2 workers an idle core is always known"
+                    + " (has_idle_cores), where neither scan limit applies, so both kernels place alike; the author says"
+                    + " the gain is \"not strictly because of SIS_UTIL\"");
+        String srqWhy = "the machine's loss came with ~200x more newidle balancing above the LLC (2761 -> 566824 DIE-level"
+                + " attempts in the Zen4 mail) and rq-lock and tg->load_avg contention (update_cfs_group 20.5%,"
+                + " update_load_avg 15.8% of cycles); the model's mainline newidle already climbs past the LLC as often"
+                + " (5.5M runqueue reads in 0.3 s of tbench-128, 3.4M with the shared runqueue) and has no task groups,"
+                + " so v3 adds only its shard-lock writes (~42 ms of 77 CPU-s)";
+        for (int c : new int[]{16, 32, 64, 128, 256, 512, 1024}) KNOWN.put("shared_runq vs tip (EEVDF) tbench:clients=" + c, srqWhy);
+        for (int c : new int[]{16, 32, 64, 128, 256, 512}) KNOWN.put("shared_runq vs tip (EEVDF) netperf-rr:pairs=" + c, srqWhy);
+        String gateWhy = "the idle check gates the peek on rd->overload and on sd_llc's max_newidle_lb_cost, which in the"
+                + " model holds only peek costs (tens of ns), so it rarely stops a peek and hackbench keeps v3's gain";
+        KNOWN.put("shared_runq_idle_check vs tip (EEVDF) hackbench:groups=2", gateWhy);
+        KNOWN.put("shared_runq_idle_check vs tip (EEVDF) hackbench:groups=4", gateWhy);
+        KNOWN.put("shared_runq vs tip (EEVDF) hackbench:groups=4", "the model's shared runqueue still conserves work within"
+                + " the LLC at 4 groups (+13%) where the machine's gain had faded (+4.5%)");
+        KNOWN.put("imb_numa_nr=LLCs vs 25% STREAM-16 NTIMES=10 Copy (" + NPS1 + ")", "the model has one bandwidth for"
+                + " every kernel: its +94% stands for Copy too, where the machine gained least (+33%; +70% for the others)");
+        for (String op : new String[]{"Copy", "Triad"})
+            KNOWN.put("tip + pinning vs tip unpinned STREAM-8 " + op, "in the model the tip places threads 6 and 7 on CPUs 0"
+                    + " and 48 (see the placement check), leaving 3 threads on CPU 16 until the NUMA balancer moves them; the"
+                    + " machine lost 14-21%, the model 33% for every kernel");
+        KNOWN.put("placement tip", "threads 6 and 7: at their fork CPU 16 (master + 2 threads) is overloaded in the model"
+                + " (util 896 > 1024*100/117: a new task starts at half the CPU's spare capacity), still has_spare on the"
+                + " machine; which depends on the master's PELT history before it forked");
+        KNOWN.put("placement tip + affinity cap", "node 1's CPUs are taken in ascending order: find_idlest_group_cpu prefers"
+                + " the most recently idled CPU, and in the model every node-1 CPU has been idle since the start; the"
+                + " machine's idle history put 112 first");
+    }
+
     // ------------------------------------------------------------------------------------------ sizes and running
 
     /** How much is run. */
@@ -156,12 +191,15 @@ public final class PublishedMechanisms {
 
         /** A few cheap rows: what the test suite runs. */
         public static Size small() {
-            return new Size(2, 4, 200_000_000L, r -> r.label().endsWith("tbench:clients=16")
+            return new Size(1, 4, 200_000_000L, r -> r.label().endsWith("tbench:clients=16")
                     || r.label().contains("NTIMES=10 Triad"), true);
         }
 
-        /** Every row. */
-        public static Size full() { return new Size(2, 20, 300_000_000L, r -> true, true); }
+        /**
+         * Every row, one seed of the steady workloads (the model's tbench and netperf vary by well under the ±10% the
+         * rule allows from seed to seed) and 10 of hackbench.
+         */
+        public static Size full() { return new Size(1, 10, 300_000_000L, r -> true, true); }
     }
 
     static List<Row> allRows() {
@@ -225,9 +263,8 @@ public final class PublishedMechanisms {
             rule = "within ±10% of parity";
         }
         String why = KNOWN.get(r.label());
-        String name = String.format("set %s %s, %% improvement (published %+.2f; %s)%s", r.set(), r.label(), pub, rule,
-                !pass && why != null ? " — " + why : "");
-        return new Validation.Check(name, model, Math.abs(pub) >= 10 ? pub : 0, tolerance, "%", pass, true);
+        String name = String.format("set %s %s, %% improvement (published %+.2f; %s)", r.set(), r.label(), pub, rule);
+        return new Validation.Check(name, model, Math.abs(pub) >= 10 ? pub : 0, tolerance, "%", pass, true, why);
     }
 
     /** 5b: the first CPU of each of the 7 threads of the pinned STREAM-8, parent on CPU 16, without and with the cap. */
@@ -242,10 +279,10 @@ public final class PublishedMechanisms {
             int mismatches = 0;
             for (int i = 0; i < children.length; i++) if (children[i] != printed[k][i]) mismatches++;
             boolean parentOk = model[0] == 16;
-            String name = String.format("set 5b pinned STREAM-8 placement, %s: model %s parent %d, printed %s parent 16%s", what[k],
-                    java.util.Arrays.toString(children), model[0], java.util.Arrays.toString(printed[k]),
-                    mismatches > 0 && KNOWN.containsKey("placement " + what[k]) ? " — " + KNOWN.get("placement " + what[k]) : "");
-            out.add(new Validation.Check(name, mismatches, 0, 0, "threads placed elsewhere", mismatches == 0 && parentOk, true));
+            String name = String.format("set 5b pinned STREAM-8 placement, %s: model %s parent %d, printed %s parent 16", what[k],
+                    java.util.Arrays.toString(children), model[0], java.util.Arrays.toString(printed[k]));
+            out.add(new Validation.Check(name, mismatches, 0, 0, "threads placed elsewhere", mismatches == 0 && parentOk, true,
+                    KNOWN.get("placement " + what[k])));
         }
         return out;
     }

@@ -110,7 +110,7 @@ public final class Validation {
                 this::little, this::workConservation, this::fairness, this::affinity, this::wakeAffine,
                 this::newidleReaction, this::eevdf, this::pelt,
                 () -> PublishedTables.published(size.published, 1), () -> PublishedTables.robustness(size.published, 1),
-                () -> MainlineCurves.checks(size.curves, 1), () -> PublishedMechanisms.check(size.mechanisms, 1));
+                () -> MainlineCurves.checks(size.curves, jobs), () -> PublishedMechanisms.check(size.mechanisms, jobs));
         ExecutorService pool = Executors.newFixedThreadPool(jobs);
         try {
             List<Future<List<Check>>> fs = new ArrayList<>();

@@ -39,8 +39,8 @@ final class CpuTime {
     private final double[] nodeBw;
     /** Running memory-bound tasks whose memory is on another node than their CPU. */
     private int memRemote;
-    /** Every CPU, when re-rating cannot stay within one node; null when every LLC lies within one node. */
-    private final CpuSet allWhenLlcsSpanNodes;
+    /** Some LLC spans several nodes (Intel sub-NUMA clustering): re-rating cannot stay within one node. */
+    private final boolean llcsSpanNodes;
     private final CpuSet allCpus;
     /** SMT siblings of each CPU, itself excluded. */
     private final int[][] siblings;
@@ -72,9 +72,9 @@ final class CpuTime {
             nodeBw[n] = cfg.memBwPerPackage * span.cardinality() / pkgCpus;
         }
         allCpus = CpuSet.full(nrCpus);
-        boolean spans = false;   // e.g. Intel sub-NUMA clustering: one LLC over several nodes
+        boolean spans = false;
         for (int c = 0; c < nrCpus && !spans; c++) spans = !topo.nodeSpan(topo.nodeOf(c)).containsAll(topo.llcSpan(topo.llcOf(c)));
-        allWhenLlcsSpanNodes = spans ? allCpus : null;
+        llcsSpanNodes = spans;
     }
 
     /** Kernel-time counters restart (end of warm-up). */
@@ -200,7 +200,7 @@ final class CpuTime {
         }
         if (o == n && oldCurr.memNode == newCurr.memNode) return;
         // tasks sharing this LLC run on this node; those sharing a node's memory run there unless some run remote
-        CpuSet span = homesHere && memRemote == 0 && allWhenLlcsSpanNodes == null ? topo.nodeSpan(node) : allCpus;
+        CpuSet span = homesHere && memRemote == 0 && !llcsSpanNodes ? topo.nodeSpan(node) : allCpus;
         for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
             Task t = cpus[i].curr;
             if (i != c && t != null && t.template.memoryBound > 0) updateRate(i);
