@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.schedlab.InputError;
 import org.schedlab.InputFiles;
 
@@ -37,7 +36,7 @@ public final class CostProfile {
     /** The largest profile file read (a calibrated one is a few KiB). */
     public static final long MAX_BYTES = InputFiles.MiB;
     private static final List<String> META = List.of("profile", "host", "measured");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper YAML = new ObjectMapper(org.schedlab.Yaml.FACTORY);
     private static volatile CostModel builtin;
 
     /** The cost constants of {@link CostModel}, in declaration order. */
@@ -81,7 +80,7 @@ public final class CostProfile {
         Map<String, Field> byName = new LinkedHashMap<>();
         for (Field f : constants()) byName.put(f.getName(), f);
         CostModel c = copy(base);
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        org.schedlab.Yaml.refuseAliases(name, text);
         try (JsonParser p = YAML.getFactory().createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null) throw new InputError(name + ": empty cost profile; expected a mapping of cost constants");
@@ -90,7 +89,6 @@ public final class CostProfile {
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
                 JsonLocation at = p.currentTokenLocation();
-                if (!seen.add(key)) throw new InputError(where(name, at) + "key '" + key + "' appears twice");
                 JsonToken v = p.nextToken();
                 if (META.contains(key)) {
                     JsonNode node = p.readValueAsTree();
@@ -231,6 +229,7 @@ public final class CostProfile {
     private static String oneLine(String s) {
         if (s == null) return "malformed YAML";
         String first = s.strip().split("\n", 2)[0].strip();
+        if (first.startsWith("Duplicate field ")) return "key " + first.substring("Duplicate field ".length()) + " appears twice";
         return "malformed YAML: " + first;
     }
 }

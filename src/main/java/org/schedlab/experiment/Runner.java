@@ -36,11 +36,11 @@ public final class Runner {
 
     /**
      * A result file's JSON, read within {@link #MAX_RESULT_BYTES}; an {@link InputError} when it is not a regular
-     * file or too large, an {@link IOException} when it is not JSON.
+     * file or too large, an {@link IOException} when it is not JSON or repeats a key in an object.
      */
     public static JsonNode readResult(Path file) throws IOException {
         try (InputStream in = InputFiles.open(file, "a result", MAX_RESULT_BYTES)) {
-            return JSON.readTree(in);
+            return JSON.reader().with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(in);
         } catch (IOException e) {
             InputError limit = InputFiles.limitError(e);
             if (limit != null) throw limit;

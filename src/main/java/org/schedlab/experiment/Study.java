@@ -2,7 +2,6 @@ package org.schedlab.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.schedlab.InputError;
 import org.schedlab.InputFiles;
 
@@ -55,7 +54,9 @@ public final class Study {
     public static List<Section> read(Path file) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(InputFiles.readString(file, "a study file", SweepFile.MAX_BYTES));
+            String text = InputFiles.readString(file, "a study file", SweepFile.MAX_BYTES);
+            org.schedlab.Yaml.refuseAliases(file.toString(), text);
+            root = new ObjectMapper(org.schedlab.Yaml.FACTORY).readTree(text);
         } catch (IOException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new InputError(file + ": not a readable study file: " + msg);

@@ -4,13 +4,11 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.schedlab.InputError;
 import org.schedlab.InputFiles;
 
@@ -71,8 +69,7 @@ public final class SweepFile {
         public Integer hz;
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(
-            YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+    private static final ObjectMapper YAML = new ObjectMapper(org.schedlab.Yaml.FACTORY)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
@@ -107,6 +104,7 @@ public final class SweepFile {
     static Grid parseOnly(String name, String text) {
         if (text.isBlank()) throw new InputError(name + ": empty sweep file");
         Map<String, Integer> lines = keyLines(name, text);
+        org.schedlab.Yaml.refuseAliases(name, text);
         Raw raw;
         try {
             raw = YAML.readValue(text, Raw.class);

@@ -298,6 +298,7 @@ public final class RtAppReader {
         /** Reads {@code global}; returns the duration text or null. */
         String global(Obj global, WorkloadSpec spec) {
             if (global == null) return null;
+            unique(global, "\"global\"", null);
             String duration = null;
             for (Member m : global.members) {
                 switch (m.key) {
@@ -347,6 +348,7 @@ public final class RtAppReader {
 
         void defineTask(TaskDef t) {
             Obj o = obj(t.at, "task \"" + t.name + "\"");
+            unique(o, "task \"" + t.name + "\"", TASK_PROPS);
             t.hasPhases = !o.all("phases").isEmpty();
             PhaseDef single = new PhaseDef();
             single.name = t.name;
@@ -397,6 +399,7 @@ public final class RtAppReader {
                 p.name = phm.key;
                 p.at = phm;
                 Obj o = obj(phm, "phase \"" + phm.key + "\"");
+                unique(o, "phase \"" + phm.key + "\" of task \"" + t.name + "\"", PHASE_PROPS);
                 for (Member m : o.members) {
                     if (PHASE_PROPS.contains(m.key)) {
                         switch (m.key) {
@@ -631,7 +634,22 @@ public final class RtAppReader {
 
         Obj refObj(Member e) {
             if (!(e.value instanceof Obj)) throw err(e.value, "\"" + e.key + "\" value is " + e.value.describe(), "an object with \"ref\"");
+            unique((Obj) e.value, "\"" + e.key + "\"", null);
             return (Obj) e.value;
+        }
+
+        /**
+         * Refuses a key that {@code o} holds twice, unless it is an event: events repeat (a phase may run, sleep and
+         * run again; phases repeat too, and are not checked here), properties do not: rt-app would keep one of two
+         * "loop"s ({@code props}: the properties beside events, null when every key must be unique).
+         */
+        void unique(Obj o, String where, Set<String> props) {
+            Set<String> seen = new HashSet<>();
+            for (Member m : o.members) {
+                boolean event = props != null && !props.contains(m.key) && Kind.of(m.key) != null;
+                if (!event && !seen.add(m.key))
+                    throw err(m, "\"" + RtAppJson.clip(m.key, 40) + "\" appears twice in " + where, "each key once");
+            }
         }
 
         String field(Obj o, Member e, String key) {
