@@ -175,6 +175,8 @@ public final class HtmlReport {
         boolean unfinished = t.path("unfinished").asBoolean(false) && t.path("value").isNull();
         if (!(t.path("value").isNumber() || unfinished) || !t.path("metric").isTextual())
             return "not a schedlab result (no throughput value)";
+        if (t.path("value").isNumber() && !Double.isFinite(t.path("value").doubleValue()))
+            return "not a schedlab result (throughput value beyond the range of doubles)";
         return null;
     }
 
