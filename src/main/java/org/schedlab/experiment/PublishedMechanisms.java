@@ -48,10 +48,19 @@ public final class PublishedMechanisms {
     // ------------------------------------------------------------------------------------------ set 1b
     static final String SIS_PROP = "pull:sis=prop,ni_random=off", SIS_UTIL = "pull:ni_random=off";
 
-    private static Row sis(String workload, String param, int value, double pct) {
+    private static Row sis(String workload, String param, int value, double pct) { return sis(NPS1, workload, param, value, pct); }
+
+    /**
+     * A row of another NPS mode is one line, e.g. {@code sis("epyc-7763-2s:nps=4", "tbench", "clients", 256, 79.55)}
+     * (published.md 1b), once that preset exists.
+     */
+    private static Row sis(String topology, String workload, String param, int value, double pct) {
         String w = workload + ":" + param + "=" + value;
-        return new Row("1b", NPS1, "SIS_UTIL vs SIS_PROP " + w, new Side(SIS_PROP, w), new Side(SIS_UTIL, w), pct);
+        return new Row("1b", topology, "SIS_UTIL vs SIS_PROP " + w + onTopology(topology), new Side(SIS_PROP, w), new Side(SIS_UTIL, w), pct);
     }
+
+    /** Labels of NPS1 rows name no topology; others do. */
+    private static String onTopology(String topology) { return topology.equals(NPS1) ? "" : " (" + topology + ")"; }
 
     static final Row[] SET_1B = {
             sis("tbench", "clients", 1, 0.33), sis("tbench", "clients", 2, -0.89), sis("tbench", "clients", 4, -0.03),
@@ -97,13 +106,14 @@ public final class PublishedMechanisms {
 
     /**
      * STREAM-16, 128M-element arrays, unbound: one row per operation, the model's whole-run bandwidth standing for
-     * each (STREAM prints the best iteration per operation).
+     * each (STREAM prints the best iteration per operation). Another NPS mode is one more call, e.g.
+     * {@code stream16("epyc-7763-2s:nps=4", 10, 172.11, 433.70, 335.43, 364.36)} (published.md 5a).
      */
     private static Row[] stream16(String topology, int ntimes, double... pct) {
         String w = "stream:threads=16,elems=128000000,ntimes=" + ntimes;
         Row[] rows = new Row[4];
         for (int k = 0; k < 4; k++)
-            rows[k] = new Row("5a", topology, "imb_numa_nr=LLCs vs 25% STREAM-16 NTIMES=" + ntimes + " " + STREAM_OPS[k] + " (" + topology + ")",
+            rows[k] = new Row("5a", topology, "imb_numa_nr=LLCs vs 25% STREAM-16 NTIMES=" + ntimes + " " + STREAM_OPS[k] + onTopology(topology),
                     new Side(TIP_517, w), new Side(MEL_V6, w), pct[k]);
         return rows;
     }
@@ -158,7 +168,7 @@ public final class PublishedMechanisms {
         KNOWN.put("shared_runq_idle_check vs tip (EEVDF) hackbench:groups=4", gateWhy);
         KNOWN.put("shared_runq vs tip (EEVDF) hackbench:groups=4", "the model's shared runqueue still conserves work within"
                 + " the LLC at 4 groups (+13%) where the machine's gain had faded (+4.5%)");
-        KNOWN.put("imb_numa_nr=LLCs vs 25% STREAM-16 NTIMES=10 Copy (" + NPS1 + ")", "the model has one bandwidth for"
+        KNOWN.put("imb_numa_nr=LLCs vs 25% STREAM-16 NTIMES=10 Copy", "the model has one bandwidth for"
                 + " every kernel: its +94% stands for Copy too, where the machine gained least (+33%; +70% for the others)");
         for (String op : new String[]{"Copy", "Triad"})
             KNOWN.put("tip + pinning vs tip unpinned STREAM-8 " + op, "in the model the tip places threads 6 and 7 on CPUs 0"
