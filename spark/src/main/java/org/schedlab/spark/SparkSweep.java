@@ -90,7 +90,9 @@ public final class SparkSweep implements Callable<Integer> {
         Sweep.checkFileNames(specs);
         String dir = out.toAbsolutePath().toString();
         List<Integer> todo = new ArrayList<>();
+        java.util.Set<String> own = Sweep.ownFiles(specs);
         try (ResultStore store = ResultStore.open(out)) {
+            store.removeStaleTemps(own);
             AtomicFiles.write(out.resolve(Sweep.PLAN), Sweep.plan(specs));
             for (int i = 0; i < specs.size(); i++) if (!store.isDone(specs.get(i))) todo.add(i);
             List<String> names = new ArrayList<>();
@@ -105,7 +107,7 @@ public final class SparkSweep implements Callable<Integer> {
                         + "; finished runs are in " + out + ", rerunning resumes");
                 return 1;
             } finally {
-                store.removeStaleTemps();
+                store.removeStaleTemps(own);
             }
             int failed = 0;
             for (Done d : done) {
