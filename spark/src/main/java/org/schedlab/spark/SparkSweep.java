@@ -59,7 +59,16 @@ public final class SparkSweep implements Callable<Integer> {
     SparkSweep(PrintWriter err) { this.err = err; }
 
     public static void main(String[] args) {
-        System.exit(commandLine(new PrintWriter(System.err, true)).execute(args));
+        PrintWriter err = new PrintWriter(System.err, true);
+        int exit;
+        try {
+            exit = commandLine(err).execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("schedlab: out of memory: this sweep needs more than the driver's Java heap of "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+            exit = 2;
+        }
+        System.exit(exit);
     }
 
     /** The command with its error handling: user errors are one line on {@code err} and exit status 2. */
