@@ -40,6 +40,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         if (seed < 0) throw new InputError("--seed: must be 0 or more, got " + seed);
+        if (json != null) AtomicFiles.checkTarget(json);
         RunSpec spec = spec();
         if (window != null && perfetto == null) throw new InputError("--window needs --perfetto FILE");
         long[] win = window == null ? new long[]{0, Long.MAX_VALUE} : PerfettoWriter.parseWindow(window);

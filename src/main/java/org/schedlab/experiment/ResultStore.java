@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -26,8 +25,9 @@ import java.util.TreeMap;
  * different files. Files are written atomically (temp file and rename), so a file that exists is complete; a
  * run is done when its file holds a result whose recorded spec is the run's exact twin.
  *
- * <p>Opening a store takes an exclusive lock on {@code DIR/.sweep.lock} (released by the OS even if the process is
- * killed) and then deletes temp files left by a killed writer; only one process writes a store at a time.
+ * <p>Opening a store creates {@code DIR} if it is missing (its parent must exist) and takes an exclusive lock on
+ * {@code DIR/.sweep.lock} (released by the OS even if the process is killed); only one process writes a store at
+ * a time, so the store's owner may delete temp files of its own result files ({@link #removeStaleTemps}).
  */
 public final class ResultStore implements AutoCloseable {
     /** Name of the lock file; it stays in the directory and holds nothing. */
@@ -44,10 +44,13 @@ public final class ResultStore implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Opens (creating if needed) the store in {@code dir}, locks it and removes stale temp files. */
+    /** Opens (creating the directory itself if needed, not its parents) the store in {@code dir} and locks it. */
     public static ResultStore open(Path dir) {
+        Path parent = dir.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir) && parent != null && !Files.isDirectory(parent))
+            throw new InputError(dir + ": no such directory " + parent + " (create it first)");
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) Files.createDirectory(dir);
         } catch (IOException e) {
             throw new InputError(dir + ": cannot create directory: " + e.getMessage());
         }
@@ -61,9 +64,7 @@ public final class ResultStore implements AutoCloseable {
                 l = null;
             }
             if (l == null) throw new InputError(dir + ": another sweep is writing to this directory");
-            ResultStore s = new ResultStore(dir, ch, l);
-            s.removeStaleTemps();
-            return s;
+            return new ResultStore(dir, ch, l);
         } catch (IOException e) {
             closeQuietly(ch);
             throw new InputError(dir + ": cannot lock: " + e.getMessage());
@@ -82,11 +83,12 @@ public final class ResultStore implements AutoCloseable {
         }
     }
 
-    /** Deletes {@code .NAME.*.tmp} files, which only a writer killed between write and rename leaves behind. */
-    public void removeStaleTemps() throws IOException {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".*.tmp")) {
-            for (Path p : ds) Files.deleteIfExists(p);
-        }
+    /**
+     * Deletes the temp files of the named files of this store ({@code .NAME.*.tmp}), which only a writer killed
+     * between write and rename leaves behind; the lock makes them stale. Other hidden files are left alone.
+     */
+    public void removeStaleTemps(java.util.Collection<String> names) {
+        AtomicFiles.removeStaleTemps(dir, names, false);
     }
 
     public Path dir() { return dir; }

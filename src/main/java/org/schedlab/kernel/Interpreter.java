@@ -116,11 +116,13 @@ final class Interpreter {
         q.schedule(at, Machine.EV_RUN_DONE, c, cpu.genRun);
     }
 
-    /** A Run's armed end: re-armed if work remains (the rate fell or kernel work intervened). */
+    /**
+     * A Run's armed end: re-armed if work remains (the rate fell or kernel work intervened). Ignored when the task
+     * is no longer in a Run: a Run that {@link #onStep} completed leaves its armed end behind, and that end must
+     * not complete the task's next op.
+     */
     void onRunDone(int c, long gen) {
         Cpu cpu = cpus[c];
-        // a completion armed for a task that has since left its run (it exited, or another task took the CPU
-        // at the same instant) must not move the current task past its next op
         if (gen != cpu.genRun || cpu.curr == null || !cpu.curr.inRun) return;
         m.time.account(c);
         Task t = cpu.curr;

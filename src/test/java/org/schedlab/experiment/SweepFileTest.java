@@ -116,4 +116,12 @@ class SweepFileTest {
         // 10^10 points: the limit is named before any combination is built
         assertError(BASE + "seeds: 1\nduration: 1ms\n" + params, "10000000000 runs", "limit of " + Grid.MAX_RUNS + " runs");
     }
+
+    /** Found by the reader fuzz test: a quoted value with a newline made a two-line message. */
+    @Test
+    void aValueWithControlCharactersIsQuotedOnOneLine() {
+        assertThatThrownBy(() -> SweepFile.parse("s.yaml", "topology: synthetic\npolicy: [\"push\\nohz=\\u0001x\"]\n"
+                + "workload: schbench\nseeds: 1\nduration: 1ms\n")).isInstanceOf(InputError.class)
+                .hasMessageStartingWith("s.yaml: unknown policy 'push\\nohz=\\u0001x'; known: ");
+    }
 }

@@ -231,7 +231,7 @@ class HtmlReportTest {
         Path in = tmp.resolve("in");
         ReportFixtures.write(in.resolve("tiny.json"), ReportFixtures.tiny());
         Files.writeString(in.resolve("junk.json"), "[]");
-        Path out = tmp.resolve("out/report.html");
+        Path out = Files.createDirectories(tmp.resolve("out")).resolve("report.html");
         Cli r = cli("report", in.toString(), "--html", out.toString());
         assertThat(r.exit).as(r.err).isZero();
         assertThat(r.err).isEqualTo("schedlab: warning: skipping junk.json: not a schedlab result (not a JSON object)\n");
