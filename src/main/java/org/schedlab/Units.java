@@ -4,8 +4,13 @@ package org.schedlab;
 public final class Units {
     private Units() {}
 
-    /** Duration in ns. Accepts ns, us (µs), ms, s, m, with an optional fractional part. */
+    /** Duration in ns. Accepts ns, us (µs), ms, s, m, with an optional fractional part; at most about 2.4 h. */
     public static long parseDuration(String what, String text) {
+        return parseDuration(what, text, org.schedlab.engine.EventQueue.MAX_TIME);
+    }
+
+    /** {@link #parseDuration(String, String)} refusing durations longer than {@code maxNs}. */
+    public static long parseDuration(String what, String text, long maxNs) {
         String s = text.trim().toLowerCase().replace("µs", "us");
         int i = 0;
         while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.' || s.charAt(i) == '-' || s.charAt(i) == '+' || s.charAt(i) == 'e' && i > 0 && i + 1 < s.length() && (Character.isDigit(s.charAt(i + 1)) || s.charAt(i + 1) == '-')))
@@ -32,9 +37,13 @@ public final class Units {
         if (v < 0 || Double.isNaN(v) || Double.isInfinite(v))
             throw new InputError(what + ": duration must not be negative, got '" + text + "'");
         double ns = v * scale;
-        if (ns > org.schedlab.engine.EventQueue.MAX_TIME)
-            throw new InputError(what + ": duration '" + text + "' is too long (at most 2.4h of simulated time)");
+        if (ns > maxNs) throw new InputError(what + ": " + tooLong(text.trim(), maxNs));
         return Math.round(ns);
+    }
+
+    /** "duration 'TEXT' is longer than the limit of MAX": the one wording of every duration limit. */
+    public static String tooLong(String text, long maxNs) {
+        return "duration '" + text + "' is longer than the limit of " + formatDuration(maxNs);
     }
 
     public static double parsePositive(String what, String text) {

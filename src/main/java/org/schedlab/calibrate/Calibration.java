@@ -246,7 +246,7 @@ public final class Calibration {
         s.durationFromWorkload = true;
         Runner.Prepared p = Runner.prepare(s);
         p.config.costs = c;
-        return Runner.run(p, null).get("throughput").get("value").asDouble() * 1000;
+        return Runner.headlineValue(Runner.run(p, null)) * 1000;
     }
 
     /** One CPU pair per distance class the host has: first CPU 0 with the nearest CPU of that class. */

@@ -47,6 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         if (!(scale > 0) || scale > 100) throw new InputError("--scale: expected a number in (0, 100], got " + scale);
         if (repeat < 1 || repeat > 20) throw new InputError("--repeat: expected 1 to 20, got " + repeat);
+        if (json != null) AtomicFiles.checkTarget(json);
         List<Bench.Scenario> sc = new ArrayList<>();
         if (scenarios == null) sc.addAll(scaling ? Bench.SCALING : Bench.SCENARIOS);
         else for (String n : scenarios) sc.add(Bench.scenario(n.trim()));

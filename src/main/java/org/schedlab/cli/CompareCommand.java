@@ -58,6 +58,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         ComparisonTable.Format fmt = format();
+        if (out != null) AtomicFiles.checkTarget(out);
         Grid grid = grid();
         List<Metric> ms = metrics();
         int k = jobs.jobs();

@@ -26,6 +26,12 @@ public final class Main implements Runnable {
             Throwable t = ex;
             while (t != null && !(t instanceof InputError) && t.getCause() != null && t.getCause() != t) t = t.getCause();
             PrintWriter err = cmd.getErr();
+            String limit = exhausted(ex);
+            if (limit != null) {
+                err.println("schedlab: " + limit);
+                err.flush();
+                return EXIT_INPUT;
+            }
             if (t instanceof InputError) {
                 err.println("schedlab: " + t.getMessage());
                 err.flush();
@@ -47,6 +53,34 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(execute(commandLine(), args));
+    }
+
+    /**
+     * Runs a command line; what exhausts the JVM's memory or stack (an error picocli lets through) is one line
+     * naming the limit, never a JVM trace.
+     */
+    static int execute(CommandLine cl, String... args) {
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            PrintWriter err = cl.getErr();
+            err.println("schedlab: " + exhausted(e));
+            err.flush();
+            return EXIT_INPUT;
+        }
+    }
+
+    /** The line for an exhausted heap or stack anywhere in {@code t}'s causes, or null when neither is. */
+    static String exhausted(Throwable t) {
+        for (Throwable x = t; x != null; x = x.getCause() == x ? null : x.getCause()) {
+            if (x instanceof OutOfMemoryError)
+                return "out of memory: this input needs more than the Java heap's limit of "
+                        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB (raise it with SCHEDLAB_JAVA_OPTS=-Xmx...)";
+            if (x instanceof StackOverflowError)
+                return "out of stack: this input nests deeper than the thread stack allows "
+                        + "(raise it with SCHEDLAB_JAVA_OPTS=-Xss...)";
+        }
+        return null;
     }
 }

@@ -87,7 +87,7 @@ public final class PredictHostCommand implements Callable<Integer> {
         double[] p = new double[repeat];
         for (int i = 0; i < repeat; i++) {
             System.err.printf("predict-host: model pipe, seed %d%n", i + 1);
-            p[i] = model(profile, "pipe:loops=" + pipeLoops, i + 1).get("throughput").get("value").asDouble();
+            p[i] = Runner.headlineValue(model(profile, "pipe:loops=" + pipeLoops, i + 1));
         }
         double realP = Double.NaN;
         if (real) {

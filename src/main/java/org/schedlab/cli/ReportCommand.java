@@ -30,6 +30,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        if (html != null) AtomicFiles.checkTarget(html);
         HtmlReport.Loaded loaded = HtmlReport.load(dir, w -> {
             err.println("schedlab: warning: skipping " + w);
             err.flush();

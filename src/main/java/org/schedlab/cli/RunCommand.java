@@ -25,7 +25,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--policy", required = true, paramLabel = "POLICY", description = "linux-wake, global, random, pull, push[:k=v,...], class:NAME ...")
     String policy;
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Random seed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Random seed, 0 or more (default ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--param", paramLabel = "KEY=VALUE", description = "Workload parameter (repeatable).")
     Map<String, String> params = new LinkedHashMap<>();
@@ -39,6 +39,8 @@ public final class RunCommand implements Callable<Integer> {
     String window;
 
     @Override public Integer call() throws Exception {
+        if (seed < 0) throw new InputError("--seed: must be 0 or more, got " + seed);
+        if (json != null) AtomicFiles.checkTarget(json);
         RunSpec spec = spec();
         if (window != null && perfetto == null) throw new InputError("--window needs --perfetto FILE");
         long[] win = window == null ? new long[]{0, Long.MAX_VALUE} : PerfettoWriter.parseWindow(window);
@@ -86,10 +88,18 @@ public final class RunCommand implements Callable<Integer> {
                 c.get("topology").asText(), c.get("cpus").asInt(), c.get("policy").asText(), c.get("seed").asLong()));
         sb.append(String.format("  simulated %.3f s in %d ms wall, %d events%n", r.get("sim_time_ns").asLong() / 1e9,
                 r.get("wall_time_ms").asLong(), r.get("events").asLong()));
-        sb.append(String.format("  %-26s %s %s (%s is better)%n", t.get("metric").asText() + ":",
-                fmt(t.get("value").asDouble()), t.get("unit").asText(), t.get("higher_is_better").asBoolean() ? "higher" : "lower"));
-        sb.append(String.format("  tasks %d created, %d exited; %d context switches; %d wakeups; utilisation %.1f%%%n",
-                m.get("tasks_created").asLong(), m.get("tasks_exited").asLong(), m.get("context_switches").asLong(),
+        if (Runner.unfinished(r))
+            sb.append(String.format("  %-26s unfinished: the run stopped at %s with %d of %d tasks not exited; give a "
+                            + "longer --duration%n", t.get("metric").asText() + ":", c.get("duration").asText(),
+                    m.get("tasks_live_at_end").asLong(),
+                    m.get("tasks_live_at_start").asLong() + m.get("tasks_created").asLong()));
+        else
+            sb.append(String.format("  %-26s %s %s (%s is better)%n", t.get("metric").asText() + ":",
+                    fmt(t.get("value").asDouble()), t.get("unit").asText(), t.get("higher_is_better").asBoolean() ? "higher" : "lower"));
+        sb.append(String.format("  tasks %d created, %d exited in the measured window (%d live at its start, %d at its end)%n",
+                m.get("tasks_created").asLong(), m.get("tasks_exited").asLong(), m.get("tasks_live_at_start").asLong(),
+                m.get("tasks_live_at_end").asLong()));
+        sb.append(String.format("  %d context switches; %d wakeups; utilisation %.1f%%%n", m.get("context_switches").asLong(),
                 m.get("wakeups").asLong(), 100 * m.get("utilisation").asDouble()));
         for (String k : new String[]{"wakeup_latency_us", "runqueue_wait_us", "response_time_us"}) {
             JsonNode l = m.get(k);
@@ -103,8 +113,8 @@ public final class RunCommand implements Callable<Integer> {
             Map.Entry<String, JsonNode> e = it.next();
             sb.append(' ').append(e.getKey()).append('=').append(e.getValue().asLong());
         }
-        sb.append(String.format("%n  idle while overloaded: %.3f ms; fairness (Jain) %.4f%n",
-                m.get("idle_while_overloaded_ns").asLong() / 1e6, m.get("fairness_jain").asDouble()));
+        sb.append(String.format("%n  idle while overloaded: %.3f ms; fairness (Jain) %.4f over %d competing tasks%n",
+                m.get("idle_while_overloaded_ns").asLong() / 1e6, m.get("fairness_jain").asDouble(), m.get("fairness_tasks").asInt()));
         if (m.get("balance_overhead_ns").size() > 0) {
             sb.append("  balancing overhead:");
             for (Iterator<Map.Entry<String, JsonNode>> it = m.get("balance_overhead_ns").fields(); it.hasNext(); ) {

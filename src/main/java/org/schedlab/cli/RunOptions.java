@@ -1,7 +1,6 @@
 package org.schedlab.cli;
 
 import org.schedlab.InputError;
-import org.schedlab.Units;
 import org.schedlab.experiment.RunSpec;
 import picocli.CommandLine.Option;
 
@@ -32,11 +31,13 @@ public final class RunOptions {
         } else {
             s.durationNs = positiveDuration("--duration", duration);
         }
-        s.warmupNs = warmup.equals("auto") ? RunSpec.WARMUP_AUTO : Units.parseDuration("--warmup", warmup);
+        s.warmupNs = warmup.equals("auto") ? RunSpec.WARMUP_AUTO : RunSpec.parseDuration("--warmup", warmup);
+        if (duration != null && s.warmupNs != RunSpec.WARMUP_AUTO && s.warmupNs >= s.durationNs)
+            throw new InputError("--warmup " + warmup + " is not shorter than --duration " + duration + ": nothing would be measured");
     }
 
     static long positiveDuration(String opt, String text) {
-        long ns = Units.parseDuration(opt, text);
+        long ns = RunSpec.parseDuration(opt, text);
         if (ns == 0) throw new InputError(opt + ": must be positive, got '" + text + "'");
         return ns;
     }

@@ -1,7 +1,7 @@
 package org.schedlab.cli;
 
 import org.schedlab.AtomicFiles;
-import org.schedlab.InputError;
+import org.schedlab.InputFiles;
 import org.schedlab.experiment.Study;
 import org.schedlab.report.ComparisonTable;
 import picocli.CommandLine.Command;
@@ -9,7 +9,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,11 +25,12 @@ public final class StudyCommand implements Callable<Integer> {
     List<String> only;
     @Mixin JobsOption jobs;
 
+    /** The largest study document read. */
+    static final long DOC_MAX_BYTES = 16 * InputFiles.MiB;
+
     @Override public Integer call() throws Exception {
-        if (!Files.isRegularFile(file)) throw new InputError(file + ": no such file");
-        if (!Files.isRegularFile(doc)) throw new InputError(doc + ": no such file");
         List<Study.Section> sections = Study.read(file);
-        String text = Files.readString(doc);
+        String text = InputFiles.readString(doc, "a Markdown document", DOC_MAX_BYTES);
         for (Study.Section s : sections) Study.splice(text, s.id, "", doc.toString());
         for (Study.Section s : sections) {
             if (only != null && !only.contains(s.id)) continue;

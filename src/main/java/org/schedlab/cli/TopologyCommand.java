@@ -22,7 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /** {@code schedlab topology ...}: inspect machines and their sched domains. */
 @Command(name = "topology", description = "Inspect machine topologies and sched domains.", mixinStandardHelpOptions = true,
@@ -42,12 +44,15 @@ public final class TopologyCommand implements Runnable {
             description = "Summarise a machine and show the sched domains of one CPU.")
     public static final class Show implements Callable<Integer> {
         private static final int GROUPS_SHOWN = 4;
+        /** Machines with more nodes get a one-line node summary in text. */
+        private static final int NODES_SHOWN = 64;
 
         @Spec CommandSpec spec;
 
         @Parameters(index = "0", paramLabel = "SOURCE",
-                description = "A preset name, synthetic:packages=P,nodes=N,llcs=L,cores=C,smt=S, host, an hwloc XML "
-                        + "file or a directory laid out like /sys/devices/system.")
+                description = "A preset name (the 2-socket EPYCs also as NAME:nps=1|2|4), "
+                        + "synthetic:packages=P,nodes=N,llcs=L,cores=C,smt=S, host, an hwloc XML file or a directory laid "
+                        + "out like /sys/devices/system.")
         String source;
 
         @Option(names = "--cpu", paramLabel = "N", description = "CPU (OS number) whose domains are shown; default 0.")
@@ -95,16 +100,7 @@ public final class TopologyCommand implements Runnable {
             row(out, "vendor", t.vendor());
             row(out, "packages", String.valueOf(t.nrPackages()));
             row(out, "NUMA nodes", String.valueOf(t.nrNodes()));
-            if (t.nrNodes() > 1) {
-                StringBuilder h = new StringBuilder(String.format("  %-10s", "distance"));
-                for (int b = 0; b < t.nrNodes(); b++) h.append(String.format("%5d", b));
-                out.println(h);
-                for (int a = 0; a < t.nrNodes(); a++) {
-                    StringBuilder r = new StringBuilder(String.format("  %-10s", "node " + a));
-                    for (int b = 0; b < t.nrNodes(); b++) r.append(String.format("%5d", t.nodeDistance(a, b)));
-                    out.println(r);
-                }
-            }
+            if (t.nrNodes() > 1) printNodes(out, t);
             row(out, "dies", t.nrDies() + (t.hasDies() ? "" : " (one per package)"));
             row(out, "LLCs", t.nrLlcs() + " (" + llcSummary(t) + ")");
             row(out, "cores", String.valueOf(t.nrCores()));
@@ -130,6 +126,33 @@ public final class TopologyCommand implements Runnable {
                 out.printf("%-8s flags %s%n", "", SchedDomain.flagNames(d.flags));
                 out.printf("%-8s imbalance_pct %d, cache_nice_tries %d, interval %d-%d ms, busy_factor %d, imb_numa_nr %d%n",
                         "", d.imbalancePct, d.cacheNiceTries, d.minIntervalMs, d.maxIntervalMs, d.busyFactor, d.imbNumaNr);
+            }
+        }
+
+        /** Each node's CPUs and the distance matrix; beyond {@link #NODES_SHOWN} nodes, a summary (all of it is in --json). */
+        private static void printNodes(PrintWriter out, Topology t) {
+            int n = t.nrNodes();
+            if (n > NODES_SHOWN) {
+                TreeMap<Integer, Integer> sizes = new TreeMap<>();
+                TreeSet<Integer> distances = new TreeSet<>();
+                for (int a = 0; a < n; a++) {
+                    sizes.merge(t.nodeSpan(a).cardinality(), 1, Integer::sum);
+                    for (int b = 0; b < n; b++) distances.add(t.nodeDistance(a, b));
+                }
+                List<String> parts = new ArrayList<>();
+                sizes.forEach((cpus, count) -> parts.add(count + " of " + cpus + " CPUs"));
+                out.printf("  %-10s%s; distances %s (each node's CPUs and the matrix: --json)%n", "nodes",
+                        String.join(", ", parts), distances.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+                return;
+            }
+            for (int a = 0; a < n; a++) out.printf("  %-10sCPUs %s%n", "node " + a, osList(t, t.nodeSpan(a)));
+            StringBuilder h = new StringBuilder(String.format("  %-10s", "distance"));
+            for (int b = 0; b < n; b++) h.append(String.format("%5d", b));
+            out.println(h);
+            for (int a = 0; a < n; a++) {
+                StringBuilder r = new StringBuilder(String.format("  %-10s", "node " + a));
+                for (int b = 0; b < n; b++) r.append(String.format("%5d", t.nodeDistance(a, b)));
+                out.println(r);
             }
         }
 
@@ -200,6 +223,15 @@ public final class TopologyCommand implements Runnable {
             m.put("llcs", t.nrLlcs());
             m.put("dies", t.nrDies());
             m.put("numa_nodes", t.nrNodes());
+            List<Map<String, Object>> nodes = new ArrayList<>();
+            for (int a = 0; a < t.nrNodes(); a++) {
+                Map<String, Object> node = new LinkedHashMap<>();
+                node.put("node", a);
+                node.put("cpus", osList(t, t.nodeSpan(a)));
+                node.put("weight", t.nodeSpan(a).cardinality());
+                nodes.add(node);
+            }
+            m.put("nodes", nodes);
             m.put("packages", t.nrPackages());
             m.put("smt", t.smt());
             m.put("clusters", t.hasClusters() ? t.nrClusters() : 0);

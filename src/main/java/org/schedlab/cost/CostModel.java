@@ -8,85 +8,131 @@ import org.schedlab.topology.Topology;
  * Holds no state about tasks; shared cache lines are tracked by {@link SharedLines}.
  */
 public final class CostModel {
+    /**
+     * The physical range of a cost constant, in its own unit: wide enough for any machine (a cache-line transfer
+     * under 10 µs, a switch or wakeup step under 1 ms, a fork under 100 ms, a refill bandwidth from 0.1 to
+     * 10000 bytes/ns), narrow enough that simulated time cannot overflow or run backwards. {@link CostProfile}
+     * refuses a value outside it.
+     */
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @java.lang.annotation.Target(java.lang.annotation.ElementType.FIELD)
+    @interface Range {
+        double min();
+        double max();
+        String unit();
+    }
+
     /** Cache-line transfer (atomic CAS ping-pong, median) between SMT siblings: 2×EPYC 7R13 / 7773X, ~10 ns. */
+    @Range(min = 0, max = 10_000, unit = "ns")
     public long transferSmtNs = 10;
     /** ... inside one LLC (CCX): 22.7–26 ns on Milan. */
+    @Range(min = 0, max = 10_000, unit = "ns")
     public long transferLlcNs = 25;
     /** ... between LLCs of one package: ~107–117 ns on Milan. */
+    @Range(min = 0, max = 10_000, unit = "ns")
     public long transferPackageNs = 110;
     /** ... between packages: 197 ns on 2×EPYC 7R13. */
+    @Range(min = 0, max = 10_000, unit = "ns")
     public long transferRemoteNs = 200;
 
     /** Thread-to-thread context switch on one CPU: ~1.07 µs measured on Linux 6.6 (weak source). */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
     public long contextSwitchNs = 1100;
     /** try_to_wake_up work on the waker: 0.54–0.76 µs measured. */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
     public long wakeupCallNs = 600;
     /** Sending an IPI (estimate, consistent with the measured wakeup path). */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
     public long ipiSendNs = 300;
     /**
      * IPI delivery, from the send to the target's handler (estimate, 0.4 µs: with {@link #idleExitNs} and
      * {@link #idleSwitchNs} it gives the measured 1.15 µs from a futex wake to the wakee running on a CPU in C1).
      */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
     public long ipiLatencyNs = 400;
     /**
      * C1 exit as it takes effect: 0.1 µs, the measured difference between waking a CPU in C1 (1.15 µs end to end)
      * and a polling one (1.07 µs); firmware reports 1 µs as the worst case. Deeper states are off, as in the
      * published tests.
      */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
     public long idleExitNs = 100;
     /** Switch from the idle task to a woken task (estimate: 0.65 µs, the rest of the measured 1.15 µs). */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
     public long idleSwitchNs = 650;
     /** Base of detaching and attaching one task, on top of the two runqueue locks (estimate). */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
     public long detachAttachNs = 1000;
     /** Tick handler including the softirq check: 1–2 µs (estimate). */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
     public long tickNs = 1500;
     /** Uncontended lock on top of the line transfer (estimate). */
+    @Range(min = 0, max = 100_000, unit = "ns")
     public long lockBaseNs = 50;
     /** Re-reading lines still in this CPU's cache (L1/L2 hit, estimate: 2 ns). */
+    @Range(min = 0, max = 1_000, unit = "ns")
     public long cachedLineNs = 2;
     /** Stat gather per remote CPU = this factor × transfer latency (estimate: 1–2 line reads). */
+    @Range(min = 0, max = 100, unit = "line reads")
     public double statGatherFactor = 1.5;
     /** Cache refill bandwidth from L3 after a move inside the LLC (estimate: 20 GB/s per core). */
+    @Range(min = 0.1, max = 10_000, unit = "bytes/ns")
     public double refillLlcBytesPerNs = 20.0;
     /** Cache refill bandwidth from DRAM after a move across LLCs (estimate: 10 GB/s per core). */
+    @Range(min = 0.1, max = 10_000, unit = "bytes/ns")
     public double refillDramBytesPerNs = 10.0;
     /** Remote-socket memory penalty until pages migrate (estimate: ×1.5). */
+    @Range(min = 1, max = 10, unit = "times")
     public double remoteMemoryFactor = 1.5;
     /** Window in which writers of a shared line count as contending (estimate). */
+    @Range(min = 0, max = 100_000_000, unit = "ns")
     public long sharedLineWindowNs = 2000;
     /** fork() of a thread charged to the parent (estimate). */
+    @Range(min = 0, max = 100_000_000, unit = "ns")
     public long forkNs = 25000;
     /** exec() charged to the exec'ing task (estimate). */
+    @Range(min = 0, max = 100_000_000, unit = "ns")
     public long execNs = 100000;
     /** exit() charged to the exiting task (estimate). */
+    @Range(min = 0, max = 100_000_000, unit = "ns")
     public long exitNs = 20000;
     /**
      * Relative standard deviation of the time the same work takes from one execution to the next (cache and
      * memory effects, frequency): what makes repeated runs differ (estimate: 2%).
      */
+    @Range(min = 0, max = 1, unit = "relative standard deviation")
     public double workJitter = 0.02;
     /** L2 bytes lost on a move inside an LLC when the topology does not say. */
+    @Range(min = 0, max = 1L << 30, unit = "bytes")
     public long defaultL2Bytes = 1L << 20;
     /** LLC bytes when the topology does not say. */
+    @Range(min = 0, max = 16L << 30, unit = "bytes")
     public long defaultLlcBytes = 32L << 20;
 
     /** Syscall work of one unix stream socket write (unix_stream_sendmsg), before the per-byte part (estimate). */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
     public long socketSendNs = 2000;
     /** ... of one read of one message (unix_stream_read_generic), before the per-byte part (estimate). */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
     public long socketRecvNs = 1500;
     /** Copy cost per byte of a socket write or read (estimate). */
+    @Range(min = 0, max = 100, unit = "ns per byte")
     public double socketByteNs = 1.0;
     /** Syscall work of one small pipe write (pipe_write), before the per-byte part (estimate). */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
     public long pipeWriteNs = 1200;
     /** ... of one small pipe read (pipe_read), before the per-byte part (estimate). */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
     public long pipeReadNs = 900;
     /** Copy cost per byte of a pipe write or read (estimate). */
+    @Range(min = 0, max = 100, unit = "ns per byte")
     public double pipeByteNs = 0.5;
     /**
      * Cache lines a socket or pipe operation moves when the previous operation on that buffer ran on another CPU
      * (queue head, lock, memory accounting, the message itself); each costs a transfer at that distance. Not in
      * the built-in profile (0): no published figure; {@code calibrate} measures it.
      */
+    @Range(min = 0, max = 1_000, unit = "lines")
     public double ipcRemoteLines = 0;
     /**
      * A switch to a task of another address space beyond a thread switch's {@link #contextSwitchNs}
@@ -94,18 +140,21 @@ public final class CostModel {
      * Charged only for tasks modelled as processes of their own. 0 in the built-in profile (with PCID it is a small
      * part of a switch); {@code calibrate} measures it.
      */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
     public long mmSwitchNs = 0;
     /**
      * Work the parent of a process fork does beyond a thread fork's {@link #forkNs}: copy_mm() (dup_mmap() of every
      * mapping, the page tables copied and write-protected) and the copy-on-write faults the parent then takes on
      * its own pages. An estimate for a small parent (95 µs); {@code calibrate} measures it for {@code perf}'s.
      */
+    @Range(min = 0, max = 1_000_000_000, unit = "ns")
     public long processForkNs = 95_000;
     /**
      * Work a forked child process does at exit beyond a thread's {@link #exitNs}: exit_mmap() of the copy of its
      * parent's address space, and the copy-on-write faults it took (charged at exit). Not in the built-in profile
      * (0): it depends on the parent's size; {@code calibrate} measures it for {@code perf}'s children.
      */
+    @Range(min = 0, max = 1_000_000_000, unit = "ns")
     public long processExitNs = 0;
 
     private boolean free;

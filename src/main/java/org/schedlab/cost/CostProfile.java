@@ -6,15 +6,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.schedlab.InputError;
+import org.schedlab.InputFiles;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,15 +25,18 @@ import java.util.Map;
  * Cost profiles as YAML files: one top-level key per public field of {@link CostModel} (same name, same unit),
  * plus the optional keys {@code profile} (a name), {@code host} and {@code measured} (free-form mappings that
  * {@code schedlab calibrate} fills with what it measured and how). Keys a profile leaves out keep the built-in
- * default. Integer constants take non-negative integers, fractional ones non-negative numbers. The built-in
- * default is the resource {@code org/schedlab/cost/default.yaml}.
+ * default. Integer constants take integers, fractional ones numbers, each within its physical range
+ * ({@link CostModel.Range}); a key given twice is refused. The built-in default is the resource
+ * {@code org/schedlab/cost/default.yaml}.
  */
 public final class CostProfile {
     private CostProfile() {}
 
     public static final String DEFAULT_RESOURCE = "default.yaml";
+    /** The largest profile file read (a calibrated one is a few KiB). */
+    public static final long MAX_BYTES = InputFiles.MiB;
     private static final List<String> META = List.of("profile", "host", "measured");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper YAML = new ObjectMapper(org.schedlab.Yaml.FACTORY);
     private static volatile CostModel builtin;
 
     /** The cost constants of {@link CostModel}, in declaration order. */
@@ -70,13 +72,7 @@ public final class CostProfile {
     }
 
     public static CostModel load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new InputError(file + ": cannot read cost profile: " + e.getMessage());
-        }
-        return parse(file.toString(), text, builtin());
+        return parse(file.toString(), InputFiles.readString(file, "a cost profile", MAX_BYTES), builtin());
     }
 
     /** Reads {@code text} (named {@code name} in errors) over {@code base}. */
@@ -84,6 +80,7 @@ public final class CostProfile {
         Map<String, Field> byName = new LinkedHashMap<>();
         for (Field f : constants()) byName.put(f.getName(), f);
         CostModel c = copy(base);
+        org.schedlab.Yaml.refuseAliases(name, text);
         try (JsonParser p = YAML.getFactory().createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null) throw new InputError(name + ": empty cost profile; expected a mapping of cost constants");
@@ -106,7 +103,9 @@ public final class CostProfile {
                     throw new InputError(where(name, at) + "unknown key '" + key + "'; expected a cost constant ("
                             + String.join(", ", byName.keySet()) + ") or " + String.join(", ", META));
                 boolean integral = f.getType() == long.class;
-                String expected = integral ? "a non-negative integer" : "a non-negative number";
+                CostModel.Range range = f.getAnnotation(CostModel.Range.class);
+                String expected = (integral ? "an integer" : "a number") + " between " + plain(range.min()) + " and "
+                        + plain(range.max()) + " " + range.unit();
                 if (v != JsonToken.VALUE_NUMBER_INT && (integral || v != JsonToken.VALUE_NUMBER_FLOAT))
                     throw new InputError(where(name, at) + "'" + key + "' must be " + expected + ", got '"
                             + (v.isScalarValue() ? p.getText() : v == JsonToken.START_ARRAY ? "[...]" : "{...}") + "'");
@@ -115,11 +114,12 @@ public final class CostProfile {
                         if (p.getNumberType() != JsonParser.NumberType.INT && p.getNumberType() != JsonParser.NumberType.LONG)
                             throw new InputError(where(name, at) + "'" + key + "' must be " + expected + " that fits in 64 bits");
                         long x = p.getLongValue();
-                        if (x < 0) throw new InputError(where(name, at) + "'" + key + "' must be " + expected + ", got " + x);
+                        if (x < range.min() || x > range.max())
+                            throw new InputError(where(name, at) + "'" + key + "' must be " + expected + ", got " + x);
                         f.setLong(c, x);
                     } else {
                         double x = p.getDoubleValue();
-                        if (!(x >= 0) || Double.isInfinite(x))
+                        if (!(x >= range.min() && x <= range.max()))
                             throw new InputError(where(name, at) + "'" + key + "' must be " + expected + ", got " + p.getText());
                         f.setDouble(c, x);
                     }
@@ -174,15 +174,22 @@ public final class CostProfile {
     }
 
     /** SHA-256 (hex) of a profile file's bytes: results computed under a profile are keyed by its content. */
-    public static String sha256(Path file) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
-            StringBuilder sb = new StringBuilder();
-            for (byte b : d) sb.append(String.format("%02x", b));
-            return sb.toString();
+    public static String sha256(Path file) { return InputFiles.sha256(file, "a cost profile", MAX_BYTES); }
+
+    private static volatile String builtinSha256;
+
+    /** SHA-256 (hex) of the built-in profile's text. */
+    public static String builtinSha256() {
+        String h = builtinSha256;
+        if (h == null) builtinSha256 = h = readBuiltinSha256();
+        return h;
+    }
+
+    private static String readBuiltinSha256() {
+        try (InputStream in = CostProfile.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) throw new IllegalStateException("missing resource " + DEFAULT_RESOURCE);
+            return InputFiles.sha256(in.readAllBytes());
         } catch (IOException e) {
-            throw new InputError(file + ": cannot read cost profile: " + e.getMessage());
-        } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -206,6 +213,11 @@ public final class CostProfile {
         return c;
     }
 
+    /** A range bound as written in a profile: no fraction or exponent when it is a whole number. */
+    private static String plain(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e18 ? Long.toString((long) v) : Double.toString(v);
+    }
+
     private static String quote(String s) {
         return s.matches("[A-Za-z0-9_.:/-]+") ? s : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
@@ -217,6 +229,7 @@ public final class CostProfile {
     private static String oneLine(String s) {
         if (s == null) return "malformed YAML";
         String first = s.strip().split("\n", 2)[0].strip();
+        if (first.startsWith("Duplicate field ")) return "key " + first.substring("Duplicate field ".length()) + " appears twice";
         return "malformed YAML: " + first;
     }
 }

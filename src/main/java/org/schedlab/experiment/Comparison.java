@@ -55,7 +55,8 @@ public final class Comparison {
         dry.warmupNs = 0;
         dry.timelineBuckets = 0;
         ObjectNode r = Runner.run(dry);
-        for (Metric m : metrics) m.value(r);
+        // the dry run is too short for a headline measured to completion; the other paths must exist already
+        for (Metric m : metrics) if (!m.isHeadline()) m.value(r);
     }
 
     /** Runs the grid on {@code jobs} threads and builds a table per metric, in the order given. */
@@ -67,15 +68,21 @@ public final class Comparison {
         return tables(grid, metrics, samples);
     }
 
-    /** What a comparison keeps of one run: each metric's value and the headline's description. */
+    /**
+     * What a comparison keeps of one run: each metric's value and the headline's description. An unfinished run
+     * has no value for any metric ({@link PolicyComparison#UNFINISHED}): its numbers describe a different,
+     * shorter piece of work than its twins'.
+     */
     record Sample(double[] values, ObjectNode meta) {}
 
     private static Sample sample(ObjectNode result, List<Metric> metrics) {
         double[] v = new double[metrics.size()];
-        for (int k = 0; k < v.length; k++) v[k] = metrics.get(k).value(result);
+        boolean unfinished = Runner.unfinished(result);
+        for (int k = 0; k < v.length; k++) v[k] = unfinished ? PolicyComparison.UNFINISHED : metrics.get(k).value(result);
         ObjectNode meta = Runner.JSON.createObjectNode();
         ObjectNode t = result.get("throughput").deepCopy();
         t.remove("value");
+        t.remove("unfinished");
         meta.set("throughput", t);
         return new Sample(v, meta);
     }

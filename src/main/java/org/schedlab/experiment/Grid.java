@@ -16,9 +16,15 @@ import java.util.Map;
  * <p>{@link #expand()} lists the points in a fixed order, seed varying fastest, then policy, then the parameter
  * combination (the first parameter key varying slowest), then workload, then topology. The order depends only on
  * the lists given, so a point's index identifies it. Every list must be non-empty and free of duplicates, so no
- * two points are equal.
+ * two points are equal. A grid holds at most {@link #MAX_RUNS} points and {@link #MAX_SEEDS} seeds, checked before
+ * anything is allocated for them.
  */
 public final class Grid {
+    /** The most runs one grid (a sweep, a comparison) may have. */
+    public static final int MAX_RUNS = 100_000;
+    /** The most seeds one grid may have. */
+    public static final int MAX_SEEDS = 10_000;
+
     private final RunSpec template;
     private final List<String> topologies;
     private final List<String> workloads;
@@ -40,11 +46,21 @@ public final class Grid {
             if (k == null || k.isBlank()) throw new InputError("parameter with an empty name");
             this.params.put(k, distinct("parameter '" + k + "'", e.getValue()));
         }
+        double combos = 1;
+        for (List<String> vs : this.params.values()) combos *= vs.size();
+        double runs = combos * this.topologies.size() * this.workloads.size() * this.policies.size() * this.seeds.size();
+        if (runs > MAX_RUNS)
+            throw new InputError(String.format(java.util.Locale.ROOT, runs < 1e15 ? "%.0f" : "%.3g", runs) + " runs ("
+                    + this.topologies.size() + " topologies x " + this.workloads.size() + " workloads x "
+                    + String.format(java.util.Locale.ROOT, combos < 1e15 ? "%.0f" : "%.3g", combos)
+                    + " parameter combinations x " + this.policies.size() + " policies x " + this.seeds.size()
+                    + " seeds) are more than the limit of " + MAX_RUNS + " runs in one grid");
     }
 
     /** Seeds 1..n. */
     public static List<Long> seeds(int n) {
         if (n < 1) throw new InputError("seeds must be at least 1, got " + n);
+        if (n > MAX_SEEDS) throw new InputError("seeds: " + n + " is more than the limit of " + MAX_SEEDS + " seeds");
         List<Long> s = new ArrayList<>();
         for (long i = 1; i <= n; i++) s.add(i);
         return s;

@@ -130,11 +130,7 @@ public final class Metric {
 
     /** The metric's value in {@code result}; an {@link InputError} naming the path when there is none. */
     public double value(JsonNode result) {
-        if (isHeadline()) {
-            JsonNode v = result.path("throughput").path("value");
-            if (!v.isNumber()) throw new IllegalStateException("result has no numeric throughput.value");
-            return v.doubleValue();
-        }
+        if (isHeadline()) return Runner.headlineValue(result);
         JsonNode node = result;
         int i = 0;
         while (i < path.length) {

@@ -17,14 +17,25 @@ import java.util.OptionalDouble;
  * {@code -0.0} when lower is better and {@code 0.0} when higher is better. Where the baseline statistic is 0 and
  * the policy's is not, no ratio exists and the normalized value and improvement are empty; no field is NaN
  * except a summary's harmonic mean of negative samples, which is rejected when that is the statistic.
+ *
+ * <p>A sample that is {@link #UNFINISHED} is a run that stopped before its headline existed. A (case, policy) with
+ * any such sample is unfinished: it has no summary and no value (the finished seeds alone would be a biased
+ * mean), it is never significant, and when it is the baseline no other cell of its row has a ratio.
  */
 public final class PolicyComparison {
+    /** The sample of a run that stopped before its headline existed (see {@link Runner#unfinished}). */
+    public static final double UNFINISHED = Double.NaN;
+
     /**
      * One (case, policy) result. {@code normalized} and {@code pctImp} are empty when the baseline statistic is
-     * 0 and this policy's is not.
+     * 0 and this policy's is not, or when the baseline is unfinished. {@code unfinished} counts the samples that
+     * are {@link #UNFINISHED} out of {@code runs}; when it is not 0, {@code summary} is null and {@code value} NaN.
      */
     public record Cell(String policy, Summary summary, double value, OptionalDouble normalized,
-                       OptionalDouble pctImp, boolean significant) {}
+                       OptionalDouble pctImp, boolean significant, int unfinished, int runs) {
+        /** Whether every run of the cell finished, so that it has a value. */
+        public boolean finished() { return unfinished == 0; }
+    }
 
     /** One case: its label and a cell per policy, baseline first. */
     public record Row(String label, List<Cell> cells) {}
@@ -69,6 +80,13 @@ public final class PolicyComparison {
         List<Cell> cells = new ArrayList<>();
         for (int p = 0; p < policies.size(); p++) {
             double[] xs = perPolicy.get(p);
+            int unfinished = 0;
+            for (double x : xs) if (Double.isNaN(x)) unfinished++;
+            if (unfinished > 0) {
+                cells.add(new Cell(policies.get(p), null, Double.NaN, OptionalDouble.empty(), OptionalDouble.empty(),
+                        false, unfinished, xs.length));
+                continue;
+            }
             if (statistic == Statistic.HMEAN)
                 for (double x : xs)
                     if (x < 0) throw new IllegalArgumentException("case '" + label + "', policy '"
@@ -79,7 +97,12 @@ public final class PolicyComparison {
                 base = s;
                 baseValue = v;
                 cells.add(new Cell(policies.get(0), s, v, OptionalDouble.of(1.0),
-                        OptionalDouble.of(higherIsBetter ? 0.0 : -0.0), false));
+                        OptionalDouble.of(higherIsBetter ? 0.0 : -0.0), false, 0, xs.length));
+                continue;
+            }
+            if (base == null) {
+                // the baseline is unfinished: nothing to compare with
+                cells.add(new Cell(policies.get(p), s, v, OptionalDouble.empty(), OptionalDouble.empty(), false, 0, xs.length));
                 continue;
             }
             double pct = Stats.pctImprovement(baseValue, v, higherIsBetter);
@@ -91,7 +114,7 @@ public final class PolicyComparison {
                 norm = OptionalDouble.empty();
                 imp = OptionalDouble.empty();
             }
-            cells.add(new Cell(policies.get(p), s, v, norm, imp, Stats.welch(base, s).significant()));
+            cells.add(new Cell(policies.get(p), s, v, norm, imp, Stats.welch(base, s).significant(), 0, xs.length));
         }
         return new Row(label, List.copyOf(cells));
     }
@@ -134,7 +157,10 @@ public final class PolicyComparison {
             return this;
         }
 
-        /** A case: its label and the samples (one per seed) of each policy, in policy order. */
+        /**
+         * A case: its label and the samples (one per seed) of each policy, in policy order; a sample may be
+         * {@link #UNFINISHED}, any other must be finite.
+         */
         public Builder row(String label, double[]... samplesPerPolicy) { return row(label, List.of(samplesPerPolicy)); }
 
         public Builder row(String label, List<double[]> samplesPerPolicy) {

@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,10 +23,11 @@ import java.util.TreeMap;
  * A directory of result JSON files, one per run, named from the run's spec: a readable slug and a hash of the
  * canonical spec ({@link #canonical}), so equal specs always map to the same file and different specs to
  * different files. Files are written atomically (temp file and rename), so a file that exists is complete; a
- * run's file existing and parsing means the run is done.
+ * run is done when its file holds a result whose recorded spec is the run's exact twin.
  *
- * <p>Opening a store takes an exclusive lock on {@code DIR/.sweep.lock} (released by the OS even if the process is
- * killed) and then deletes temp files left by a killed writer; only one process writes a store at a time.
+ * <p>Opening a store creates {@code DIR} if it is missing (its parent must exist) and takes an exclusive lock on
+ * {@code DIR/.sweep.lock} (released by the OS even if the process is killed); only one process writes a store at
+ * a time, so the store's owner may delete temp files of its own result files ({@link #removeStaleTemps}).
  */
 public final class ResultStore implements AutoCloseable {
     /** Name of the lock file; it stays in the directory and holds nothing. */
@@ -44,10 +44,13 @@ public final class ResultStore implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Opens (creating if needed) the store in {@code dir}, locks it and removes stale temp files. */
+    /** Opens (creating the directory itself if needed, not its parents) the store in {@code dir} and locks it. */
     public static ResultStore open(Path dir) {
+        Path parent = dir.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir) && parent != null && !Files.isDirectory(parent))
+            throw new InputError(dir + ": no such directory " + parent + " (create it first)");
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) Files.createDirectory(dir);
         } catch (IOException e) {
             throw new InputError(dir + ": cannot create directory: " + e.getMessage());
         }
@@ -61,9 +64,7 @@ public final class ResultStore implements AutoCloseable {
                 l = null;
             }
             if (l == null) throw new InputError(dir + ": another sweep is writing to this directory");
-            ResultStore s = new ResultStore(dir, ch, l);
-            s.removeStaleTemps();
-            return s;
+            return new ResultStore(dir, ch, l);
         } catch (IOException e) {
             closeQuietly(ch);
             throw new InputError(dir + ": cannot lock: " + e.getMessage());
@@ -82,36 +83,18 @@ public final class ResultStore implements AutoCloseable {
         }
     }
 
-    /** Deletes {@code .NAME.*.tmp} files, which only a writer killed between write and rename leaves behind. */
-    public void removeStaleTemps() throws IOException {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, ".*.tmp")) {
-            for (Path p : ds) Files.deleteIfExists(p);
-        }
+    /**
+     * Deletes the temp files of the named files of this store ({@code .NAME.*.tmp}), which only a writer killed
+     * between write and rename leaves behind; the lock makes them stale. Other hidden files are left alone.
+     */
+    public void removeStaleTemps(java.util.Collection<String> names) {
+        AtomicFiles.removeStaleTemps(dir, names, false);
     }
 
     public Path dir() { return dir; }
 
-    /** The spec as a JSON object with fixed key order and sorted params: equal specs give equal text. */
-    public static ObjectNode canonical(RunSpec s) {
-        ObjectNode o = Runner.JSON.createObjectNode();
-        o.put("topology", s.topology);
-        o.put("policy", s.policy);
-        o.put("workload", s.workload);
-        ObjectNode p = o.putObject("params");
-        for (Map.Entry<String, String> e : new TreeMap<>(s.params).entrySet()) p.put(e.getKey(), e.getValue());
-        o.put("duration_ns", s.durationNs);
-        o.put("warmup_ns", s.warmupNs);
-        o.put("seed", s.seed);
-        o.put("costs", s.costsLabel());
-        if (s.costs && s.costProfile != null) o.put("costs_sha256", org.schedlab.cost.CostProfile.sha256(java.nio.file.Path.of(s.costProfile)));
-        o.put("slice", s.slice ? "on" : "off");
-        o.put("hz", s.hz);
-        o.put("keep_numa", s.keepNuma);
-        if (s.capacity != null) o.put("capacity", s.capacity);   // absent by default: older result names stay valid
-        o.put("timeline_buckets", s.timelineBuckets);
-        o.put("check_invariants", s.checkInvariants);
-        return o;
-    }
+    /** The spec's canonical form ({@link RunSpec#canonical}), which every result carries as {@code "spec"}. */
+    public static ObjectNode canonical(RunSpec s) { return s.canonical(); }
 
     /** First 12 hex digits of the SHA-256 of the canonical spec. */
     public static String hash(RunSpec s) {
@@ -145,14 +128,20 @@ public final class ResultStore implements AutoCloseable {
 
     public Path path(RunSpec s) { return dir.resolve(fileName(s)); }
 
-    /** Whether the run's file exists and holds a result JSON object. */
+    /**
+     * Whether the run's file exists and holds a result made from exactly this spec: its {@code "spec"} equals
+     * {@link RunSpec#canonical}. A file copied from another run, or made with another duration, cost profile or
+     * input file content, or by a version that did not record its spec, is not the run's and is run again.
+     */
     public boolean isDone(RunSpec s) {
         Path p = path(s);
         if (!Files.isRegularFile(p)) return false;
         try {
-            JsonNode n = Runner.JSON.readTree(p.toFile());
-            return n != null && n.isObject() && n.has("schema") && n.has("metrics");
-        } catch (IOException e) {
+            JsonNode n = Runner.readResult(p);
+            // compared as read back, so that numbers compare by value whatever node type wrote them
+            return n != null && n.isObject() && n.has("schema") && n.has("metrics")
+                    && Runner.JSON.readTree(canonical(s).toString()).equals(n.get("spec"));
+        } catch (IOException | InputError e) {
             return false;
         }
     }

@@ -11,6 +11,8 @@ public final class RunSpec {
     /** Extra workload parameters (from --param or a sweep's params), merged over the workload spec. */
     public Map<String, String> params = new LinkedHashMap<>();
     public long durationNs = 1_000_000_000L;
+    /** The longest simulated duration of a run, whichever way it is given (option, sweep, study, rt-app file). */
+    public static final long MAX_DURATION_NS = 3_600_000_000_000L;
     /** Take the duration from the workload when it declares one (rt-app's global.duration), else durationNs. */
     public boolean durationFromWorkload;
     /** Statistics before this time are discarded; {@link #WARMUP_AUTO}: the default of {@link Runner#warmupFor}. */
@@ -30,6 +32,63 @@ public final class RunSpec {
     public String capacity;
     public int timelineBuckets = 100;
     public boolean checkInvariants;
+
+    /** A run's duration or warm-up as text ("500ms"), refused beyond {@link #MAX_DURATION_NS}. */
+    public static long parseDuration(String what, String text) {
+        return org.schedlab.Units.parseDuration(what, text, MAX_DURATION_NS);
+    }
+
+    /**
+     * The spec as a JSON object with a fixed key order and params sorted by key: equal specs give equal text, and
+     * two runs with equal objects are twins (the same run). Files the run reads are identified by content as well
+     * as by name: the SHA-256 of an hwloc topology file ({@code topology_sha256}), of an rt-app or trace file
+     * ({@code workload_sha256}) and of the cost profile ({@code costs_sha256}; the built-in profile's text for
+     * {@code default}, absent for {@code none}). A sysfs directory or {@code host} is identified by name only.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode canonical() {
+        com.fasterxml.jackson.databind.node.ObjectNode o = Runner.JSON.createObjectNode();
+        o.put("topology", topology);
+        String topologyFile = regularFile(topology);
+        if (topologyFile != null)
+            o.put("topology_sha256", org.schedlab.InputFiles.sha256(java.nio.file.Path.of(topologyFile), "an hwloc XML file",
+                    org.schedlab.topology.HwlocReader.MAX_BYTES));
+        o.put("policy", policy);
+        o.put("workload", workload);
+        String workloadFile = regularFile(org.schedlab.workload.Workloads.inputFile(workload));
+        if (workloadFile != null)
+            o.put("workload_sha256", org.schedlab.InputFiles.sha256(java.nio.file.Path.of(workloadFile), "a workload file",
+                    Math.max(org.schedlab.workload.trace.TraceReader.MAX_BYTES, org.schedlab.workload.rtapp.RtAppReader.MAX_BYTES)));
+        com.fasterxml.jackson.databind.node.ObjectNode p = o.putObject("params");
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(params).entrySet()) p.put(e.getKey(), e.getValue());
+        o.put("duration_ns", durationNs);
+        o.put("duration_from_workload", durationFromWorkload);
+        o.put("warmup_ns", warmupNs);
+        o.put("seed", seed);
+        o.put("costs", costsLabel());
+        if (costs)
+            o.put("costs_sha256", costProfile == null ? org.schedlab.cost.CostProfile.builtinSha256()
+                    : org.schedlab.cost.CostProfile.sha256(java.nio.file.Path.of(costProfile)));
+        o.put("cost_scale", costScale);
+        o.put("slice", slice ? "on" : "off");
+        o.put("delay_dequeue", delayDequeue ? "on" : "off");
+        o.put("hz", hz);
+        o.put("keep_numa", keepNuma);
+        if (capacity != null) o.put("capacity", capacity);
+        else o.putNull("capacity");
+        o.put("timeline_buckets", timelineBuckets);
+        o.put("check_invariants", checkInvariants);
+        return o;
+    }
+
+    /** {@code path} when it names a regular file, else null (a preset, a directory, nothing). */
+    private static String regularFile(String path) {
+        if (path == null) return null;
+        try {
+            return java.nio.file.Files.isRegularFile(java.nio.file.Path.of(path)) ? path : null;
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
 
     /** {@code default}, {@code none} or the profile file: how results name the costs. */
     public String costsLabel() {

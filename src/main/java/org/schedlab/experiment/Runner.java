@@ -1,10 +1,12 @@
 package org.schedlab.experiment;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.HdrHistogram.Histogram;
 import org.schedlab.InputError;
+import org.schedlab.InputFiles;
 import org.schedlab.Units;
 import org.schedlab.kernel.Machine;
 import org.schedlab.kernel.MachineConfig;
@@ -16,6 +18,9 @@ import org.schedlab.topology.TopologySources;
 import org.schedlab.workload.WorkloadSpec;
 import org.schedlab.workload.Workloads;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -24,8 +29,24 @@ import java.util.Map;
  */
 public final class Runner {
     public static final ObjectMapper JSON = new ObjectMapper();
+    /** The largest result file read back (a timeline of 65536 CPUs is about 40 MiB). */
+    public static final long MAX_RESULT_BYTES = 256 * InputFiles.MiB;
 
     private Runner() {}
+
+    /**
+     * A result file's JSON, read within {@link #MAX_RESULT_BYTES}; an {@link InputError} when it is not a regular
+     * file or too large, an {@link IOException} when it is not JSON or repeats a key in an object.
+     */
+    public static JsonNode readResult(Path file) throws IOException {
+        try (InputStream in = InputFiles.open(file, "a result", MAX_RESULT_BYTES)) {
+            return JSON.reader().with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(in);
+        } catch (IOException e) {
+            InputError limit = InputFiles.limitError(e);
+            if (limit != null) throw limit;
+            throw e;
+        }
+    }
 
     /** The parts of a run resolved from its spec (input errors surface here, before anything runs). */
     public static final class Prepared {
@@ -46,8 +67,8 @@ public final class Runner {
 
     public static Prepared prepare(RunSpec spec) {
         if (spec.durationNs <= 0) throw new InputError("duration must be positive");
-        if (spec.durationNs > org.schedlab.engine.EventQueue.MAX_TIME / 2)
-            throw new InputError("duration " + Units.formatDuration(spec.durationNs) + " is longer than the simulator's limit of 1 hour");
+        if (spec.durationNs > RunSpec.MAX_DURATION_NS)
+            throw new InputError(Units.tooLong(Units.formatDuration(spec.durationNs), RunSpec.MAX_DURATION_NS));
         if (spec.hz != 100 && spec.hz != 250 && spec.hz != 300 && spec.hz != 1000)
             throw new InputError("--hz must be 100, 250, 300 or 1000, got " + spec.hz);
         TopologySources.Options o = new TopologySources.Options();
@@ -69,11 +90,18 @@ public final class Runner {
             } catch (NumberFormatException e) {
                 secs = -1;
             }
+            if (secs * 1e9 > RunSpec.MAX_DURATION_NS)
+                throw new InputError(spec.workload + ": its own " + Units.tooLong(declared + "s", RunSpec.MAX_DURATION_NS)
+                        + "; give --duration");
             // rt-app's -1 means "until every task ends": bounded here by the longest duration the simulator takes
-            cfg.durationNs = secs > 0 ? Math.round(secs * 1e9) : org.schedlab.engine.EventQueue.MAX_TIME / 2;
+            cfg.durationNs = secs > 0 ? Math.round(secs * 1e9) : RunSpec.MAX_DURATION_NS;
             if (secs <= 0) wl.endWhenAllExit = true;
         }
         cfg.warmupNs = warmupFor(spec.warmupNs, wl, topo, cfg.durationNs);
+        if (cfg.warmupNs >= cfg.durationNs)
+            throw new InputError("warm-up " + Units.formatDuration(cfg.warmupNs) + (spec.warmupNs == RunSpec.WARMUP_AUTO
+                    || spec.warmupNs < wl.warmupNs ? " (the workload's own)" : "") + " is not shorter than the duration "
+                    + Units.formatDuration(cfg.durationNs) + ": nothing would be measured");
         cfg.seed = spec.seed;
         cfg.costs = org.schedlab.cost.CostProfile.resolve(spec.costsLabel());
         if (spec.costScale != 1) cfg.costs = cfg.costs.scaled(spec.costScale);
@@ -98,6 +126,20 @@ public final class Runner {
     }
 
     public static ObjectNode run(RunSpec spec) { return run(prepare(spec), null); }
+
+    /** Whether a result's headline is unfinished: the run stopped before every task exited (docs/results.md). */
+    public static boolean unfinished(JsonNode result) {
+        return result.path("throughput").path("unfinished").asBoolean(false);
+    }
+
+    /** A result's headline value; an {@link IllegalStateException} for an unfinished run, which has none. */
+    public static double headlineValue(JsonNode result) {
+        JsonNode v = result.path("throughput").path("value");
+        if (unfinished(result) || !v.isNumber())
+            throw new IllegalStateException("the run of " + result.path("config").path("workload").asText()
+                    + " stopped at its duration before every task exited: it has no " + result.path("throughput").path("metric").asText());
+        return v.doubleValue();
+    }
 
     public static ObjectNode run(Prepared p, ScheduleSink sink) {
         Machine m = new Machine(p.topology, p.policy.policy, p.policy.options, p.workload, p.config);
@@ -125,6 +167,7 @@ public final class Runner {
         cfg.put("delay_dequeue", s.delayDequeue ? "on" : "off");
         cfg.put("hz", s.hz);
         cfg.put("cpus", p.topology.nrCpus());
+        root.set("spec", s.canonical());
 
         long measured = out.simTimeNs - out.measureStart;
         root.put("sim_time_ns", out.simTimeNs);
@@ -134,6 +177,8 @@ public final class Runner {
         mt.put("measured_ns", measured);
         mt.put("tasks_created", out.rec.tasksCreated);
         mt.put("tasks_exited", out.rec.tasksExited);
+        mt.put("tasks_live_at_start", out.rec.tasksLiveAtStart);
+        mt.put("tasks_live_at_end", out.rec.tasksLiveAtEnd);
         mt.put("context_switches", out.rec.contextSwitches);
         mt.put("wakeups", out.rec.wakeups);
         mt.set("wakeup_latency_us", latency(out.rec.wakeupLatency));
@@ -145,6 +190,7 @@ public final class Runner {
         mt.put("wasted_core_within_llc_ns", out.rec.wastedCoreLlcNs);
         mt.put("wasted_core_within_node_ns", out.rec.wastedCoreNodeNs);
         mt.put("fairness_jain", round(out.fairnessJain(), 6));
+        mt.put("fairness_tasks", out.competingTasks());
         ObjectNode mig = mt.putObject("migrations");
         long total = 0;
         for (String level : out.domains.levelNames()) mig.put(level, out.rec.migrations().getOrDefault(level, 0L));
@@ -215,6 +261,12 @@ public final class Runner {
         h.put("metric", hd.metric);
         h.put("unit", hd.unit);
         h.put("higher_is_better", hd.higherIsBetter);
+        if (wl.measuredToCompletion() && !out.allExited) {
+            // stopped by its duration (or stuck) before every task exited: there is no such number
+            h.putNull("value");
+            h.put("unfinished", true);
+            return h;
+        }
         h.put("value", round(v, 6));
         return h;
     }

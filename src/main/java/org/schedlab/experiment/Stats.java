@@ -72,7 +72,14 @@ public final class Stats {
     /** Sample standard deviation (n-1 denominator); 0 for a single sample. */
     public static double stdev(double[] xs) {
         check(xs);
-        return StandardDeviation.of(xs).getAsDouble();
+        double sd = StandardDeviation.of(xs).getAsDouble();
+        if (!Double.isNaN(sd)) return sd;
+        // squares beyond the range of doubles: the same computation on the samples scaled to at most 1
+        double scale = 0;
+        for (double x : xs) scale = Math.max(scale, Math.abs(x));
+        double[] ys = new double[xs.length];
+        for (int i = 0; i < xs.length; i++) ys[i] = xs[i] / scale;
+        return StandardDeviation.of(ys).getAsDouble() * scale;
     }
 
     /** Coefficient of variation in percent, {@code 100 * stdev / |mean|}; 0 when the mean is 0 or n is 1. */
@@ -120,11 +127,14 @@ public final class Stats {
     /**
      * Welch's t-test of two summarized samples. Needs at least two samples on each side; with fewer the result
      * is never significant. When both samples have zero variance the means are either identical (not
-     * significant) or different without any noise (significant).
+     * significant) or different without any noise (significant). Samples whose difference or variances exceed
+     * the range of doubles cannot be tested: never significant.
      */
     public static Welch welch(Summary a, Summary b) {
         double diff = b.mean() - a.mean();
         if (a.n() < 2 || b.n() < 2) return new Welch(0, 0, 1, false);
+        if (!Double.isFinite(diff) || !Double.isFinite(a.stdev() * a.stdev()) || !Double.isFinite(b.stdev() * b.stdev()))
+            return new Welch(0, 0, 1, false);
         if (a.stdev() == 0 && b.stdev() == 0) {
             int df = a.n() + b.n() - 2;
             return diff == 0 ? new Welch(0, df, 1, false)

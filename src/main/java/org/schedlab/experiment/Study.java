@@ -2,12 +2,10 @@ package org.schedlab.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.schedlab.InputError;
-import org.schedlab.Units;
+import org.schedlab.InputFiles;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -56,7 +54,9 @@ public final class Study {
     public static List<Section> read(Path file) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+            String text = InputFiles.readString(file, "a study file", SweepFile.MAX_BYTES);
+            org.schedlab.Yaml.refuseAliases(file.toString(), text);
+            root = new ObjectMapper(org.schedlab.Yaml.FACTORY).readTree(text);
         } catch (IOException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             throw new InputError(file + ": not a readable study file: " + msg);
@@ -77,8 +77,9 @@ public final class Study {
         for (String k : new String[]{"id", "topology", "workload", "policies", "seeds", "duration"})
             if (!s.has(k)) throw new InputError(where + ": missing '" + k + "'");
         RunSpec t = new RunSpec();
-        t.durationNs = Units.parseDuration(where + ": duration", s.get("duration").asText());
-        if (s.has("warmup")) t.warmupNs = Units.parseDuration(where + ": warmup", s.get("warmup").asText());
+        t.durationNs = RunSpec.parseDuration(where + ": duration", s.get("duration").asText());
+        if (t.durationNs == 0) throw new InputError(where + ": duration must be positive");
+        if (s.has("warmup")) t.warmupNs = RunSpec.parseDuration(where + ": warmup", s.get("warmup").asText());
         if (s.has("cost_scale")) {
             double f = s.get("cost_scale").asDouble(-1);
             if (!(f > 0) || f > 100) throw new InputError(where + ": cost_scale must be a number in (0, 100], got '" + s.get("cost_scale").asText() + "'");

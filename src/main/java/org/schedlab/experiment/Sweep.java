@@ -40,6 +40,7 @@ public final class Sweep {
         List<RunSpec> specs = grid.expand();
         checkFileNames(specs);
         try (ResultStore store = ResultStore.open(dir)) {
+            store.removeStaleTemps(ownFiles(specs));
             AtomicFiles.write(dir.resolve(PLAN), plan(specs));
             List<RunSpec> todo = new ArrayList<>();
             for (RunSpec s : specs) if (!store.isDone(s)) todo.add(s);
@@ -50,6 +51,14 @@ public final class Sweep {
             }, l);
             return new Outcome(specs.size(), specs.size() - todo.size(), todo.size());
         }
+    }
+
+    /** The files a sweep of {@code specs} writes: the plan and each run's result. */
+    public static java.util.Set<String> ownFiles(List<RunSpec> specs) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        names.add(PLAN);
+        for (RunSpec s : specs) names.add(ResultStore.fileName(s));
+        return names;
     }
 
     /** Refuses a plan in which two runs would write the same result file. */

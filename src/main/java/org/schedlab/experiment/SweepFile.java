@@ -4,18 +4,15 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.schedlab.InputError;
-import org.schedlab.Units;
+import org.schedlab.InputFiles;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -72,21 +69,22 @@ public final class SweepFile {
         public Integer hz;
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(
-            YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+    private static final ObjectMapper YAML = new ObjectMapper(org.schedlab.Yaml.FACTORY)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
+    /** The largest sweep file read. */
+    public static final long MAX_BYTES = InputFiles.MiB;
+
+    /** The text of a sweep file, within {@link #MAX_BYTES}. */
+    public static String read(Path file) {
+        return InputFiles.readString(file, "a sweep file", MAX_BYTES);
+    }
+
     public static Grid load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new InputError(file + ": cannot read: " + e.getMessage());
-        }
-        return parse(file.toString(), text);
+        return parse(file.toString(), read(file));
     }
 
     /**
@@ -106,6 +104,7 @@ public final class SweepFile {
     static Grid parseOnly(String name, String text) {
         if (text.isBlank()) throw new InputError(name + ": empty sweep file");
         Map<String, Integer> lines = keyLines(name, text);
+        org.schedlab.Yaml.refuseAliases(name, text);
         Raw raw;
         try {
             raw = YAML.readValue(text, Raw.class);
@@ -134,6 +133,9 @@ public final class SweepFile {
         t.durationNs = c.duration("duration", raw.duration);
         if (t.durationNs == 0) throw c.error("duration", "'duration' must be positive");
         if (raw.warmup != null) t.warmupNs = c.duration("warmup", raw.warmup);
+        if (raw.warmup != null && t.warmupNs >= t.durationNs)
+            throw c.error("warmup", "'warmup' " + raw.warmup.trim() + " is not shorter than 'duration' " + raw.duration.trim()
+                    + ": nothing would be measured");
         if (raw.costs != null) {
             if (raw.costs.equals("default")) t.costs = true;
             else if (raw.costs.equals("none")) t.costs = false;
@@ -216,12 +218,15 @@ public final class SweepFile {
         List<Long> seeds(JsonNode n) {
             if (n == null || n.isNull()) throw error("seeds", "missing 'seeds' (" + EXPECTED.get("seeds") + ")");
             if (n.isIntegralNumber()) {
-                if (!n.canConvertToInt() || n.intValue() < 1)
-                    throw error("seeds", "'seeds' must be at least 1, got " + n.asText());
+                if (n.asDouble() < 1) throw error("seeds", "'seeds' must be at least 1, got " + n.asText());
+                if (!n.canConvertToInt() || n.intValue() > Grid.MAX_SEEDS)
+                    throw error("seeds", "'seeds' is " + n.asText() + ", more than the limit of " + Grid.MAX_SEEDS + " seeds");
                 return Grid.seeds(n.intValue());
             }
             if (!n.isArray()) throw error("seeds", "'seeds' must be " + EXPECTED.get("seeds"));
             if (n.isEmpty()) throw error("seeds", "'seeds' must not be empty");
+            if (n.size() > Grid.MAX_SEEDS)
+                throw error("seeds", "'seeds' lists " + n.size() + " seeds, more than the limit of " + Grid.MAX_SEEDS);
             List<Long> out = new ArrayList<>();
             for (JsonNode x : n) {
                 if (!x.isIntegralNumber() || !x.canConvertToLong() || x.longValue() < 0)
@@ -234,7 +239,7 @@ public final class SweepFile {
 
         long duration(String key, String v) {
             try {
-                return Units.parseDuration(key, v);
+                return RunSpec.parseDuration(key, v);
             } catch (InputError e) {
                 throw error(key, e.getMessage());
             }

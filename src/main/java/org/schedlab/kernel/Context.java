@@ -180,6 +180,7 @@ final class Context implements SchedContext {
     @Override public long idleSince(int c) { return cpus[c].curr == null ? cpus[c].idleSince : -1; }
     @Override public int heldTasks() { return m.heldTasks; }
     @Override public long chargedNs(int c) { return cpus[c].chargedNs; }
+    @Override public long busyUntil(int c) { return m.time.busyUntil(c); }
     @Override public long maxIdleBalanceCost(int c) { return cpus[c].maxIdleBalanceCost; }
     @Override public void setMaxIdleBalanceCost(int c, long ns) { cpus[c].maxIdleBalanceCost = ns; }
 

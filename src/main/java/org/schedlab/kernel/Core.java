@@ -51,6 +51,7 @@ final class Core {
         t.cpu = c;
         t.state = Task.State.RUNNABLE;
         if (t.runnableSince < 0) t.runnableSince = m.now;
+        t.startCompeting(m.now);
         if (m.sink != null) m.sink.nrRunning(m.now, c, cpu.nrRunning);
         policy.enqueue(c, t, flags);
     }
@@ -70,6 +71,7 @@ final class Core {
         cpu.nrRunning--;
         m.totalQueued--;
         m.counters.queued(t.cpu, -1);
+        if ((flags & DEQUEUE_MIGRATE) == 0) t.stopCompeting(m.now);
         if (m.sink != null) m.sink.nrRunning(m.now, t.cpu, cpu.nrRunning);
         policy.dequeue(t.cpu, t, flags);
     }
@@ -230,6 +232,7 @@ final class Core {
             cpu.nrDelayed++;
             m.totalQueued--;
             m.counters.queued(c, -1);
+            t.stopCompeting(m.now);
         } else {
             dequeue(t, DEQUEUE_SLEEP);
         }

@@ -33,8 +33,15 @@ final class CpuTime {
     private final Cpu[] cpus;
     private final long sliceNs;
     private final long[] kernelNs = new long[KERNEL_KINDS.length];
-    /** Running memory-bound tasks per LLC and per node. */
+    /** Running memory-bound tasks per LLC they run on, and per node holding their memory. */
     private final int[] memOnLlc, memOnNode;
+    /** Memory bandwidth of each node, bytes per ns: its package's, in proportion to its CPUs. */
+    private final double[] nodeBw;
+    /** Running memory-bound tasks whose memory is on another node than their CPU. */
+    private int memRemote;
+    /** Some LLC spans several nodes (Intel sub-NUMA clustering): re-rating cannot stay within one node. */
+    private final boolean llcsSpanNodes;
+    private final CpuSet allCpus;
     /** SMT siblings of each CPU, itself excluded. */
     private final int[][] siblings;
 
@@ -57,6 +64,17 @@ final class CpuTime {
         }
         memOnLlc = new int[topo.nrLlcs()];
         memOnNode = new int[topo.nrNodes()];
+        nodeBw = new double[topo.nrNodes()];
+        for (int n = 0; n < nodeBw.length; n++) {
+            CpuSet span = topo.nodeSpan(n);
+            int first = span.first();
+            double pkgCpus = first < 0 ? 1 : topo.packageSpan(topo.packageOf(first)).cardinality();
+            nodeBw[n] = cfg.memBwPerPackage * span.cardinality() / pkgCpus;
+        }
+        allCpus = CpuSet.full(nrCpus);
+        boolean spans = false;
+        for (int c = 0; c < nrCpus && !spans; c++) spans = !topo.nodeSpan(topo.nodeOf(c)).containsAll(topo.llcSpan(topo.llcOf(c)));
+        llcsSpanNodes = spans;
     }
 
     /** Kernel-time counters restart (end of warm-up). */
@@ -88,7 +106,8 @@ final class CpuTime {
                 t.sumExecRuntime += work;
                 if (t.remainingWork > 0) {
                     double done = Math.min(t.remainingWork, work * cpu.rate);
-                    if (Double.isInfinite(t.remainingWork)) done = work * cpu.rate;
+                    // a run on the clock demands what it gets
+                    if (Double.isInfinite(t.remainingWork)) m.workDemanded += done = work * cpu.rate;
                     else t.remainingWork -= done;
                     m.workExecuted += done;
                 }
@@ -129,8 +148,10 @@ final class CpuTime {
     long busyUntil(int c) { return Math.max(m.now, cpus[c].kernelUntil); }
 
     /**
-     * The running task's progress per ns: capacity, slowed by memory bandwidth shared on LLC and node and by a busy
-     * SMT sibling.
+     * The running task's progress per ns: capacity, slowed by a busy SMT sibling and by memory bandwidth: the
+     * memory-bound tasks running on its LLC share the LLC's link, those whose memory is on the same node share that
+     * node's bandwidth, and each draws at most a core's.
+     * Deviation: a task running off its memory's node pays no cross-socket link limit or latency (no figure found).
      */
     void updateRate(int c) {
         Cpu cpu = cpus[c];
@@ -139,7 +160,7 @@ final class CpuTime {
         if (cur != null && cur.template.memoryBound > 0) {
             double demand = cfg.memBwPerCore;
             double sLlc = memOnLlc[topo.llcOf(c)] * demand / cfg.memBwPerLlc;
-            double sNode = memOnNode[topo.nodeOf(c)] * demand / cfg.memBwPerNode;
+            double sNode = memOnNode[cur.memNode] * demand / nodeBw[cur.memNode];
             double slow = Math.max(1.0, Math.max(sLlc, sNode));
             double mb = cur.template.memoryBound;
             r /= (1 - mb) + mb * slow;
@@ -156,16 +177,30 @@ final class CpuTime {
         if (faster && cpu.curr != null && cpu.runArmed) m.interp.armCompletion(c);
     }
 
-    /** Keeps the counts of running memory-bound tasks and re-rates every task sharing that bandwidth. */
+    /**
+     * Keeps the counts of running memory-bound tasks and re-rates every task sharing that bandwidth. A task's memory
+     * is placed on the node of the CPU it first runs on (first touch, as a task's own allocations are by default).
+     */
     void memoryChanged(int c, Task oldCurr, Task newCurr) {
         boolean o = oldCurr != null && oldCurr.template.memoryBound > 0;
         boolean n = newCurr != null && newCurr.template.memoryBound > 0;
         if (o == n && !o) return;
         int llc = topo.llcOf(c), node = topo.nodeOf(c);
-        if (o) { memOnLlc[llc]--; memOnNode[node]--; }
-        if (n) { memOnLlc[llc]++; memOnNode[node]++; }
-        if (o == n) return;
-        CpuSet span = topo.nodeSpan(node);
+        if (n && newCurr.memNode < 0) newCurr.memNode = node;
+        boolean homesHere = true;
+        if (o) {
+            memOnLlc[llc]--;
+            memOnNode[oldCurr.memNode]--;
+            if (oldCurr.memNode != node) { memRemote--; homesHere = false; }
+        }
+        if (n) {
+            memOnLlc[llc]++;
+            memOnNode[newCurr.memNode]++;
+            if (newCurr.memNode != node) { memRemote++; homesHere = false; }
+        }
+        if (o == n && oldCurr.memNode == newCurr.memNode) return;
+        // tasks sharing this LLC run on this node; those sharing a node's memory run there unless some run remote
+        CpuSet span = homesHere && memRemote == 0 && !llcsSpanNodes ? topo.nodeSpan(node) : allCpus;
         for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
             Task t = cpus[i].curr;
             if (i != c && t != null && t.template.memoryBound > 0) updateRate(i);

@@ -1,7 +1,6 @@
 package org.schedlab.kernel;
 
 import static org.schedlab.policy.DequeueFlags.DEQUEUE_SLEEP;
-import org.schedlab.cost.CostModel;
 import org.schedlab.engine.EventQueue;
 import org.schedlab.metrics.Recorder;
 import org.schedlab.policy.SchedPolicy;
@@ -14,7 +13,6 @@ import org.schedlab.workload.WorkloadSpec;
  */
 final class ForkExit {
     private final Machine m;
-    private final CostModel costs;
     private final SchedPolicy policy;
     private final WorkloadSpec wl;
     private final Recorder rec;
@@ -24,7 +22,6 @@ final class ForkExit {
 
     ForkExit(Machine m) {
         this.m = m;
-        this.costs = m.costs;
         this.policy = m.policy;
         this.wl = m.wl;
         this.rec = m.rec;
@@ -58,7 +55,7 @@ final class ForkExit {
         TaskTemplate tt = wl.templates.get(templateIndex);
         for (int i = 0; i < tt.instances; i++) {
             Task t = createTask(templateIndex, null);
-            m.wakeup.wakeUpNew(t, 0);
+            m.wakeup.wakeUpNew(t, tt.launchCpu);
         }
     }
 
@@ -72,9 +69,11 @@ final class ForkExit {
         q.schedule(m.now + Math.max(1, a.interarrival.sample(m.arrivalRng)), Machine.EV_ARRIVAL, 0, 0);
     }
 
-    /** do_exit: the task leaves its runqueue and PELT; a parent waiting for its children may wake. */
+    /**
+     * do_task_dead, once do_exit's work is done (charged by the interpreter in the task's context): the task leaves
+     * its runqueue and PELT; a parent waiting for its children may wake.
+     */
     void exitTask(Task t, int c) {
-        m.time.chargeKernel(c, costs.exitNs, CpuTime.KK_EXIT);
         m.core.dequeue(t, DEQUEUE_SLEEP);
         // task_dead_fair: remove_entity_load_avg
         m.load.removeEntityLoadAvg(t);
@@ -97,11 +96,15 @@ final class ForkExit {
             }
         }
         policy.taskDead(t);
-        if (m.measuring) m.exitedExec.add(t.sumExecRuntime);
+        if (m.measuring) {
+            m.exitedExec.add(t.sumExecRuntime);
+            m.exitedCompeting.add(t.competingNs);
+        }
         m.tasks.set(t.pid - 1, null);
         m.core.schedule(c);
         if (wl.endWhenAllExit && m.liveTasks == 0 && m.heldTasks == 0 && !hasPendingStarts()) {
             m.stopped = true;
+            m.allExited = true;
             m.endTime = m.now;
         }
     }

@@ -116,10 +116,14 @@ final class Interpreter {
         q.schedule(at, Machine.EV_RUN_DONE, c, cpu.genRun);
     }
 
-    /** A Run's armed end: re-armed if work remains (the rate fell or kernel work intervened). */
+    /**
+     * A Run's armed end: re-armed if work remains (the rate fell or kernel work intervened). Ignored when the task
+     * is no longer in a Run: a Run that {@link #onStep} completed leaves its armed end behind, and that end must
+     * not complete the task's next op.
+     */
     void onRunDone(int c, long gen) {
         Cpu cpu = cpus[c];
-        if (gen != cpu.genRun || cpu.curr == null) return;
+        if (gen != cpu.genRun || cpu.curr == null || !cpu.curr.inRun) return;
         m.time.account(c);
         Task t = cpu.curr;
         boolean more = cpu.kernelUntil > m.now
@@ -159,7 +163,7 @@ final class Interpreter {
                 throw new WorkloadException(wl.name + ": task " + t.comm + " loops without consuming time (at op "
                         + t.pc + ": " + t.program[t.pc] + ")");
             if (t.pc >= t.program.length) {
-                m.forkExit.exitTask(t, c);
+                exit(t, c);
                 return;
             }
             Op op = t.program[t.pc];
@@ -285,7 +289,7 @@ final class Interpreter {
                     cpu.needResched = true;
                 }
             } else if (op instanceof Op.Exit) {
-                m.forkExit.exitTask(t, c);
+                exit(t, c);
                 return;
             } else if (op instanceof Op.LoopBegin) {
                 int count = ((Op.LoopBegin) op).count;
@@ -335,13 +339,16 @@ final class Interpreter {
             } else if (op instanceof Op.Mark) {
                 Op.Mark mk = (Op.Mark) op;
                 t.pc++;
-                if (mk.begin) {
+                if (mk.begin && mk.channel >= 0) {
+                    m.sync.stamp(mk.channel, m.now);
+                } else if (mk.begin) {
                     t.markStart[mk.metric] = m.now;
                 } else {
+                    long start = mk.channel >= 0 ? m.sync.stampOf(mk.channel) : t.markStart[mk.metric];
                     if (m.measuring) {
                         rec.markCount[mk.metric]++;
-                        if (t.markStart[mk.metric] >= 0) {
-                            long d = m.now - t.markStart[mk.metric];
+                        if (start >= 0) {
+                            long d = m.now - start;
                             Recorder.record(rec.markLatency.get(mk.metric), d);
                             rec.markSumNs[mk.metric] += d;
                             rec.markIntervals[mk.metric]++;
@@ -353,6 +360,21 @@ final class Interpreter {
                 throw new IllegalStateException("unknown op " + op);
             }
         }
+    }
+
+    /**
+     * do_exit runs in the exiting task's context: its CPU stays busy with the task through the exit work, and the
+     * task leaves its runqueue only when that work is done (do_task_dead's final __schedule). A CPU is never idle
+     * while it still pays for an exit.
+     */
+    private void exit(Task t, int c) {
+        if (!t.exiting && costs.exitNs > 0) {
+            t.exiting = true;
+            m.time.chargeKernel(c, costs.exitNs, CpuTime.KK_EXIT);
+            step(c);
+            return;
+        }
+        m.forkExit.exitTask(t, c);
     }
 
     /** Blocks for {@code d} ns on a per-task timer. */

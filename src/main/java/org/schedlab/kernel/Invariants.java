@@ -3,7 +3,8 @@ package org.schedlab.kernel;
 /**
  * Consistency of the whole machine after an event (debug mode, {@code --check}): every queued task is on the
  * runqueue it names, in a runnable state and inside its affinity; runqueue weights and counts match their
- * members; machine-wide counts match the per-CPU and per-task state.
+ * members; machine-wide counts match the per-CPU and per-task state; an idle CPU has queued tasks only while a
+ * wakeup IPI for it is on its way.
  */
 final class Invariants {
     private Invariants() {}
@@ -31,6 +32,9 @@ final class Invariants {
             }
             if (w != cpu.loadWeight) throw new IllegalStateException("CPU " + cpu.id + " load weight mismatch");
             queued += cpu.nrRunning - cpu.nrDelayed;
+            // a task queued on an idle CPU is there only while the IPI that wakes the CPU for it is on its way
+            if (cpu.curr == null && cpu.nrRunning > cpu.nrDelayed && cpu.ttwuPending == 0)
+                throw new IllegalStateException("CPU " + cpu.id + " idle with " + (cpu.nrRunning - cpu.nrDelayed) + " queued and no wakeup on its way");
         }
         if (queued != m.totalQueued || busy != m.nrBusyCpus) throw new IllegalStateException("machine counters mismatch");
         m.counters.check();

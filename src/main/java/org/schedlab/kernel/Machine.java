@@ -57,6 +57,8 @@ public final class Machine {
     long now;
     long endTime;
     boolean stopped;
+    /** The run ended because every task exited (a workload that ends so), not at its duration. */
+    boolean allExited;
     long events;
 
     // tasks
@@ -76,6 +78,8 @@ public final class Machine {
     // conservation
     double workDemanded, workExecuted, refillDemanded;
     final List<Long> exitedExec = new ArrayList<>();
+    /** Time the exited tasks wanted a CPU in the measured window, in the order of {@link #exitedExec}. */
+    final List<Long> exitedCompeting = new ArrayList<>();
 
     // the parts
     final CpuTime time;
@@ -119,6 +123,9 @@ public final class Machine {
                 if (prog[pc] instanceof Op.LoopEnd) loopEnd[i][((Op.LoopEnd) prog[pc]).begin] = pc;
             for (Op op : prog) checkOpRange(op, wl, i);
             TaskTemplate tt = wl.templates.get(i);
+            if (tt.launchCpu < 0 || tt.launchCpu >= nrCpus)
+                throw new WorkloadException(wl.name + ": task " + tt.comm + " is started from CPU " + tt.launchCpu
+                        + ", which does not exist on this " + nrCpus + "-CPU machine");
             if (tt.allowed != null) {
                 CpuSet fit = new CpuSet(nrCpus);
                 for (int c = tt.allowed.first(); c >= 0 && c < nrCpus; c = tt.allowed.nextSetBit(c + 1)) fit.set(c);
@@ -194,6 +201,7 @@ public final class Machine {
             if (cfg.checkInvariants) Invariants.check(this);
         }
         if (!stopped) endTime = now;
+        rec.tasksLiveAtEnd = liveTasks;
         counters.publish();
         for (int c = 0; c < nrCpus; c++) time.account(c);
         counters.integrate(endTime);
@@ -240,6 +248,17 @@ public final class Machine {
     long[] taskExecTimes() {
         List<Long> l = new ArrayList<>(exitedExec);
         for (Task t : tasks) if (t != null) l.add(t.sumExecRuntime);
+        return toArray(l);
+    }
+
+    /** Time every task measured wanted a CPU up to {@code end}, in the order of {@link #taskExecTimes}. */
+    long[] taskCompetingTimes(long end) {
+        List<Long> l = new ArrayList<>(exitedCompeting);
+        for (Task t : tasks) if (t != null) l.add(t.competingNs(end));
+        return toArray(l);
+    }
+
+    private static long[] toArray(List<Long> l) {
         long[] a = new long[l.size()];
         for (int i = 0; i < a.length; i++) a[i] = l.get(i);
         return a;

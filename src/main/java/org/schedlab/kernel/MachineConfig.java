@@ -1,6 +1,7 @@
 package org.schedlab.kernel;
 
 import org.schedlab.cost.CostModel;
+import org.schedlab.workload.TaskTemplate;
 
 /** Settings of one simulated run that are not the topology, policy or workload. */
 public final class MachineConfig {
@@ -20,12 +21,18 @@ public final class MachineConfig {
     public long migrationCostNs = 500_000;
     /** Speed of each thread of a core while another thread of it is busy (estimate: 1.25× per core with SMT2). */
     public double smtSpeed = 0.625;
-    /** Memory bandwidth one core can draw (estimate: 15 GB/s, in bytes per ns). */
-    public double memBwPerCore = 15.0;
-    /** Bandwidth of one LLC's link to memory (estimate: ~50 GB/s per CCD link). */
+    /** Memory bandwidth one core can draw, bytes per ns (the reference core's, {@link TaskTemplate#CORE_MEMORY_BYTES_PER_NS}). */
+    public double memBwPerCore = TaskTemplate.CORE_MEMORY_BYTES_PER_NS;
+    /**
+     * Bandwidth of one LLC's link to memory (estimate: ~50 GB/s per CCD; no per-CCD measurement of Milan was found).
+     */
     public double memBwPerLlc = 50.0;
-    /** Bandwidth of one NUMA node (estimate: 8 DDR channels ≈ 200 GB/s). */
-    public double memBwPerNode = 200.0;
+    /**
+     * STREAM bandwidth of one package's memory, bytes per ns: 120, the four kernels' bytes over their times with 16
+     * threads, 8 per socket, on 2 × 64-core Zen 3 in NPS1 (published 5a, e496132ebedd v6, 100 iterations). A node
+     * holding part of a package (NPS2, NPS4) gets its share of CPUs of it.
+     */
+    public double memBwPerPackage = 120.0;
     public long durationNs = 1_000_000_000L;
     public long warmupNs = 0;
     public long seed = 1;

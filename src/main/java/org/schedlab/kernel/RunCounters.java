@@ -18,8 +18,18 @@ final class RunCounters {
     long wakeupsSameLlc, wakeupsCrossLlc;
     private long qSizeSum, qSizeN;
     private long lastIntegrate;
-    /** Per LLC (indexed by its first CPU) and per node: CPUs, busy CPUs and queued tasks. */
-    private final int[] llcOf, nodeOf, llcCpus, llcBusy, llcQueued, nodeCpus, nodeBusy, nodeQueued;
+    private final int[] llcOf, nodeOf;
+    /** Per CPU: tasks on its runqueue (the running one included) and whether it runs one. */
+    private final int[] cpuQueued;
+    private final boolean[] cpuBusy;
+    /**
+     * Idle CPUs and waiting tasks, per LLC (indexed by its first CPU), per node and machine-wide. A CPU is idle when
+     * nothing runs on it and nothing is on its runqueue (the nr_running part of idle_cpu()); a task waits when it is queued behind another
+     * one. A task enqueued on an idle CPU that is being woken for it (the resched IPI on its way) makes that CPU
+     * busy-to-be, not idle, and is not waiting: it runs as soon as the CPU is through the IPI.
+     */
+    private final int[] llcIdle, llcWaiting, nodeIdle, nodeWaiting;
+    private int idleCpus, waitingTasks;
     /** Σ over LLCs (nodes) of min(idle CPUs, waiting tasks) there: wasted cores fixable inside the LLC (node). */
     private long llcWasted, nodeWasted;
 
@@ -29,24 +39,24 @@ final class RunCounters {
         int n = m.nrCpus;
         llcOf = new int[n];
         nodeOf = new int[n];
-        llcCpus = new int[n];
-        llcBusy = new int[n];
-        llcQueued = new int[n];
-        nodeCpus = new int[m.topo.nrNodes()];
-        nodeBusy = new int[nodeCpus.length];
-        nodeQueued = new int[nodeCpus.length];
+        cpuQueued = new int[n];
+        cpuBusy = new boolean[n];
+        llcIdle = new int[n];
+        llcWaiting = new int[n];
+        nodeIdle = new int[m.topo.nrNodes()];
+        nodeWaiting = new int[nodeIdle.length];
         for (int c = 0; c < n; c++) {
             llcOf[c] = m.sds.llcId(c);
             nodeOf[c] = m.topo.nodeOf(c);
-            llcCpus[llcOf[c]]++;
-            nodeCpus[nodeOf[c]]++;
+            llcIdle[llcOf[c]]++;
+            nodeIdle[nodeOf[c]]++;
         }
+        idleCpus = n;
     }
 
-    private static long wasted(int cpus, int busy, int queued) {
-        int idle = cpus - busy, waiting = queued - busy;
-        return idle > 0 && waiting > 0 ? Math.min(idle, waiting) : 0;
-    }
+    private static boolean idle(boolean busy, int queued) { return !busy && queued == 0; }
+
+    private static int waiting(int queued) { return Math.max(0, queued - 1); }
 
     /** A task joined ({@code delta} 1) or left (-1) the runqueue of {@code cpu} (what totalQueued counts). */
     void queued(int cpu, int delta) { adjust(cpu, delta, 0); }
@@ -56,29 +66,40 @@ final class RunCounters {
 
     private void adjust(int cpu, int queuedDelta, int busyDelta) {
         int l = llcOf[cpu], d = nodeOf[cpu];
-        llcWasted -= wasted(llcCpus[l], llcBusy[l], llcQueued[l]);
-        nodeWasted -= wasted(nodeCpus[d], nodeBusy[d], nodeQueued[d]);
-        llcQueued[l] += queuedDelta;
-        nodeQueued[d] += queuedDelta;
-        llcBusy[l] += busyDelta;
-        nodeBusy[d] += busyDelta;
-        llcWasted += wasted(llcCpus[l], llcBusy[l], llcQueued[l]);
-        nodeWasted += wasted(nodeCpus[d], nodeBusy[d], nodeQueued[d]);
+        llcWasted -= Math.min(llcIdle[l], llcWaiting[l]);
+        nodeWasted -= Math.min(nodeIdle[d], nodeWaiting[d]);
+        int idleBefore = idle(cpuBusy[cpu], cpuQueued[cpu]) ? 1 : 0, waitingBefore = waiting(cpuQueued[cpu]);
+        cpuQueued[cpu] += queuedDelta;
+        if (busyDelta != 0) cpuBusy[cpu] = busyDelta > 0;
+        int dIdle = (idle(cpuBusy[cpu], cpuQueued[cpu]) ? 1 : 0) - idleBefore;
+        int dWaiting = waiting(cpuQueued[cpu]) - waitingBefore;
+        llcIdle[l] += dIdle;
+        nodeIdle[d] += dIdle;
+        idleCpus += dIdle;
+        llcWaiting[l] += dWaiting;
+        nodeWaiting[d] += dWaiting;
+        waitingTasks += dWaiting;
+        llcWasted += Math.min(llcIdle[l], llcWaiting[l]);
+        nodeWasted += Math.min(nodeIdle[d], nodeWaiting[d]);
     }
 
-    /** The per-LLC and per-node counts agree with the machine's runqueues (checked with the invariants). */
+    /** The per-CPU, per-LLC and per-node counts agree with the machine's runqueues (checked with the invariants). */
     void check() {
-        int[] busy = new int[llcBusy.length], queued = new int[llcQueued.length];
-        int[] nBusy = new int[nodeBusy.length], nQueued = new int[nodeQueued.length];
+        int[] idle = new int[llcIdle.length], waiting = new int[llcWaiting.length];
+        int[] nIdle = new int[nodeIdle.length], nWaiting = new int[nodeWaiting.length];
         for (Cpu cpu : m.cpus) {
-            int b = cpu.curr != null ? 1 : 0, q = cpu.nrRunning - cpu.nrDelayed;
-            busy[llcOf[cpu.id]] += b;
-            queued[llcOf[cpu.id]] += q;
-            nBusy[nodeOf[cpu.id]] += b;
-            nQueued[nodeOf[cpu.id]] += q;
+            int q = cpu.nrRunning - cpu.nrDelayed;
+            boolean b = cpu.curr != null;
+            if (q != cpuQueued[cpu.id] || b != cpuBusy[cpu.id])
+                throw new IllegalStateException("CPU " + cpu.id + " queued/busy counters mismatch");
+            int i = idle(b, q) ? 1 : 0, w = waiting(q);
+            idle[llcOf[cpu.id]] += i;
+            waiting[llcOf[cpu.id]] += w;
+            nIdle[nodeOf[cpu.id]] += i;
+            nWaiting[nodeOf[cpu.id]] += w;
         }
-        if (!java.util.Arrays.equals(busy, llcBusy) || !java.util.Arrays.equals(queued, llcQueued)
-                || !java.util.Arrays.equals(nBusy, nodeBusy) || !java.util.Arrays.equals(nQueued, nodeQueued))
+        if (!java.util.Arrays.equals(idle, llcIdle) || !java.util.Arrays.equals(waiting, llcWaiting)
+                || !java.util.Arrays.equals(nIdle, nodeIdle) || !java.util.Arrays.equals(nWaiting, nodeWaiting))
             throw new IllegalStateException("per-LLC or per-node counters mismatch");
     }
 
@@ -97,8 +118,8 @@ final class RunCounters {
         long dt = t - lastIntegrate;
         if (dt > 0) {
             rec.liveTaskNs += (double) m.liveTasks * dt;
-            long idle = m.nrCpus - m.nrBusyCpus;
-            long waiting = m.totalQueued - m.nrBusyCpus + m.heldTasks;
+            long idle = idleCpus;
+            long waiting = waitingTasks + m.heldTasks;
             if (idle > 0 && waiting > 0) {
                 rec.idleWhileOverloadedNs += dt;
                 rec.wastedCoreNs += Math.min(idle, waiting) * dt;
@@ -113,10 +134,16 @@ final class RunCounters {
     void startMeasuring() {
         for (int c = 0; c < m.nrCpus; c++) m.time.account(c);
         rec.reset(m.now);
+        rec.tasksLiveAtStart = m.liveTasks;
         m.time.resetKernelNs();
         m.measuring = true;
         lastIntegrate = m.now;
-        for (Task t : m.tasks) if (t != null) t.sumExecRuntime = 0;
+        for (Task t : m.tasks) {
+            if (t == null) continue;
+            t.sumExecRuntime = 0;
+            t.competingNs = 0;
+            if (t.competingFrom >= 0) t.competingFrom = m.now;
+        }
     }
 
     /** Writes the counters into the recorder. */

@@ -18,6 +18,8 @@ final class SyncObjects {
     private final Machine m;
     private final WorkloadSpec wl;
     private final int[] chanCount;
+    /** The last time a task stamped each channel (a shared mark start), -1 before any. */
+    private final long[] chanStamp;
     private final ArrayDeque<Task>[] chanWaiters;
     final Task[] mutexOwner;
     private final ArrayDeque<Task>[] mutexWaiters;
@@ -32,6 +34,8 @@ final class SyncObjects {
         this.m = m;
         this.wl = m.wl;
         chanCount = new int[wl.channels];
+        chanStamp = new long[wl.channels];
+        java.util.Arrays.fill(chanStamp, -1);
         chanWaiters = new ArrayDeque[wl.channels];
         for (int i = 0; i < wl.channels; i++) chanWaiters[i] = new ArrayDeque<>();
         mutexOwner = new Task[wl.mutexes];
@@ -95,6 +99,10 @@ final class SyncObjects {
         m.core.block(t, c, Core.BLOCK_CHANNEL);
         return true;
     }
+
+    void stamp(int channel, long now) { chanStamp[channel] = now; }
+
+    long stampOf(int channel) { return chanStamp[channel]; }
 
     /** Wakes one waiter (or all), or remembers the unit when nobody waits; a broadcast is not remembered. */
     void up(Op.Signal s, int c) {

@@ -33,6 +33,8 @@ public final class Task implements TaskView {
     int childrenExited, childrenAwaited;
     long[] markStart;
     boolean isJob;
+    /** do_exit's work is under way on its CPU: the task leaves once that work is done. */
+    boolean exiting;
 
     // attributes
     int nice;
@@ -42,6 +44,8 @@ public final class Task implements TaskView {
     int maxAllowedCapacity = -1;
     int nrCpusAllowed;
     final long workingSet;
+    /** NUMA node holding the memory of a memory-bound task: where it first ran (first touch); -1 before. */
+    int memNode = -1;
 
     // EEVDF entity
     long vruntime, deadline, vprot, slice;
@@ -58,6 +62,8 @@ public final class Task implements TaskView {
     long lastStopped;          // last switch-out
     long sumExecRuntime;       // ns on CPU
     long runnableSince = -1;
+    /** Time wanting a CPU (queued, running or held by the policy) in the measured window, and since when now. */
+    long competingNs, competingFrom = -1;
     long wakingSince = -1;
     long createdAt;
     long lastSyncTime;         // progress accounting while running
@@ -129,6 +135,19 @@ public final class Task implements TaskView {
     @Override public void setRecentUsedCpu(int c) { recentUsedCpu = c; }
     @Override public Object policyData() { return policyData; }
     @Override public void setPolicyData(Object o) { policyData = o; }
+
+    /** The task starts wanting a CPU (enqueued, or held by the policy). */
+    void startCompeting(long now) { if (competingFrom < 0) competingFrom = now; }
+
+    /** The task stops wanting a CPU (it sleeps or exits). */
+    void stopCompeting(long now) {
+        if (competingFrom < 0) return;
+        competingNs += now - competingFrom;
+        competingFrom = -1;
+    }
+
+    /** Time it wanted a CPU in the measured window, up to {@code now}. */
+    long competingNs(long now) { return competingNs + (competingFrom >= 0 ? now - competingFrom : 0); }
 
     boolean runnableState() { return state == State.RUNNABLE || state == State.RUNNING; }
 

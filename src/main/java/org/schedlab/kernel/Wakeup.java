@@ -90,6 +90,7 @@ final class Wakeup {
         if (target == SchedPolicy.DEFER) {
             p.state = Task.State.HELD;
             p.runnableSince = m.now;
+            p.startCompeting(m.now);
             m.heldTasks++;
             return;
         }
@@ -111,6 +112,7 @@ final class Wakeup {
         cpu.nrDelayed--;
         m.totalQueued++;
         m.counters.queued(c, 1);
+        p.startCompeting(m.now);
         p.state = Task.State.RUNNABLE;
         p.runnableSince = m.now;
         p.wakingSince = m.now;
@@ -217,11 +219,13 @@ final class Wakeup {
         if (target == SchedPolicy.DEFER) {
             t.state = Task.State.HELD;
             t.runnableSince = m.now;
+            t.startCompeting(m.now);
             m.heldTasks++;
             return;
         }
         t.lastRanCpu = target;
         t.cpu = target;
+        if (m.sink != null) m.sink.wakeupNew(m.now, t.pid, t.comm, target);
         m.load.postInitEntityUtilAvg(t, cpus[target]);
         wakeOnto(t, target, parentCpu, WakeFlags.WF_FORK, "fork");
     }

@@ -26,9 +26,12 @@ public final class Recorder {
     public long[] markIntervals = new long[0];
 
     public long contextSwitches;
+    /** Tasks created and tasks that exited in the measured window, whenever they were created. */
     public long tasksCreated;
     public long jobsCompleted;
     public long tasksExited;
+    /** Tasks created and not yet exited when the measured window starts and when it ends. */
+    public long tasksLiveAtStart, tasksLiveAtEnd;
     public long wakeups;
     private final Map<String, long[]> migrations = new HashMap<>();
     private final Map<String, long[]> migrationRefillNs = new HashMap<>();
@@ -66,6 +69,7 @@ public final class Recorder {
         java.util.Arrays.fill(markSumNs, 0);
         java.util.Arrays.fill(markIntervals, 0);
         contextSwitches = tasksCreated = jobsCompleted = tasksExited = wakeups = 0;
+        tasksLiveAtStart = tasksLiveAtEnd = 0;
         migrations.clear();
         migrationRefillNs.clear();
         balanceOverheadNs.clear();

@@ -15,4 +15,7 @@ public interface ScheduleSink {
     void overhead(long t, int cpu, String kind, long ns);
 
     void taskName(int pid, int tgid, String comm);
+
+    /** A new task is placed on {@code cpu} by fork balancing (the sched_wakeup_new tracepoint's target_cpu). */
+    default void wakeupNew(long t, int pid, String comm, int cpu) {}
 }

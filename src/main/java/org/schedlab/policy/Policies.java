@@ -57,7 +57,13 @@ public final class Policies {
             name = colon < 0 ? rest : rest.substring(0, colon);
             body = colon < 0 ? "" : rest.substring(colon + 1);
             SchedPolicy p = loadClass(name);
-            return new Resolved(p, parseOptions(spec, body, p.options()), spec);
+            List<PolicyOption> known;
+            try {
+                known = p.options();
+            } catch (RuntimeException | LinkageError e) {
+                throw new InputError("policy class '" + name + "': options() threw " + oneLine(e));
+            }
+            return new Resolved(p, parseOptions(spec, body, known), spec);
         }
         int colon = spec.indexOf(':');
         name = colon < 0 ? spec : spec.substring(0, colon);
@@ -92,17 +98,39 @@ public final class Policies {
         return out;
     }
 
+    /**
+     * Loads a {@code class:} policy without initialising it, so that naming any class on the class path runs none
+     * of its code unless it is a {@link SchedPolicy}; then instantiates it. What its static initialiser or
+     * constructor throws is one line naming the class.
+     */
     private static SchedPolicy loadClass(String name) {
+        Class<?> c;
         try {
-            Class<?> c = Class.forName(name, true, Thread.currentThread().getContextClassLoader());
-            if (!SchedPolicy.class.isAssignableFrom(c))
-                throw new InputError("class '" + name + "' does not implement " + SchedPolicy.class.getName());
-            return (SchedPolicy) c.getDeclaredConstructor().newInstance();
+            c = Class.forName(name, false, Thread.currentThread().getContextClassLoader());
         } catch (ClassNotFoundException e) {
             throw new InputError("policy class '" + name + "' not found on the class path");
-        } catch (ReflectiveOperationException e) {
-            throw new InputError("policy class '" + name + "' cannot be instantiated: needs a public no-argument constructor");
+        } catch (LinkageError e) {
+            throw new InputError("policy class '" + name + "' cannot be loaded: " + oneLine(e));
         }
+        if (!SchedPolicy.class.isAssignableFrom(c))
+            throw new InputError("class '" + name + "' does not implement " + SchedPolicy.class.getName());
+        try {
+            return (SchedPolicy) c.getDeclaredConstructor().newInstance();
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw new InputError("policy class '" + name + "': its constructor threw " + oneLine(e.getCause()));
+        } catch (ExceptionInInitializerError e) {
+            throw new InputError("policy class '" + name + "': its static initialiser threw " + oneLine(e.getCause()));
+        } catch (LinkageError e) {
+            throw new InputError("policy class '" + name + "' cannot be initialised: " + oneLine(e));
+        } catch (ReflectiveOperationException e) {
+            throw new InputError("policy class '" + name + "' cannot be instantiated: needs to be a concrete class with a "
+                    + "public no-argument constructor");
+        }
+    }
+
+    private static String oneLine(Throwable t) {
+        String s = t == null ? "an error" : t.toString();
+        return s.lines().findFirst().orElse(s).trim();
     }
 
     public static java.util.Set<String> names() { return BUILTIN.keySet(); }

@@ -67,6 +67,8 @@ public interface SchedContext {
     long idleSince(int cpu);
     /** Kernel time charged to {@code cpu} so far (all kinds); the difference around a pass is its cost. */
     long chargedNs(int cpu);
+    /** When {@code cpu} is through the kernel work charged to it so far (now if none): where work charged next starts. */
+    long busyUntil(int cpu);
     /** {@code rq->max_idle_balance_cost}: caps avg_idle at twice this. */
     long maxIdleBalanceCost(int cpu);
     void setMaxIdleBalanceCost(int cpu, long ns);

@@ -35,6 +35,10 @@ import java.util.OptionalDouble;
  * <p>Where the baseline statistic is 0 and the policy's is not, no ratio exists: text and markdown print
  * {@code -}, CSV leaves the field empty and JSON gives null. No format ever contains NaN.
  *
+ * <p>A cell with unfinished runs ({@link Cell#finished()} false) has no number: text and markdown print
+ * {@code unfinished K/N} (K of its N runs) in its place, with a footer line saying what that means; CSV gives
+ * {@code unfinished} as its value and leaves the numbers empty; JSON gives null numbers and {@code "unfinished": K}.
+ *
  * <p>Text layout: 66-character {@code =} rules around the header block; case labels right-aligned to the widest;
  * cells {@code %4.2f [%6.2f](%5.2f)} (fields widen together down a column if a number needs more room) five
  * spaces apart, a significance marker taking the first of those spaces; column headings
@@ -116,7 +120,18 @@ public final class ComparisonTable {
 
     private static String heading(String policy) { return policy + "[pct imp](CV)"; }
 
-    /** The cell strings "v [pct](cv)", each field padded to the widest in its column so the columns align. */
+    /** What an unfinished cell prints instead of its numbers. */
+    private static String unfinished(Cell c) { return "unfinished " + c.unfinished() + "/" + c.runs(); }
+
+    private boolean anyUnfinished() {
+        for (Row r : rows) for (Cell c : r.cells()) if (!c.finished()) return true;
+        return false;
+    }
+
+    /**
+     * The cell strings "v [pct](cv)", each field padded to the widest in its column so the columns align; an
+     * unfinished cell right-aligned to the same width (the value field widening when it needs more room).
+     */
     private String[][] cellStrings() {
         int np = policies.size();
         int[] vw = new int[np], pw = new int[np], cw = new int[np];
@@ -125,6 +140,7 @@ public final class ComparisonTable {
         for (int r = 0; r < rows.size(); r++) {
             for (int p = 0; p < np; p++) {
                 Cell c = rows.get(r).cells().get(p);
+                if (!c.finished()) continue;
                 String[] s = { fmt("%.2f", c.normalized()), fmt("%.2f", c.pctImp()), fmt("%.2f", c.summary().cv()) };
                 parts[r][p] = s;
                 vw[p] = Math.max(vw[p], s[0].length());
@@ -132,11 +148,17 @@ public final class ComparisonTable {
                 cw[p] = Math.max(cw[p], s[2].length());
             }
         }
+        for (int r = 0; r < rows.size(); r++)
+            for (int p = 0; p < np; p++) {
+                Cell c = rows.get(r).cells().get(p);
+                if (!c.finished()) vw[p] = Math.max(vw[p], unfinished(c).length() - (pw[p] + cw[p] + 5));
+            }
         String[][] out = new String[rows.size()][np];
         for (int r = 0; r < rows.size(); r++)
             for (int p = 0; p < np; p++) {
                 String[] s = parts[r][p];
-                out[r][p] = padLeft(s[0], vw[p]) + " [" + padLeft(s[1], pw[p]) + "](" + padLeft(s[2], cw[p]) + ")";
+                out[r][p] = s == null ? padLeft(unfinished(rows.get(r).cells().get(p)), vw[p] + pw[p] + cw[p] + 5)
+                        : padLeft(s[0], vw[p]) + " [" + padLeft(s[1], pw[p]) + "](" + padLeft(s[2], cw[p]) + ")";
             }
         return out;
     }
@@ -198,8 +220,12 @@ public final class ComparisonTable {
             sb.append(line).append('\n');
         }
         if (anyMarked) sb.append(MARK).append(": ").append(footer()).append('\n');
+        if (anyUnfinished()) sb.append(UNFINISHED_NOTE).append('\n');
         return sb.toString();
     }
+
+    static final String UNFINISHED_NOTE = "unfinished K/N: K of the N runs stopped at the duration before every task "
+            + "exited, so they have no value; give a longer duration";
 
     private String footer() {
         return "difference from " + policies.get(0) + " is significant at 95% confidence (Welch's t-test)";
@@ -246,6 +272,7 @@ public final class ComparisonTable {
             }
         }
         if (anyMarked) sb.append("\n`").append(MARK).append("`: ").append(footer()).append('\n');
+        if (anyUnfinished()) sb.append(anyMarked ? "" : "\n").append(UNFINISHED_NOTE).append('\n');
         return sb.toString();
     }
 
@@ -270,6 +297,12 @@ public final class ComparisonTable {
         StringBuilder sb = new StringBuilder("test,case,policy,statistic,value,normalized,pct_imp,cv_pct,n,significant\n");
         for (Row r : rows)
             for (Cell c : r.cells()) {
+                if (!c.finished()) {
+                    sb.append(csvField(test)).append(',').append(csvField(r.label())).append(',')
+                      .append(csvField(c.policy())).append(',').append(statistic.label()).append(",unfinished,,,,")
+                      .append(c.runs()).append(",false\n");
+                    continue;
+                }
                 sb.append(csvField(test)).append(',')
                   .append(csvField(r.label())).append(',')
                   .append(csvField(c.policy())).append(',')
@@ -332,6 +365,15 @@ public final class ComparisonTable {
                 ObjectNode cn = cs.addObject();
                 Summary s = c.summary();
                 cn.put("policy", c.policy());
+                if (!c.finished()) {
+                    for (String k : new String[]{"value", "normalized", "pct_imp", "cv_pct"}) cn.putNull(k);
+                    cn.put("n", c.runs());
+                    cn.putNull("ci_low");
+                    cn.putNull("ci_high");
+                    cn.put("significant", false);
+                    cn.put("unfinished", c.unfinished());
+                    continue;
+                }
                 cn.put("value", plusZero(c.value()));
                 putOptional(cn, "normalized", c.normalized());
                 putOptional(cn, "pct_imp", c.pctImp());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.schedlab.InputError;
 import org.schedlab.experiment.PolicyComparison;
 
@@ -27,7 +28,8 @@ import java.util.stream.Stream;
 /**
  * A self-contained HTML report over a directory of result JSON files (docs/report.md): one page with inline CSS
  * and SVG only (no script, no external resource; a Content-Security-Policy forbids both), runs grouped into cases
- * by (topology, workload, params) and, within a case, by policy. Per case: the runs, a utilisation heatmap per
+ * of exact twins (the same recorded spec apart from policy and seed; see {@link Result#twin}) and, within a case,
+ * by policy. Per case: the runs, a utilisation heatmap per
  * policy, latency CDFs, migrations per domain level and balancing overhead by kind; above the cases, comparison
  * tables of the headline metric across seeds. Every string taken from the inputs is HTML-escaped, and the page is
  * a function of the files' contents and relative paths only: the same inputs give the same bytes.
@@ -55,17 +57,38 @@ public final class HtmlReport {
             return m.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
         }
 
+        /**
+         * What a run shares with its twins: its recorded {@code "spec"} without policy and seed, or, for a result
+         * that records no spec, its {@code config} without policy, seed and CPU count (such results are twins only
+         * of each other).
+         */
+        ObjectNode twin() {
+            JsonNode spec = root.path("spec");
+            ObjectNode t = ((ObjectNode) (spec.isObject() ? spec : root.path("config"))).deepCopy();
+            t.remove(List.of("policy", "seed", "cpus"));
+            return t;
+        }
+
         JsonNode metrics() { return root.path("metrics"); }
         JsonNode throughput() { return root.path("throughput"); }
-        double headline() { return throughput().path("value").asDouble(); }
+        /** The headline value, or {@link PolicyComparison#UNFINISHED} for a run that stopped before it existed. */
+        double headline() {
+            return org.schedlab.experiment.Runner.unfinished(root) ? PolicyComparison.UNFINISHED
+                    : throughput().path("value").asDouble();
+        }
     }
 
     /** The results found under a directory, sorted, and the files skipped with the reason. */
     public record Loaded(List<Result> results, List<String> skipped) {}
 
-    /** The runs of one (topology, workload, params), by policy in alphabetical order. */
-    record Case(String topology, String workload, String params, TreeMap<String, List<Result>> byPolicy) {
-        String label() { return params.isEmpty() ? workload : workload + " (" + params + ")"; }
+    /**
+     * The runs of one spec apart from policy and seed, by policy in alphabetical order. {@code variant} tells cases
+     * of one (topology, workload, params) apart, naming what differs ("duration_ns=25000000"); empty when unique.
+     */
+    record Case(String topology, String workload, String params, String variant, TreeMap<String, List<Result>> byPolicy) {
+        String label() {
+            return (params.isEmpty() ? workload : workload + " (" + params + ")") + (variant.isEmpty() ? "" : " [" + variant + "]");
+        }
         Result first() { return byPolicy.firstEntry().getValue().get(0); }
     }
 
@@ -97,11 +120,13 @@ public final class HtmlReport {
             try {
                 why = schemaProblem(p);
                 if (why == null) {
-                    root = JSON.readTree(p.toFile());
+                    root = org.schedlab.experiment.Runner.readResult(p);
                     why = structureProblem(root);
                 }
             } catch (IOException e) {
                 why = "not valid JSON (" + firstLine(e.getMessage()) + ")";
+            } catch (InputError e) {
+                why = e.getMessage().startsWith(p.toString()) ? e.getMessage().substring(p.toString().length() + 2) : e.getMessage();
             }
             if (why == SWEEP_PLAN) continue;   // a sweep's own plan file sits beside its results
             if (why != null) {
@@ -147,8 +172,11 @@ public final class HtmlReport {
             if (!c.path(k).isTextual()) return "not a schedlab result (no config." + k + ")";
         if (!r.path("metrics").isObject()) return "not a schedlab result (no metrics)";
         JsonNode t = r.path("throughput");
-        if (!t.path("value").isNumber() || !t.path("metric").isTextual())
+        boolean unfinished = t.path("unfinished").asBoolean(false) && t.path("value").isNull();
+        if (!(t.path("value").isNumber() || unfinished) || !t.path("metric").isTextual())
             return "not a schedlab result (no throughput value)";
+        if (t.path("value").isNumber() && !Double.isFinite(t.path("value").doubleValue()))
+            return "not a schedlab result (throughput value beyond the range of doubles)";
         return null;
     }
 
@@ -156,15 +184,38 @@ public final class HtmlReport {
 
     static List<Case> cases(List<Result> results) {
         TreeMap<List<String>, TreeMap<String, List<Result>>> m = new TreeMap<>(HtmlReport::compareKeys);
-        for (Result r : results)
-            m.computeIfAbsent(List.of(r.topology(), r.workload(), r.params()), k -> new TreeMap<>())
+        Map<String, ObjectNode> twins = new java.util.HashMap<>();
+        for (Result r : results) {
+            ObjectNode twin = r.twin();
+            twins.putIfAbsent(twin.toString(), twin);
+            m.computeIfAbsent(List.of(r.topology(), r.workload(), r.params(), twin.toString()), k -> new TreeMap<>())
              .computeIfAbsent(r.policy(), k -> new ArrayList<>()).add(r);
+        }
+        // cases that share (topology, workload, params) are told apart by the keys on which their specs differ
+        Map<List<String>, List<ObjectNode>> siblings = new java.util.HashMap<>();
+        for (List<String> k : m.keySet()) siblings.computeIfAbsent(k.subList(0, 3), x -> new ArrayList<>()).add(twins.get(k.get(3)));
         List<Case> out = new ArrayList<>();
         for (Map.Entry<List<String>, TreeMap<String, List<Result>>> e : m.entrySet()) {
             for (List<Result> rs : e.getValue().values()) rs.sort(ORDER);
-            out.add(new Case(e.getKey().get(0), e.getKey().get(1), e.getKey().get(2), e.getValue()));
+            List<String> k = e.getKey();
+            out.add(new Case(k.get(0), k.get(1), k.get(2), variant(twins.get(k.get(3)), siblings.get(k.subList(0, 3))), e.getValue()));
         }
         return out;
+    }
+
+    /** "KEY=VALUE, ..." for the keys on which {@code twin} differs from any of {@code all} (empty when alone). */
+    private static String variant(ObjectNode twin, List<ObjectNode> all) {
+        if (all.size() < 2) return "";
+        TreeSet<String> keys = new TreeSet<>();
+        for (ObjectNode o : all) o.fieldNames().forEachRemaining(keys::add);
+        List<String> parts = new ArrayList<>();
+        for (String key : keys) {
+            JsonNode v = twin.get(key);
+            if (all.stream().allMatch(o -> java.util.Objects.equals(o.get(key), v))) continue;
+            String text = v == null ? "-" : v.isValueNode() ? v.asText() : v.toString();
+            parts.add(key + "=" + (text.length() > 24 ? text.substring(0, 12) : text));
+        }
+        return String.join(", ", parts);
     }
 
     private static int compareKeys(List<String> a, List<String> b) {
@@ -286,7 +337,8 @@ public final class HtmlReport {
 
     private static void renderCase(StringBuilder sb, Case c, int index, List<String> policyList) {
         sb.append("<section class=\"case\" id=\"case-").append(index).append("\">\n<h2>")
-          .append(escape(c.workload())).append(" on ").append(escape(c.topology())).append("</h2>\n");
+          .append(escape(c.workload())).append(" on ").append(escape(c.topology()))
+          .append(c.variant().isEmpty() ? "" : " [" + escape(c.variant()) + "]").append("</h2>\n");
         Result first = c.first();
         JsonNode cfg = first.root().path("config");
         sb.append("<p class=\"note\">params: ").append(c.params().isEmpty() ? "none" : escape(c.params()))
@@ -337,15 +389,18 @@ public final class HtmlReport {
         for (Map.Entry<String, List<Result>> e : c.byPolicy().entrySet()) {
             List<Result> rs = e.getValue();
             double[] h = rs.stream().mapToDouble(Result::headline).toArray();
+            long unfinished = java.util.Arrays.stream(h).filter(Double::isNaN).count();
             double mean = mean(h), sd = 0;
             if (h.length > 1) {
                 for (double x : h) sd += (x - mean) * (x - mean);
                 sd = Math.sqrt(sd / (h.length - 1));
             }
+            String headline = unfinished > 0 ? "unfinished " + unfinished + "/" + h.length
+                    : fmt(mean) + (h.length > 1 ? " \u00b1 " + fmt(sd) : "");
             sb.append("<tr><td class=\"l\">").append(escape(e.getKey())).append("</td><td>").append(rs.size())
               .append("</td><td class=\"l\">").append(escape(rs.stream().map(r -> Long.toString(r.seed()))
                       .collect(Collectors.joining(", "))))
-              .append("</td><td>").append(fmt(mean)).append(h.length > 1 ? " \u00b1 " + fmt(sd) : "")
+              .append("</td><td>").append(headline)
               .append("</td><td>").append(fmt(meanOf(rs, "wakeup_latency_us", "p50"))).append(" / ")
               .append(fmt(meanOf(rs, "wakeup_latency_us", "p99")))
               .append("</td><td>").append(fmt(meanOf(rs, "runqueue_wait_us", "p99")))

@@ -14,10 +14,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,7 +44,7 @@ public final class PerfettoWriter implements ScheduleSink, AutoCloseable {
     private static final String KERNEL_PREFIX = "kernel_ns.";
 
     private final Path target;
-    private final Path tmp;
+    private final org.schedlab.AtomicFiles.Pending file;
     private final JsonGenerator g;
     private final long from, to;
     private final int pidBase;
@@ -96,15 +94,17 @@ public final class PerfettoWriter implements ScheduleSink, AutoCloseable {
         pendOvhKind = new String[n];
         pendOvhNs = new long[n];
         pendOvhCount = new int[n];
+        Path dir = this.target.getParent();
+        // what a run killed with SIGKILL while writing this trace left behind
+        if (dir != null && Files.isDirectory(dir))
+            org.schedlab.AtomicFiles.removeStaleTemps(dir, java.util.Set.of(this.target.getFileName().toString()), true);
+        file = org.schedlab.AtomicFiles.begin(target);
         try {
-            Path dir = this.target.getParent();
-            if (dir != null) Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + this.target.getFileName() + ".", ".tmp");
-            org.schedlab.AtomicFiles.makeReadable(tmp);
-            OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+            OutputStream out = new BufferedOutputStream(file.out(), 1 << 16);
             g = FACTORY.createGenerator(out, JsonEncoding.UTF8);
             g.setPrettyPrinter(new OneEventPerLine());
         } catch (IOException e) {
+            file.close();
             throw new InputError(target + ": cannot write: " + e.getMessage());
         }
         try {
@@ -257,11 +257,7 @@ public final class PerfettoWriter implements ScheduleSink, AutoCloseable {
             g.writeEndObject();
             g.writeRaw('\n');
             g.close();
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            file.commit();
             done = true;
         } catch (IOException e) {
             throw new InputError(target + ": cannot write: " + e.getMessage());
@@ -282,11 +278,7 @@ public final class PerfettoWriter implements ScheduleSink, AutoCloseable {
         } catch (IOException | RuntimeException ignored) {
             // the temporary file is removed below whatever state the generator is in
         }
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-            // nothing useful to do: the target was never touched
-        }
+        file.close();
     }
 
     /** Called with the time of every callback: on first reaching the window, writes the counters current then. */

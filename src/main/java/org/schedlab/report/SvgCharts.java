@@ -1,6 +1,7 @@
 package org.schedlab.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.schedlab.experiment.Runner;
 
 import java.util.Arrays;
 import java.util.Comparator;
@@ -10,7 +11,9 @@ import java.util.Locale;
 /**
  * Inline SVG charts for the HTML report: a per-CPU utilisation heatmap, latency CDFs on a log axis and grouped
  * bar charts. Output is a function of the arguments only (no randomness, no clock, {@link Locale#ROOT} numbers),
- * every text from the caller is HTML-escaped, and nothing refers to external resources. Colours of the heatmap
+ * every text from the caller is HTML-escaped, and nothing refers to external resources. Any input renders in
+ * bounded time: values that are not finite are left out of scales, every tick loop has a fixed number of steps, and
+ * no NaN reaches the output. Colours of the heatmap
  * come from the CSS classes {@code u0}..{@code u10} that {@link #STYLE} defines.
  */
 public final class SvgCharts {
@@ -50,13 +53,14 @@ public final class SvgCharts {
      * colour level merge into one rect; idle buckets show the background.
      */
     public static String heatmap(JsonNode timeline) {
-        JsonNode util = timeline.get("utilisation");
+        JsonNode util = timeline.path("utilisation");
+        if (!util.isArray()) return "<p class=\"note\">no utilisation in this timeline</p>";
         int n = util.size();
         int nb = 0;
-        for (JsonNode row : util) nb = Math.max(nb, row.size());
+        for (JsonNode row : util) nb = Math.max(nb, row.isArray() ? row.size() : 0);
         if (n == 0 || nb == 0) return "<p class=\"note\">empty timeline</p>";
-        int[] llc = ints(timeline.get("llc_of"), n), node = ints(timeline.get("node_of"), n),
-                pkg = ints(timeline.get("package_of"), n);
+        int[] llc = ints(timeline.path("llc_of"), n), node = ints(timeline.path("node_of"), n),
+                pkg = ints(timeline.path("package_of"), n);
         Integer[] order = new Integer[n];
         for (int c = 0; c < n; c++) order[c] = c;
         Arrays.sort(order, Comparator.<Integer>comparingInt(c -> pkg[c]).thenComparingInt(c -> node[c])
@@ -86,7 +90,7 @@ public final class SvgCharts {
                     llcY = y;
                 }
             }
-            JsonNode row = util.get(c);
+            JsonNode row = util.get(c).isArray() ? util.get(c) : Runner.JSON.createArrayNode();
             int b = 0;
             while (b < row.size()) {
                 int level = level(row.get(b).asDouble());
@@ -124,7 +128,7 @@ public final class SvgCharts {
 
     private static int[] ints(JsonNode a, int n) {
         int[] r = new int[n];
-        for (int i = 0; i < n && a != null && i < a.size(); i++) r[i] = a.get(i).asInt();
+        for (int i = 0; i < n && a.isArray() && i < a.size(); i++) r[i] = a.path(i).asInt();
         return r;
     }
 
@@ -148,6 +152,9 @@ public final class SvgCharts {
           .append(num((y0 + y1) / 2 + 3)).append("\" text-anchor=\"end\">LLC ").append(llc).append("</text>\n");
     }
 
+    /** At most this many ticks on an axis (a nice step gives at most nine). */
+    private static final int MAX_TICKS = 12;
+
     private static void timeAxis(StringBuilder sb, long startNs, long bucketNs, int nb, double y) {
         double spanNs = (double) bucketNs * nb;
         sb.append("<path class=\"axis\" d=\"M").append(num(HM_LEFT)).append(' ').append(num(y)).append('h')
@@ -156,7 +163,10 @@ public final class SvgCharts {
         String unit = step >= 1e8 ? "s" : step >= 1e5 ? "ms" : "us";
         double div = unit.equals("s") ? 1e9 : unit.equals("ms") ? 1e6 : 1e3;
         double first = Math.ceil(startNs / step) * step;
-        for (double t = first; t <= startNs + spanNs + 1e-6; t += step) {
+        // a tick per step, counted: at the far end of the range a step may be below the resolution of the time
+        for (int i = 0; spanNs > 0 && i < MAX_TICKS; i++) {
+            double t = first + i * step;
+            if (t > startNs + spanNs * (1 + 1e-12) || i > 0 && t == first + (i - 1) * step) break;
             double x = HM_LEFT + (t - startNs) / spanNs * HM_WIDTH;
             sb.append("<path class=\"axis\" d=\"M").append(num(x)).append(' ').append(num(y)).append("v4\"/>");
             sb.append("<text x=\"").append(num(x)).append("\" y=\"").append(num(y + 15))
@@ -185,6 +195,8 @@ public final class SvgCharts {
     // ---- CDF --------------------------------------------------------------------------------------------------
 
     private static final double W = 440, H = 270, L = 52, R = 26, T = 24, B = 40;
+    /** Decades a log axis spans at most; smaller values are drawn at its left edge. */
+    private static final int MAX_DECADES = 24;
 
     /**
      * Cumulative distributions on a log-x axis spanning whole decades, y from 0 to 1, one polyline per curve with
@@ -197,7 +209,8 @@ public final class SvgCharts {
         double lo = Double.POSITIVE_INFINITY, hi = 0;
         for (Curve c : curves)
             for (double[] p : c.points()) {
-                if (p[0] > 0) lo = Math.min(lo, p[0]);
+                if (!(p[0] > 0) || !Double.isFinite(p[0])) continue;
+                lo = Math.min(lo, p[0]);
                 hi = Math.max(hi, p[0]);
             }
         if (curves.isEmpty() || hi <= 0) {
@@ -206,13 +219,14 @@ public final class SvgCharts {
         }
         int d0 = (int) Math.floor(Math.log10(lo) + 1e-9), d1 = (int) Math.ceil(Math.log10(hi) - 1e-9);
         if (d1 <= d0) d1 = d0 + 1;
+        d0 = Math.max(d0, d1 - MAX_DECADES);
         double pw = W - L - R, ph = H - T - B;
         final int fd0 = d0, fd1 = d1;
         java.util.function.DoubleUnaryOperator xs = v -> {
             double lv = v > 0 ? Math.log10(v) : fd0;
             return L + (Math.max(fd0, Math.min(fd1, lv)) - fd0) / (fd1 - fd0) * pw;
         };
-        java.util.function.DoubleUnaryOperator ys = q -> T + (1 - q) * ph;
+        java.util.function.DoubleUnaryOperator ys = q -> T + (1 - (Double.isFinite(q) ? Math.max(0, Math.min(1, q)) : 0)) * ph;
         for (int d = d0; d <= d1; d++) {
             double x = xs.applyAsDouble(Math.pow(10, d));
             sb.append("<path class=\"grid\" d=\"M").append(num(x)).append(' ').append(num(T)).append('v')
@@ -286,7 +300,10 @@ public final class SvgCharts {
         double pw = W - L - R, ph = H - T - B;
         double step = niceStep(max / 4);
         double top = Math.ceil(max / step - 1e-9) * step;
-        for (double v = 0; v <= top + step / 2; v += step) {
+        if (!Double.isFinite(top) || !(top > 0)) top = max;
+        for (int i = 0; i < MAX_TICKS; i++) {
+            double v = i * step;
+            if (!(v <= top + step / 2)) break;
             double y = T + ph - v / top * ph;
             sb.append("<path class=\"grid\" d=\"M").append(num(L)).append(' ').append(num(y)).append('h')
               .append(num(pw)).append("\"/>");
@@ -359,12 +376,14 @@ public final class SvgCharts {
     static double niceStep(double raw) {
         if (!(raw > 0)) return 1;
         double p = Math.pow(10, Math.floor(Math.log10(raw)));
+        if (!(p > 0)) return Double.MIN_VALUE;
         for (double m : new double[]{1, 2, 5, 10}) if (m * p >= raw * (1 - 1e-9)) return m * p;
         return 10 * p;
     }
 
-    /** A coordinate: at most two decimals, no trailing zeros. */
+    /** A coordinate: at most two decimals, no trailing zeros; one that is not finite is 0. */
     static String num(double v) {
+        if (!Double.isFinite(v)) return "0";
         long r = Math.round(v * 100);
         if (r % 100 == 0) return Long.toString(r / 100);
         String s = String.format(Locale.ROOT, "%.2f", r / 100.0);
@@ -373,6 +392,8 @@ public final class SvgCharts {
 
     /** A tick or value label: compact, k/M suffixes for large values, up to three significant decimals. */
     static String label(double v) {
+        if (Double.isNaN(v)) return "-";
+        if (Double.isInfinite(v)) return v > 0 ? "\u221e" : "-\u221e";
         double a = Math.abs(v);
         if (a >= 1e9) return trim(String.format(Locale.ROOT, "%.2f", v / 1e9)) + "G";
         if (a >= 1e6) return trim(String.format(Locale.ROOT, "%.2f", v / 1e6)) + "M";

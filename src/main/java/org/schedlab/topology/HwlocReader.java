@@ -15,7 +15,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,6 +37,8 @@ import java.util.regex.Pattern;
  */
 public final class HwlocReader {
     /** Highest CPU count accepted, as for synthetic machines. */
+    /** The largest hwloc XML file read (a capture of a 65536-CPU machine is about 30 MiB). */
+    public static final long MAX_BYTES = 64 * org.schedlab.InputFiles.MiB;
     static final int MAX_CPUS = 65536;
     /** Capacity given to the least performant CPU kind of a hybrid part (an estimate: E-core ≈ 62 % of a P-core). */
     static final int LOW_KIND_CAPACITY = 640;
@@ -120,21 +121,31 @@ public final class HwlocReader {
             f.setFeature("http://xml.org/sax/features/external-general-entities", false);
             f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
             SAXParser p = f.newSAXParser();
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            try (InputStream in = new BufferedInputStream(org.schedlab.InputFiles.open(file, "an hwloc XML file", MAX_BYTES))) {
                 InputSource src = new InputSource(in);
                 src.setSystemId(file.toAbsolutePath().toUri().toString());
                 p.parse(src, h);
             }
         } catch (SAXParseException e) {
+            org.schedlab.InputError limit = org.schedlab.InputFiles.limitError(e);
+            if (limit != null) throw new TopologyException(limit.getMessage(), e);
             throw at(file, e.getLineNumber(), e.getColumnNumber(),
                     "malformed XML: " + oneLine(String.valueOf(e.getMessage())).replaceAll("\\.$", "")
                             + "; expected a complete hwloc XML document");
         } catch (SAXException | ParserConfigurationException e) {
+            org.schedlab.InputError limit = org.schedlab.InputFiles.limitError(e);
+            if (limit != null) throw new TopologyException(limit.getMessage(), e);
             throw at(file, h.line(), h.col(), "cannot parse XML: " + oneLine(String.valueOf(e.getMessage())));
         } catch (IOException e) {
+            org.schedlab.InputError limit = org.schedlab.InputFiles.limitError(e);
+            if (limit != null) throw new TopologyException(limit.getMessage(), e);
             String why = e.getClass().getSimpleName() + ": " + oneLine(String.valueOf(e.getMessage()));
             if (h.locator == null) throw new TopologyException(file + ": cannot read (" + why + ")", e);
             throw at(file, h.line(), h.col(), "cannot read (" + why + "), expected a UTF-8 hwloc XML document");
+        } catch (TopologyException e) {
+            throw e;
+        } catch (org.schedlab.InputError e) {
+            throw new TopologyException(e.getMessage(), e);
         } catch (RuntimeException e) {
             // the JDK parser occasionally reports broken input through unchecked exceptions
             throw at(file, h.line(), h.col(), "unreadable XML (" + oneLine(e.toString()) + ")");
@@ -373,14 +384,15 @@ public final class HwlocReader {
             return -1;
         }
 
+        /** The first x86 CPUVendor the kernel knows (see {@link X86Vendors}), else "Arm" for an Arm capture, else "unknown". */
         String vendor() {
             boolean arm = false;
             for (El i : infos) {
                 String n = i.attr("name"), v = i.attr("value");
                 if (n == null || v == null) continue;
                 if (n.equals("CPUVendor")) {
-                    if (v.contains("AuthenticAMD")) return "AMD";
-                    if (v.contains("GenuineIntel")) return "Intel";
+                    String x86 = X86Vendors.byCpuidString(v);
+                    if (x86 != null) return x86;
                 }
                 if (n.equals("CPUImplementer") || (n.equals("Architecture") && (v.startsWith("aarch64") || v.startsWith("arm"))))
                     arm = true;

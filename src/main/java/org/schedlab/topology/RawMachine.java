@@ -50,10 +50,14 @@ final class RawMachine {
         this.source = source;
     }
 
-    /** SLIT distance between packages assumed when nodes are inferred from packages. */
+    /**
+     * SLIT distance between packages assumed when nodes are inferred from packages: 32 on AMD (and on Hygon, whose
+     * parts derive from AMD's), 21 on Intel, else the kernel's REMOTE_DISTANCE, 20.
+     */
     static int assumedRemoteDistance(String vendor) {
         switch (vendor) {
-            case "AMD": return 32;
+            case "AMD":
+            case "Hygon": return 32;
             case "Intel": return 21;
             default: return 20;
         }

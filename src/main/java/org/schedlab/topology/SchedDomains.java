@@ -125,8 +125,8 @@ public final class SchedDomains {
 
     /**
      * node_reclaim_distance: init_amd_zen_common sets 32 on AMD Zen (family 0x17 and later); earlier AMD
-     * families (K10 0x10, Bulldozer 0x15) and other vendors keep RECLAIM_DISTANCE, 30. An AMD part whose family
-     * the source does not give is taken as Zen.
+     * families (K10 0x10, Bulldozer 0x15) and other vendors keep RECLAIM_DISTANCE, 30 (Hygon included: init_hygon
+     * does not change it). An AMD part whose family the source does not give is taken as Zen.
      */
     public static int reclaimDistance(Topology topo) {
         if (!"AMD".equals(topo.vendor())) return RECLAIM_DISTANCE;

@@ -26,6 +26,7 @@ public final class SysfsReader {
     private static final Pattern CPU_DIR = Pattern.compile("cpu([0-9]+)");
     private static final Pattern NODE_DIR = Pattern.compile("node([0-9]+)");
     private static final Pattern INDEX_DIR = Pattern.compile("index([0-9]+)");
+    private static final Pattern X86_MODALIAS = Pattern.compile("type:x86,ven([0-9A-Fa-f]{4})");
     private static final Pattern SIZE = Pattern.compile("([0-9]+)\\s*([KMG]?)");
 
     private SysfsReader() {}
@@ -205,20 +206,29 @@ public final class SysfsReader {
         }
     }
 
-    /** "AMD", "Intel" or "Arm" from cpu/modalias ("cpu:type:x86,ven0002fam0019..."), else "unknown". */
+    /**
+     * The vendor from cpu/modalias: x86 prints its X86_VENDOR_* number ("cpu:type:x86,ven0002fam0019...", see
+     * {@link X86Vendors}); "Arm" for an Arm type; else "unknown".
+     */
     private static String vendor(Path modalias) {
         if (!Files.isRegularFile(modalias)) return "unknown";
         String s;
         try {
-            s = Files.readString(modalias);
-        } catch (IOException | RuntimeException e) {
+            s = org.schedlab.InputFiles.readString(modalias, "a sysfs attribute", MAX_FILE_BYTES);
+        } catch (RuntimeException e) {
             return "unknown";
         }
-        if (s.contains("type:x86,ven0002")) return "AMD";
-        if (s.contains("type:x86,ven0000")) return "Intel";
+        Matcher x86 = X86_MODALIAS.matcher(s);
+        if (x86.find()) {
+            String v = X86Vendors.byNumber(Integer.parseInt(x86.group(1), 16));
+            return v == null ? "unknown" : v;
+        }
         if (s.contains("type:aarch64") || s.contains("type:arm")) return "Arm";
         return "unknown";
     }
+
+    /** The largest sysfs attribute read (the kernel fills at most a page; a CPU list of 65536 CPUs fits). */
+    static final long MAX_FILE_BYTES = 64 * org.schedlab.InputFiles.KiB;
 
     private static List<Path> children(Path dir, Pattern name) {
         List<Path> out = new ArrayList<>();
@@ -237,8 +247,10 @@ public final class SysfsReader {
     private static String readString(Path f, String expected) {
         if (!Files.exists(f)) throw new TopologyException(f + ": missing, expected " + expected);
         try {
-            return Files.readString(f).trim();
-        } catch (IOException | RuntimeException e) {
+            return org.schedlab.InputFiles.readString(f, "a sysfs attribute", MAX_FILE_BYTES).trim();
+        } catch (org.schedlab.InputError e) {
+            throw new TopologyException(e.getMessage() + " (" + expected + ")");
+        } catch (RuntimeException e) {
             throw new TopologyException(f + ": cannot read (" + e.getMessage() + "), expected " + expected);
         }
     }

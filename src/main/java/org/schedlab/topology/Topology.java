@@ -58,6 +58,7 @@ public final class Topology {
         for (int c : capacity) if (c != capacity[0]) differ = true;
         boolean smt = false;
         for (CpuSet core : cores) if (core.cardinality() > 1) smt = true;
+        // ITMT comes from the cpufreq drivers: intel_pstate on Intel, amd-pstate on AMD only (amd_pstate_init)
         boolean x86 = vendor.equals("Intel") || vendor.equals("AMD");
         // intel_pstate scales capacities of a hybrid part only without SMT; otherwise (and on AMD, whose
         // amd-pstate only ranks cores) the x86 ITMT support packs tasks on the most performant cores instead
@@ -72,7 +73,10 @@ public final class Topology {
     }
 
     public String name() { return name; }
-    /** "AMD", "Intel", "Arm" or "unknown"; decides vendor quirks such as node_reclaim_distance. */
+    /**
+     * The kernel's name of an x86 vendor ("Intel", "AMD", "Hygon", "Centaur", "Zhaoxin", ..., see {@link X86Vendors}),
+     * "Arm" or "unknown"; decides vendor quirks such as node_reclaim_distance and ITMT.
+     */
     public String vendor() { return vendor; }
     /** CPUID family (e.g. 0x19 for AMD Zen 3/4), or -1 when the source does not say. */
     public int cpuFamily() { return cpuFamily; }

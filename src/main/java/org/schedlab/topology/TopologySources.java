@@ -5,8 +5,9 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
- * Resolves a {@code --topology SOURCE}: a preset name, {@code synthetic:...}, {@code host} (this machine's
- * /sys), an hwloc XML file, or a directory laid out like /sys/devices/system.
+ * Resolves a {@code --topology SOURCE}: a preset name (with {@code :nps=N} where the preset has NPS modes),
+ * {@code synthetic:...}, {@code host} (this machine's /sys), an hwloc XML file, or a directory laid out like
+ * /sys/devices/system.
  */
 public final class TopologySources {
     private TopologySources() {}
@@ -38,7 +39,7 @@ public final class TopologySources {
             p = null;
         }
         if (p != null && Files.isDirectory(p)) return SysfsReader.read(p, opts);
-        if (p != null && Files.isRegularFile(p)) return HwlocReader.read(p, opts);
+        if (p != null && Files.exists(p)) return HwlocReader.read(p, opts);
         if (source.contains("/") || source.toLowerCase().endsWith(".xml"))
             throw new TopologyException(source + ": no such file or directory, expected an hwloc XML file or a sysfs directory");
         throw new TopologyException("'" + source + "' is not a preset, a synthetic:... spec, 'host', an hwloc XML file "

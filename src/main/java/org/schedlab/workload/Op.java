@@ -195,7 +195,20 @@ public abstract sealed class Op {
     public static final class Mark extends Op {
         public final int metric;
         public final boolean begin;
-        public Mark(int metric, boolean begin) { this.metric = metric; this.begin = begin; }
-        @Override public String toString() { return (begin ? "mark-begin m" : "mark-end m") + metric; }
+        /**
+         * -1: the interval is the task's own (from its mark-begin). Otherwise a begin stamps this channel with the
+         * time (the stamp is shared: another task may end an interval at it), and an end measures from the
+         * channel's last stamp.
+         */
+        public final int channel;
+        public Mark(int metric, boolean begin) { this(metric, begin, -1); }
+        public Mark(int metric, boolean begin, int channel) {
+            this.metric = metric;
+            this.begin = begin;
+            this.channel = channel;
+        }
+        @Override public String toString() {
+            return (begin ? "mark-begin m" : "mark-end m") + metric + (channel >= 0 ? " stamp ch" + channel : "");
+        }
     }
 }

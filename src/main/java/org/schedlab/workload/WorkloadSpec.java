@@ -34,14 +34,25 @@ public final class WorkloadSpec {
         public final int mark;
         /** Multiplier applied to the raw value (e.g. bytes per unit of work for bandwidth). */
         public final double scale;
+        /**
+         * The number exists only once every task has exited (an elapsed time): a run stopped by its duration
+         * before then has no value. True for {@link HeadlineKind#COMPLETION_TIME} unless said otherwise.
+         */
+        public final boolean untilExit;
 
         public Headline(String metric, String unit, boolean higherIsBetter, HeadlineKind kind, int mark, double scale) {
+            this(metric, unit, higherIsBetter, kind, mark, scale, kind == HeadlineKind.COMPLETION_TIME);
+        }
+
+        public Headline(String metric, String unit, boolean higherIsBetter, HeadlineKind kind, int mark, double scale,
+                        boolean untilExit) {
             this.metric = metric;
             this.unit = unit;
             this.higherIsBetter = higherIsBetter;
             this.kind = kind;
             this.mark = mark;
             this.scale = scale;
+            this.untilExit = untilExit;
         }
     }
 
@@ -67,6 +78,9 @@ public final class WorkloadSpec {
     public Headline headline;
     /** Stop the run as soon as every task has exited (completion-time benchmarks). */
     public boolean endWhenAllExit;
+
+    /** Whether the headline needs the run to end with every task exited ({@link Headline#untilExit}). */
+    public boolean measuredToCompletion() { return endWhenAllExit && headline != null && headline.untilExit; }
     /** Statistics recorded before this time are discarded. */
     public long warmupNs;
     /** How long the program takes to create its tasks (an estimate from its fork gaps; 0 if all start at once). */

@@ -68,12 +68,26 @@ public final class Workloads {
         return s;
     }
 
+    /** The {@code ,KEY=VALUE} pairs after the file of an rt-app or trace spec. */
+    private static final java.util.regex.Pattern FILE_KV = java.util.regex.Pattern.compile(",([A-Za-z_][A-Za-z0-9_]*)=([^,]*)");
+
+    /** The file an {@code rtapp:} or {@code trace:} spec reads (its body up to the first {@code ,KEY=VALUE}), else null. */
+    public static String inputFile(String spec) {
+        int colon = spec == null ? -1 : spec.indexOf(':');
+        if (colon < 0) return null;
+        String name = spec.substring(0, colon);
+        if (!name.equals("rtapp") && !name.equals("trace")) return null;
+        String body = spec.substring(colon + 1);
+        java.util.regex.Matcher m = FILE_KV.matcher(body);
+        return m.find() ? body.substring(0, m.start()) : body;
+    }
+
     /** {@code rtapp:FILE[,KEY=VALUE...]} (placeholders such as DURATION) and {@code trace:FILE}. */
     private static WorkloadSpec fileWorkload(String kind, String body, Map<String, String> overrides) {
         if (body.isBlank()) throw new WorkloadException(kind + ": expected " + kind + ":FILE");
         String file = body;
         Map<String, String> kv = new java.util.LinkedHashMap<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(",([A-Za-z_][A-Za-z0-9_]*)=([^,]*)").matcher(body);
+        java.util.regex.Matcher m = FILE_KV.matcher(body);
         int first = -1;
         while (m.find()) {
             if (first < 0) first = m.start();
@@ -82,7 +96,7 @@ public final class Workloads {
         if (first >= 0) file = body.substring(0, first);
         kv.putAll(overrides);
         java.nio.file.Path path = java.nio.file.Path.of(file);
-        if (!java.nio.file.Files.isRegularFile(path)) throw new WorkloadException(file + ": no such file");
+        org.schedlab.InputFiles.checkRegular(path, kind.equals("rtapp") ? "an rt-app file" : "a trace");
         if (kind.equals("rtapp")) {
             Map<String, String> ph = new java.util.LinkedHashMap<>(org.schedlab.workload.rtapp.RtAppReader.defaultPlaceholders());
             ph.putAll(kv);

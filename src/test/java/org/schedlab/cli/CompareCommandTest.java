@@ -143,4 +143,26 @@ class CompareCommandTest {
                 .isInstanceOf(InputError.class).hasMessageContaining("twice");
         assertThatThrownBy(() -> CompareCommand.parseParams(List.of("=1"))).isInstanceOf(InputError.class);
     }
+
+    /** The command: random cannot finish hackbench in 25 ms; its runs must not score 0 and win. */
+    @Test
+    void anUnfinishedRunIsShownAsUnfinishedNeverAsAValue() throws Exception {
+        String[] base = {"compare", "--topology", "desktop-8c16t", "--policies", "pull,random", "--workload",
+                "hackbench:groups=1", "--seeds", "2", "--duration", "25ms", "--jobs", "2"};
+        Run text = run(base);
+        assertThat(text.exit).as(text.err).isZero();
+        String row = text.out.lines().filter(l -> l.startsWith("hackbench:groups=1")).findFirst().orElseThrow();
+        assertThat(row).contains("1.00 [ -0.00]").endsWith("unfinished 2/2").doesNotContain("*", "100.00", "0.00 [");
+        assertThat(text.out).contains("unfinished K/N: K of the N runs stopped at the duration");
+
+        List<String> json = new ArrayList<>(List.of(base));
+        json.addAll(List.of("--format", "json"));
+        Run j = run(json.toArray(new String[0]));
+        JsonNode cells = Runner.JSON.readTree(j.out).get("tables").get(0).get("rows").get(0).get("cells");
+        assertThat(cells.get(0).get("value").isNumber()).isTrue();
+        assertThat(cells.get(0).has("unfinished")).isFalse();
+        assertThat(cells.get(1).get("value").isNull()).isTrue();
+        assertThat(cells.get(1).get("unfinished").asInt()).isEqualTo(2);
+        assertThat(cells.get(1).get("significant").asBoolean()).isFalse();
+    }
 }

@@ -32,8 +32,9 @@ class RunCommandTest {
     }
 
     @Test
-    void writesJsonWithTheDocumentedKeysIntoNewDirectories(@TempDir Path dir) throws Exception {
+    void writesJsonWithTheDocumentedKeys(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("a/b/run.json");
+        Files.createDirectories(json.getParent());
         Result r = run("run", "--topology", "synthetic:llcs=2,cores=4", "--policy", "pull", "--workload",
                 "poisson:rate=2000,service=exp:1ms", "--duration", "300ms", "--json", json.toString());
         assertThat(r.exit).isZero();
@@ -51,6 +52,24 @@ class RunCommandTest {
         try (var files = Files.list(json.getParent())) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("run.json");
         }
+    }
+
+    @Test
+    void taskCountsCoverTheMeasuredWindowAndBalanceWithTheTasksLiveAtItsEnds(@TempDir Path dir) throws Exception {
+        // 30% load with a warm-up: jobs in flight at the window's start exit inside it, so more may exit than start
+        Path json = dir.resolve("run.json");
+        Result r = run("run", "--topology", "synthetic:llcs=2,cores=4", "--policy", "pull", "--workload",
+                "poisson:rate=2400,service=exp:1ms", "--duration", "300ms", "--warmup", "50ms", "--json", json.toString());
+        assertThat(r.exit).isZero();
+        JsonNode m = Runner.JSON.readTree(json.toFile()).get("metrics");
+        long created = m.get("tasks_created").asLong(), exited = m.get("tasks_exited").asLong();
+        long atStart = m.get("tasks_live_at_start").asLong(), atEnd = m.get("tasks_live_at_end").asLong();
+        assertThat(atStart).isPositive();
+        assertThat(atStart + created - exited).isEqualTo(atEnd);
+        // every task of an open system is a job: each exit in the window is a completed job
+        assertThat(m.get("jobs_completed").asLong()).isEqualTo(exited);
+        assertThat(r.out).contains(String.format("tasks %d created, %d exited in the measured window (%d live at its start, %d at its end)",
+                created, exited, atStart, atEnd));
     }
 
     @Test
@@ -94,5 +113,25 @@ class RunCommandTest {
         x.remove("wall_time_ms");
         y.remove("wall_time_ms");
         assertThat(x).isEqualTo(y);
+    }
+
+    @Test
+    void aRunCutShortSaysItIsUnfinishedInTextAndJson(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("r.json");
+        Result r = run("run", "--topology", "desktop-8c16t", "--policy", "random", "--workload", "hackbench:groups=1",
+                "--duration", "25ms", "--json", json.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("time:                      unfinished: the run stopped at 25ms with 40 of 41 tasks "
+                + "not exited; give a longer --duration").doesNotContain("time:                      0 s");
+        com.fasterxml.jackson.databind.JsonNode t = Runner.JSON.readTree(json.toFile()).get("throughput");
+        assertThat(t.get("value").isNull()).isTrue();
+        assertThat(t.get("unfinished").asBoolean()).isTrue();
+
+        Path done = dir.resolve("done.json");
+        assertThat(run("run", "--topology", "desktop-8c16t", "--policy", "pull", "--workload", "hackbench:groups=1",
+                "--duration", "25ms", "--json", done.toString()).exit()).isZero();
+        com.fasterxml.jackson.databind.JsonNode d = Runner.JSON.readTree(done.toFile()).get("throughput");
+        assertThat(d.get("value").asDouble()).isPositive();
+        assertThat(d.has("unfinished")).isFalse();
     }
 }

@@ -140,4 +140,30 @@ class SweepCommandTest {
         assertThat(r.err()).contains("--engine: expected local or spark[:MASTER], got 'hadoop'");
         assertThat(Files.exists(out)).isFalse();
     }
+
+    /** A sweep reuses only a result file made from exactly its run's spec; report groups only exact twins. */
+    @Test
+    void onlyAnExactTwinIsReusedOrGroupedWithItsNamesakes() throws Exception {
+        Path yaml = tmp.resolve("s.yaml"), out = tmp.resolve("out");
+        Files.writeString(yaml, "topology: synthetic:cores=2\npolicy: [pull, global]\nworkload: [poisson:rate=500]\n"
+                + "seeds: [1]\nduration: 20ms\n");
+        assertThat(CompareCommandTest.run("sweep", yaml.toString(), "--out", out.toString()).exit()).isZero();
+        List<String> names = List.copyOf(results(out));
+        // a file copied over another run's, as the issue did, is not taken for that run
+        Files.copy(out.resolve(names.get(0)), out.resolve(names.get(1)), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        CompareCommandTest.Run again = CompareCommandTest.run("sweep", yaml.toString(), "--out", out.toString());
+        assertThat(again.out()).isEqualTo("sweep: 2 runs, 1 already done, 1 executed; results in " + out + "\n");
+        assertThat(stable(out.resolve(names.get(1))).get("config").get("policy").asText())
+                .isNotEqualTo(stable(out.resolve(names.get(0))).get("config").get("policy").asText());
+
+        // two runs that differ only in duration are two cases of the report, not one averaged case
+        Path dir = Files.createDirectories(tmp.resolve("runs"));
+        for (String d : new String[]{"20ms", "30ms"})
+            for (String p : new String[]{"pull", "global"})
+                assertThat(CompareCommandTest.run("run", "--topology", "synthetic:cores=2", "--policy", p, "--workload",
+                        "poisson:rate=500", "--duration", d, "--json", dir.resolve(p + "-" + d + ".json").toString()).exit()).isZero();
+        CompareCommandTest.Run report = CompareCommandTest.run("report", dir.toString());
+        assertThat(report.exit()).as(report.err()).isZero();
+        assertThat(report.out().lines().filter(l -> l.startsWith("poisson:rate=500"))).hasSize(2);
+    }
 }

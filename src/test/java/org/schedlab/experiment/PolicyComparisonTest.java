@@ -65,4 +65,26 @@ class PolicyComparisonTest {
                 .policies("a").row("1", new double[] {1, -1}).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("harmonic mean");
     }
+
+    @Test
+    void anUnfinishedSampleMakesItsCellUnfinishedWithoutAValue() {
+        double u = PolicyComparison.UNFINISHED;
+        PolicyComparison c = PolicyComparison.builder("t").higherIsBetter(false).policies("a", "b", "c")
+                .row("r1", new double[] {10, 11}, new double[] {1, u}, new double[] {5, 6})
+                .row("r2", new double[] {u, u}, new double[] {1, 2}, new double[] {5, 6}).build();
+        List<PolicyComparison.Cell> r1 = c.rows().get(0).cells(), r2 = c.rows().get(1).cells();
+        assertThat(r1.get(1).finished()).isFalse();
+        assertThat(r1.get(1).unfinished()).isEqualTo(1);
+        assertThat(r1.get(1).runs()).isEqualTo(2);
+        assertThat(r1.get(1).summary()).isNull();
+        assertThat(r1.get(1).normalized()).isEmpty();
+        assertThat(r1.get(1).significant()).isFalse();
+        assertThat(r1.get(2).normalized().getAsDouble()).isCloseTo(5.5 / 10.5, within(1e-12));
+        // an unfinished baseline leaves every other cell of its row without a ratio
+        assertThat(r2.get(0).finished()).isFalse();
+        assertThat(r2.get(1).value()).isEqualTo(1.5);
+        assertThat(r2.get(1).normalized()).isEmpty();
+        assertThat(r2.get(1).pctImp()).isEmpty();
+        assertThat(r2.get(1).significant()).isFalse();
+    }
 }

@@ -96,4 +96,32 @@ class SweepFileTest {
         assertError(BASE + "seeds: 1\nduration: 1ms\nparams:\n  bogus: [1]\n", "unknown key 'bogus'");
         assertError("topology: [nope]\npolicy: [pull]\nworkload: [poisson]\nseeds: 1\nduration: 1ms\n", "'nope'");
     }
+
+    @Test
+    void seedsBeyondTheLimitAreRefusedBeforeAnythingIsAllocated() {
+        assertError(BASE + "seeds: 2147483647\nduration: 1ms\n", "bad.yaml:4:", "limit of " + Grid.MAX_SEEDS);
+        StringBuilder list = new StringBuilder("[");
+        for (int i = 0; i <= Grid.MAX_SEEDS; i++) list.append(i == 0 ? "" : ",").append(i);
+        assertError(BASE + "seeds: " + list + "]\nduration: 1ms\n", "bad.yaml:4:", "limit of " + Grid.MAX_SEEDS);
+    }
+
+    @Test
+    void aGridBeyondTheLimitIsRefusedBeforeItIsExpanded() {
+        StringBuilder params = new StringBuilder("params:\n");
+        for (String k : new String[]{"a", "b", "c", "d", "e"}) {
+            params.append("  ").append(k).append(": [");
+            for (int v = 0; v < 100; v++) params.append(v == 0 ? "" : ",").append(v);
+            params.append("]\n");
+        }
+        // 10^10 points: the limit is named before any combination is built
+        assertError(BASE + "seeds: 1\nduration: 1ms\n" + params, "10000000000 runs", "limit of " + Grid.MAX_RUNS + " runs");
+    }
+
+    /** Found by the reader fuzz test: a quoted value with a newline made a two-line message. */
+    @Test
+    void aValueWithControlCharactersIsQuotedOnOneLine() {
+        assertThatThrownBy(() -> SweepFile.parse("s.yaml", "topology: synthetic\npolicy: [\"push\\nohz=\\u0001x\"]\n"
+                + "workload: schbench\nseeds: 1\nduration: 1ms\n")).isInstanceOf(InputError.class)
+                .hasMessageStartingWith("s.yaml: unknown policy 'push\\nohz=\\u0001x'; known: ");
+    }
 }

@@ -86,7 +86,7 @@ class PolicyApiTest {
         assertThatThrownBy(() -> Policies.resolve("push:nohz=perllc")).isInstanceOf(InputError.class)
                 .hasMessage("policy 'push:nohz=perllc': nohz must be global or per-llc, got 'perllc'");
         assertThatThrownBy(() -> Policies.resolve("pull:no_hz=global")).isInstanceOf(InputError.class)
-                .hasMessageContaining("unknown key 'no_hz'; expected one of ni_random, nohz");
+                .hasMessageContaining("unknown key 'no_hz'; expected one of ni_random, newidle_cost, nohz, sis");
         assertThatThrownBy(() -> Policies.resolve("shared-runq:shard=0")).isInstanceOf(InputError.class)
                 .hasMessageContaining("shard must be a positive integer");
         assertThatThrownBy(() -> Policies.resolve("pull:nohz=global,nohz=per-llc")).isInstanceOf(InputError.class)

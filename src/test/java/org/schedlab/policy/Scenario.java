@@ -21,10 +21,13 @@ final class Scenario {
     final Topology topo;
     final WorkloadSpec wl = new WorkloadSpec("scenario");
     final List<Move> moves = new ArrayList<>();
+    final List<Switch> switches = new ArrayList<>();
     RunOutcome out;
     Machine machine;
 
     record Move(long t, int pid, String comm, int from, int to, String kind) {}
+
+    record Switch(long t, int cpu, String comm) {}
 
     Scenario(String topology) { this.topo = Synthetic.parse(topology); }
 
@@ -60,7 +63,7 @@ final class Scenario {
         Policies.Resolved p = Policies.resolve(policy);
         machine = new Machine(topo, p.policy, p.options, wl, cfg);
         machine.setScheduleSink(new ScheduleSink() {
-            @Override public void switchTo(long t, int cpu, int pid, String comm) {}
+            @Override public void switchTo(long t, int cpu, int pid, String comm) { switches.add(new Switch(t, cpu, comm)); }
             @Override public void migrate(long t, int pid, String comm, int from, int to, String kind) {
                 moves.add(new Move(t, pid, comm, from, to, kind));
             }

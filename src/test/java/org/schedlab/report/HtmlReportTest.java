@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.schedlab.InputError;
 import org.schedlab.cli.Main;
+import org.schedlab.experiment.PolicyComparison;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -230,7 +231,7 @@ class HtmlReportTest {
         Path in = tmp.resolve("in");
         ReportFixtures.write(in.resolve("tiny.json"), ReportFixtures.tiny());
         Files.writeString(in.resolve("junk.json"), "[]");
-        Path out = tmp.resolve("out/report.html");
+        Path out = Files.createDirectories(tmp.resolve("out")).resolve("report.html");
         Cli r = cli("report", in.toString(), "--html", out.toString());
         assertThat(r.exit).as(r.err).isZero();
         assertThat(r.err).isEqualTo("schedlab: warning: skipping junk.json: not a schedlab result (not a JSON object)\n");
@@ -250,5 +251,53 @@ class HtmlReportTest {
             assertThat(e.err.lines().filter(l -> !l.contains("warning")).count()).isEqualTo(1);
         }
         assertThat(tmp.resolve("no.html")).doesNotExist();
+    }
+
+    @Test
+    void unfinishedRunsAreShownAsUnfinishedNotAveraged() throws IOException {
+        for (ObjectNode r : ReportFixtures.runs()) {
+            ObjectNode c = r.deepCopy();
+            if (c.get("config").get("policy").asText().equals("linux-wake")) {
+                ((ObjectNode) c.get("throughput")).putNull("value");
+                ((ObjectNode) c.get("throughput")).put("unfinished", true);
+            }
+            ReportFixtures.write(tmp.resolve(c.get("config").get("policy").asText() + "-" + c.get("config").get("seed") + ".json"), c);
+        }
+        List<String> skipped = new ArrayList<>();
+        HtmlReport.Loaded loaded = HtmlReport.load(tmp, skipped::add);
+        assertThat(skipped).isEmpty();
+        assertThat(loaded.results()).hasSize(4);
+        String table = HtmlReport.tables(loaded.results()).get(0).text();
+        assertThat(table.lines().filter(l -> l.startsWith("hackbench")).findFirst().orElseThrow())
+                .contains("1.00 [ -0.00]").endsWith("unfinished 2/2");
+        String html = HtmlReport.render(loaded);
+        assertThat(html).contains("<td>unfinished 2/2</td>").doesNotContain("NaN");
+    }
+
+    /** The case: results of another duration were averaged with their namesakes under one case header. */
+    @Test
+    void onlyExactTwinsShareACase() throws IOException {
+        ReportFixtures.writeRuns(tmp);
+        for (ObjectNode r : ReportFixtures.runs()) {
+            ObjectNode c = r.deepCopy();
+            ((ObjectNode) c.get("spec")).put("duration_ns", 25_000_000L);
+            ((ObjectNode) c.get("config")).put("duration", "25ms");
+            ReportFixtures.write(tmp.resolve("short/" + c.get("config").get("policy").asText() + "-" + c.get("config").get("seed") + ".json"), c);
+        }
+        HtmlReport.Loaded loaded = HtmlReport.load(tmp, w -> {});
+        List<HtmlReport.Case> cases = HtmlReport.cases(loaded.results());
+        assertThat(cases).hasSize(2);
+        assertThat(cases).extracting(HtmlReport.Case::label).containsExactlyInAnyOrder(
+                "hackbench:groups=1 [duration_ns=25000000]", "hackbench:groups=1 [duration_ns=50000000]");
+        for (HtmlReport.Case c : cases)
+            for (List<HtmlReport.Result> rs : c.byPolicy().values()) assertThat(rs).hasSize(ReportFixtures.SEEDS);
+        List<PolicyComparison.Row> rows = HtmlReport.tables(loaded.results()).get(0).comparison().rows();
+        assertThat(rows).extracting(PolicyComparison.Row::label).containsExactly(
+                "hackbench:groups=1 [duration_ns=25000000]", "hackbench:groups=1 [duration_ns=50000000]");
+        // a result that records no spec is a twin of no result that does
+        ObjectNode legacy = ReportFixtures.runs().get(0).deepCopy();
+        legacy.remove("spec");
+        ReportFixtures.write(tmp.resolve("legacy.json"), legacy);
+        assertThat(HtmlReport.cases(HtmlReport.load(tmp, w -> {}).results())).hasSize(3);
     }
 }

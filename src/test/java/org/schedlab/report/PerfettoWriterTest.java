@@ -239,7 +239,7 @@ class PerfettoWriterTest {
 
     @Test
     void runCommandWritesTheTrace() throws IOException {
-        Path file = tmp.resolve("sub/run.json");
+        Path file = Files.createDirectories(tmp.resolve("sub")).resolve("run.json");
         Cli r = cli("run", "--topology", "epyc-7763-2s", "--policy", "pull", "--workload", "hackbench:groups=1",
                 "--duration", "3ms", "--perfetto", file.toString(), "--window", "1-2ms");
         assertThat(r.exit).as(r.err).isZero();
@@ -259,5 +259,41 @@ class PerfettoWriterTest {
             assertThat(r.err.strip()).doesNotContain("\n");
         }
         assertThat(file).doesNotExist();
+    }
+
+    /** The case: a killed {@code run --perfetto} left its temporary file behind. */
+    @Test
+    void aKilledTraceLeavesNoTemporaryFileOrTheNextOneRemovesIt() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("k")), file = dir.resolve("t.json");
+        for (boolean sigkill : new boolean[]{false, true}) {
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(javaBin, "-Xss4m", "-cp", System.getProperty("java.class.path"),
+                    "org.schedlab.cli.Main", "run", "--topology", "epyc-7763-2s", "--policy", "pull", "--workload",
+                    "poisson:rate=400000", "--duration", "60s", "--perfetto", file.toString())
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve("kill.log").toFile()).start();
+            try {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                while (System.nanoTime() < deadline && p.isAlive() && temps(dir).isEmpty()) Thread.sleep(5);
+                assertThat(temps(dir)).as(Files.readString(tmp.resolve("kill.log"))).isNotEmpty();
+            } finally {
+                if (sigkill) p.destroyForcibly();
+                else p.destroy();
+                p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            assertThat(file).doesNotExist();
+            if (!sigkill) assertThat(temps(dir)).as("SIGTERM: the shutdown hook removes it").isEmpty();
+        }
+        assertThat(temps(dir)).as("SIGKILL leaves it").hasSize(1);
+        Cli r = cli("run", "--topology", "synthetic:cores=2", "--policy", "pull", "--workload", "hackbench:groups=1",
+                "--duration", "2ms", "--perfetto", file.toString());
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(file).exists();
+        assertThat(temps(dir)).as("the next trace to the same file removes what the killed run left").isEmpty();
+    }
+
+    private static List<String> temps(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList();
+        }
     }
 }

@@ -14,6 +14,9 @@ final class Fixtures {
     static final String EPYC_7763 = "AMD-19h-Zen3-2xEpyc-7763.xml";
     static final String XEON_MAX = "Intel-SapphireRapids-2xXeonMax9460.xml";
     static final String RAPTOR_LAKE = "Intel-RaptorLake-Corei7-1370P.xml";
+    static final String HYGON_DHYANA = "Hygon-Dhyana-32cores.xml";
+    static final String ZHAOXIN_CENTAUR = "Zhaoxin-CentaurHauls-ZXD-4600.xml";
+    static final String ZHAOXIN_SHANGHAI = "Zhaoxin-Shanghai-KaiSheng-ZXC+-FC1081.xml";
 
     private Fixtures() {}
 

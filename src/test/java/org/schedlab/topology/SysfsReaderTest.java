@@ -133,6 +133,17 @@ class SysfsReaderTest {
     }
 
     @Test
+    void everyX86VendorNumberOfTheModalias() {
+        Path sys = twoSocketSmt();
+        String[][] cases = {{"0000", "Intel"}, {"0002", "AMD"}, {"0005", "Centaur"}, {"0009", "Hygon"}, {"000A", "Zhaoxin"},
+                {"00FF", "unknown"}};
+        for (String[] c : cases) {
+            put(sys.resolve("cpu/modalias"), "cpu:type:x86,ven" + c[0] + "fam0018mod0000:feature:,0000,0001");
+            assertThat(read(sys).vendor()).as("ven%s", c[0]).isEqualTo(c[1]);
+        }
+    }
+
+    @Test
     void diesAppearWhenAPackageHasSeveral() {
         Path sys = twoSocketSmt();
         for (int c = 0; c < 16; c++) put(sys.resolve("cpu/cpu" + c + "/topology/die_id"), String.valueOf((c % 8) / 2 % 2));

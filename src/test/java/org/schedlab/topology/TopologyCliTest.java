@@ -62,6 +62,28 @@ class TopologyCliTest {
     }
 
     @Test
+    void npsModesShowTheirNodesInTextAndJson() throws IOException {
+        Run r = run("topology", "show", "epyc-7763-2s:nps=4");
+        assertThat(r.exit).isZero();
+        assertThat(r.out).contains("name        epyc-7763-2s:nps=4", "NUMA nodes  8", "node 0    CPUs 0-15,128-143",
+                "node 7    CPUs 112-127,240-255");
+        assertThat(r.out).containsPattern("node 0 +10 +12 +12 +12 +32 +32 +32 +32");
+        Run j = run("topology", "show", "epyc-7763-2s:nps=4", "--json");
+        assertThat(j.exit).isZero();
+        JsonNode t = new ObjectMapper().readTree(j.out);
+        assertThat(t.get("numa_nodes").asInt()).isEqualTo(8);
+        assertThat(t.get("nodes")).hasSize(8);
+        for (int k = 0; k < 8; k++) {
+            assertThat(t.get("nodes").get(k).get("weight").asInt()).isEqualTo(32);
+            assertThat(t.get("nodes").get(k).get("cpus").asText()).isEqualTo((16 * k) + "-" + (16 * k + 15) + "," + (128 + 16 * k) + "-" + (143 + 16 * k));
+            for (int m = 0; m < 8; m++)
+                assertThat(t.get("distances").get(k).get(m).asInt()).isEqualTo(k == m ? 10 : k / 4 == m / 4 ? 12 : 32);
+        }
+        assertOneLineError(run("topology", "show", "epyc-7763-2s:nps=8"), "nps must be 1, 2 or 4");
+        assertOneLineError(run("topology", "show", "xeon-8480-2s:nps=2"), "takes no options");
+    }
+
+    @Test
     void textForARealFileWithNotesOnStderrAndAChosenCpu() {
         Run r = run("topology", "show", hwloc(RAPTOR_LAKE).toString(), "--cpu", "13");
         assertThat(r.exit).isZero();

@@ -24,8 +24,6 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +59,16 @@ public final class SparkSweep implements Callable<Integer> {
     SparkSweep(PrintWriter err) { this.err = err; }
 
     public static void main(String[] args) {
-        System.exit(commandLine(new PrintWriter(System.err, true)).execute(args));
+        PrintWriter err = new PrintWriter(System.err, true);
+        int exit;
+        try {
+            exit = commandLine(err).execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("schedlab: out of memory: this sweep needs more than the driver's Java heap of "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+            exit = 2;
+        }
+        System.exit(exit);
     }
 
     /** The command with its error handling: user errors are one line on {@code err} and exit status 2. */
@@ -84,12 +91,7 @@ public final class SparkSweep implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         String name = file.toString();
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new InputError(name + ": cannot read: " + e.getMessage());
-        }
+        String text = SweepFile.read(file);
         // every point resolved on the driver first, as the local engine does: input errors before any file
         org.schedlab.experiment.Grid grid = SweepFile.parse(name, text);
         grid.validate();
@@ -97,7 +99,9 @@ public final class SparkSweep implements Callable<Integer> {
         Sweep.checkFileNames(specs);
         String dir = out.toAbsolutePath().toString();
         List<Integer> todo = new ArrayList<>();
+        java.util.Set<String> own = Sweep.ownFiles(specs);
         try (ResultStore store = ResultStore.open(out)) {
+            store.removeStaleTemps(own);
             AtomicFiles.write(out.resolve(Sweep.PLAN), Sweep.plan(specs));
             for (int i = 0; i < specs.size(); i++) if (!store.isDone(specs.get(i))) todo.add(i);
             List<String> names = new ArrayList<>();
@@ -112,7 +116,7 @@ public final class SparkSweep implements Callable<Integer> {
                         + "; finished runs are in " + out + ", rerunning resumes");
                 return 1;
             } finally {
-                store.removeStaleTemps();
+                store.removeStaleTemps(own);
             }
             int failed = 0;
             for (Done d : done) {

@@ -170,7 +170,7 @@ class SparkSweepTest {
         Result r = spark(tmp.resolve("absent.yaml"), out, "local[1]");
         assertThat(r.exit).isEqualTo(2);
         assertThat(r.err.lines()).singleElement().asString()
-                .startsWith("schedlab: " + tmp.resolve("absent.yaml") + ": cannot read");
+                .isEqualTo("schedlab: " + tmp.resolve("absent.yaml") + ": no such file (expected a sweep file)");
         Path bad = tmp.resolve("bad.yaml");
         Files.writeString(bad, SWEEP.replace("seeds: 2", "seeds: two"));
         r = spark(bad, out, "local[1]");

@@ -1,6 +1,7 @@
 package org.schedlab.policy.linux;
 
 import org.schedlab.policy.Capacity;
+import org.schedlab.policy.PolicyOption;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.RqReader;
 import org.schedlab.policy.WakeFlags;
@@ -15,11 +16,16 @@ import org.schedlab.topology.Topology;
  * The fair class's task placement (select_task_rq_fair): wake_wide / wake_affine on wakeup followed by
  * select_idle_sibling inside the target's LLC (SIS_UTIL scan depth, idle-core search), and the
  * find_idlest slow path for fork and exec. Keeps the per-LLC shared state (has_idle_cores, nr_idle_scan).
+ * {@code sis=prop} replaces SIS_UTIL's scan depth with SIS_PROP's (5.19, removed by 984ffb6a4366): the waking CPU's
+ * aged wake_avg_idle against its LLC domain's avg_scan_cost. The NUMA imbalance at fork follows {@link NumaImbalance}.
  * On mixed capacities, candidates must fit the task (asym_fits_cpu), select_idle_capacity searches the
  * SD_ASYM_CPUCAPACITY domain, and the slow path classifies groups that cannot fit the task as misfit.
  * Deviation: no energy-aware placement (find_energy_efficient_cpu needs an energy model) and no uclamp.
  */
 public class FairPlacement {
+    static final PolicyOption SIS = PolicyOption.choice("sis",
+            "select_idle_cpu's scan depth: util (SIS_UTIL, 70fb5ccf2ebb) or prop (SIS_PROP, 5.19)", "util", "prop");
+
     protected SchedContext ctx;
     protected SchedDomains sds;
     protected Topology topo;
@@ -32,8 +38,21 @@ public class FairPlacement {
     private boolean asymCpuCap;
     private int[] seenCore;
     private int coreStamp;
+    /** The NUMA imbalance rules of fork placement and load balancing. */
+    NumaImbalance numa;
+    /** SIS_PROP instead of SIS_UTIL. */
+    private boolean sisProp;
+    /** SIS_PROP state per CPU: rq->wake_avg_idle (ns), rq->wake_stamp (jiffies), its sd_llc's avg_scan_cost (ns). */
+    private long[] wakeAvgIdle, wakeStamp, avgScanCost;
+    /** The CPU went idle after newidle balancing; its next task ends the idle period (ttwu_do_activate). */
+    private boolean[] idlePeriod;
+    /** The CPU doing the current select_task_rq (smp_processor_id()). */
+    private int thisCpu;
 
-    public void init(SchedContext ctx) {
+    public void init(SchedContext ctx) { init(ctx, true); }
+
+    /** {@code withOptions} false: the mainline rules, reading no option (for a policy that declares none). */
+    void init(SchedContext ctx, boolean withOptions) {
         this.ctx = ctx;
         this.sds = ctx.domains();
         this.topo = ctx.topology();
@@ -46,11 +65,45 @@ public class FairPlacement {
         seenCore = new int[topo.nrCores()];
         // before the first LLC balance pass the scan depth is the whole LLC (every CPU is idle at boot)
         for (int c = 0; c < n; c++) nrIdleScan[c] = sds.llcSize(c);
+        numa = withOptions ? new NumaImbalance(ctx) : new NumaImbalance(n);
+        sisProp = withOptions && ctx.option(SIS).equals("prop");
+        if (sisProp) {
+            wakeAvgIdle = new long[n];
+            wakeStamp = new long[n];
+            avgScanCost = new long[n];
+            idlePeriod = new boolean[n];
+            // sched_init: wake_avg_idle = avg_idle = 2 * sysctl_sched_migration_cost, wake_stamp = jiffies
+            for (int c = 0; c < n; c++) wakeAvgIdle[c] = ctx.avgIdle(c);
+        }
+    }
+
+    /** The placement options every fair policy declares. */
+    static java.util.List<PolicyOption> options() {
+        return java.util.List.of(SIS, NumaImbalance.NUMA_IMB, NumaImbalance.NUMA_CONSISTENT, NumaImbalance.NUMA_AFFINITY_CAP);
+    }
+
+    // ------------------------------------------------------------------ SIS_PROP bookkeeping
+
+    /** The CPU found nothing to run and goes idle (idle_stamp is set in sched_balance_newidle). */
+    public void enteringIdle(int cpu) {
+        if (sisProp) idlePeriod[cpu] = true;
+    }
+
+    /**
+     * A task starts on {@code cpu}. After an idle period, ttwu_do_wakeup (5.19) has just updated avg_idle and sets
+     * wake_avg_idle = avg_idle / 2 and wake_stamp = jiffies.
+     */
+    public void running(int cpu) {
+        if (!sisProp || !idlePeriod[cpu]) return;
+        idlePeriod[cpu] = false;
+        wakeAvgIdle[cpu] = ctx.avgIdle(cpu) / 2;
+        wakeStamp[cpu] = ctx.jiffies();
     }
 
     // ------------------------------------------------------------------ select_task_rq_fair
 
     public int selectTaskRq(TaskView p, int prev, int cpu, int wakeFlags) {
+        thisCpu = cpu;
         if (prev < 0) prev = cpu;
         boolean sync = (wakeFlags & WakeFlags.WF_SYNC) != 0;
         boolean wantAffine = false;
@@ -191,13 +244,21 @@ public class FairPlacement {
         return -1;
     }
 
+    /**
+     * select_idle_cpu: scans the LLC from target+1 for an idle core (has_idle_core) or an idle CPU. SIS_UTIL's
+     * budget of nr_idle_scan CPUs limits the idle-CPU scan; a budget of zero ends the search before either scan
+     * ("overloaded LLC is unlikely to have idle cpu/core").
+     */
     private int selectIdleCpu(TaskView p, SchedDomain llc, boolean hasIdleCore, int target) {
         int llcId = sds.llcId(target);
-        int nr = Integer.MAX_VALUE;
-        if (!hasIdleCore) {
+        int nr;
+        if (sisProp) {
+            nr = hasIdleCore ? Integer.MAX_VALUE : sisPropDepth(llc);
+        } else {
             nr = nrIdleScan[llcId] + 1;
             if (nr == 1) return -1;
         }
+        long scanNs = 0;
         CpuSet span = llc.span;
         int w = span.cardinality();
         int idleCpu = -1;
@@ -218,12 +279,53 @@ public class FairPlacement {
                 if (allIdle) return c;
             } else {
                 if (--nr <= 0) return -1;
-                if (availableIdle(c)) return c;
+                if (sisProp) scanNs += probeNs(c);
+                if (availableIdle(c)) {
+                    idleCpu = c;
+                    break;
+                }
             }
         }
         if (hasIdleCore) hasIdleCores[llcId] = false;
+        if (sisProp && !hasIdleCore) sisPropAccount(scanNs);
         return idleCpu;
     }
+
+    /**
+     * SIS_PROP's scan budget (select_idle_cpu, 5.19): the waking CPU's wake_avg_idle, halved for every jiffy since
+     * it last woke from idle, spread over the LLC against its sd_llc's average scan cost:
+     * nr = span_weight · avg_idle / (avg_scan_cost + 1), at least 4.
+     */
+    private int sisPropDepth(SchedDomain llc) {
+        int me = thisCpu;
+        long now = ctx.jiffies();
+        // "If we're busy, the assumption that the last idle period predicts the future is flawed"
+        while (wakeStamp[me] < now && wakeAvgIdle[me] != 0) {
+            wakeStamp[me]++;
+            wakeAvgIdle[me] >>= 1;
+        }
+        long avgCost = avgScanCost[me] + 1;
+        long spanAvg = llc.spanWeight * wakeAvgIdle[me];
+        long nr = spanAvg > 4 * avgCost ? spanAvg / avgCost : 4;
+        return (int) Math.min(nr, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The time of a scan that ran to its end (one that spent its budget returns before this, as in 5.19): taken off
+     * wake_avg_idle and folded into avg_scan_cost (update_avg, weight 1/8).
+     */
+    private void sisPropAccount(long scanNs) {
+        int me = thisCpu;
+        wakeAvgIdle[me] -= Math.min(wakeAvgIdle[me], scanNs);
+        avgScanCost[me] += (scanNs - avgScanCost[me]) / 8;
+    }
+
+    /**
+     * The time idle_cpu() takes on {@code cpu} from the waking CPU: one read of that runqueue's line.
+     * Deviation: the scan's time feeds avg_scan_cost but is not charged to the waker, whose fixed wakeup cost covers
+     * select_task_rq whichever the scan depth (sis=util charges no scan either).
+     */
+    private long probeNs(int cpu) { return ctx.costs().transferNs(topo, thisCpu, cpu); }
 
     /** __update_idle_core: a CPU entering idle marks its LLC as having an idle core if its whole core is idle. */
     public void updateIdleCore(int cpu) {
@@ -234,15 +336,19 @@ public class FairPlacement {
         hasIdleCores[sds.llcId(cpu)] = true;
     }
 
-    /** update_idle_cpu_scan (SIS_UTIL) for the LLC of {@code cpu}, from the summed utilisation of the LLC. */
+    /**
+     * update_idle_cpu_scan (SIS_UTIL) for the LLC of {@code cpu}, from the summed utilisation of the LLC, in the
+     * kernel's integer steps: x = sum_util / llc_weight; y = 1024 - min(1024, x²·pct² / (10000·1024));
+     * nr_idle_scan = y·llc_weight / 1024.
+     */
     public void updateIdleCpuScan(int cpu, double sumUtil) {
         SchedDomain llc = sds.sdLlc(cpu);
         if (llc == null) return;
-        int w = llc.spanWeight;
-        double x = sumUtil / w;
-        double pct = 117;
-        double y = 1024 - Math.min(1024, x * x * pct * pct / (10000.0 * 1024));
-        nrIdleScan[sds.llcId(cpu)] = (int) (y * w / 1024);
+        long w = llc.spanWeight;
+        long x = (long) sumUtil / w;
+        long pct = llc.imbalancePct;
+        long tmp = Math.min(x * x * pct * pct / (10000L * 1024), 1024);
+        nrIdleScan[sds.llcId(cpu)] = (int) ((1024 - tmp) * w / 1024);
     }
 
     /** Refreshes SIS_UTIL for this CPU's LLC at most once per LLC balance interval. */
@@ -334,7 +440,7 @@ public class FairPlacement {
         // cpu_load_without, cpu_util_without, cpu_runnable_without: p's own share leaves the CPU it is on
         int pc = p.cpu();
         if (pc >= 0 && span.get(pc) && p.canRunOn(pc)) {
-            s.load = load - rq.load(pc) + (rq.load(pc) - p.loadAvg());
+            s.load = load - rq.load(pc) + Math.max(0, rq.load(pc) - p.loadAvg());
             s.util = util - rq.util(pc) + Math.max(0, rq.util(pc) - p.utilAvg());
             s.runnable = runnable - rq.runnable(pc) + Math.max(0, rq.runnable(pc) - p.runnableAvg());
             if (p.isQueued() || p.isRunning()) s.nrRunning--;
@@ -353,13 +459,13 @@ public class FairPlacement {
     }
 
     private SchedGroup findIdlestGroup(SchedDomain sd, TaskView p, int thisCpu) {
-        SchedGroup idlest = null;
+        SchedGroup idlest = null, local = null;
         WakeupStats idlestS = null, localS = null;
         for (SchedGroup g : sd.groups) {
             if (p.allowedCpus() != null && !g.span.intersects(p.allowedCpus())) continue;
-            boolean local = g.span.get(thisCpu);
             WakeupStats s = wakeupStats(sd, g, p, freeStats(idlestS, localS));
-            if (local) {
+            if (g.span.get(thisCpu)) {
+                local = g;
                 localS = s;
                 continue;
             }
@@ -375,11 +481,9 @@ public class FairPlacement {
         if (localS.type == MISFIT) {
             if (localS.maxCapacity >= idlestS.maxCapacity) return null;
         } else if (localS.type == HAS_SPARE) {
-            if (sd.has(SchedDomain.SD_NUMA)) {
-                int imbalance = Math.abs(localS.idleCpus - idlestS.idleCpus);
-                if (localS.idleCpus > 0 && adjustNumaImbalance(imbalance, localS.nrRunning + 1, sd.imbNumaNr) == 0)
-                    return null;
-            }
+            if (sd.has(SchedDomain.SD_NUMA)
+                    && numa.forkStaysLocal(sd, local, p, localS.nrRunning, localS.idleCpus, idlestS.idleCpus))
+                return null;
             if (localS.idleCpus >= idlestS.idleCpus) return null;
         } else {
             double imbalance = 1024.0 * (sd.imbalancePct - 100) / 100;
@@ -402,12 +506,6 @@ public class FairPlacement {
             if (idlest.avgLoad <= s.avgLoad) return false;
         }
         return true;
-    }
-
-    public static int adjustNumaImbalance(int imbalance, int dstRunning, int imbNumaNr) {
-        if (dstRunning > imbNumaNr) return imbalance;
-        if (imbalance <= 2) return 0;
-        return imbalance;
     }
 
     private int findIdlestGroupCpu(SchedGroup g, TaskView p, int thisCpu) {

@@ -23,8 +23,12 @@ import static org.schedlab.policy.linux.LbEnv.CPU_NOT_IDLE;
  * softirq's CPU_IDLE interval at the lowest level is about a tick).</li>
  * <li>{@code pull}: mainline.</li>
  * <li>{@code push}: mainline periodic and nohz balancing, plus pushing from busy CPUs and the reworked newidle.</li>
- * <li>{@code shared-runq}: mainline plus the shared runqueue shards.</li>
+ * <li>{@code shared-runq}: mainline plus the shared runqueue shards (SHARED_RUNQ v3).</li>
  * </ul>
+ * The balancing variants take the placement options ({@code sis}, {@code numa_imb}, {@code numa_consistent},
+ * {@code numa_affinity_cap}), {@code ni_random} and {@code newidle_cost}, so each mainline variant can sit under
+ * {@code push} or {@code shared-runq}; {@code linux-wake} takes none (mainline placement), so a policy wrapping it
+ * declares only its own.
  */
 public final class FairPolicy implements SchedPolicy {
     private enum Variant { LINUX_WAKE, PULL, PUSH, SHARED_RUNQ }
@@ -49,17 +53,25 @@ public final class FairPolicy implements SchedPolicy {
     public static FairPolicy linuxWake() { return new FairPolicy("linux-wake", Variant.LINUX_WAKE, List.of()); }
 
     public static FairPolicy pull() {
-        return new FairPolicy("pull", Variant.PULL, List.of(NewidleBalance.NI_RANDOM, NohzBalance.NOHZ));
+        return new FairPolicy("pull", Variant.PULL, withPlacement(NewidleBalance.NI_RANDOM, NewidleBalance.NEWIDLE_COST,
+                NohzBalance.NOHZ));
     }
 
     public static FairPolicy push() {
-        return new FairPolicy("push", Variant.PUSH, List.of(NohzBalance.NOHZ, PushBalance.CONTEXT, PushBalance.PILEUP,
-                PushBalance.NEWIDLE, NewidleBalance.NI_RANDOM));
+        return new FairPolicy("push", Variant.PUSH, withPlacement(NohzBalance.NOHZ, PushBalance.CONTEXT, PushBalance.PILEUP,
+                PushBalance.NEWIDLE, NewidleBalance.NI_RANDOM, NewidleBalance.NEWIDLE_COST));
     }
 
     public static FairPolicy sharedRunq() {
-        return new FairPolicy("shared-runq", Variant.SHARED_RUNQ,
-                List.of(SharedRunq.SHARD, NewidleBalance.NI_RANDOM, NohzBalance.NOHZ));
+        return new FairPolicy("shared-runq", Variant.SHARED_RUNQ, withPlacement(SharedRunq.SHARD, SharedRunq.IDLE_CHECK,
+                NewidleBalance.NI_RANDOM, NewidleBalance.NEWIDLE_COST, NohzBalance.NOHZ));
+    }
+
+    /** {@code own} followed by the placement options every variant takes (sis, numa_*). */
+    private static List<PolicyOption> withPlacement(PolicyOption... own) {
+        List<PolicyOption> l = new java.util.ArrayList<>(List.of(own));
+        l.addAll(FairPlacement.options());
+        return List.copyOf(l);
     }
 
     @Override public String name() { return name; }
@@ -68,7 +80,7 @@ public final class FairPolicy implements SchedPolicy {
 
     @Override public void init(SchedContext ctx) {
         this.ctx = ctx;
-        placement.init(ctx);
+        placement.init(ctx, variant != Variant.LINUX_WAKE);
         if (variant == Variant.LINUX_WAKE) {
             nohz = new NohzBalance(ctx, null, false);
             return;
@@ -96,12 +108,14 @@ public final class FairPolicy implements SchedPolicy {
     }
 
     @Override public void running(int cpu, TaskView p) {
+        placement.running(cpu);
         if (push != null) push.running(cpu, p);
         if (sharedRunq != null) sharedRunq.running(cpu, p);
     }
 
     @Override public void stopping(int cpu, TaskView p, boolean runnable) {
         if (push != null) push.stopping(cpu, p, runnable);
+        if (sharedRunq != null) sharedRunq.stopping(cpu, p, runnable);
     }
 
     /**
@@ -125,16 +139,14 @@ public final class FairPolicy implements SchedPolicy {
     }
 
     @Override public void newidle(int cpu) {
-        if (lb == null) {
-            placement.updateIdleCore(cpu);
-            if (!ctx.ttwuPending(cpu)) nohz.newidleBalance(cpu);
-            return;
+        if (lb != null) {
+            if (push != null) push.sched_balance_newidle(cpu);
+            else if (sharedRunq != null) sharedRunq.sched_balance_newidle(cpu);
+            else mainlineNewidle.sched_balance_newidle(cpu);
         }
-        if (push != null) push.sched_balance_newidle(cpu);
-        else if (sharedRunq != null) sharedRunq.sched_balance_newidle(cpu);
-        else mainlineNewidle.sched_balance_newidle(cpu);
         if (ctx.nrRunning(cpu) == 0) {
             placement.updateIdleCore(cpu);
+            placement.enteringIdle(cpu);
             // sched_balance_newidle's exit without a task (a wakeup on its way returns before it)
             if (!ctx.ttwuPending(cpu)) nohz.newidleBalance(cpu);
         }

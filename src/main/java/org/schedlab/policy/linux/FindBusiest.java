@@ -242,14 +242,22 @@ final class FindBusiest {
                 return;
             }
             long amount;
+            NumaImbalance numa = placement.numa;
+            boolean numaLegacy = sd.has(SchedDomain.SD_NUMA) && !numa.consistent();
             if (busiest.weight == 1 || preferSibling) {
-                amount = siblingImbalance(env, local, busiest);
+                // before cb29a5c19d2d the task difference was simply halved (nr_diff >> 1)
+                amount = numaLegacy ? Math.max(0, busiest.sumNrRunning - local.sumNrRunning) : siblingImbalance(env, local, busiest);
             } else {
                 amount = Math.max(0, local.idleCpus - busiest.idleCpus);
             }
             env.migrationType = MIGRATE_TASK;
-            if (sd.has(SchedDomain.SD_NUMA))
-                amount = FairPlacement.adjustNumaImbalance((int) amount, local.sumNrRunning + 1, sd.imbNumaNr);
+            int numaLimit = sd.has(SchedDomain.SD_NUMA) ? numa.limit(sd, local.weight) : 0;
+            if (numaLegacy) {
+                // calculate_imbalance before cb29a5c19d2d: halve, then adjust_numa_imbalance
+                env.imbalance = NumaImbalance.adjust((int) (amount >> 1), local.sumNrRunning + 1, numaLimit);
+                return;
+            }
+            if (sd.has(SchedDomain.SD_NUMA)) amount = NumaImbalance.adjust((int) amount, local.sumNrRunning + 1, numaLimit);
             env.imbalance = amount >> 1;
             if (env.imbalance == 0 && amount > 0 && busiest.weight == 1) env.imbalance = amount;
             return;

@@ -1,5 +1,6 @@
 package org.schedlab.policy.linux;
 
+import org.schedlab.engine.Rng;
 import org.schedlab.policy.Capacity;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.TaskView;
@@ -50,13 +51,18 @@ final class LoadBalance {
     private final long maxLoadBalanceIntervalJ;
     /** sysctl_sched_migration_cost. */
     final long migrationCostNs = 500_000;
-    /** sched_balance_running: held by {@link #balanceRunningCpu} until {@link #balanceRunningUntil}. */
-    long balanceRunningUntil = Long.MIN_VALUE;
+    /** newidle_cost=bump (155213a2aed4, reverted by d206fbad9328): failed newidle passes inflate the cost, capped. */
+    boolean newidleCostBump;
+    /** sched_balance_running: held by {@link #balanceRunningCpu} from {@link #balanceRunningFrom} until {@link #balanceRunningUntil}. */
+    long balanceRunningFrom = Long.MIN_VALUE, balanceRunningUntil = Long.MIN_VALUE;
     private int balanceRunningCpu = -1;
+    /** Orders CPUs that reach sched_balance_running at the same instant. */
+    private final Rng serializeRng;
 
     LoadBalance(SchedContext ctx, FairPlacement placement) {
         this.ctx = ctx;
         this.find = new FindBusiest(ctx, this, placement);
+        this.serializeRng = ctx.rng("sched_balance_running");
         int nrCpus = ctx.nrCpus();
         sdState = new SdState[nrCpus][];
         nextBalance = new long[nrCpus];
@@ -121,11 +127,15 @@ final class LoadBalance {
         return Math.max(1, Math.min(j, maxLoadBalanceIntervalJ));
     }
 
-    /** Decays max_newidle_lb_cost by 253/256 at most once a second; folds in a new cost. Returns true if decayed. */
+    /**
+     * update_newidle_cost: decays max_newidle_lb_cost by 253/256 at most once a second; folds in a new cost.
+     * Returns true if decayed. With the 155213a2aed4 bump ({@link #newidleCostBump}) the maximum is capped at
+     * sysctl_sched_migration_cost + 200 ns.
+     */
     boolean updateNewidleCost(SdState st, long cost) {
         long now = ctx.now();
         if (cost > st.maxNewidleLbCost) {
-            st.maxNewidleLbCost = cost;
+            st.maxNewidleLbCost = newidleCostBump ? Math.min(cost, migrationCostNs + 200) : cost;
             st.lastDecayMaxLbCost = now;
         } else if (now > st.lastDecayMaxLbCost + 1_000_000_000L) {
             st.maxNewidleLbCost = st.maxNewidleLbCost * 253 / 256;
@@ -157,23 +167,29 @@ final class LoadBalance {
             balanced(env, st, true);
             return false;
         }
-        long serialStart = 0;
+        long attempt = 0;
         if (sd.has(SchedDomain.SD_SERIALIZE)) {
+            // the acting CPU reaches the cmpxchg once through the kernel work charged to it before (its tick, lower
+            // levels); it loses if another CPU's pass holds sched_balance_running at that moment (out_balanced)
+            attempt = ctx.busyUntil(acting);
             ctx.chargeSharedLine(acting, "sched_balance_running", env.kind);
-            // a pass takes the time charged for it: another CPU that tries meanwhile loses the cmpxchg and skips
-            if (ctx.now() < balanceRunningUntil && balanceRunningCpu != acting) {
+            boolean held = balanceRunningCpu != acting && attempt < balanceRunningUntil;
+            // Deviation: CPUs are handled one at a time, so one that reached the cmpxchg before the holder's pass began, or at the same instant (aligned ticks, equal work before it; who was first is drawn from the run's random stream), and is handled after it runs its pass as well, instead of the holder losing.
+            if (held && (attempt < balanceRunningFrom || attempt == balanceRunningFrom && serializeRng.nextDouble() < 0.5))
+                held = false;
+            if (held) {
                 ctx.count("balance.serialize_lost." + kind, 1);
                 return balanced(env, st, true);
             }
             serialized = true;
-            serialStart = ctx.chargedNs(acting);
         }
         try {
             return balanceLocked(env, st, cpu, acting, level, idle, moved);
         } finally {
             if (serialized) {
                 balanceRunningCpu = acting;
-                balanceRunningUntil = ctx.now() + ctx.chargedNs(acting) - serialStart;
+                balanceRunningFrom = attempt;
+                balanceRunningUntil = ctx.busyUntil(acting);
             }
         }
     }

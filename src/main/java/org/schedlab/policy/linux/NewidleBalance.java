@@ -12,11 +12,16 @@ import static org.schedlab.policy.linux.LbEnv.CPU_NEWLY_IDLE;
  * Mainline newidle balancing (sched_balance_newidle, fair.c 6.19): a CPU about to go idle climbs its domains
  * while its avg_idle exceeds the cost spent so far plus each domain's max_newidle_lb_cost, with NI_RANDOM
  * skipping domains in proportion to their recent success, and stops at the first task pulled. Before climbing it
- * updates its own blocked averages (sched_balance_update_blocked_averages).
+ * updates its own blocked averages (sched_balance_update_blocked_averages). With
+ * {@code newidle_cost=bump} a failed pass records 1.5 × the domain's max_newidle_lb_cost as its cost (155213a2aed4,
+ * 6.17; reverted in 6.19 by d206fbad9328), so newidle gives up on domains that keep failing.
  */
 final class NewidleBalance {
     static final PolicyOption NI_RANDOM = PolicyOption.onOff("ni_random",
             "NI_RANDOM: newidle tries a domain with probability of its recent success ratio", true);
+    static final PolicyOption NEWIDLE_COST = PolicyOption.choice("newidle_cost",
+            "max_newidle_lb_cost: measured (mainline) or bump (155213a2aed4: x1.5 on a failed pass, capped at migration_cost + 200 ns)",
+            "measured", "bump");
 
     private final SchedContext ctx;
     private final LoadBalance lb;
@@ -28,6 +33,7 @@ final class NewidleBalance {
         this.lb = lb;
         this.niRandom = NI_RANDOM.isOn(ctx.option(NI_RANDOM));
         this.niRng = ctx.rng("ni_random");
+        lb.newidleCostBump = ctx.option(NEWIDLE_COST).equals("bump");
     }
 
     /** sched_balance_newidle (6.19, with NI_RANDOM unless switched off). */
@@ -71,6 +77,8 @@ final class NewidleBalance {
                 boolean cont = lb.sched_balance_rq(cpu, cpu, l, CPU_NEWLY_IDLE, moved, "newidle");
                 long cost = ctx.chargedNs(cpu) - before;
                 currCost += cost;
+                // 155213a2aed4: "Failing newidle means it is not effective; bump the cost so we end up doing less of it."
+                if (lb.newidleCostBump && moved[0] == 0) cost = 3 * st.maxNewidleLbCost / 2;
                 lb.updateNewidleCost(st, cost);
                 if (niRandom) newidleStats(st, moved[0] > 0, weight);
                 pulled += moved[0];

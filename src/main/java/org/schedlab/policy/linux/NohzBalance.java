@@ -32,7 +32,10 @@ final class NohzBalance {
     final CpuSet nohzIdle;
     private int nohzNrCpus;
     private boolean nohzHasBlocked, nohzNeedsUpdate;
+    /** nohz.next_balance and nohz.next_blocked, in jiffies. */
     private long nohzNextBalance, nohzNextBlocked;
+    /** msecs_to_jiffies(LOAD_AVG_PERIOD): 32 ms, rounded up to whole jiffies. */
+    private final long loadAvgPeriodJiffies;
     private final int[] nohzFlags;
     private final int[] nrBusyCpus;               // per LLC id (first CPU)
     /** nohz=per-llc: the distributed tracking of the 19-patch series (per-LLC idle masks, nohz.nr_doms). */
@@ -57,6 +60,7 @@ final class NohzBalance {
         this.lb = lb;
         nrCpus = ctx.nrCpus();
         perLlcNohz = perLlc;
+        loadAvgPeriodJiffies = (32_000_000L + ctx.tickNs() - 1) / ctx.tickNs();
         kickVector = ctx.registerIpi("nohz_kick", this::onKick);
         continueVector = ctx.registerIpi("ilb_continue", (cpu, arg) -> continueIlbWalk(cpu));
         nohzFlags = new int[nrCpus];
@@ -143,10 +147,9 @@ final class NohzBalance {
     void balancerKick(int cpu) {
         if (nohzIdle.get(cpu)) exitIdle(cpu);
         if (perLlcNohz ? nrDoms == 0 : nohzNrCpus == 0) return;
-        long now = ctx.now();
         long jiffies = ctx.jiffies();
         int flags = 0;
-        if (nohzHasBlocked && now > nohzNextBlocked) flags = NOHZ_STATS_KICK;
+        if (nohzHasBlocked && jiffies > nohzNextBlocked) flags = NOHZ_STATS_KICK;
         if (lb != null && jiffies >= nohzNextBalance && balanceWanted(cpu)) flags = NOHZ_BALANCE_KICK | NOHZ_STATS_KICK;
         if (nohzNeedsUpdate) flags |= NOHZ_NEXT_KICK;
         if (flags != 0) kickIlb(cpu, flags);
@@ -232,7 +235,7 @@ final class NohzBalance {
         int flags, pendingFlags, k;
         int[] order;
         long next;
-        /** When the walk started (the kernel's {@code now}). */
+        /** When the walk started, in jiffies (the kernel's {@code now}). */
         long start;
         /** Some CPU visited still has blocked load. */
         boolean hasBlockedLoad;
@@ -262,7 +265,7 @@ final class NohzBalance {
         if ((flags & NOHZ_STATS_KICK) != 0) nohzHasBlocked = false;
         if ((flags & NOHZ_NEXT_KICK) != 0) nohzNeedsUpdate = false;
         w.next = ctx.jiffies() + 60 * (1_000_000_000L / ctx.tickNs());
-        w.start = ctx.now();
+        w.start = ctx.jiffies();
         w.hasBlockedLoad = false;
         w.order = nohzIdleBalanceOrder(ilb);
         w.k = 0;
@@ -316,7 +319,7 @@ final class NohzBalance {
      */
     void newidleBalance(int cpu) {
         if (ctx.avgIdle(cpu) < MIGRATION_COST_NS) return;
-        if (!nohzHasBlocked || ctx.now() < nohzNextBlocked) return;
+        if (!nohzHasBlocked || ctx.jiffies() < nohzNextBlocked) return;
         // a kick pending here runs the softirq, which does the same
         if (nohzFlags[cpu] != 0) return;
         nohzIdleBalance(cpu, NOHZ_STATS_KICK);
@@ -325,7 +328,7 @@ final class NohzBalance {
     private void finishIlbWalk(int ilb, IlbWalk w, boolean aborted) {
         if (!aborted && (w.flags & NOHZ_BALANCE_KICK) != 0) nohzNextBalance = w.next;
         // next_blocked = now + LOAD_AVG_PERIOD ms; an aborted walk leaves it
-        if (!aborted && (w.flags & NOHZ_STATS_KICK) != 0) nohzNextBlocked = w.start + 32_000_000L;
+        if (!aborted && (w.flags & NOHZ_STATS_KICK) != 0) nohzNextBlocked = w.start + loadAvgPeriodJiffies;
         if (w.hasBlockedLoad) nohzHasBlocked = true;
         w.active = false;
         w.order = null;

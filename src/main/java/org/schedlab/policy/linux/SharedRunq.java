@@ -3,70 +3,131 @@ package org.schedlab.policy.linux;
 import org.schedlab.policy.PolicyOption;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.TaskView;
-import org.schedlab.topology.CpuSet;
+import org.schedlab.policy.linux.LoadBalance.SdState;
 import org.schedlab.topology.SchedDomain;
 
 import java.util.ArrayDeque;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * The SHARED_RUNQ prototype: each LLC has a shared FIFO of runnable tasks, split into shards of {@code shard} CPUs
- * (default 6), each with its own lock. A task woken onto a busy CPU is also added to its shard; a CPU about to go
- * idle first pops its shard, then the other shards of its LLC, and only then runs the mainline newidle path above
- * the LLC.
+ * SHARED_RUNQ as posted in v3 (David Vernet, 20230809221218.163894-1-void@manifault.com, never merged). Each LLC
+ * has ceil(llc_size / shard) FIFO shards, each a list and a raw spinlock on one cache line; CPU c uses shard
+ * (c >> 1) % nr_shards of its LLC (shared_runq_shard_idx). Every fair task that is queued but not running sits in
+ * its runqueue's shard: __enqueue_entity pushes it (a wakeup, a migration, or the running task put back) unless it
+ * is pinned to one CPU, __dequeue_entity removes it (picked to run, or dequeued), each under the shard lock. A CPU
+ * about to go idle first pops the head of its own shard, then of the LLC's other shards, taking a task only if it
+ * may run there (shared_runq_pick_next_task), and only then runs the mainline newidle path above the LLC.
+ * {@code idle_check=on} is K Prateek Nayak's change (31aeb639-1d66-2d12-1673-c19fed0ab33a@amd.com): the
+ * rd->overload / avg_idle &lt; sd_llc's max_newidle_lb_cost gate comes before peeking, and the peek's time is
+ * counted in sd_llc's max_newidle_lb_cost and in the newidle cost. Every shard lock acquisition is charged as a
+ * write of the shard's cache line.
  */
 final class SharedRunq {
-    static final PolicyOption SHARD = PolicyOption.positive("shard", "CPUs per shared-runqueue shard", 6);
+    static final PolicyOption SHARD = PolicyOption.positive("shard", "CPUs per shared-runqueue shard (SHARED_RUNQ_SHARD_SZ)", 6);
+    static final PolicyOption IDLE_CHECK = PolicyOption.onOff("idle_check",
+            "gate the shard peek on rd->overload and avg_idle as newidle balancing is (31aeb639-...@amd.com)", false);
 
     private final SchedContext ctx;
     private final LoadBalance lb;
     private final NewidleBalance mainline;
-    private final int shardSize;
-    private final Map<Integer, ArrayDeque<TaskView>> shards = new HashMap<>();
-    private final int[] shardOf;
+    private final boolean idleCheck;
+    /** The shards, indexed by shard id; a CPU's shards are {@code firstShard[cpu] .. + nrShards[cpu]}. */
+    private final ArrayDeque<TaskView>[] shards;
+    private final String[] shardLine;
+    private final int[] shardOf, firstShard, nrShards;
+    /** The shard a queued task is listed in (its shared_runq_node is on that list). */
+    private final Map<TaskView, Integer> listedIn = new IdentityHashMap<>();
 
+    @SuppressWarnings("unchecked")
     SharedRunq(SchedContext ctx, LoadBalance lb, NewidleBalance mainline) {
         this.ctx = ctx;
         this.lb = lb;
         this.mainline = mainline;
-        shardSize = Integer.parseInt(ctx.option(SHARD));
+        this.idleCheck = IDLE_CHECK.isOn(ctx.option(IDLE_CHECK));
+        int shardSize = Integer.parseInt(ctx.option(SHARD));
         int n = ctx.nrCpus();
         shardOf = new int[n];
+        firstShard = new int[n];
+        nrShards = new int[n];
+        int[] llcFirst = new int[n];
+        java.util.Arrays.fill(llcFirst, -1);
+        int total = 0;
         for (int c = 0; c < n; c++) {
             int llc = ctx.domains().llcId(c);
-            CpuSet span = ctx.topology().llcSpan(ctx.topology().llcOf(c));
-            int idx = 0;
-            for (int i = span.first(); i >= 0 && i != c; i = span.nextSetBit(i + 1)) idx++;
-            shardOf[c] = llc * 4096 + idx / shardSize;
+            int count = (ctx.domains().llcSize(c) + shardSize - 1) / shardSize;
+            if (llcFirst[llc] < 0) {
+                llcFirst[llc] = total;
+                total += count;
+            }
+            firstShard[c] = llcFirst[llc];
+            nrShards[c] = count;
+            shardOf[c] = firstShard[c] + (c >> 1) % count;
+        }
+        shards = new ArrayDeque[total];
+        shardLine = new String[total];
+        for (int s = 0; s < total; s++) {
+            shards[s] = new ArrayDeque<>();
+            shardLine[s] = "shared_runq." + s;
         }
     }
 
-    private ArrayDeque<TaskView> shard(int id) { return shards.computeIfAbsent(id, k -> new ArrayDeque<>()); }
+    /** The index of {@code cpu}'s shard within its LLC. */
+    int shardIndex(int cpu) { return shardOf[cpu] - firstShard[cpu]; }
 
+    /** __enqueue_entity: a queued task enters its runqueue's shard, unless pinned to one CPU. */
     void enqueue(int cpu, TaskView p) {
-        if (ctx.curr(cpu) != null && p.nrCpusAllowed() > 1) {
-            ctx.chargeSharedLine(cpu, "shared_runq." + shardOf[cpu], "shared_runq");
-            shard(shardOf[cpu]).add(p);
-        }
+        push(cpu, p);
     }
 
-    void dequeue(int cpu, TaskView p) {
-        ArrayDeque<TaskView> s = shards.get(shardOf[cpu]);
-        if (s != null) s.remove(p);
+    /** put_prev_entity of a task still runnable: it is queued again, so it enters the shard again. */
+    void stopping(int cpu, TaskView p, boolean runnable) {
+        if (runnable) push(cpu, p);
     }
 
+    /** set_next_entity: the task runs, so __dequeue_entity takes it off its shard. */
     void running(int cpu, TaskView p) {
-        ArrayDeque<TaskView> s = shards.get(shardOf[cpu]);
-        if (s != null) s.remove(p);
+        remove(cpu, p);
     }
 
-    /** Newidle: the shards first, then the mainline path above the LLC. */
+    /**
+     * dequeue_entity of a queued task (it sleeps or moves): off its shard. Deviation: the lock is charged to the
+     * task's CPU even when another CPU's balancing moves it (the hook does not name the acting CPU).
+     */
+    void dequeue(int cpu, TaskView p) {
+        remove(cpu, p);
+    }
+
+    private void push(int cpu, TaskView p) {
+        if (p.nrCpusAllowed() == 1 || listedIn.containsKey(p)) return;
+        int s = shardOf[cpu];
+        ctx.chargeSharedLine(cpu, shardLine[s], "shared_runq");
+        shards[s].addLast(p);
+        listedIn.put(p, s);
+    }
+
+    /** shared_runq_dequeue_task: only a task still on a list takes the lock. */
+    private void remove(int cpu, TaskView p) {
+        Integer s = listedIn.remove(p);
+        if (s == null) return;
+        ctx.chargeSharedLine(cpu, shardLine[s], "shared_runq");
+        shards[s].remove(p);
+    }
+
+    /** newidle_balance with SHARED_RUNQ: the shards first, then the mainline path above the LLC. */
     void sched_balance_newidle(int cpu) {
-        if (lb.rdOverloaded && popShards(cpu)) return;
         SchedDomain llc = ctx.domains().sdLlc(cpu);
-        int from = llc == null ? 0 : llc.level + 1;
-        if (!lb.rdOverloaded || from >= ctx.domains().of(cpu).length) {
+        SchedDomain[] sds = ctx.domains().of(cpu);
+        int llcLevel = llc == null ? -1 : llc.level;
+        if (idleCheck) {
+            newidleIdleCheck(cpu, llcLevel);
+            return;
+        }
+        // v3: shared_runq_pick_next_task before anything else
+        if (pickNextTask(cpu)) return;
+        if (ctx.ttwuPending(cpu)) return;
+        int from = llcLevel + 1;
+        if (!lb.rdOverloaded || from >= sds.length || ctx.avgIdle(cpu) < lb.sdState[cpu][from].maxNewidleLbCost) {
             lb.pullNextBalanceEarlier(cpu, 0);
             return;
         }
@@ -74,21 +135,55 @@ final class SharedRunq {
         mainline.newidleFrom(cpu, from, 0);
     }
 
-    /** Pops the first task of the own shard, then of the LLC's other shards, that may run here. */
-    private boolean popShards(int cpu) {
-        int own = shardOf[cpu];
-        int base = own - own % 4096;
-        int nShards = (ctx.domains().llcSize(cpu) + shardSize - 1) / shardSize;
-        for (int k = 0; k < nShards; k++) {
-            int sid = base + (own - base + k) % nShards;
-            ArrayDeque<TaskView> s = shards.get(sid);
-            if (s == null || s.isEmpty()) continue;
-            ctx.chargeSharedLine(cpu, "shared_runq." + sid, "newidle");
-            while (!s.isEmpty()) {
-                TaskView p = s.poll();
-                if (p.isQueued() && p.cpu() != cpu && p.canRunOn(cpu) && ctx.migrate(p, cpu, cpu, "newidle")) return true;
+    /** The 31aeb639 order: the overload / avg_idle gate at sd_llc, the timed peek, then the domains above the LLC. */
+    private void newidleIdleCheck(int cpu, int llcLevel) {
+        if (ctx.ttwuPending(cpu)) return;
+        SdState llcState = llcLevel >= 0 ? lb.sdState[cpu][llcLevel] : null;
+        if (llcState != null) lb.updateNewidleCost(llcState, 0);
+        if (!lb.rdOverloaded || (llcState != null && ctx.avgIdle(cpu) < llcState.maxNewidleLbCost)) {
+            lb.pullNextBalanceEarlier(cpu, 0);
+            return;
+        }
+        long before = ctx.chargedNs(cpu);
+        boolean pulled = pickNextTask(cpu);
+        long peek = ctx.chargedNs(cpu) - before;
+        if (llcState != null) lb.updateNewidleCost(llcState, peek);
+        if (pulled) {
+            ctx.setMaxIdleBalanceCost(cpu, Math.max(ctx.maxIdleBalanceCost(cpu), peek));
+            return;
+        }
+        if (ctx.ttwuPending(cpu)) return;
+        int from = llcLevel + 1;
+        if (from >= ctx.domains().of(cpu).length) {
+            ctx.setMaxIdleBalanceCost(cpu, Math.max(ctx.maxIdleBalanceCost(cpu), peek));
+            lb.pullNextBalanceEarlier(cpu, 0);
+            return;
+        }
+        mainline.newidleFrom(cpu, from, peek);
+    }
+
+    /**
+     * shared_runq_pick_next_task: from its own shard on, the head of the first non-empty shard, taken only if it
+     * may run here (shared_runq_pop_task), then moved here if still queued (move_queued_task).
+     * Deviation: the lockless list_empty() check of each shard is not charged.
+     */
+    private boolean pickNextTask(int cpu) {
+        int first = firstShard[cpu], count = nrShards[cpu];
+        int start = shardOf[cpu] - first;
+        TaskView p = null;
+        for (int i = 0; i < count && p == null; i++) {
+            int s = first + (start + i) % count;
+            ArrayDeque<TaskView> list = shards[s];
+            if (list.isEmpty()) continue;
+            ctx.chargeSharedLine(cpu, shardLine[s], "newidle");
+            TaskView head = list.peekFirst();
+            if (head.canRunOn(cpu)) {
+                list.pollFirst();
+                listedIn.remove(head);
+                p = head;
             }
         }
-        return false;
+        if (p == null) return false;
+        return p.isQueued() && !p.isRunning() && p.cpu() != cpu && ctx.migrate(p, cpu, cpu, "newidle");
     }
 }

@@ -14,9 +14,9 @@ import org.schedlab.workload.rtapp.RtAppJson.Num;
 import org.schedlab.workload.rtapp.RtAppJson.Obj;
 import org.schedlab.workload.rtapp.RtAppJson.Str;
 
-import java.io.IOException;
+import org.schedlab.InputFiles;
+
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,6 +78,10 @@ public final class RtAppReader {
 
     /** CPU ids above this are refused (a cpumask this wide would be a typo). */
     static final int MAX_CPU_ID = 65535;
+    /** The largest rt-app file read (the largest published use cases are a few KiB). */
+    public static final long MAX_BYTES = 16 * InputFiles.MiB;
+    /** Tasks a use case may start, counting every instance of every task (each is a simulated thread). */
+    public static final int MAX_TASKS = 100_000;
 
     enum Kind {
         LOCK("lock"), UNLOCK("unlock"), WAIT("wait"), SIGNAL("signal"), BROAD("broad"), SYNC("sync"), SLEEP("sleep"),
@@ -124,12 +128,7 @@ public final class RtAppReader {
 
     /** @param maxCpus width of affinity masks, or 0 to use the highest CPU id referenced plus one */
     public static WorkloadSpec read(Path file, Map<String, String> placeholders, int maxCpus) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new WorkloadException(file + ": cannot read rt-app file: " + e.getMessage());
-        }
+        byte[] bytes = InputFiles.readBytes(file, "an rt-app file", MAX_BYTES);
         Path name = file.getFileName();
         return parse(file.toString(), name == null ? file.toString() : name.toString(), bytes, placeholders, maxCpus);
     }
@@ -186,7 +185,8 @@ public final class RtAppReader {
         final List<TaskDef> tasks = new ArrayList<>();
         /** Timer keys that some event puts in absolute mode (the mode belongs to the timer, as in rt-app). */
         final Set<String> absoluteTimers = new HashSet<>();
-        final Map<String, Integer> barrierUses = new HashMap<>();
+        /** Arrivals per round at each barrier: Σ occurrences × instances, counted without overflow. */
+        final Map<String, Long> barrierUses = new HashMap<>();
         final Map<String, Set<Integer>> barrierUsers = new HashMap<>();
         final Set<Integer> forkTargets = new HashSet<>();
         String defaultPolicy = "SCHED_OTHER";
@@ -298,6 +298,7 @@ public final class RtAppReader {
         /** Reads {@code global}; returns the duration text or null. */
         String global(Obj global, WorkloadSpec spec) {
             if (global == null) return null;
+            unique(global, "\"global\"", null);
             String duration = null;
             for (Member m : global.members) {
                 switch (m.key) {
@@ -339,10 +340,15 @@ public final class RtAppReader {
             }
             for (TaskDef t : tasks) defineTask(t);
             if (tasks.isEmpty()) throw err(tasksObj, "\"tasks\" is empty", "at least one task");
+            long total = 0;
+            for (TaskDef t : tasks) total += t.instances;
+            if (total > MAX_TASKS)
+                throw err(tasksObj, "the tasks ask for " + total + " instances in all", "at most " + MAX_TASKS + " tasks");
         }
 
         void defineTask(TaskDef t) {
             Obj o = obj(t.at, "task \"" + t.name + "\"");
+            unique(o, "task \"" + t.name + "\"", TASK_PROPS);
             t.hasPhases = !o.all("phases").isEmpty();
             PhaseDef single = new PhaseDef();
             single.name = t.name;
@@ -354,7 +360,7 @@ public final class RtAppReader {
                 }
                 if (TASK_PROPS.contains(m.key)) {
                     switch (m.key) {
-                        case "instance": t.instances = (int) integer(m, "a number of instances", 0, 100000); break;
+                        case "instance": t.instances = (int) integer(m, "a number of instances", 0, MAX_TASKS); break;
                         case "delay": t.delayNs = micros(m); break;
                         case "loop": t.loop = (int) integer(m, "a loop count (-1 for forever)", Integer.MIN_VALUE, Integer.MAX_VALUE); break;
                         case "cpus": t.cpus = cpus(m); break;
@@ -393,6 +399,7 @@ public final class RtAppReader {
                 p.name = phm.key;
                 p.at = phm;
                 Obj o = obj(phm, "phase \"" + phm.key + "\"");
+                unique(o, "phase \"" + phm.key + "\" of task \"" + t.name + "\"", PHASE_PROPS);
                 for (Member m : o.members) {
                     if (PHASE_PROPS.contains(m.key)) {
                         switch (m.key) {
@@ -421,7 +428,10 @@ public final class RtAppReader {
                         Kind k = Kind.of(e.key);
                         if (k == Kind.BARRIER && e.value instanceof Str) {
                             String b = ((Str) e.value).value;
-                            barrierUses.merge(b, t.instances, Integer::sum);
+                            long arrivals = barrierUses.merge(b, (long) t.instances, Long::sum);
+                            if (arrivals > Integer.MAX_VALUE)
+                                throw err(e, "barrier \"" + RtAppJson.clip(b, 40) + "\" is reached " + arrivals
+                                        + " times per round (occurrences × instances)", "at most " + Integer.MAX_VALUE);
                             barrierUsers.computeIfAbsent(b, x -> new HashSet<>()).add(t.index);
                         } else if (k == Kind.FORK && e.value instanceof Str) {
                             Integer target = taskIndex.get(((Str) e.value).value);
@@ -439,8 +449,8 @@ public final class RtAppReader {
         }
 
         int parties(String barrier) {
-            Integer n = barrierUses.get(barrier);
-            return n == null ? 0 : n;
+            Long n = barrierUses.get(barrier);
+            return n == null ? 0 : (int) (long) n;
         }
 
         String suspendResource(Member e, String taskName) {
@@ -624,7 +634,22 @@ public final class RtAppReader {
 
         Obj refObj(Member e) {
             if (!(e.value instanceof Obj)) throw err(e.value, "\"" + e.key + "\" value is " + e.value.describe(), "an object with \"ref\"");
+            unique((Obj) e.value, "\"" + e.key + "\"", null);
             return (Obj) e.value;
+        }
+
+        /**
+         * Refuses a key that {@code o} holds twice, unless it is an event: events repeat (a phase may run, sleep and
+         * run again; phases repeat too, and are not checked here), properties do not: rt-app would keep one of two
+         * "loop"s ({@code props}: the properties beside events, null when every key must be unique).
+         */
+        void unique(Obj o, String where, Set<String> props) {
+            Set<String> seen = new HashSet<>();
+            for (Member m : o.members) {
+                boolean event = props != null && !props.contains(m.key) && Kind.of(m.key) != null;
+                if (!event && !seen.add(m.key))
+                    throw err(m, "\"" + RtAppJson.clip(m.key, 40) + "\" appears twice in " + where, "each key once");
+            }
         }
 
         String field(Obj o, Member e, String key) {

@@ -35,8 +35,8 @@ import org.schedlab.workload.WorkloadSpec;
  * (default: the cost profile's {@code processForkNs}, 95 µs built in; it varies by ±40% from one fork to the
  * next), {@code stagger} a factor on it (1). In process mode every child is a process of its own (a CPU switching
  * between two pays the profile's {@code mmSwitchNs}) and ends with the profile's process-exit work
- * ({@code processExitNs}). At most 40000 tasks. The simulated duration must cover the run,
- * else the time reported is the duration.
+ * ({@code processExitNs}). At most 40000 tasks. The simulated duration must cover the run, else the run is
+ * reported unfinished, with no time.
  */
 public final class Hackbench {
     private Hackbench() {}
@@ -133,7 +133,7 @@ public final class Hackbench {
         }
         if (process) w.processes();
         w.endWhenAllExit = true;
-        w.headline = new WorkloadSpec.Headline("time", "s", false, WorkloadSpec.HeadlineKind.LATENCY_MEAN, run, 1e-9);
+        w.headline = new WorkloadSpec.Headline("time", "s", false, WorkloadSpec.HeadlineKind.LATENCY_MEAN, run, 1e-9, true);
         return w;
     }
 

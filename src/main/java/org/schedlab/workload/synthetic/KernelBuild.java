@@ -24,7 +24,7 @@ import org.schedlab.workload.WorkloadSpec;
  * (lognormal:scale×25ms:0.6), {@code link} serial link work (scale×13s×files/3000), {@code prepare} serial work
  * before the first job (scale×1s), {@code make} make's work per job it starts (scale×5ms), {@code driver} sh and
  * gcc driver work per job (scale×4ms), {@code ws} cc1 working set (8M). Simulated duration must cover the build,
- * else the time reported is the duration.
+ * else the run is reported unfinished, with no time.
  */
 public final class KernelBuild {
     private KernelBuild() {}

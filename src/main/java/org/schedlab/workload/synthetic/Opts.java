@@ -20,6 +20,12 @@ final class Opts {
         throw new WorkloadException(spec + ": " + key + " must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
     }
 
+    /** Refuses keys that belong to another variant of the workload. */
+    static void refuse(SpecParams p, String spec, String... keys) {
+        for (String k : keys)
+            if (p.given().containsKey(k)) throw new WorkloadException(spec + ": " + k + " does not apply to this version");
+    }
+
     /** A whole number ≥ 0. */
     static int count(SpecParams p, String spec, String key, int def) {
         String v = p.str(key, null);

@@ -17,6 +17,9 @@ final class Prog {
 
     Prog run(long ns) { return run(Dist.constant(ns)); }
 
+    /** Busy for {@code d} of wall time, whatever CPU time the task gets meanwhile (a spin on the clock). */
+    Prog runWall(Dist d) { ops.add(new Op.RunWall(d)); return this; }
+
     Prog sleep(Dist d) { ops.add(new Op.Sleep(d)); return this; }
 
     Prog waitCh(int ch) { ops.add(new Op.Wait(ch)); return this; }
@@ -54,6 +57,12 @@ final class Prog {
 
     /** Ends the task's interval for {@code mark} (or just counts one if none was begun). */
     Prog end(int mark) { ops.add(new Op.Mark(mark, false)); return this; }
+
+    /** Stamps channel {@code ch} with the time: another task's {@link #endFromStamp} measures from it. */
+    Prog stamp(int mark, int ch) { ops.add(new Op.Mark(mark, true, ch)); return this; }
+
+    /** Ends an interval of {@code mark} that began at channel {@code ch}'s last stamp. */
+    Prog endFromStamp(int mark, int ch) { ops.add(new Op.Mark(mark, false, ch)); return this; }
 
     /** Opens a loop of {@code count} iterations (&lt; 0: forever, 0: skipped). */
     Prog loop(int count) {

@@ -40,9 +40,11 @@ public final class Schbench {
     static int wakeChannel(int m) { return 2 * m + 1; }
 
     public static WorkloadSpec build(String spec, String body) {
-        SpecParams p = new SpecParams(spec, body, Opts.keys("message", "workers", "sleep", "operations", "opwork",
-                "post", "metric", "warmup", "stagger"));
+        SpecParams p = new SpecParams(spec, body, Opts.keys("version", "message", "workers", "sleep", "operations", "opwork",
+                "post", "metric", "warmup", "stagger", "cputime", "msgcputime", "sleeptime"));
         double stagger = Launch.stagger(p, spec);
+        if (Opts.choice(p, spec, "version", "new", "new", "old").equals("old")) return buildOld(p, spec, stagger);
+        Opts.refuse(p, spec, "cputime", "msgcputime", "sleeptime");
         int message = p.posInt("message", 1);
         int workers = p.posInt("workers", 16);
         Dist sleep = p.dist("sleep", Dist.constant(100_000));
@@ -85,6 +87,49 @@ public final class Schbench {
             default:
                 w.headline = new WorkloadSpec.Headline("rps", "requests/s", true, WorkloadSpec.HeadlineKind.RATE, request, 1);
         }
+        return w;
+    }
+
+    /**
+     * schbench before its 2023 rewrite (schbench.c at 2eef447), the "schbench (old)" of AMD's reports. A worker
+     * posts its message thread, waits to be woken, then spins {@code cputime} of wall time. A message thread stamps
+     * the time and posts every worker of its list one by one ({@code post} of CPU work each), waits for a post,
+     * spins {@code msgcputime}, then sleeps {@code sleeptime} plus up to a quarter of it. Headline: p99 of the
+     * workers' latency from the stamp to running (µs; schbench subtracts the spin from the time at its end).
+     * Deviations: the message thread posts as many workers as it has rather than those on its list (they are all
+     * waiting in steady state; a post to a busy worker is kept for its next wait); a spin's overrun is not counted.
+     */
+    private static WorkloadSpec buildOld(SpecParams p, String spec, double stagger) {
+        Opts.refuse(p, spec, "sleep", "operations", "opwork", "metric");
+        int message = p.posInt("message", 2);
+        int workers = p.posInt("workers", 16);
+        Dist cputime = p.dist("cputime", Dist.constant(30_000_000));
+        Dist msgcputime = p.dist("msgcputime", Dist.constant(30_000_000));
+        Dist post = p.dist("post", Dist.constant(1_000));
+        long sleeptime = p.duration("sleeptime", 30_000_000);
+
+        WorkloadSpec w = new WorkloadSpec("schbench");
+        w.params.putAll(p.given());
+        w.warmupNs = p.duration("warmup", 0);
+        w.channels = 2 * message;
+        int wakeup = w.mark("wakeup");
+        Prog main = new Prog();
+        for (int m = 0; m < message; m++) Launch.forkOne(main, 1 + 2 * m, Launch.THREAD_CREATE.dist(stagger));
+        w.addTemplate(new TaskTemplate("schbench", main.waitChildren(message).build(), 1));
+        Dist nap = Dist.uniform(sleeptime, sleeptime + sleeptime / 4);
+        for (int m = 0; m < message; m++) {
+            int req = requestChannel(m), wake = wakeChannel(m);
+            Prog msg = Launch.forkEach(new Prog(), 2 + 2 * m, workers, Launch.THREAD_CREATE.dist(stagger))
+                    .loop(-1).stamp(wakeup, wake).loop(workers).signal(wake, false).run(post).endLoop()
+                    .waitCh(req).runWall(msgcputime).sleep(nap).endLoop();
+            w.addTemplate(new TaskTemplate("schbench-msg", msg.build(), 0));
+            Prog worker = new Prog().loop(-1).signal(req, false).waitCh(wake).endFromStamp(wakeup, wake)
+                    .runWall(cputime).endLoop();
+            w.addTemplate(new TaskTemplate("schbench-worker", worker.build(), 0));
+        }
+        w.startupNs = Launch.startup(Launch.THREAD_CREATE, message + workers, stagger);
+        w.headline = new WorkloadSpec.Headline("wakeup_latency_p99", "us", false, WorkloadSpec.HeadlineKind.LATENCY_P99,
+                wakeup, 1e-3);
         return w;
     }
 }

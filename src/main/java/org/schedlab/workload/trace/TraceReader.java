@@ -5,9 +5,11 @@ import org.schedlab.workload.trace.TraceModel.Item;
 import org.schedlab.workload.trace.TraceModel.TaskInfo;
 import org.schedlab.workload.trace.TraceModel.WakeEdge;
 
+import org.schedlab.InputFiles;
+
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,38 +49,45 @@ public final class TraceReader {
     private static final Pattern LOST = Pattern.compile("CPU:\\s*(\\d{1,6})\\s*\\[LOST\\s*(\\d+)?\\s*EVENTS?\\]");
     private static final String LOST_EVENT = "#lost";
 
+    /** The largest trace file read. */
+    public static final long MAX_BYTES = InputFiles.GiB;
+    /** The longest line read (a trace_marker write is at most 4 KiB). */
+    public static final int MAX_LINE = 64 * 1024;
+
+    /** Reads a trace file; one with no task that runs is refused. */
     public static TraceModel read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+        Path name = file.getFileName();
+        TraceModel m;
+        try (InputStream in = InputFiles.open(file, "a trace", MAX_BYTES)) {
+            m = parse(file.toString(), name == null ? file.toString() : name.toString(), in);
         } catch (IOException e) {
             throw new WorkloadException(file + ": cannot read trace: " + e.getMessage());
         }
-        Path name = file.getFileName();
-        return parse(file.toString(), name == null ? file.toString() : name.toString(), bytes);
+        if (m.tasks().isEmpty())
+            throw new WorkloadException(file + ": no task runs in this trace; expected sched_switch events of a "
+                    + "recording (perf sched record, or ftrace with the sched events on)");
+        return m;
     }
 
     /** Reads trace content; {@code where} prefixes error messages, {@code name} names the model. */
     public static TraceModel parse(String where, String name, byte[] content) {
-        String text = new String(content, StandardCharsets.UTF_8);
+        return parse(where, name, new ByteArrayInputStream(content));
+    }
+
+    /** Reads trace content line by line, each at most {@link #MAX_LINE} bytes. */
+    static TraceModel parse(String where, String name, InputStream content) {
         List<EventLine> events = new ArrayList<>();
         Map<String, Integer> counts = new LinkedHashMap<>();
         int headerCpus = 0;
-        int lineNo = 0;
-        int pos = 0;
         boolean continuation = false;
-        if (text.startsWith("\uFEFF")) pos = 1;
-        while (pos < text.length()) {
-            int nl = text.indexOf('\n', pos);
-            boolean complete = nl >= 0;
-            int end = complete ? nl : text.length();
-            String raw = text.substring(pos, end);
-            pos = end + 1;
-            lineNo++;
+        InputFiles.Lines lines = new InputFiles.Lines(content, where, MAX_LINE);
+        for (String raw = lines.next(); raw != null; raw = lines.next()) {
+            int lineNo = lines.lineNo();
+            if (lineNo == 1 && raw.startsWith("\uFEFF")) raw = raw.substring(1);
             String line = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
             String t = line.trim();
             if (t.isEmpty()) continue;
-            if (!complete) throw bad(where, lineNo, t, "a complete line ending with a newline (the file looks truncated)");
+            if (!lines.complete()) throw bad(where, lineNo, t, "a complete line ending with a newline (the file looks truncated)");
             if (t.startsWith("#") || VERSION.matcher(t).matches() || EMPTY_CPU.matcher(t).matches()) continue;
             Matcher m = CPUS.matcher(t);
             if (m.matches()) {

@@ -2,21 +2,10 @@ package org.schedlab.policy.linux;
 
 import org.junit.jupiter.api.Test;
 import org.schedlab.kernel.Machine;
-import org.schedlab.kernel.MachineConfig;
-import org.schedlab.policy.Policies;
-import org.schedlab.policy.PolicyOption;
 import org.schedlab.policy.RqReader;
 import org.schedlab.policy.SchedContext;
-import org.schedlab.topology.CpuSet;
 import org.schedlab.topology.SchedDomain;
-import org.schedlab.topology.Synthetic;
-import org.schedlab.topology.Topology;
-import org.schedlab.workload.Dist;
-import org.schedlab.workload.Op;
-import org.schedlab.workload.TaskTemplate;
-import org.schedlab.workload.WorkloadSpec;
 
-import java.lang.reflect.Proxy;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,29 +15,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (linux-wake: nothing balances) to set the scene; a separate {@link LoadBalance} then balances on it by hand.
  */
 class BalanceFidelityTest {
-    /** Hogs: {@code perCpu[c]} tasks on CPU c, free to move; {@code pinned}: allowed only there. */
-    private static Machine scene(String topology, int[] perCpu, boolean pinned, long runNs) {
-        Topology t = Synthetic.parse(topology);
-        WorkloadSpec w = new WorkloadSpec("scene");
-        int n = t.nrCpus();
-        for (int c = 0; c < perCpu.length; c++) {
-            for (int k = 0; k < perCpu[c]; k++) {
-                Op[] prog = pinned
-                        ? new Op[]{new Op.LoopBegin(-1), new Op.Run(Dist.constant(1_000_000)), new Op.LoopEnd(0)}
-                        : new Op[]{new Op.SetAffinity(CpuSet.full(n)), new Op.LoopBegin(-1), new Op.Run(Dist.constant(1_000_000)), new Op.LoopEnd(1)};
-                TaskTemplate tt = new TaskTemplate("hog" + c + "." + k, prog, 1);
-                tt.allowed = CpuSet.of(n, c);
-                w.addTemplate(tt);
-            }
-        }
-        MachineConfig cfg = MachineConfig.of(runNs, 1, true, true);
-        cfg.costs.workJitter = 0;
-        Policies.Resolved p = Policies.resolve("linux-wake");
-        Machine m = new Machine(t, p.policy, p.options, w, cfg);
-        m.run();
-        return m;
-    }
-
     /** mainline's balancing parts, built on {@code ctx} with every option at its default. */
     private static final class Pull {
         final LoadBalance lb;
@@ -62,23 +28,7 @@ class BalanceFidelityTest {
         }
     }
 
-    private static Pull pullOn(SchedContext ctx) { return new Pull(withOptions(ctx, Map.of(), null)); }
-
-    /**
-     * {@code real} answering option reads from {@code options} (defaults otherwise), since the balancing parts
-     * run on a machine whose own policy (linux-wake) declares none; {@code ttwuPending} forced when not null.
-     */
-    private static SchedContext withOptions(SchedContext real, Map<String, String> options, Boolean ttwuPending) {
-        return (SchedContext) Proxy.newProxyInstance(BalanceFidelityTest.class.getClassLoader(), new Class<?>[]{SchedContext.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("option")) {
-                        PolicyOption o = (PolicyOption) args[0];
-                        return options.getOrDefault(o.key(), o.defaultValue());
-                    }
-                    if (ttwuPending != null && method.getName().equals("ttwuPending")) return ttwuPending;
-                    return method.invoke(real, args);
-                });
-    }
+    private static Pull pullOn(SchedContext ctx) { return new Pull(Scenes.withOptions(ctx, Map.of(), null)); }
 
     private static int level(Machine m, int cpu, String name) {
         SchedDomain[] sds = m.context().domains().of(cpu);
@@ -89,7 +39,7 @@ class BalanceFidelityTest {
     @Test
     void shouldWeBalanceFailureEndsTheClimbResetsFailuresAndBacksOff() {
         // LLC 0 busy, LLC 1 idle: at the package level only CPU 4 (the first idle core of LLC 1) balances
-        Machine m = scene("synthetic:llcs=2,cores=4", new int[]{1, 1, 1, 1}, true, 1_000_000L);
+        Machine m = Scenes.scene("synthetic:llcs=2,cores=4", new int[]{1, 1, 1, 1}, true, 1_000_000L);
         Pull pull = pullOn(m.context());
         int pkg = level(m, 5, "PKG");
         LoadBalance.SdState st = pull.lb.sdState[5][pkg];
@@ -109,7 +59,7 @@ class BalanceFidelityTest {
     @Test
     void numaBalancingIsSerialisedBySchedBalanceRunning() {
         // node 0 overloaded (two tasks per CPU), node 1 idle
-        Machine m = scene("synthetic:packages=2,cores=4", new int[]{2, 2, 2, 2}, false, 10_000_000L);
+        Machine m = Scenes.scene("synthetic:packages=2,cores=4", new int[]{2, 2, 2, 2}, false, 10_000_000L);
         Pull pull = pullOn(m.context());
         int numa = level(m, 4, "NUMA");
         assertThat(m.context().domains().of(4)[numa].has(SchedDomain.SD_SERIALIZE)).isTrue();
@@ -117,8 +67,11 @@ class BalanceFidelityTest {
         int[] moved = new int[1];
         pull.lb.sched_balance_rq(4, 4, numa, LbEnv.CPU_NEWLY_IDLE, moved, "newidle");
         assertThat(moved[0]).isEqualTo(1);
-        assertThat(pull.lb.balanceRunningUntil).isGreaterThan(m.context().now());
-        // CPU 5 tries while CPU 4's pass still holds the flag: it loses the cmpxchg and does not balance
+        long until = pull.lb.balanceRunningUntil;
+        assertThat(until).isGreaterThan(m.context().now() + 500);
+        // CPU 5, through 500 ns of other kernel work first, reaches the cmpxchg while CPU 4's pass still holds the
+        // flag: it loses and does not balance
+        m.context().charge(5, 500, "test");
         int[] moved5 = new int[1];
         pull.lb.sched_balance_rq(5, 5, numa, LbEnv.CPU_NEWLY_IDLE, moved5, "newidle");
         assertThat(moved5[0]).isZero();
@@ -148,7 +101,7 @@ class BalanceFidelityTest {
 
     @Test
     void migrateUtilHalvesTheTaskUtilPerFailedAttempt() {
-        Machine m = scene("synthetic:llcs=2,cores=4", new int[]{2}, false, 20_000_000L);
+        Machine m = Scenes.scene("synthetic:llcs=2,cores=4", new int[]{2}, false, 20_000_000L);
         Pull pull = pullOn(m.context());
         int pkg = level(m, 4, "PKG");
         RqReader rq = m.context().reader(4, "periodic");
@@ -157,7 +110,7 @@ class BalanceFidelityTest {
         pull.lb.sdState[4][pkg].nrBalanceFailed = 2;        // util >> 2 (shr_bound) fits an imbalance of util / 3
         assertThat(pull.lb.detachTasks(utilEnv(pull, m, pkg, util / 3))).isEqualTo(1);
 
-        Machine m2 = scene("synthetic:llcs=2,cores=4", new int[]{2}, false, 20_000_000L);
+        Machine m2 = Scenes.scene("synthetic:llcs=2,cores=4", new int[]{2}, false, 20_000_000L);
         Pull pull2 = pullOn(m2.context());
         pull2.lb.sdState[4][pkg].nrBalanceFailed = 0;       // the whole util does not
         assertThat(pull2.lb.detachTasks(utilEnv(pull2, m2, pkg, util / 3))).isZero();
@@ -165,7 +118,7 @@ class BalanceFidelityTest {
 
     @Test
     void aSuccessfulActiveBalanceResetsTheFailureCountOfTheDomainSpanningBoth() {
-        Machine m = scene("synthetic:llcs=2,cores=4", new int[]{1}, true, 1_000_000L);
+        Machine m = Scenes.scene("synthetic:llcs=2,cores=4", new int[]{1}, true, 1_000_000L);
         Pull pull = pullOn(m.context());
         int mc = level(m, 5, "MC"), pkg = level(m, 5, "PKG");
         pull.lb.sdState[5][mc].nrBalanceFailed = 4;
@@ -181,8 +134,8 @@ class BalanceFidelityTest {
     void newidleBailsOutWhenAWakeupIsPending() {
         // CPU 0 has queued work; CPU 1 goes newly idle
         for (boolean pending : new boolean[]{false, true}) {
-            Machine m = scene("synthetic:llcs=1,cores=4", new int[]{3}, false, 100_000L);
-            Pull pull = new Pull(withOptions(m.context(), Map.of(), pending));
+            Machine m = Scenes.scene("synthetic:llcs=1,cores=4", new int[]{3}, false, 100_000L);
+            Pull pull = new Pull(Scenes.withOptions(m.context(), Map.of(), pending));
             pull.lb.rdOverloaded = true;
             long before = m.context().chargedNs(1);
             long scans = m.recorder().counts().getOrDefault("rq_scans.newidle", 0L);
@@ -204,10 +157,10 @@ class BalanceFidelityTest {
         for (int k = 0; k < 2; k++) {
             String mode = modes[k];
             // node 0 overloaded, node 1 empty: CPU 4 goes newly idle
-            Machine m = scene("synthetic:packages=2,cores=4", new int[]{2, 2, 2, 2}, false, 10_000_000L);
-            SchedContext ctx = withOptions(m.context(), Map.of("newidle", mode, "ni_random", "off"), null);
+            Machine m = Scenes.scene("synthetic:packages=2,cores=4", new int[]{2, 2, 2, 2}, false, 10_000_000L);
+            SchedContext ctx = Scenes.withOptions(m.context(), Map.of("newidle", mode, "ni_random", "off"), null);
             Pull pull = new Pull(ctx);
-            PushBalance push = new PushBalance(ctx, pull.lb, pull.newidle, new NohzBalance(ctx, pull.lb));
+            PushBalance push = new PushBalance(ctx, pull.lb, pull.newidle, new NohzBalance(ctx, pull.lb, false));
             pull.lb.rdOverloaded = true;
             for (LoadBalance.SdState[] s : pull.lb.sdState) for (LoadBalance.SdState st : s) st.nrBalanceFailed = 5;
             long before = m.recorder().counts().getOrDefault("migrations.newidle", 0L);
@@ -216,5 +169,26 @@ class BalanceFidelityTest {
         }
         assertThat(numaPulls[0]).as("as posted").isZero();
         assertThat(numaPulls[1]).as("as intended: the mainline NUMA newidle pass pulls one task").isEqualTo(1);
+    }
+
+    @Test
+    void theNewidleCostBumpInflatesFailedDomainsUpToTheMigrationCost() {
+        // CPU 0 runs its only task: CPU 5 finds nothing to pull at any level
+        for (String mode : new String[]{"measured", "bump"}) {
+            Machine m = Scenes.scene("synthetic:llcs=2,cores=4", new int[]{1}, true, 1_000_000L);
+            Pull pull = new Pull(Scenes.withOptions(m.context(), Map.of("newidle_cost", mode, "ni_random", "off"), null));
+            pull.lb.rdOverloaded = true;
+            LoadBalance.SdState[] st = pull.lb.sdState[5];
+            st[0].maxNewidleLbCost = 1_000;
+            st[1].maxNewidleLbCost = 400_000;
+            pull.newidle.sched_balance_newidle(5);
+            if (mode.equals("bump")) {
+                assertThat(st[0].maxNewidleLbCost).isEqualTo(1_500);          // 3/2 of the maximum on failure
+                assertThat(st[1].maxNewidleLbCost).isEqualTo(500_000 + 200);  // capped at migration_cost + 200
+            } else {
+                assertThat(st[0].maxNewidleLbCost).isLessThan(1_500);         // the pass's own cost, well below
+                assertThat(st[1].maxNewidleLbCost).isEqualTo(400_000);
+            }
+        }
     }
 }

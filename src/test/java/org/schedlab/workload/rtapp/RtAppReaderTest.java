@@ -334,7 +334,7 @@ class RtAppReaderTest {
     @Test
     void missingFileIsAnInputError() {
         assertThatThrownBy(() -> RtAppReader.read(Path.of("/nonexistent/x.json"), Map.of()))
-                .isInstanceOf(WorkloadException.class).hasMessageStartingWith("/nonexistent/x.json: cannot read rt-app file");
+                .isInstanceOf(InputError.class).hasMessage("/nonexistent/x.json: no such file (expected an rt-app file)");
     }
 
     @Test
@@ -346,5 +346,24 @@ class RtAppReaderTest {
         assertThat(RtAppReader.Kind.of("unlock3")).isEqualTo(RtAppReader.Kind.UNLOCK);
         assertThat(RtAppReader.Kind.of("sem_wait")).isEqualTo(RtAppReader.Kind.SEM_WAIT);
         assertThat(RtAppReader.Kind.of("loop")).isNull();
+    }
+
+    @Test
+    void theTotalTaskCountIsCapped() {
+        StringBuilder json = new StringBuilder("{\"tasks\": {");
+        for (int i = 0; i < 1001; i++)
+            json.append(i == 0 ? "" : ",").append("\"t").append(i).append("\": {\"instance\": 100000, \"run\": 10}");
+        json.append("}}");
+        assertThat(error(json.toString())).startsWith("t.json:1:")
+                .contains("the tasks ask for 100100000 instances in all", "at most " + RtAppReader.MAX_TASKS + " tasks");
+    }
+
+    @Test
+    void aBarrierPartyCountThatWouldOverflowIsRefused() {
+        StringBuilder json = new StringBuilder("{\"tasks\": {\"t\": {\"instance\": 100000, \"loop\": 1");
+        for (int i = 0; i < 21475; i++) json.append(", \"barrier").append(i).append("\": \"b\"");
+        json.append("}}}");
+        assertThat(error(json.toString())).contains("barrier \"b\" is reached 2147500000 times per round",
+                "at most " + Integer.MAX_VALUE);
     }
 }

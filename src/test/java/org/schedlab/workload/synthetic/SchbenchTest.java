@@ -90,4 +90,28 @@ class SchbenchTest {
         assertThatThrownBy(() -> Workloads.parse("schbench:metric=p50")).isInstanceOf(WorkloadException.class)
                 .hasMessageContaining("metric must be one of wakeup, request, rps");
     }
+
+    @Test
+    void oldSchbenchMeasuresFromTheMessageThreadsStampAcrossItsPosts() {
+        // 8 workers on 16 idle CPUs, no costs: the k-th post leaves (k-1) posts of 10 us after the stamp
+        JsonNode r = Sim.run("synthetic:cores=16", "linux-wake",
+                "schbench:version=old,message=1,workers=8,post=10us,cputime=1ms,msgcputime=1ms,sleeptime=2ms", 500_000_000L, false);
+        JsonNode lat = r.get("metrics").get("marks").get("wakeup").get("latency_us");
+        assertThat(lat.get("max").asDouble()).isBetween(69.0, 71.0);
+        assertThat(Sim.value(r)).isBetween(60.0, 71.0);
+        assertThat(Sim.markCount(r, "wakeup")).isGreaterThan(8 * 100);
+    }
+
+    @Test
+    void oldSchbenchWorkersSpinOnTheClockAndWaitWhenOversubscribed() {
+        // twice as many spinning workers as CPUs: a woken worker waits for a CPU for milliseconds
+        JsonNode few = Sim.run("synthetic:cores=4", "pull", "schbench:version=old,message=1,workers=2", 1_000_000_000L, true);
+        JsonNode many = Sim.run("synthetic:cores=4", "pull", "schbench:version=old,message=1,workers=8", 1_000_000_000L, true);
+        assertThat(Sim.value(few)).isLessThan(100);
+        assertThat(Sim.value(many)).isGreaterThan(1000);
+        assertThatThrownBy(() -> Workloads.parse("schbench:version=old,opwork=1ms")).isInstanceOf(WorkloadException.class)
+                .hasMessageContaining("opwork");
+        assertThatThrownBy(() -> Workloads.parse("schbench:cputime=1ms")).isInstanceOf(WorkloadException.class)
+                .hasMessageContaining("cputime");
+    }
 }

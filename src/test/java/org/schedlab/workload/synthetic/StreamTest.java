@@ -9,6 +9,7 @@ import org.schedlab.workload.Workloads;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class StreamTest {
@@ -35,9 +36,9 @@ class StreamTest {
         assertThat(Sim.ops(master, Op.Barrier.class)).extracting(b -> b.barrier).containsExactly(0, 1, 2, 3);
         assertThat(worker.memoryBound).isEqualTo(0.95);
         assertThat(worker.workingSetBytes).isEqualTo(80_000_000L);
-        // Copy moves 16 bytes per element of a thread's third of the arrays at 15 bytes per ns
+        // Copy moves 16 bytes per element of a thread's third of the arrays at 21.4 bytes per ns
         Op.Run copy = Sim.ops(worker, Op.Run.class).get(0);
-        assertThat(copy.work.mean()).isCloseTo(16 * 10_000_000 / 3.0 / 15, within(1.0));
+        assertThat(copy.work.mean()).isCloseTo(16 * 10_000_000 / 3.0 / 21.4, within(1.0));
         assertThat(Workloads.parse("stream").endWhenAllExit).isFalse();
     }
 
@@ -58,12 +59,12 @@ class StreamTest {
     @Test
     void oneThreadAloneStreamsAtTheCoreBandwidth() {
         JsonNode r = Sim.run("synthetic:cores=1", "linux-wake", "stream:threads=1,elems=1000000,membound=1", 100_000_000L, false);
-        assertThat(Sim.value(r)).isCloseTo(15_000, within(400.0));
+        assertThat(Sim.value(r)).isCloseTo(21_400, within(400.0));
         JsonNode fixed = Sim.run("synthetic:cores=1", "linux-wake", "stream:threads=1,elems=1000000,ntimes=3", 1_000_000_000L, false);
         assertThat(Sim.markCount(fixed, "chunk")).isEqualTo(12);
         assertThat(Sim.markCount(fixed, "triad")).isEqualTo(3);
-        // 3 iterations of 80 bytes per element, done at 15 bytes per ns
-        assertThat(fixed.get("sim_time_ns").asDouble()).isCloseTo(3 * 80e6 / 15, within(1e5));
+        // 3 iterations of 80 bytes per element, done at 21.4 bytes per ns
+        assertThat(fixed.get("sim_time_ns").asDouble()).isCloseTo(3 * 80e6 / 21.4, within(1e5));
     }
 
     @Test
@@ -82,5 +83,30 @@ class StreamTest {
         assertThat(moved.get("metrics").get("migrations_total").asLong())
                 .isGreaterThan(10 * Math.max(1, placed.get("metrics").get("migrations_total").asLong()));
         assertThat(Sim.value(moved)).isLessThan(0.8 * Sim.value(placed));
+    }
+
+    @Test
+    void cpusBindEveryThreadAsNumactlDoesAndFromIsTheLaunchingCpu() {
+        WorkloadSpec w = Workloads.parse("stream:threads=8,cpus=0,16,32-33,from=16");
+        assertThat(w.templates).allSatisfy(t -> assertThat(t.allowed.toString()).isEqualTo("0,16,32-33"));
+        assertThat(w.templates.get(0).launchCpu).isEqualTo(16);
+        assertThat(Workloads.parse("stream").templates.get(0).allowed).isNull();
+        assertThatThrownBy(() -> Workloads.parse("stream:cpus=3-1")).hasMessage(
+                "stream:cpus=3-1: cpus must be a CPU list like 0,16,32 or 0-15 (CPUs below 4096), got '3-1'");
+        assertThatThrownBy(() -> Sim.run("synthetic:cores=4", "linux-wake", "stream:from=9", 1_000_000L, false))
+                .hasMessageContaining("started from CPU 9, which does not exist on this 4-CPU machine");
+    }
+
+    @Test
+    void threadsSharingANodesMemoryShareItsBandwidth() {
+        // one thread per CCX of socket 0 of 2 x EPYC 7763: 8 x 21.4 GB/s asked of a package's 120 GB/s, so each
+        // memory-bound ns stretches by 8 x 21.4 / 120 (membound 1: no CPU part)
+        String spread = "stream:threads=8,membound=1,elems=20000000,ntimes=4,cpus=0,8,16,24,32,40,48,56";
+        double node = Sim.value(Sim.run("epyc-7763-2s", "pull", spread, 2_000_000_000L, false));
+        assertThat(node).isCloseTo(120_000, within(0.03 * 120_000));
+        // the same threads, one per CCX of both sockets: 4 per package, 85.6 GB/s each, below the limit
+        String twoSockets = "stream:threads=8,membound=1,elems=20000000,ntimes=4,cpus=0,16,32,48,64,80,96,112";
+        double both = Sim.value(Sim.run("epyc-7763-2s", "pull", twoSockets, 2_000_000_000L, false));
+        assertThat(both).isCloseTo(8 * 21_400, within(0.03 * 8 * 21_400));
     }
 }

@@ -269,6 +269,6 @@ class TraceReaderTest {
     @Test
     void missingFileIsAnInputError() {
         assertThatThrownBy(() -> TraceReader.read(Path.of("/nonexistent/trace.txt")))
-                .isInstanceOf(WorkloadException.class).hasMessageStartingWith("/nonexistent/trace.txt: cannot read trace");
+                .isInstanceOf(org.schedlab.InputError.class).hasMessage("/nonexistent/trace.txt: no such file (expected a trace)");
     }
 }

@@ -1,0 +1,237 @@
+package org.schedlab.experiment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Mainline against the real machine's own load curves. K Prateek Nayak's SIS_UTIL report
+ * (76c94a3b-6ca2-e0e2-c618-42b147d2737d@amd.com, 22 Jun 2022) gives absolute tbench throughput, hackbench time and
+ * schbench latency by load on a 2 x 64C/128T Zen 3 in NPS1; its SIS_UTIL column is what mainline does today, so
+ * {@code pull} on {@code epyc-7763-2s} must reproduce it:
+ * <ul>
+ *   <li>tbench: throughput at each client count over throughput at 1024 clients, within ±15% of the published
+ *       ratio; one client's absolute throughput within ±20% of the published 445.9 MB/s;</li>
+ *   <li>hackbench: time at each group count over time at one group, within ±15% of the published ratio;</li>
+ *   <li>schbench: p99 wakeup latency grows with workers up to the core count and jumps by more than 50x once
+ *       the machine is oversubscribed (512 workers on 256 CPUs; published 867 -> 58368 us).</li>
+ * </ul>
+ * A point the model does not reproduce stays a failing check, with what is known of the cause.
+ */
+public final class MainlineCurves {
+    private MainlineCurves() {}
+
+    static final String TOPOLOGY = "epyc-7763-2s";
+    static final String POLICY = "pull";
+
+    /** tbench clients, hackbench groups and schbench workers of the report's tables. */
+    static final int[] TBENCH_CLIENTS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
+    static final int[] HACKBENCH_GROUPS = {1, 2, 4, 8, 16};
+    static final int[] SCHBENCH_WORKERS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
+
+    /** tbench throughput (MB/s), hackbench time (s), schbench latency (us): the SIS_UTIL column of one NPS mode. */
+    record Published(int nps, double[] tbenchMbs, double[] hackbenchS, double[] schbenchUs) {}
+
+    /** NPS1; tbench 128 clients is the report's rerun ("verification run"), as in NPS2 and NPS4. */
+    static final Published NPS1 = new Published(1,
+            new double[]{445.90, 871.32, 1648.23, 3251.66, 5997.98, 11625.00, 20847.13, 31613.76, 51160.59, 51829.94,
+                    53211.32},
+            new double[]{4.77, 5.17, 5.29, 5.75, 7.62},
+            new double[]{20.0, 29.5, 40.0, 50.0, 72.5, 100.5, 183.0, 368.5, 867.0, 58368.0});
+    /** NPS2; where the report reran a point (its "verification run": tbench 16, 32, 128, schbench 16), the rerun. */
+    static final Published NPS2 = new Published(2,
+            new double[]{447.64, 868.63, 1632.35, 3157.00, 5701.57, 11272.02, 20717.28, 30781.22, 44940.70, 51937.08,
+                    52154.38},
+            new double[]{4.79, 4.94, 5.00, 5.49, 7.33},
+            new double[]{17.0, 21.5, 31.5, 46.0, 76.0, 100.0, 176.0, 368.0, 875.0, 59520.0});
+    /**
+     * NPS4; reruns as in NPS2 (schbench 8 and 16 workers, hackbench 16 groups: 7.99 s, the first run's 9.60 s being
+     * marked "System overloaded").
+     */
+    static final Published NPS4 = new Published(4,
+            new double[]{449.20, 875.15, 1636.92, 3222.69, 5705.23, 11337.91, 20123.99, 30219.39, 49333.89, 50807.17,
+                    51566.42},
+            new double[]{4.69, 4.98, 5.88, 6.14, 7.99},
+            new double[]{15.5, 21.5, 29.0, 44.5, 73.0, 101.5, 185.5, 384.0, 901.0, 59136.0});
+
+    static final double CURVE_TOLERANCE = 0.15, ABSOLUTE_TOLERANCE = 0.20, OVERSUBSCRIBED_JUMP = 50;
+    /**
+     * What is known of the points the model misses, by workload and load; shown beside a failing check. Causes
+     * found by measurement are in docs/model.md ("Mainline against the published curves").
+     */
+    static final Map<String, String> KNOWN = Map.of(
+            "tbench:256", "NUMA stalemate: fork balancing leaves every stopped client on node 0; once released, every "
+                    + "waiting task is cache hot and the node-1 CPU entitled to balance the NUMA level keeps changing, so no "
+                    + "nr_balance_failed passes cache_nice_tries; the model sits near the published SIS_PROP value (25138)",
+            "tbench:512", "the same NUMA stalemate as at 256 clients",
+            "tbench:1", "per-operation loopback costs are estimates (docs/model.md); AMD's own one-client figures "
+                    + "range from 444 to 575 MB/s across reports",
+            "tbench:64", "per-task speed does not fall with the number of busy cores (boost by active cores is not "
+                    + "modelled: its size on Milan is not sourced)",
+            "tbench:128", "as at 64 clients",
+            "hackbench", "not balancing: perf's threads all start on node 0 (they wait at its start gate, so none counts "
+                    + "in nr_running when the next is placed) and the NUMA level lets hot tasks go only after three failed "
+                    + "balances 256 ms apart, as fair.c does; node 1 fills from about 0.55 s on (10000 loops, 16 groups). "
+                    + "After that 16 groups are bound by CPU time, not placement: between 10000 and 30000 loops a loop "
+                    + "takes 2.4x one group's with both nodes 92% busy, where one group keeps 28 CPUs busy with its 40 "
+                    + "threads; the real 1.6x implies each thread computes less and waits more than the model's pipe costs say",
+            "schbench", "old schbench on the model: p99 3.5 ms at 256 workers (published 0.87) and 13 ms at 512 "
+                    + "(published 58): the oversubscribed jump is 4x, not 67x; the published rows ran CFS (5.19), the "
+                    + "model EEVDF (6.19), and their C2 idle state is not modelled (cause not found)");
+
+
+    /** How much is run: every point in NPS1, the saturation points in NPS2 and NPS4. */
+    public static final class Size {
+        final int seeds;
+        final long steadyNs, schbenchNs;
+        final int hackbenchLoops;
+        final int[] tbench, hackbench, schbench;
+        final int[] otherTbench, otherHackbench, otherSchbench;
+        final Published[] others;
+
+        private Size(int seeds, long steadyNs, long schbenchNs, int hackbenchLoops, int[] tbench, int[] hackbench,
+                     int[] schbench, Published[] others, int[] otherTbench, int[] otherHackbench, int[] otherSchbench) {
+            this.seeds = seeds;
+            this.steadyNs = steadyNs;
+            this.schbenchNs = schbenchNs;
+            this.hackbenchLoops = hackbenchLoops;
+            this.tbench = tbench;
+            this.hackbench = hackbench;
+            this.schbench = schbench;
+            this.others = others;
+            this.otherTbench = otherTbench;
+            this.otherHackbench = otherHackbench;
+            this.otherSchbench = otherSchbench;
+        }
+
+        /** A few points, short: what the test suite runs. */
+        public static Size small() {
+            return new Size(1, 150_000_000L, 500_000_000L, 200, new int[]{1}, new int[]{1, 2}, new int[]{16, 32},
+                    new Published[0], new int[0], new int[0], new int[0]);
+        }
+
+        /** Every published point of NPS1; tbench's saturation, hackbench's widest step and schbench's jump in NPS2/4. */
+        public static Size full() {
+            // a worker of old schbench wakes about every 70 ms: 2 s gives every point thousands of samples
+            return new Size(2, 400_000_000L, 2_000_000_000L, HACKBENCH_LOOPS, TBENCH_CLIENTS, HACKBENCH_GROUPS,
+                    SCHBENCH_WORKERS, new Published[]{NPS2, NPS4}, new int[]{256, 512, 1024}, new int[]{1, 16},
+                    new int[]{256, 512});
+        }
+    }
+
+    /**
+     * hackbench loops: enough that the NUMA level's escape from fork placement (three failed NUMA-level balances
+     * 256 ms apart before nr_balance_failed exceeds cache_nice_tries, docs/model.md) falls in the run, as it falls
+     * in the published 4.8-7.6 s runs of 100000 loops.
+     */
+    static final int HACKBENCH_LOOPS = 10_000;
+
+    public static List<Validation.Check> checks(Size size, int jobs) {
+        List<Curve> curves = new ArrayList<>();
+        curves.add(new Curve(NPS1, size.tbench, size.hackbench, size.schbench));
+        for (Published p : size.others) curves.add(new Curve(p, size.otherTbench, size.otherHackbench, size.otherSchbench));
+        List<RunSpec> specs = new ArrayList<>();
+        for (Curve c : curves) c.addSpecs(specs, size);
+        double[] headline = PublishedTables.runAll(specs, jobs);
+        List<Validation.Check> out = new ArrayList<>();
+        int k = 0;
+        for (Curve c : curves) k = c.check(headline, k, size.seeds, out);
+        return out;
+    }
+
+    /** The points run on one NPS mode and their checks. */
+    private record Curve(Published published, int[] tbench, int[] hackbench, int[] schbench) {
+        String topology() { return published.nps() == 1 ? TOPOLOGY : TOPOLOGY + ":nps=" + published.nps(); }
+
+        String prefix() { return published.nps() == 1 ? "mainline curves: " : "mainline curves NPS" + published.nps() + ": "; }
+
+        void addSpecs(List<RunSpec> specs, Size size) {
+            for (int c : tbench) addSeeds(specs, topology(), "tbench:clients=" + c, size.steadyNs, size.seeds);
+            for (int g : hackbench)
+                addSeeds(specs, topology(), "hackbench:groups=" + g + ",ipc=pipe,mode=thread,loops=" + size.hackbenchLoops,
+                        60_000_000_000L, size.seeds);
+            // schbench (old) as AMD ran it: two message threads (its default) sharing the workers
+            for (int w : schbench) {
+                int m = Math.min(2, w);
+                addSeeds(specs, topology(), "schbench:version=old,message=" + m + ",workers=" + w / m, size.schbenchNs,
+                        size.seeds);
+            }
+        }
+
+        /** Appends this mode's checks from {@code headline[k..]}; returns the index after its runs. */
+        int check(double[] headline, int k, int seeds, List<Validation.Check> out) {
+            double[] tb = new double[tbench.length], hb = new double[hackbench.length], sb = new double[schbench.length];
+            for (int i = 0; i < tb.length; i++, k += seeds) tb[i] = mean(headline, k, seeds);
+            for (int i = 0; i < hb.length; i++, k += seeds) hb[i] = mean(headline, k, seeds);
+            for (int i = 0; i < sb.length; i++, k += seeds) sb[i] = mean(headline, k, seeds);
+            double[] tbPub = published.tbenchMbs();
+            double saturated = tbPub[tbPub.length - 1];
+            int ref = indexOf(tbench, 1024);
+            for (int i = 0; i < tb.length; i++) {
+                int c = tbench[i];
+                double pub = tbPub[indexOf(TBENCH_CLIENTS, c)];
+                if (c == 1)
+                    out.add(relative(prefix() + String.format("tbench 1 client, MB/s (published %.1f)", pub), "tbench:1",
+                            tb[i], pub, ABSOLUTE_TOLERANCE, "MB/s"));
+                if (ref < 0 || i == ref || c == 1) continue;
+                out.add(relative(prefix() + String.format("tbench %d clients / 1024 (published %.2f)", c, pub / saturated),
+                        "tbench:" + c, tb[i] / tb[ref], pub / saturated, CURVE_TOLERANCE, "ratio"));
+            }
+            int one = indexOf(hackbench, 1);
+            for (int i = 0; i < hb.length && one >= 0; i++) {
+                if (i == one) continue;
+                int g = hackbench[i];
+                double pub = published.hackbenchS()[indexOf(HACKBENCH_GROUPS, g)] / published.hackbenchS()[0];
+                out.add(relative(prefix() + String.format("hackbench %d groups / 1 group, time (published %.2f)", g, pub),
+                        "hackbench:" + g, hb[i] / hb[one], pub, CURVE_TOLERANCE, "ratio"));
+            }
+            out.addAll(schbenchShape(prefix(), published.schbenchUs(), schbench, sb));
+            return k;
+        }
+    }
+
+    /** p99 grows with workers up to the core count; the first oversubscribed point jumps by more than 50x. */
+    static List<Validation.Check> schbenchShape(String prefix, double[] publishedUs, int[] workers, double[] p99) {
+        List<Validation.Check> out = new ArrayList<>();
+        int full = indexOf(workers, 256), over = indexOf(workers, 512);
+        int grows = 0, steps = 0;
+        for (int i = 1; i < workers.length; i++) {
+            if (workers[i] > 256) break;
+            steps++;
+            if (p99[i] >= p99[i - 1]) grows++;
+        }
+        if (steps > 0)
+            out.add(new Validation.Check(prefix + String.format("schbench p99 grows with workers up to 256 (%d of %d steps)",
+                    grows, steps), grows, steps, 0, "steps", grows == steps, true, KNOWN.get("schbench")));
+        if (full >= 0 && over >= 0) {
+            double jump = p99[over] / p99[full];
+            String name = prefix + String.format("schbench p99 512/256 workers (published %.0fx), more than %.0fx",
+                    publishedUs[9] / publishedUs[8], OVERSUBSCRIBED_JUMP);
+            out.add(new Validation.Check(name, jump, OVERSUBSCRIBED_JUMP, 0, "ratio", jump > OVERSUBSCRIBED_JUMP, true,
+                    KNOWN.get("schbench")));
+        }
+        return out;
+    }
+
+    private static Validation.Check relative(String name, String key, double measured, double published, double tol,
+                                             String unit) {
+        boolean pass = Math.abs(measured / published - 1) <= tol;
+        String known = KNOWN.getOrDefault(key, KNOWN.get(key.substring(0, key.indexOf(':'))));
+        return new Validation.Check(name, measured, published, tol * published, unit, pass, true, known);
+    }
+
+    private static void addSeeds(List<RunSpec> specs, String topology, String workload, long durationNs, int seeds) {
+        for (int s = 1; s <= seeds; s++) specs.add(PublishedTables.spec(topology, POLICY, workload, durationNs, s));
+    }
+
+    private static double mean(double[] headline, int from, int n) {
+        double[] v = new double[n];
+        System.arraycopy(headline, from, v, 0, n);
+        return Stats.amean(v);
+    }
+
+    private static int indexOf(int[] xs, int x) {
+        for (int i = 0; i < xs.length; i++) if (xs[i] == x) return i;
+        return -1;
+    }
+}

@@ -1,0 +1,323 @@
+package org.schedlab.experiment;
+
+import org.schedlab.kernel.Machine;
+import org.schedlab.kernel.MachineConfig;
+import org.schedlab.metrics.ScheduleSink;
+import org.schedlab.policy.Policies;
+import org.schedlab.topology.TopologySources;
+import org.schedlab.workload.Workloads;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Checks against published A/B results of balancing changes that moved real numbers by 10% to 400%, on the
+ * "3rd Generation EPYC, 2 x 64C/128T" of the AMD mails ({@code epyc-7763-2s}), each change switched by a policy
+ * option (published.md sets 1b, 4c, 5a, 5b):
+ * <ul>
+ * <li>1b, SIS_UTIL against SIS_PROP (76c94a3b-6ca2-e0e2-c618-42b147d2737d@amd.com): tip 5.19-rc2 is
+ * {@code pull:sis=prop}, SIS_UTIL is {@code pull}; neither has NI_RANDOM ({@code ni_random=off}).</li>
+ * <li>4c with EEVDF, SHARED_RUNQ v3 (258c9412-445a-04f5-dd0d-1f6699a257b6@amd.com): tip b41bbb33cf75 is
+ * {@code pull:ni_random=off}, then {@code shared-runq} and {@code shared-runq:idle_check=on}.</li>
+ * <li>5a, imb_numa_nr = LLCs per node (9ab0a2c2-7dee-40b0-edd0-56a5b1915745@amd.com): STREAM-16 unbound, 5.17-rc1
+ * tip is {@code numa_imb=quarter}, mel-v6 is {@code numa_imb=llcs}, both before cb29a5c19d2d
+ * ({@code numa_consistent=off}) and with SIS_PROP.</li>
+ * <li>5b, the affinity cap (20220407111222.22649-1-kprateek.nayak@amd.com): STREAM-8 from CPU 16, unbound and bound
+ * to one CPU per LLC, 5.18-rc1 tip ({@code numa_affinity_cap=off}) against the patch; plus the printed first CPU of
+ * every thread.</li>
+ * </ul>
+ * A row whose published change is at least 10% passes when the model's change has the same sign and is within a
+ * factor of two of it; a smaller published change passes when the model's is within ±10%. Rows are per topology, so
+ * a row of another NPS mode is one more line once its preset exists. A row the model does not reproduce stays, with
+ * its explanation ({@link #KNOWN}).
+ */
+public final class PublishedMechanisms {
+    private PublishedMechanisms() {}
+
+    static final String NPS1 = "epyc-7763-2s";
+
+    /** One side of a comparison: a policy running a workload. */
+    record Side(String policy, String workload) {}
+
+    /** One published row: the change from {@code base} to {@code variant}, in percent improvement. */
+    record Row(String set, String topology, String label, Side base, Side variant, double published) {}
+
+    // ------------------------------------------------------------------------------------------ set 1b
+    static final String SIS_PROP = "pull:sis=prop,ni_random=off", SIS_UTIL = "pull:ni_random=off";
+
+    private static Row sis(String workload, String param, int value, double pct) { return sis(NPS1, workload, param, value, pct); }
+
+    /**
+     * A row of another NPS mode is one line, e.g. {@code sis("epyc-7763-2s:nps=4", "tbench", "clients", 256, 79.55)}
+     * (published.md 1b), once that preset exists.
+     */
+    private static Row sis(String topology, String workload, String param, int value, double pct) {
+        String w = workload + ":" + param + "=" + value;
+        return new Row("1b", topology, "SIS_UTIL vs SIS_PROP " + w + onTopology(topology), new Side(SIS_PROP, w), new Side(SIS_UTIL, w), pct);
+    }
+
+    /** Labels of NPS1 rows name no topology; others do. */
+    private static String onTopology(String topology) { return topology.equals(NPS1) ? "" : " (" + topology + ")"; }
+
+    static final Row[] SET_1B = {
+            sis("tbench", "clients", 1, 0.33), sis("tbench", "clients", 2, -0.89), sis("tbench", "clients", 4, -0.03),
+            sis("tbench", "clients", 8, -0.37), sis("tbench", "clients", 16, -0.21), sis("tbench", "clients", 32, -3.59),
+            sis("tbench", "clients", 64, -1.93), sis("tbench", "clients", 128, -4.90), sis("tbench", "clients", 256, 103.51),
+            sis("tbench", "clients", 512, 1.05), sis("tbench", "clients", 1024, 0.06),
+            sis("hackbench", "groups", 1, -2.80), sis("hackbench", "groups", 2, 0.95), sis("hackbench", "groups", 4, 2.57),
+            sis("hackbench", "groups", 8, 1.70), sis("hackbench", "groups", 16, -1.06),
+            sis("schbench", "workers", 1, 14.89), sis("schbench", "workers", 2, 10.60), sis("schbench", "workers", 4, 8.04),
+            sis("schbench", "workers", 8, 4.76), sis("schbench", "workers", 16, -3.57), sis("schbench", "workers", 32, 2.89),
+            sis("schbench", "workers", 64, -4.27), sis("schbench", "workers", 128, -1.79), sis("schbench", "workers", 256, 0.00),
+            sis("schbench", "workers", 512, 3.08)};
+
+    // ------------------------------------------------------------------------------------------ set 4c
+    static final String TIP_EEVDF = "pull:ni_random=off", SHARED_RUNQ = "shared-runq:ni_random=off",
+            IDLE_CHECK = "shared-runq:ni_random=off,idle_check=on";
+
+    /** shared_runq and shared_runq_idle_check against tip at one load: two rows. */
+    private static Row[] srq(String workload, String param, int value, double sharedRunq, double idleCheck) {
+        String w = workload + ":" + param + "=" + value;
+        return new Row[]{new Row("4c", NPS1, "shared_runq vs tip (EEVDF) " + w, new Side(TIP_EEVDF, w), new Side(SHARED_RUNQ, w), sharedRunq),
+                new Row("4c", NPS1, "shared_runq_idle_check vs tip (EEVDF) " + w, new Side(TIP_EEVDF, w), new Side(IDLE_CHECK, w), idleCheck)};
+    }
+
+    /** Where the mail prints only normalised values (x), the change is (x - 1) or (1 - x) for times, in percent. */
+    static final Row[] SET_4C = concat(
+            srq("hackbench", "groups", 1, 4.72, 0.83), srq("hackbench", "groups", 2, 13.87, 4.92),
+            srq("hackbench", "groups", 4, 4.50, 2.45), srq("hackbench", "groups", 8, -0.95, 3.97),
+            srq("hackbench", "groups", 16, 0.00, 3.91),
+            srq("tbench", "clients", 1, 0.15, -2), srq("tbench", "clients", 2, -3.44, -2), srq("tbench", "clients", 4, -4.86, -1),
+            srq("tbench", "clients", 8, -6.44, -1), srq("tbench", "clients", 16, -13.68, 0), srq("tbench", "clients", 32, -52.21, 1),
+            srq("tbench", "clients", 64, -64.68, -1), srq("tbench", "clients", 128, -60.32, -2),
+            srq("tbench", "clients", 256, -28.28, -1), srq("tbench", "clients", 512, -20.59, 0), srq("tbench", "clients", 1024, -20.24, -1),
+            srq("netperf-rr", "pairs", 1, 1.73, -1), srq("netperf-rr", "pairs", 2, -0.68, -1), srq("netperf-rr", "pairs", 4, -3.38, -1),
+            srq("netperf-rr", "pairs", 8, -6.30, 0), srq("netperf-rr", "pairs", 16, -44.08, -1), srq("netperf-rr", "pairs", 32, -64.92, -2),
+            srq("netperf-rr", "pairs", 64, -73.79, -3), srq("netperf-rr", "pairs", 128, -74.91, -4),
+            srq("netperf-rr", "pairs", 256, -31.60, -4), srq("netperf-rr", "pairs", 512, -32.81, -4));
+
+    // ------------------------------------------------------------------------------------------ set 5a
+    static final String TIP_517 = "pull:sis=prop,ni_random=off,numa_consistent=off,numa_imb=quarter",
+            MEL_V6 = "pull:sis=prop,ni_random=off,numa_consistent=off";
+    static final String[] STREAM_OPS = {"Copy", "Scale", "Add", "Triad"};
+
+    /**
+     * STREAM-16, 128M-element arrays, unbound: one row per operation, the model's whole-run bandwidth standing for
+     * each (STREAM prints the best iteration per operation). Another NPS mode is one more call, e.g.
+     * {@code stream16("epyc-7763-2s:nps=4", 10, 172.11, 433.70, 335.43, 364.36)} (published.md 5a).
+     */
+    private static Row[] stream16(String topology, int ntimes, double... pct) {
+        String w = "stream:threads=16,elems=128000000,ntimes=" + ntimes;
+        Row[] rows = new Row[4];
+        for (int k = 0; k < 4; k++)
+            rows[k] = new Row("5a", topology, "imb_numa_nr=LLCs vs 25% STREAM-16 NTIMES=" + ntimes + " " + STREAM_OPS[k] + onTopology(topology),
+                    new Side(TIP_517, w), new Side(MEL_V6, w), pct[k]);
+        return rows;
+    }
+
+    static final Row[] SET_5A = concat(stream16(NPS1, 10, 33.49, 70.09, 70.10, 70.48), stream16(NPS1, 100, 70.37, 68.89, 79.19, 74.06));
+
+    // ------------------------------------------------------------------------------------------ set 5b
+    static final String TIP_518 = "pull:sis=prop,ni_random=off,numa_consistent=off,numa_affinity_cap=off",
+            CAP_V7 = "pull:sis=prop,ni_random=off,numa_consistent=off";
+    /**
+     * STREAM-8 started from CPU 16; the array size and iteration count of "stream8" are not in the mail: 128M
+     * elements as in set 5a, STREAM's default 10 iterations.
+     */
+    static final String STREAM8 = "stream:threads=8,elems=128000000,from=16";
+    static final String PINNED = ",cpus=0,16,32,48,64,80,96,112";
+
+    private static Row[] stream8(String label, String policy, double... pct) {
+        Row[] rows = new Row[4];
+        for (int k = 0; k < 4; k++)
+            rows[k] = new Row("5b", NPS1, label + " vs tip unpinned STREAM-8 " + STREAM_OPS[k],
+                    new Side(TIP_518, STREAM8 + ",ntimes=10"), new Side(policy, STREAM8 + PINNED + ",ntimes=10"), pct[k]);
+        return rows;
+    }
+
+    static final Row[] SET_5B = concat(stream8("tip + pinning", TIP_518, -13.84, -17.74, -21.02, -16.66),
+            stream8("tip + affinity cap + pinning", CAP_V7, 44.74, 36.34, 44.66, 44.84));
+
+    /** sched_wakeup_new target_cpu of the 7 threads, parent on CPU 16, without and with the cap (5b, v7 mail). */
+    static final int[] PLACEMENT_TIP = {32, 48, 0, 16, 16, 16, 16}, PLACEMENT_CAP = {32, 48, 0, 112, 96, 80, 64};
+
+    /** Why a row is not reproduced, by label; reported with its failing check. */
+    static final Map<String, String> KNOWN = new LinkedHashMap<>();
+
+    static {
+        KNOWN.put("SIS_UTIL vs SIS_PROP tbench:clients=256", "the model's SIS_UTIL kernel runs tbench-256 at ~28 GB/s,"
+                + " the level of the machine's SIS_PROP (25 GB/s), not of its SIS_UTIL (51 GB/s): until mainline's"
+                + " tbench-256 is reproduced, the scan depth has nothing to separate");
+        for (int w : new int[]{1, 2})
+            KNOWN.put("SIS_UTIL vs SIS_PROP schbench:workers=" + w, "with 1-2 workers an idle core is always known"
+                    + " (has_idle_cores), where neither scan limit applies, so both kernels place alike; the author says"
+                    + " the gain is \"not strictly because of SIS_UTIL\"");
+        String srqWhy = "the machine's loss came with ~200x more newidle balancing above the LLC (2761 -> 566824 DIE-level"
+                + " attempts in the Zen4 mail) and rq-lock and tg->load_avg contention (update_cfs_group 20.5%,"
+                + " update_load_avg 15.8% of cycles); the model's mainline newidle already climbs past the LLC as often"
+                + " (5.5M runqueue reads in 0.3 s of tbench-128, 3.4M with the shared runqueue) and has no task groups,"
+                + " so v3 adds only its shard-lock writes (~42 ms of 77 CPU-s)";
+        for (int c : new int[]{16, 32, 64, 128, 256, 512, 1024}) KNOWN.put("shared_runq vs tip (EEVDF) tbench:clients=" + c, srqWhy);
+        for (int c : new int[]{16, 32, 64, 128, 256, 512}) KNOWN.put("shared_runq vs tip (EEVDF) netperf-rr:pairs=" + c, srqWhy);
+        String gateWhy = "the idle check gates the peek on rd->overload and on sd_llc's max_newidle_lb_cost, which in the"
+                + " model holds only peek costs (tens of ns), so it rarely stops a peek and hackbench keeps v3's gain";
+        KNOWN.put("shared_runq_idle_check vs tip (EEVDF) hackbench:groups=2", gateWhy);
+        KNOWN.put("shared_runq_idle_check vs tip (EEVDF) hackbench:groups=4", gateWhy);
+        KNOWN.put("shared_runq vs tip (EEVDF) hackbench:groups=4", "the model's shared runqueue still conserves work within"
+                + " the LLC at 4 groups (+13%) where the machine's gain had faded (+4.5%)");
+        KNOWN.put("imb_numa_nr=LLCs vs 25% STREAM-16 NTIMES=10 Copy", "the model has one bandwidth for"
+                + " every kernel: its +94% stands for Copy too, where the machine gained least (+33%; +70% for the others)");
+        for (String op : new String[]{"Copy", "Triad"})
+            KNOWN.put("tip + pinning vs tip unpinned STREAM-8 " + op, "in the model the tip places threads 6 and 7 on CPUs 0"
+                    + " and 48 (see the placement check), leaving 3 threads on CPU 16 until the NUMA balancer moves them; the"
+                    + " machine lost 14-21%, the model 33% for every kernel");
+        KNOWN.put("placement tip", "threads 6 and 7: at their fork CPU 16 (master + 2 threads) is overloaded in the model"
+                + " (util 896 > 1024*100/117: a new task starts at half the CPU's spare capacity), still has_spare on the"
+                + " machine; which depends on the master's PELT history before it forked");
+        KNOWN.put("placement tip + affinity cap", "node 1's CPUs are taken in ascending order: find_idlest_group_cpu prefers"
+                + " the most recently idled CPU, and in the model every node-1 CPU has been idle since the start; the"
+                + " machine's idle history put 112 first");
+    }
+
+    // ------------------------------------------------------------------------------------------ sizes and running
+
+    /** How much is run. */
+    public static final class Size {
+        final int seeds, hackbenchSeeds;
+        final long steadyNs;
+        final Predicate<Row> rows;
+        final boolean placement;
+
+        private Size(int seeds, int hackbenchSeeds, long steadyNs, Predicate<Row> rows, boolean placement) {
+            this.seeds = seeds;
+            this.hackbenchSeeds = hackbenchSeeds;
+            this.steadyNs = steadyNs;
+            this.rows = rows;
+            this.placement = placement;
+        }
+
+        /** A few cheap rows: what the test suite runs. */
+        public static Size small() {
+            return new Size(1, 4, 200_000_000L, r -> r.label().endsWith("tbench:clients=16")
+                    || r.label().contains("NTIMES=10 Triad"), true);
+        }
+
+        /**
+         * Every row, one seed of the steady workloads (the model's tbench and netperf vary by well under the ±10% the
+         * rule allows from seed to seed) and 10 of hackbench.
+         */
+        public static Size full() { return new Size(1, 10, 300_000_000L, r -> true, true); }
+    }
+
+    static List<Row> allRows() {
+        List<Row> l = new ArrayList<>();
+        for (Row[] set : new Row[][]{SET_1B, SET_4C, SET_5A, SET_5B}) l.addAll(List.of(set));
+        return l;
+    }
+
+    private static boolean completion(String workload) { return workload.startsWith("hackbench") || workload.startsWith("stream"); }
+
+    private static int seedsOf(Size size, Side s) { return s.workload().startsWith("hackbench") ? size.hackbenchSeeds : size.seeds; }
+
+    /** Every row of the size, checked; then the 5b placement lists. */
+    public static List<Validation.Check> check(Size size, int jobs) {
+        List<Row> rows = new ArrayList<>();
+        for (Row r : allRows()) if (size.rows.test(r)) rows.add(r);
+        // each distinct (topology, policy, workload) runs once over its seeds
+        Map<String, Integer> first = new LinkedHashMap<>();
+        List<RunSpec> specs = new ArrayList<>();
+        for (Row r : rows)
+            for (Side s : new Side[]{r.base(), r.variant()}) {
+                String key = r.topology() + "|" + s.policy() + "|" + s.workload();
+                if (first.containsKey(key)) continue;
+                first.put(key, specs.size());
+                long d = completion(s.workload()) ? 20_000_000_000L : size.steadyNs;
+                for (int seed = 1; seed <= seedsOf(size, s); seed++)
+                    specs.add(PublishedTables.spec(r.topology(), s.policy(), s.workload(), d, seed));
+            }
+        double[] v = PublishedTables.runAll(specs, jobs);
+        List<Validation.Check> out = new ArrayList<>();
+        for (Row r : rows) {
+            double base = mean(v, first.get(r.topology() + "|" + r.base().policy() + "|" + r.base().workload()), seedsOf(size, r.base()));
+            double var = mean(v, first.get(r.topology() + "|" + r.variant().policy() + "|" + r.variant().workload()), seedsOf(size, r.variant()));
+            boolean higher = !r.base().workload().startsWith("hackbench") && !r.base().workload().startsWith("schbench");
+            double model = higher ? 100 * (var / base - 1) : 100 * (1 - var / base);
+            out.add(verdict(r, model));
+        }
+        if (size.placement) out.addAll(placement());
+        return out;
+    }
+
+    private static double mean(double[] v, int from, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += v[from + i];
+        return s / n;
+    }
+
+    /** The row's rule applied to the model's change (both in percent improvement). */
+    static Validation.Check verdict(Row r, double model) {
+        double pub = r.published();
+        boolean pass;
+        double tolerance;
+        String rule;
+        if (Math.abs(pub) >= 10) {
+            pass = Math.signum(model) == Math.signum(pub) && Math.abs(model) >= Math.abs(pub) / 2 && Math.abs(model) <= 2 * Math.abs(pub);
+            tolerance = Math.abs(pub) / 2;   // the half-width below; the factor 2 above is twice as wide
+            rule = "same sign, within x2";
+        } else {
+            pass = Math.abs(model) <= 10;
+            tolerance = 10;
+            rule = "within ±10% of parity";
+        }
+        String why = KNOWN.get(r.label());
+        String name = String.format("set %s %s, %% improvement (published %+.2f; %s)", r.set(), r.label(), pub, rule);
+        return new Validation.Check(name, model, Math.abs(pub) >= 10 ? pub : 0, tolerance, "%", pass, true, why);
+    }
+
+    /** 5b: the first CPU of each of the 7 threads of the pinned STREAM-8, parent on CPU 16, without and with the cap. */
+    static List<Validation.Check> placement() {
+        List<Validation.Check> out = new ArrayList<>();
+        int[][] printed = {PLACEMENT_TIP, PLACEMENT_CAP};
+        String[] policy = {TIP_518, CAP_V7};
+        String[] what = {"tip", "tip + affinity cap"};
+        for (int k = 0; k < 2; k++) {
+            int[] model = streamEightForks(policy[k]);
+            int[] children = java.util.Arrays.copyOfRange(model, 1, model.length);
+            int mismatches = 0;
+            for (int i = 0; i < children.length; i++) if (children[i] != printed[k][i]) mismatches++;
+            boolean parentOk = model[0] == 16;
+            String name = String.format("set 5b pinned STREAM-8 placement, %s: model %s parent %d, printed %s parent 16", what[k],
+                    java.util.Arrays.toString(children), model[0], java.util.Arrays.toString(printed[k]));
+            out.add(new Validation.Check(name, mismatches, 0, 0, "threads placed elsewhere", mismatches == 0 && parentOk, true,
+                    KNOWN.get("placement " + what[k])));
+        }
+        return out;
+    }
+
+    /** sched_wakeup_new's target_cpu for the master and each thread of the pinned STREAM-8 under {@code policy}. */
+    public static int[] streamEightForks(String policy) {
+        Policies.Resolved p = Policies.resolve(policy);
+        List<Integer> targets = new ArrayList<>();
+        Machine m = new Machine(TopologySources.resolve(NPS1), p.policy, p.options, Workloads.parse(STREAM8 + PINNED + ",ntimes=1"),
+                MachineConfig.of(2_000_000L, 1, true, true));
+        m.setScheduleSink(new ScheduleSink() {
+            @Override public void switchTo(long t, int cpu, int pid, String comm) {}
+            @Override public void migrate(long t, int pid, String comm, int from, int to, String kind) {}
+            @Override public void nrRunning(long t, int cpu, int n) {}
+            @Override public void overhead(long t, int cpu, String kind, long ns) {}
+            @Override public void taskName(int pid, int tgid, String comm) {}
+            @Override public void wakeupNew(long t, int pid, String comm, int cpu) { targets.add(cpu); }
+        });
+        m.run();
+        return targets.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static Row[] concat(Row[]... parts) {
+        List<Row> l = new ArrayList<>();
+        for (Row[] p : parts) l.addAll(List.of(p));
+        return l.toArray(new Row[0]);
+    }
+}

@@ -1,0 +1,50 @@
+package org.schedlab.experiment;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MainlineCurvesTest {
+    @Test
+    void publishedCurvesAreTheReportsNumbers() {
+        // tbench saturates at 256 clients; hackbench time grows 1.6x from 1 to 16 groups; schbench jumps 67x
+        MainlineCurves.Published nps1 = MainlineCurves.NPS1;
+        assertThat(nps1.tbenchMbs()[8] / nps1.tbenchMbs()[10]).isBetween(0.95, 0.97);
+        assertThat(nps1.hackbenchS()[4] / nps1.hackbenchS()[0]).isBetween(1.59, 1.61);
+        assertThat(nps1.schbenchUs()[9] / nps1.schbenchUs()[8]).isGreaterThan(50);
+        for (MainlineCurves.Published p : new MainlineCurves.Published[]{nps1, MainlineCurves.NPS2, MainlineCurves.NPS4}) {
+            assertThat(p.tbenchMbs()).hasSameSizeAs(MainlineCurves.TBENCH_CLIENTS);
+            assertThat(p.hackbenchS()).hasSameSizeAs(MainlineCurves.HACKBENCH_GROUPS);
+            assertThat(p.schbenchUs()).hasSameSizeAs(MainlineCurves.SCHBENCH_WORKERS);
+            // every mode saturates tbench by 512 clients, and schbench jumps more than 50x past the CPU count
+            assertThat(p.tbenchMbs()[9] / p.tbenchMbs()[10]).isGreaterThan(0.95);
+            assertThat(p.schbenchUs()[9] / p.schbenchUs()[8]).isGreaterThan(50);
+            for (double[] curve : new double[][]{p.tbenchMbs(), p.hackbenchS(), p.schbenchUs()})
+                for (int i = 1; i < curve.length; i++) assertThat(curve[i]).as("NPS%d", p.nps()).isGreaterThan(curve[i - 1]);
+        }
+    }
+
+    @Test
+    void schbenchShapeNeedsGrowthAndAJumpWhenOversubscribed() {
+        int[] workers = {16, 64, 256, 512};
+        List<Validation.Check> good = MainlineCurves.schbenchShape("", MainlineCurves.NPS1.schbenchUs(), workers,
+                new double[]{50, 150, 800, 60_000});
+        assertThat(good).hasSize(2).allSatisfy(c -> assertThat(c.pass).as(c.name).isTrue());
+        List<Validation.Check> flat = MainlineCurves.schbenchShape("", MainlineCurves.NPS1.schbenchUs(), workers,
+                new double[]{50, 40, 800, 8_000});
+        assertThat(flat).hasSize(2).noneSatisfy(c -> assertThat(c.pass).isTrue());
+    }
+
+    @Test
+    void everyPointOfTheSmallSizeGivesACheck() {
+        List<Validation.Check> checks = MainlineCurves.checks(MainlineCurves.Size.small(), 2);
+        for (Validation.Check c : checks)
+            System.out.printf("%s %s: %.4f (expected %.4f)%s%n", c.pass ? "PASS" : "FAIL", c.name, c.measured, c.expected,
+                    c.known != null ? " known: " + c.known : "");
+        // tbench 1 client absolute; hackbench 2 groups / 1; schbench growth
+        assertThat(checks).hasSize(3);
+        assertThat(checks).allSatisfy(c -> assertThat(c.measured).as(c.name).isFinite().isPositive());
+    }
+}
