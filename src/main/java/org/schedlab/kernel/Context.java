@@ -151,7 +151,7 @@ final class Context implements SchedContext {
         }
 
         @Override public void sum(SchedGroup g, CpuSet within, RqSums out) {
-            int id = m.groups.id(g);
+            int id = g.id;
             if (charged) touchGroup(id, g, within);
             if (within == null || m.groups.inside(id, within)) m.groups.read(id, out);
             else m.groups.readEach(g, within, out);

@@ -6,9 +6,7 @@ import org.schedlab.topology.SchedDomain;
 import org.schedlab.topology.SchedGroup;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The sums update_sg_lb_stats and update_sg_wakeup_stats take over a sched group's CPUs (cpu_load,
@@ -19,7 +17,7 @@ import java.util.Map;
  */
 final class GroupSums {
     private final Cpu[] cpus;
-    private final Map<SchedGroup, Integer> ids = new IdentityHashMap<>();
+    /** By {@link SchedGroup#id}. */
     private final SchedGroup[] groups;
     /** Per CPU: the groups that hold it. */
     private final int[][] groupsOf;
@@ -41,17 +39,17 @@ final class GroupSums {
         this.cpus = m.cpus;
         int n = m.nrCpus;
         List<SchedGroup> all = new ArrayList<>();
-        List<List<Integer>> of = new ArrayList<>();
-        for (int c = 0; c < n; c++) of.add(new ArrayList<>());
         for (int c = 0; c < n; c++)
             for (SchedDomain sd : m.sds.of(c))
-                for (SchedGroup g : sd.groups)
-                    if (!ids.containsKey(g)) {
-                        ids.put(g, all.size());
-                        for (int i = g.span.first(); i >= 0; i = g.span.nextSetBit(i + 1)) of.get(i).add(all.size());
-                        all.add(g);
-                    }
+                for (SchedGroup g : sd.groups) {
+                    while (all.size() <= g.id) all.add(null);
+                    all.set(g.id, g);
+                }
         groups = all.toArray(new SchedGroup[0]);
+        List<List<Integer>> of = new ArrayList<>();
+        for (int c = 0; c < n; c++) of.add(new ArrayList<>());
+        for (SchedGroup g : groups)
+            if (g != null) for (int i = g.span.first(); i >= 0; i = g.span.nextSetBit(i + 1)) of.get(i).add(g.id);
         groupsOf = new int[n][];
         for (int c = 0; c < n; c++) groupsOf[c] = of.get(c).stream().mapToInt(Integer::intValue).toArray();
         int ng = groups.length;
@@ -71,6 +69,7 @@ final class GroupSums {
         lastWord = new int[ng];
         int words = (n + 63) >>> 6;
         for (int g = 0; g < ng; g++) {
+            if (groups[g] == null) continue;
             CpuSet span = groups[g].span;
             spanWords[g] = new long[words];
             for (int w = 0; w < words; w++) spanWords[g][w] = span.word(w);
@@ -86,7 +85,7 @@ final class GroupSums {
         shNr = new int[n];
         shIdle = new boolean[n];
         for (int g = 0; g < ng; g++)
-            for (int i = groups[g].span.first(); i >= 0; i = groups[g].span.nextSetBit(i + 1)) {
+            for (int i = groups[g] == null ? -1 : groups[g].span.first(); i >= 0; i = groups[g].span.nextSetBit(i + 1)) {
                 capacity[g] += cpus[i].capacity;
                 maxCapacity[g] = Math.max(maxCapacity[g], cpus[i].capacity);
             }
@@ -128,9 +127,6 @@ final class GroupSums {
         shIdle[c] = idle;
         shMisfit[c] = misfit;
     }
-
-    /** The group's index here. */
-    int id(SchedGroup group) { return ids.get(group); }
 
     /** The group's span as words, and the first and last word with a CPU of it. */
     long[] spanWords(int g) { return spanWords[g]; }
@@ -201,6 +197,7 @@ final class GroupSums {
         RqSums kept = new RqSums(), fresh = new RqSums();
         for (int id = 0; id < groups.length; id++) {
             SchedGroup g = groups[id];
+            if (g == null) continue;
             read(id, kept);
             readEach(g, null, fresh);
             if (kept.load != fresh.load || kept.util != fresh.util || kept.runnable != fresh.runnable

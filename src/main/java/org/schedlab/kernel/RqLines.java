@@ -15,7 +15,9 @@ final class RqLines {
     private final long[] readers;
     /** Row r: the runqueues whose lines CPU r holds. */
     private final long[] holds;
-    private final boolean[] anyReader;
+    /** Per runqueue: which words of its readers' row are not zero. */
+    private final long[] readerWords;
+    private final int summaryWords;
     private final CostModel costs;
     private final Topology topo;
     /** Per core, LLC and package id: its CPUs as words (the distance classes of a line transfer). */
@@ -25,7 +27,8 @@ final class RqLines {
         this.words = (nrCpus + 63) >>> 6;
         this.readers = new long[nrCpus * words];
         this.holds = new long[nrCpus * words];
-        this.anyReader = new boolean[nrCpus];
+        this.summaryWords = (words + 63) >>> 6;
+        this.readerWords = new long[nrCpus * summaryWords];
         this.costs = costs;
         this.topo = topo;
         coreWords = new long[topo.nrCores()][];
@@ -52,24 +55,28 @@ final class RqLines {
         if ((readers[at] & bit) != 0) return true;
         readers[at] |= bit;
         holds[reader * words + (target >>> 6)] |= 1L << target;
-        anyReader[target] = true;
+        readerWords[target * summaryWords + (reader >>> 12)] |= 1L << (reader >>> 6);
         return false;
     }
 
     /** Runqueue {@code target}'s statistics lines were written: every copy is invalid. */
     void changed(int target) {
-        if (!anyReader[target]) return;
-        anyReader[target] = false;
         long clear = ~(1L << target);
-        int tw = target >>> 6;
-        for (int w = 0, base = target * words; w < words; w++) {
-            long bits = readers[base + w];
-            if (bits == 0) continue;
-            readers[base + w] = 0;
-            while (bits != 0) {
-                int r = (w << 6) + Long.numberOfTrailingZeros(bits);
-                bits &= bits - 1;
-                holds[r * words + tw] &= clear;
+        int tw = target >>> 6, base = target * words;
+        for (int s = 0; s < summaryWords; s++) {
+            long nonZero = readerWords[target * summaryWords + s];
+            if (nonZero == 0) continue;
+            readerWords[target * summaryWords + s] = 0;
+            while (nonZero != 0) {
+                int w = (s << 6) + Long.numberOfTrailingZeros(nonZero);
+                nonZero &= nonZero - 1;
+                long bits = readers[base + w];
+                readers[base + w] = 0;
+                while (bits != 0) {
+                    int r = (w << 6) + Long.numberOfTrailingZeros(bits);
+                    bits &= bits - 1;
+                    holds[r * words + tw] &= clear;
+                }
             }
         }
     }
@@ -102,12 +109,13 @@ final class RqLines {
             if (uLlc != 0) { nLlc += Long.bitCount(uLlc); if (repLlc < 0) repLlc = (w << 6) + Long.numberOfTrailingZeros(uLlc); }
             if (uPkg != 0) { nPkg += Long.bitCount(uPkg); if (repPkg < 0) repPkg = (w << 6) + Long.numberOfTrailingZeros(uPkg); }
             if (uRemote != 0) { nRemote += Long.bitCount(uRemote); if (repRemote < 0) repRemote = (w << 6) + Long.numberOfTrailingZeros(uRemote); }
-            long bit = 1L << reader;
+            long bit = 1L << reader, wordBit = 1L << rw;
+            int summary = rw >>> 6;
             while (u != 0) {
                 int t = (w << 6) + Long.numberOfTrailingZeros(u);
                 u &= u - 1;
                 readers[t * words + rw] |= bit;
-                anyReader[t] = true;
+                readerWords[t * summaryWords + summary] |= wordBit;
             }
         }
         out[0] = n;
