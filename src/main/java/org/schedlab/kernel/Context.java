@@ -14,12 +14,14 @@ import org.schedlab.policy.IpiHandler;
 import org.schedlab.policy.IpiVector;
 import org.schedlab.policy.PolicyOption;
 import org.schedlab.policy.RqReader;
+import org.schedlab.policy.RqSums;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.SchedPolicy;
 import org.schedlab.policy.TaskView;
 import org.schedlab.policy.WakeFlags;
 import org.schedlab.topology.CpuSet;
 import org.schedlab.topology.SchedDomains;
+import org.schedlab.topology.SchedGroup;
 import org.schedlab.topology.Topology;
 
 import java.util.ArrayList;
@@ -49,6 +51,9 @@ final class Context implements SchedContext {
     private final Cpu[] cpus;
     private final int nrCpus;
     private final long tickNs;
+    /** Scratch words of one group read, and the count it read. */
+    private final long[] scratch;
+    private final long[] readCount = new long[1];
 
     Context(Machine m) {
         this.m = m;
@@ -65,6 +70,7 @@ final class Context implements SchedContext {
         this.nrCpus = m.nrCpus;
         this.tickNs = m.tickNs;
         this.charges = new BalanceCharges(m.rec, m.time);
+        this.scratch = new long[m.rqLines.words()];
     }
 
     @Override public long now() { return m.now; }
@@ -144,6 +150,37 @@ final class Context implements SchedContext {
             return cpus[c].runnableAvg;
         }
 
+        @Override public void sum(SchedGroup g, CpuSet within, RqSums out) {
+            int id = g.id;
+            if (charged) touchGroup(id, g, within);
+            if (within == null || m.groups.inside(id, within)) m.groups.read(id, out);
+            else m.groups.readEach(g, within, out);
+        }
+
+        /** Every CPU of the group in {@code within} read, charged as {@link #touch} would charge them one by one. */
+        private void touchGroup(int id, SchedGroup g, CpuSet within) {
+            if (m.sink != null) {
+                // a trace shows each read's charge
+                for (int i = g.span.first(); i >= 0; i = g.span.nextSetBit(i + 1)) if (within == null || within.get(i)) touch(i);
+                return;
+            }
+            long[] span = m.groups.spanWords(id);
+            int from = m.groups.firstWord(id), to = m.groups.lastWord(id);
+            boolean any = false;
+            for (int w = from; w <= to; w++) {
+                long mask = span[w] & ~read[w];
+                if (within != null) mask &= within.word(w);
+                scratch[w] = mask;
+                read[w] |= mask;
+                any |= mask != 0;
+            }
+            if (!any) return;
+            long ns = m.rqLines.readAll(acting, scratch, from, to, readCount);
+            if (cells == null) cells = cells(kind);
+            cells.count(BalanceCharges.SCANS, readCount[0]);
+            cells.charge(acting, ns);
+        }
+
         @Override public int taskCount(int c) {
             touch(c);
             return cpus[c].tasks.size();
@@ -191,7 +228,7 @@ final class Context implements SchedContext {
     /** Reading one runqueue's statistics: a transfer of its lines, or a cache hit if unchanged since the last read. */
     private long scanNs(int acting, int target) {
         if (acting == target) return costs.statGatherNs(topo, acting, target);
-        return cpus[target].scan(acting) ? costs.cachedLineNs : costs.statGatherNs(topo, acting, target);
+        return m.rqLines.scan(acting, target) ? costs.cachedLineNs : costs.statGatherNs(topo, acting, target);
     }
 
     @Override public boolean migrate(TaskView pv, int dst, int acting, String kind) {
@@ -233,6 +270,7 @@ final class Context implements SchedContext {
         }
         m.time.chargeKernel(from, costs.ipiSendNs, CpuTime.KK_IPI);
         cpus[c].ttwuPending++;
+        m.groups.refresh(cpus[c]);
         q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, c, args.put(-1, 0));
     }
 
@@ -291,6 +329,7 @@ final class Context implements SchedContext {
             policy.stopping(src, running, true);
             m.time.memoryChanged(src, running, null);
             cpu.curr = null;
+            m.groups.refresh(cpu);
             m.nrBusyCpus--;
             m.counters.busy(src, -1);
             cpu.idleSince = -1;
@@ -352,6 +391,7 @@ final class Context implements SchedContext {
         if (code == -1) {
             // resched IPI for a task migrated onto an idle CPU
             cpu.ttwuPending--;
+            m.groups.refresh(cpu);
             if (cpu.curr == null && cpu.nrRunning > 0) m.tick.kickIdle(c);
             return;
         }

@@ -38,7 +38,7 @@ final class Core {
     /** enqueue_task_fair + activate: places the entity and adds it to the runqueue. */
     void enqueue(Task t, int c, int flags) {
         Cpu cpu = cpus[c];
-        cpu.rqChanged();
+        m.rqLines.changed(c);
         m.load.enqueueLoadAvg(t, cpu);
         Eevdf.placeEntity(cpu, t, (flags & ENQUEUE_INITIAL) != 0, sliceNs);
         Eevdf.addEntity(cpu, t);
@@ -53,13 +53,14 @@ final class Core {
         if (t.runnableSince < 0) t.runnableSince = m.now;
         t.startCompeting(m.now);
         if (m.sink != null) m.sink.nrRunning(m.now, c, cpu.nrRunning);
+        m.groups.refresh(cpu);
         policy.enqueue(c, t, flags);
     }
 
     /** dequeue_task_fair: removes the entity, saving its lag (sleep) or relative deadline (migration). */
     void dequeue(Task t, int flags) {
         Cpu cpu = cpus[t.cpu];
-        cpu.rqChanged();
+        m.rqLines.changed(t.cpu);
         m.time.account(t.cpu);
         m.load.dequeueLoadAvg(t, cpu, (flags & DEQUEUE_MIGRATE) != 0);
         Eevdf.updateEntityLag(cpu, t, sliceNs, tickNs);
@@ -73,6 +74,7 @@ final class Core {
         m.counters.queued(t.cpu, -1);
         if ((flags & DEQUEUE_MIGRATE) == 0) t.stopCompeting(m.now);
         if (m.sink != null) m.sink.nrRunning(m.now, t.cpu, cpu.nrRunning);
+        m.groups.refresh(cpu);
         policy.dequeue(t.cpu, t, flags);
     }
 
@@ -144,7 +146,7 @@ final class Core {
      */
     void switchTo(int c, Task prev, Task next, boolean transientIdle) {
         Cpu cpu = cpus[c];
-        if (prev != next) cpu.rqChanged();
+        if (prev != next) m.rqLines.changed(c);
         // put_prev_entity of a prev still queued, set_next_entity of next: update_load_avg
         if (prev != next && (next != null || prev != null && prev.onRq)) m.load.updateCfsRqLoadAvg(cpu);
         else m.load.syncRqPelt(cpu);
@@ -170,6 +172,7 @@ final class Core {
             }
             m.time.memoryChanged(c, cpu.curr, null);
             cpu.curr = null;
+            m.groups.refresh(cpu);
             if (cpu.idleSince < 0) cpu.idleSince = m.now;
             if (m.sink != null) m.sink.switchTo(m.now, c, 0, "swapper");
             m.time.siblingsChanged(c);
@@ -214,6 +217,7 @@ final class Core {
         else if (!cpu.tickArmed) m.tick.armTick(c);
         m.time.siblingsChanged(c);
         m.load.updateMisfitStatus(next, cpu);
+        m.groups.refresh(cpu);
         policy.running(c, next);
         m.interp.step(c);
     }
@@ -233,6 +237,7 @@ final class Core {
             m.totalQueued--;
             m.counters.queued(c, -1);
             t.stopCompeting(m.now);
+            m.groups.refresh(cpu);
         } else {
             dequeue(t, DEQUEUE_SLEEP);
         }

@@ -86,28 +86,6 @@ final class Cpu {
         this.rate = speed / 1024.0;
     }
 
-    /**
-     * CPUs that read this runqueue's statistics lines since they last changed: a balancer re-reading them finds
-     * them in its own cache. Written by enqueue, dequeue, the context switch and the tick.
-     */
-    org.schedlab.topology.CpuSet scannedBy;
-    private boolean scannedByAny;
-
-    /** A reader now holds the lines; returns whether it already did. */
-    boolean scan(int reader) {
-        if (scannedBy.get(reader)) return true;
-        scannedBy.set(reader);
-        scannedByAny = true;
-        return false;
-    }
-
-    /** The runqueue's statistics lines were written: every reader's copy is invalid. */
-    void rqChanged() {
-        if (!scannedByAny) return;
-        scannedBy.clearAll();
-        scannedByAny = false;
-    }
-
     void moveToHead(Task t) {
         int i = tasks.lastIndexOf(t);
         if (i == tasks.size() - 1) return;

@@ -32,11 +32,11 @@ final class LoadTracking {
      */
     void updateMisfitStatus(Task p, Cpu cpu) {
         if (!asymCpuCap) return;
-        if (p == null || p.nrCpusAllowed == 1 || cpu.capacity == maxAllowedCapacity(p) || Capacity.fits(p.utilEst(), cpu.capacity)) {
+        if (p == null || p.nrCpusAllowed == 1 || cpu.capacity == maxAllowedCapacity(p) || Capacity.fits(p.utilEst(), cpu.capacity))
             cpu.misfitTaskLoad = 0;
-            return;
-        }
-        cpu.misfitTaskLoad = Math.max((long) p.loadAvg(), 1);
+        else
+            cpu.misfitTaskLoad = Math.max((long) p.loadAvg(), 1);
+        m.groups.refresh(cpu);
     }
 
     /** set_task_max_allowed_capacity: the largest capacity among the CPUs the task may run on. */
@@ -142,6 +142,7 @@ final class LoadTracking {
         cpu.lastBlockedLoadUpdateTick = m.now / m.tickNs;
         updateCfsRqLoadAvg(cpu);
         if (cpu.loadAvg == 0 && cpu.utilAvg == 0) cpu.hasBlockedLoad = false;
+        m.groups.refresh(cpu);
         return cpu.hasBlockedLoad;
     }
 

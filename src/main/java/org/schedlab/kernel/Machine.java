@@ -47,6 +47,8 @@ public final class Machine {
     ScheduleSink sink;
 
     final EventQueue q = new EventQueue();
+    /** Who holds copies of which runqueue's statistics lines (written by enqueue, dequeue, the switch, the tick). */
+    final RqLines rqLines;
     final Cpu[] cpus;
     final int nrCpus;
     final long tickNs;
@@ -84,6 +86,7 @@ public final class Machine {
     // the parts
     final CpuTime time;
     final LoadTracking load;
+    final GroupSums groups;
     final Core core;
     final Wakeup wakeup;
     final TickIdle tick;
@@ -107,7 +110,7 @@ public final class Machine {
         this.sliceNs = cfg.baseSliceNs(nrCpus);
         this.cpus = new Cpu[nrCpus];
         for (int c = 0; c < nrCpus; c++) cpus[c] = new Cpu(c, topo.kernelCapacityOf(c), topo.capacityOf(c), 0, cfg.migrationCostNs);
-        for (Cpu cpu : cpus) cpu.scannedBy = new CpuSet(nrCpus);
+        this.rqLines = new RqLines(nrCpus, costs, topo);
         this.taskRng = Rng.stream(cfg.seed, "tasks");
         this.arrivalRng = Rng.stream(cfg.seed, "arrivals");
         this.jitterRng = Rng.stream(cfg.seed, "work-jitter");
@@ -143,6 +146,7 @@ public final class Machine {
         for (Cpu c : cpus) c.tickStopped = true;
         time = new CpuTime(this);
         load = new LoadTracking(this);
+        groups = new GroupSums(this);
         core = new Core(this);
         wakeup = new Wakeup(this);
         tick = new TickIdle(this);

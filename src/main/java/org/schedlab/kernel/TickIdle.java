@@ -128,7 +128,7 @@ final class TickIdle {
         Cpu cpu = cpus[c];
         if (gen != cpu.genTick) return;
         cpu.tickArmed = false;
-        cpu.rqChanged();
+        m.rqLines.changed(c);
         m.time.account(c);
         m.time.chargeKernel(c, costs.tickNs, CpuTime.KK_TICK);
         Task curr = cpu.curr;
@@ -138,6 +138,7 @@ final class TickIdle {
             m.load.updateMisfitStatus(curr, cpu);
             if (cfg.slice && cpu.sliceExpired && cpu.nrRunning > 1) cpu.needResched = true;
             cpu.sliceExpired = false;
+            m.groups.refresh(cpu);
         }
         policy.tick(c, curr == null);
         if (cpu.curr == null && cpu.nrRunning == 0) {

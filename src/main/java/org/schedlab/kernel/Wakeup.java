@@ -125,6 +125,7 @@ final class Wakeup {
             m.time.chargeKernel(wakerCpu, costs.wakeupCallNs + (wakerCpu != c ? costs.remoteLockNs(topo, wakerCpu, c) : 0), CpuTime.KK_WAKEUP);
         }
         rec.count("wakeups.delayed_requeue", 1);
+        m.groups.refresh(cpu);
         int flags = WakeFlags.WF_TTWU | (sync ? WakeFlags.WF_SYNC : 0);
         policy.enqueue(c, p, ENQUEUE_WAKEUP);
         checkPreempt(c, p, flags, wakerCpu >= 0 ? wakerCpu : c);
@@ -160,6 +161,7 @@ final class Wakeup {
                 && (!sds.cpusShareCache(from, target) || (tc.curr == null && !tc.newidle));
         if (remote && costs.ipiLatencyNs > 0) {
             tc.ttwuPending++;
+            m.groups.refresh(tc);
             m.time.chargeKernel(from, costs.ipiSendNs, CpuTime.KK_IPI);
             q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_WAKE_ARRIVE, target, ((long) flags << 32) | p.pid);
             return;
@@ -173,6 +175,7 @@ final class Wakeup {
         int pid = (int) (packed & 0xffffffffL);
         int flags = (int) (packed >>> 32);
         cpus[c].ttwuPending--;
+        m.groups.refresh(cpus[c]);
         Task p = m.tasks.get(pid - 1);
         if (p == null || p.state != Task.State.WAKING) return;
         activate(p, c, flags, c);

@@ -1,5 +1,8 @@
 package org.schedlab.policy;
 
+import org.schedlab.topology.CpuSet;
+import org.schedlab.topology.SchedGroup;
+
 /**
  * Reads of runqueue statistics and task lists, charged by the context to the CPU that reads. One reader is one
  * pass of one CPU (obtain it with {@link SchedContext#reader} where the pass starts): the first read of a runqueue
@@ -19,6 +22,13 @@ public interface RqReader {
 
     /** cpu_runnable: cfs_rq->avg.runnable_avg as last updated. */
     long runnable(int cpu);
+
+    /**
+     * Adds up the runqueues of {@code group}'s CPUs that are in {@code within} (all of them when null) into
+     * {@code out}, as a pass reading each of them with {@link #load}, {@link #util} and {@link #runnable} would,
+     * and charges the same: each runqueue's first read in this pass.
+     */
+    void sum(SchedGroup group, CpuSet within, RqSums out);
 
     /** Tasks on the runqueue in cfs_tasks order, the running one included. */
     int taskCount(int cpu);

@@ -78,6 +78,9 @@ public final class CpuSet {
 
     public void clearAll() { Arrays.fill(words, 0L); }
 
+    /** CPUs 64·i to 64·i+63 as the bits of one word. */
+    public long word(int i) { return words[i]; }
+
     public boolean get(int cpu) {
         return cpu >= 0 && cpu < nbits && (words[cpu >>> 6] & (1L << cpu)) != 0;
     }

@@ -189,6 +189,7 @@ public final class SchedDomains {
         String[] names = levelDisplayNames(levels);
         List<Map<CpuSet, SchedGroup>> groupCache = new ArrayList<>();
         for (int i = 0; i < levels.size(); i++) groupCache.add(new IdentityHashMap<>());
+        int[] nrGroups = {0};
         SchedDomain[][] out = new SchedDomain[n][];
         for (int cpu = 0; cpu < n; cpu++) {
             List<Raw> chain = kept.get(cpu);
@@ -203,7 +204,7 @@ public final class SchedDomains {
                 for (int g = 0; g < groups.length; g++) {
                     final CpuSet span = spans.get(g);
                     final int li = r.index;
-                    groups[g] = groupCache.get(li).computeIfAbsent(span, s -> newGroup(topo, levels, li, s, overlap, childFlags));
+                    groups[g] = groupCache.get(li).computeIfAbsent(span, s -> newGroup(topo, levels, li, s, overlap, childFlags, nrGroups[0]++));
                 }
                 SchedDomain d = new SchedDomain(names[r.index], cpu, k, r.span, groups, r.flags, r.imbalancePct,
                         r.cacheNiceTries, r.imbNumaNr, r.level.numaDistance);
@@ -216,7 +217,7 @@ public final class SchedDomains {
         return new SchedDomains(topo, out);
     }
 
-    private static SchedGroup newGroup(Topology topo, List<Level> levels, int li, CpuSet span, boolean overlap, int childFlags) {
+    private static SchedGroup newGroup(Topology topo, List<Level> levels, int li, CpuSet span, boolean overlap, int childFlags, int id) {
         CpuSet balance = span;
         if (overlap && li > 0) {
             // build_balance_mask: CPUs of the group whose own child domain at this level is the group span
@@ -233,7 +234,7 @@ public final class SchedDomains {
             cores.add(topo.coreOf(i));
             if (prefer < 0 || topo.asymPriority(i) > topo.asymPriority(prefer)) prefer = i;
         }
-        return new SchedGroup(span, balance, cores.size(), cap, childFlags, prefer);
+        return new SchedGroup(id, span, balance, cores.size(), cap, childFlags, prefer);
     }
 
     /** Group spans of level li for cpu: child spans met walking the span from cpu, wrapping. */

@@ -4,6 +4,7 @@ import org.schedlab.policy.Capacity;
 import org.schedlab.policy.PolicyOption;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.RqReader;
+import org.schedlab.policy.RqSums;
 import org.schedlab.policy.WakeFlags;
 import org.schedlab.policy.TaskView;
 import org.schedlab.topology.CpuSet;
@@ -407,6 +408,7 @@ public class FairPlacement {
 
     /** Three reusable statistics: the idlest so far, the local group's, and the one being gathered. */
     private final WakeupStats[] statsPool = {new WakeupStats(), new WakeupStats(), new WakeupStats()};
+    private final RqSums sums = new RqSums();
 
     private WakeupStats freeStats(WakeupStats a, WakeupStats b) {
         for (WakeupStats w : statsPool) if (w != a && w != b) return w;
@@ -421,19 +423,15 @@ public class FairPlacement {
         // update_sg_wakeup_stats: on mixed capacities, misfit unless one CPU of the group fits the task
         boolean asym = sd.has(SchedDomain.SD_ASYM_CPUCAPACITY);
         s.misfit = asym;
-        long load = 0, util = 0, runnable = 0;
-        for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
-            if (!p.canRunOn(i)) continue;
-            load += rq.load(i);
-            util += rq.util(i);
-            runnable += rq.runnable(i);
-            s.nrRunning += ctx.nrRunning(i);
-            if (ctx.idleCpu(i)) s.idleCpus++;
-            s.weight++;
-            s.capacity += ctx.capacityOf(i);
-            s.maxCapacity = Math.max(s.maxCapacity, ctx.capacityOf(i));
-            if (s.misfit && Capacity.fits(p.utilEst(), ctx.capacityOf(i))) s.misfit = false;
-        }
+        // the group's CPUs the task may run on, read and added up
+        rq.sum(g, p.allowedCpus(), sums);
+        long load = sums.load, util = sums.util, runnable = sums.runnable;
+        s.nrRunning = sums.nrRunning;
+        s.idleCpus = sums.idleCpus;
+        s.weight = sums.weight;
+        s.capacity = sums.capacity;
+        s.maxCapacity = sums.maxCapacity;
+        if (s.misfit && Capacity.fits(p.utilEst(), s.maxCapacity)) s.misfit = false;
         s.load = load;
         s.util = util;
         s.runnable = runnable;
