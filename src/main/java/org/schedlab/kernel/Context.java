@@ -329,6 +329,7 @@ final class Context implements SchedContext {
             policy.stopping(src, running, true);
             m.time.memoryChanged(src, running, null);
             cpu.curr = null;
+            Core.putPrev(cpu, running);
             m.groups.refresh(cpu);
             m.nrBusyCpus--;
             m.counters.busy(src, -1);

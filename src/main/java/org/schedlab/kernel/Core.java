@@ -45,6 +45,7 @@ final class Core {
         m.load.utilEstEnqueue(t, cpu);
         t.onRq = true;
         cpu.tasks.add(t);
+        cpu.timeline.insert(t);
         cpu.nrRunning++;
         m.totalQueued++;
         m.counters.queued(c, 1);
@@ -68,6 +69,7 @@ final class Core {
         Eevdf.removeEntity(cpu, t);
         m.load.utilEstDequeue(t, cpu, (flags & DEQUEUE_SLEEP) != 0);
         t.onRq = false;
+        cpu.timeline.remove(t);
         cpu.tasks.remove(t);
         cpu.nrRunning--;
         m.totalQueued--;
@@ -164,6 +166,8 @@ final class Core {
             prev.lastRanCpu = c;
             prev.lastStopped = m.now;
         }
+        // set_next_entity takes next out of the tree
+        if (next != null) cpu.timeline.remove(next);
         boolean wasIdle = cpu.curr == null;
         if (next == null) {
             if (cpu.curr != null) {
@@ -172,6 +176,7 @@ final class Core {
             }
             m.time.memoryChanged(c, cpu.curr, null);
             cpu.curr = null;
+            putPrev(cpu, prev);
             m.groups.refresh(cpu);
             if (cpu.idleSince < 0) cpu.idleSince = m.now;
             if (m.sink != null) m.sink.switchTo(m.now, c, 0, "swapper");
@@ -199,6 +204,7 @@ final class Core {
         m.load.syncTaskPelt(next);
         m.time.memoryChanged(c, cpu.curr, next);
         cpu.curr = next;
+        putPrev(cpu, prev);
         next.state = Task.State.RUNNING;
         next.execStart = m.now;
         // the task starts once the CPU is through idle exit and the switch itself
@@ -210,7 +216,7 @@ final class Core {
             next.wakingSince = -1;
         }
         Eevdf.setProtectSlice(next, sliceNs);
-        cpu.moveToHead(next);
+        cpu.tasks.moveToHead(next);
         rec.contextSwitches++;
         if (m.sink != null) m.sink.switchTo(m.now, c, next.pid, next.comm);
         if (cpu.tickStopped) m.tick.restartTick(c);
@@ -220,6 +226,11 @@ final class Core {
         m.groups.refresh(cpu);
         policy.running(c, next);
         m.interp.step(c);
+    }
+
+    /** put_prev_entity: a prev still queued here goes back into the tree. */
+    static void putPrev(Cpu cpu, Task prev) {
+        if (prev != null && prev.onRq && cpu.tasks.contains(prev)) cpu.timeline.insert(prev);
     }
 
     static final int BLOCK_SLEEP = 1, BLOCK_CHANNEL = 2, BLOCK_MUTEX = 3, BLOCK_COND = 4, BLOCK_SUSPEND = 5,

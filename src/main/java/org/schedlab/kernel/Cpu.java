@@ -1,7 +1,5 @@
 package org.schedlab.kernel;
 
-import java.util.ArrayList;
-
 /**
  * One CPU and its fair runqueue: the EEVDF entity set (running task included, as the kernel's avg_vruntime
  * does, with its arithmetic in {@link Eevdf}), the cfs_tasks MRU list, PELT aggregates, idle/nohz state and
@@ -20,7 +18,9 @@ final class Cpu {
     // runqueue
     Task curr;
     /** cfs_tasks: index 0 = tail (least recently run), last = head. Includes curr. */
-    final ArrayList<Task> tasks = new ArrayList<>();
+    final CfsTasks tasks = new CfsTasks();
+    /** tasks_timeline: the queued entities but curr, by deadline. */
+    final EevdfTree timeline = new EevdfTree();
     int nrRunning;
     int nrDelayed;             // sleepers still queued (DELAY_DEQUEUE), included in nrRunning
     long loadWeight;           // Σ weights of entities on the queue
@@ -84,13 +84,6 @@ final class Cpu {
         this.maxIdleBalanceCost = migrationCostNs;
         this.lastAccount = now;
         this.rate = speed / 1024.0;
-    }
-
-    void moveToHead(Task t) {
-        int i = tasks.lastIndexOf(t);
-        if (i == tasks.size() - 1) return;
-        tasks.remove(i);
-        tasks.add(t);
     }
 
     boolean isIdle() { return curr == null && nrRunning == 0 && ttwuPending == 0; }

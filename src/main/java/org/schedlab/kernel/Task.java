@@ -51,6 +51,14 @@ public final class Task implements TaskView {
     long vruntime, deadline, vprot, slice;
     long vlag;
     boolean onRq;
+    /** The runqueue tree holding it ({@link EevdfTree}), null while running or off every runqueue. */
+    EevdfTree eevdfTree;
+    Task eLeft, eRight, eMin;
+    int eHeight;
+    /** Its runqueue's cfs_tasks ({@link CfsTasks}), neighbours there and place (lower = nearer the tail). */
+    CfsTasks cfsList;
+    Task cfsPrev, cfsNext;
+    long cfsSeq;
     /** Asleep but still queued (DELAY_DEQUEUE). */
     boolean delayed;
 

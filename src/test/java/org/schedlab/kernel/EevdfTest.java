@@ -31,7 +31,14 @@ class EevdfTest {
         Eevdf.addEntity(rq, t);
         t.onRq = true;
         rq.tasks.add(t);
+        rq.timeline.insert(t);
         rq.nrRunning++;
+    }
+
+    /** {@code t} runs: it leaves the tree (set_next_entity). */
+    private static void run(Cpu rq, Task t) {
+        rq.timeline.remove(t);
+        rq.curr = t;
     }
 
     private static Cpu randomQueue(Random r, int n, List<Task> out) {
@@ -105,7 +112,7 @@ class EevdfTest {
         other.vruntime = 10_000_000; other.deadline = 12_000_000;
         queue(rq, curr);
         queue(rq, other);
-        rq.curr = curr;
+        run(rq, curr);
         Eevdf.setProtectSlice(curr, SLICE);
         assertThat(curr.vprot).isEqualTo(Math.min(curr.deadline, curr.vruntime + SLICE));
         assertThat(Eevdf.pickEevdf(rq, true)).isSameAs(curr);
@@ -185,7 +192,7 @@ class EevdfTest {
             List<Task> ts = new ArrayList<>();
             Cpu rq = randomQueue(r, 2 + r.nextInt(6), ts);
             Task curr = ts.get(r.nextInt(ts.size()));
-            rq.curr = curr;
+            run(rq, curr);
             long v0 = curr.vruntime, delta = 1 + r.nextInt(5_000_000);
             curr.deadline = v0 + 10_000_000_000L;
             assertThat(Eevdf.updateCurr(rq, curr, delta, SLICE)).isFalse();
