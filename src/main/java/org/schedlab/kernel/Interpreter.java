@@ -113,7 +113,7 @@ final class Interpreter {
         long at;
         if (t.runWallEnd >= 0) at = Math.max(start, t.runWallEnd);
         else at = start + Math.max(1, (long) Math.ceil(t.remainingWork / cpu.rate));
-        q.schedule(at, Machine.EV_RUN_DONE, c, cpu.genRun);
+        q.schedule(cpu.runSlot, at, Machine.EV_RUN_DONE, c, cpu.genRun);
     }
 
     /** A Run's armed end: re-armed if work remains (the rate fell or kernel work intervened). */

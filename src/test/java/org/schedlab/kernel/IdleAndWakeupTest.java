@@ -100,7 +100,7 @@ class IdleAndWakeupTest {
         long c1 = m.ctx.chargedNs(1);
         m.ctx.chargeScan(1, 5, "periodic");
         assertThat(m.ctx.chargedNs(1) - c1).isEqualTo(m.costs.statGatherNs(t, 1, 5));
-        m.cpus[5].rqChanged();
+        m.rqLines.changed(5);
         long c2 = m.ctx.chargedNs(0);
         m.ctx.chargeScan(0, 5, "periodic");
         assertThat(m.ctx.chargedNs(0) - c2).isEqualTo(full);
