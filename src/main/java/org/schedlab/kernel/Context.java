@@ -337,6 +337,7 @@ final class Context implements SchedContext {
             cpu.genStep++;
             cpu.genRun++;
             cpu.runArmed = false;
+            q.cancel(cpu.runSlot);
             m.time.siblingsChanged(src);
         }
         boolean moved = false;

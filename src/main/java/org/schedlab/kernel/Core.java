@@ -155,6 +155,7 @@ final class Core {
         cpu.genStep++;
         cpu.genRun++;
         cpu.runArmed = false;
+        m.q.cancel(cpu.runSlot);
         if (prev == next) {
             if (next != null) {
                 next.state = Task.State.RUNNING;

@@ -65,6 +65,8 @@ final class Cpu {
     boolean runArmed;
     long genTick;
     long genRun;
+    /** Event-queue slots of the armed run completion and the armed tick (re-armed in place). */
+    int runSlot, tickSlot;
 
     // time accounting
     long kernelStart, kernelUntil;

@@ -113,13 +113,13 @@ final class Interpreter {
         long at;
         if (t.runWallEnd >= 0) at = Math.max(start, t.runWallEnd);
         else at = start + Math.max(1, (long) Math.ceil(t.remainingWork / cpu.rate));
-        q.schedule(at, Machine.EV_RUN_DONE, c, cpu.genRun);
+        q.schedule(cpu.runSlot, at, Machine.EV_RUN_DONE, c, cpu.genRun);
     }
 
     /**
      * A Run's armed end: re-armed if work remains (the rate fell or kernel work intervened). Ignored when the task
-     * is no longer in a Run: a Run that {@link #onStep} completed leaves its armed end behind, and that end must
-     * not complete the task's next op.
+     * is no longer in a Run: an armed end must never complete the task's next op (a Run that {@link #onStep}
+     * completed cancels its armed end in {@link #completeRun}).
      */
     void onRunDone(int c, long gen) {
         Cpu cpu = cpus[c];
@@ -132,12 +132,13 @@ final class Interpreter {
             armCompletion(c);
             return;
         }
-        cpu.runArmed = false;
         completeRun(t, c);
     }
 
-    /** The current Run or RunWall op is done: the task moves on to its next op. */
+    /** The current Run or RunWall op is done: its armed end is dropped and the task moves on to its next op. */
     void completeRun(Task t, int c) {
+        cpus[c].runArmed = false;
+        q.cancel(cpus[c].runSlot);
         if (t.runWallEnd < 0 && t.remainingWork > 0) {
             m.workExecuted += t.remainingWork;   // rounding residue below a nanosecond
         }

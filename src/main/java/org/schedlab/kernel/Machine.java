@@ -143,7 +143,11 @@ public final class Machine {
             // buckets start fine and widen as the run grows, so early-ending runs keep their resolution
             rec.timeline = new CpuTimeline(nrCpus, cfg.timelineBuckets, 0,
                     Math.max(1, Math.min(10_000L, cfg.durationNs / cfg.timelineBuckets)));
-        for (Cpu c : cpus) c.tickStopped = true;
+        for (Cpu c : cpus) {
+            c.tickStopped = true;
+            c.runSlot = q.newSlot();
+            c.tickSlot = q.newSlot();
+        }
         time = new CpuTime(this);
         load = new LoadTracking(this);
         groups = new GroupSums(this);

@@ -34,7 +34,7 @@ final class TickIdle {
         cpu.tickArmed = true;
         cpu.genTick++;
         long next = (m.now / tickNs + 1) * tickNs;
-        q.schedule(next, Machine.EV_TICK, c, cpu.genTick);
+        q.schedule(cpu.tickSlot, next, Machine.EV_TICK, c, cpu.genTick);
     }
 
     /** tick_nohz_restart_sched_tick: the CPU leaves nohz idle. */
@@ -120,6 +120,7 @@ final class TickIdle {
         cpu.tickStopped = true;
         cpu.tickArmed = false;
         cpu.genTick++;
+        q.cancel(cpu.tickSlot);
         policy.tickStopped(c);
     }
 
