@@ -61,6 +61,9 @@ public final class EventQueue {
         insert(t, eventType, argA, argB, slot);
     }
 
+    /** The slot has an event pending. */
+    public boolean pending(int slot) { return slotPos[slot] >= 0; }
+
     /** Drops the slot's pending event, if any. */
     public void cancel(int slot) {
         int i = slotPos[slot];

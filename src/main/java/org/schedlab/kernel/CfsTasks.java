@@ -8,12 +8,10 @@ import java.util.NoSuchElementException;
  * balancer starts) to the most recently run (the head). A task joins at the head when enqueued and moves there when
  * picked (list_move in set_next_task_fair). An intrusive list, as the kernel's: add, remove and move are O(1); a
  * walk from the tail by index costs one step per index when it goes on from where it stopped.
- * Each task carries the order it holds here as a number ({@link Task#cfsSeq}): lower is nearer the tail.
  */
 final class CfsTasks implements Iterable<Task> {
     private Task tail, head;
     private int size;
-    private long nextSeq;
     /** The last position looked up by index, to go on from. */
     private Task cursor;
     private int cursorIndex = -1;
@@ -25,7 +23,6 @@ final class CfsTasks implements Iterable<Task> {
     /** Adds the task at the head (the most recently run end). */
     void add(Task t) {
         t.cfsList = this;
-        t.cfsSeq = nextSeq++;
         t.cfsNext = null;
         t.cfsPrev = head;
         if (head != null) head.cfsNext = t;

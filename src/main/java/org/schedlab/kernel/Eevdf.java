@@ -72,8 +72,7 @@ final class Eevdf {
         if (best != null) return best;
         // none eligible (rounding): the least vruntime, the running entity only if strictly less
         Task leftmost = rq.timeline.minVruntime();
-        if (c != null && rq.tasks.contains(c) && (leftmost == null || c.vruntime < leftmost.vruntime
-                || c.vruntime == leftmost.vruntime && c.cfsSeq < leftmost.cfsSeq)) leftmost = c;
+        if (c != null && rq.tasks.contains(c) && (leftmost == null || c.vruntime < leftmost.vruntime)) leftmost = c;
         return leftmost;
     }
 

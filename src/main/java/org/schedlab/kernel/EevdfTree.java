@@ -4,13 +4,15 @@ package org.schedlab.kernel;
  * cfs_rq->tasks_timeline: the queued entities other than the running one, ordered by virtual deadline
  * (__entity_less), each subtree knowing its entity of least vruntime (the min_vruntime augmentation), so
  * __pick_eevdf finds the eligible entity of earliest deadline in O(log n) by pruning subtrees with no eligible
- * entity. A balanced (AVL) tree intrusive in {@link Task}. Equal deadlines are ordered by the entities' places in
- * cfs_tasks ({@link Task#cfsSeq}, least recently run first); so is the least vruntime among equals.
- * Deviation: the kernel's rbtree puts the later inserted of two equal deadlines right of the earlier one.
+ * entity. A balanced (AVL) tree intrusive in {@link Task}. Of two equal deadlines the one inserted later goes right
+ * of the other, as rb_add places it (so the earlier inserted is picked first); the least vruntime among equals is
+ * likewise the earlier inserted.
  */
 final class EevdfTree {
     private Task root;
     private int size;
+    /** Insertion order ({@link Task#eSeq}). */
+    private long nextSeq;
 
     int size() { return size; }
 
@@ -19,6 +21,7 @@ final class EevdfTree {
     /** __enqueue_entity: the entity's deadline, vruntime and place in cfs_tasks must not change while it is here. */
     void insert(Task t) {
         t.eevdfTree = this;
+        t.eSeq = nextSeq++;
         t.eLeft = t.eRight = null;
         t.eHeight = 1;
         t.eMin = t;
@@ -57,15 +60,15 @@ final class EevdfTree {
         return null;
     }
 
-    /** Deadline order, then cfs_tasks order. */
+    /** __entity_less, equal deadlines in insertion order. */
     private static boolean before(Task a, Task b) {
-        return a.deadline < b.deadline || a.deadline == b.deadline && a.cfsSeq < b.cfsSeq;
+        return a.deadline < b.deadline || a.deadline == b.deadline && a.eSeq < b.eSeq;
     }
 
-    /** Least vruntime, then cfs_tasks order. */
+    /** Least vruntime, then insertion order. */
     private static Task lesserVruntime(Task a, Task b) {
         if (b == null) return a;
-        return a.vruntime < b.vruntime || a.vruntime == b.vruntime && a.cfsSeq < b.cfsSeq ? a : b;
+        return a.vruntime < b.vruntime || a.vruntime == b.vruntime && a.eSeq < b.eSeq ? a : b;
     }
 
     private static int height(Task t) { return t == null ? 0 : t.eHeight; }

@@ -20,6 +20,8 @@ final class Invariants {
                     throw new IllegalStateException("CPU " + cpu.id + " curr " + cpu.curr + " inconsistent: " + cpu.curr.state);
             }
             if (cpu.tasks.size() != cpu.nrRunning) throw new IllegalStateException("CPU " + cpu.id + " nr_running mismatch");
+            if (m.q.pending(cpu.runSlot) != cpu.runArmed || m.q.pending(cpu.tickSlot) != cpu.tickArmed)
+                throw new IllegalStateException("CPU " + cpu.id + " armed run completion or tick without its one event");
             int inTree = 0;
             for (Task t : cpu.tasks) {
                 if (cpu.timeline.contains(t) == (t == cpu.curr))

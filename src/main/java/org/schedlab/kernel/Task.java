@@ -55,10 +55,11 @@ public final class Task implements TaskView {
     EevdfTree eevdfTree;
     Task eLeft, eRight, eMin;
     int eHeight;
-    /** Its runqueue's cfs_tasks ({@link CfsTasks}), neighbours there and place (lower = nearer the tail). */
+    /** When it entered the tree, in the tree's insertion order. */
+    long eSeq;
+    /** Its runqueue's cfs_tasks ({@link CfsTasks}) and neighbours there. */
     CfsTasks cfsList;
     Task cfsPrev, cfsNext;
-    long cfsSeq;
     /** Asleep but still queued (DELAY_DEQUEUE). */
     boolean delayed;
 

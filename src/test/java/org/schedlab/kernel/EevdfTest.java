@@ -215,6 +215,41 @@ class EevdfTest {
         assertThat(t.deadline).isEqualTo(1_000_000 + SLICE);
     }
 
+    /**
+     * The tree's answers equal a scan of its entities: the eligible one of earliest deadline (equal deadlines: the
+     * earlier inserted) and the one of least vruntime, through random inserts and removals with many ties.
+     */
+    @Test
+    void theTreeFindsWhatAScanOfItsEntitiesFinds() {
+        Random r = new Random(16);
+        for (int trial = 0; trial < 200; trial++) {
+            Cpu rq = new Cpu(0, 1024, 1024, 0, 500_000);
+            List<Task> in = new ArrayList<>();
+            for (int op = 0; op < 300; op++) {
+                if (in.isEmpty() || r.nextInt(3) > 0) {
+                    Task t = task(op + 1, NICES[r.nextInt(NICES.length)]);
+                    t.vruntime = r.nextInt(20) * 1_000_000L;
+                    t.deadline = t.vruntime + r.nextInt(4) * 1_000_000L;
+                    Eevdf.addEntity(rq, t);
+                    rq.timeline.insert(t);
+                    in.add(t);
+                } else {
+                    Task t = in.remove(r.nextInt(in.size()));
+                    Eevdf.removeEntity(rq, t);
+                    rq.timeline.remove(t);
+                }
+                Task best = null, least = null;
+                for (Task t : in) {
+                    if (least == null || t.vruntime < least.vruntime) least = t;
+                    if (Eevdf.eligible(rq, t) && (best == null || t.deadline < best.deadline)) best = t;
+                }
+                assertThat(rq.timeline.size()).isEqualTo(in.size());
+                assertThat(rq.timeline.earliestEligible(rq)).isSameAs(best);
+                assertThat(rq.timeline.minVruntime()).isSameAs(least);
+            }
+        }
+    }
+
     @Test
     void yieldMovesTheDeadlineOneSliceLater() {
         Task t = task(1, 7);
