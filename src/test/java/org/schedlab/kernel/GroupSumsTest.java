@@ -33,12 +33,12 @@ class GroupSumsTest {
         Sampler(SchedPolicy delegate) { super(delegate); }
 
         @Override public void tick(int cpu, boolean idle) {
-            if ((ctx.jiffies() + cpu) % 5 == 0) compareAll(cpu);
+            if ((ctx.jiffies() + cpu) % 7 == 0) compareAll(cpu);
             super.tick(cpu, idle);
         }
 
         @Override public void newidle(int cpu) {
-            if (ctx.now() % 11 == 0) compareAll(cpu);
+            if (ctx.now() % 23 == 0) compareAll(cpu);
             super.newidle(cpu);
         }
 
@@ -92,9 +92,9 @@ class GroupSumsTest {
 
     @Test
     void groupSumsEqualTheirCpusOnSampledPassesOfABusyTwoSocketMachine() {
-        Sampler s = run(TopologySources.resolve("epyc-7763-2s"), "pull", Workloads.parse("schbench:workers=64"), 12_000_000L);
-        assertThat(s.compared).isGreaterThan(1000);
-        assertThat(s.partial).isGreaterThan(500);
+        Sampler s = run(TopologySources.resolve("epyc-7763-2s"), "pull", Workloads.parse("schbench:workers=64"), 8_000_000L);
+        assertThat(s.compared).isGreaterThan(400);
+        assertThat(s.partial).isGreaterThan(200);
         Sampler push = run(TopologySources.resolve("desktop-8c16t"), "push", Workloads.parse("hackbench:groups=2"), 20_000_000L);
         assertThat(push.compared).isGreaterThan(100);
     }
@@ -106,8 +106,8 @@ class GroupSumsTest {
         for (int i = 0; i < 4; i++)
             w.addTemplate(new TaskTemplate("h" + i, new Op[]{new Op.LoopBegin(-1), new Op.Run(Dist.exp(8_000_000)),
                     new Op.Sleep(Dist.exp(2_000_000)), new Op.LoopEnd(0)}, 1));
-        Sampler s = run(Presets.get("juno-r0"), "pull", w, 200_000_000L);
-        assertThat(s.compared).isGreaterThan(200);
+        Sampler s = run(Presets.get("juno-r0"), "pull", w, 120_000_000L);
+        assertThat(s.compared).isGreaterThan(60);
         assertThat(s.withMisfit).isGreaterThan(20);
     }
 

@@ -425,22 +425,21 @@ public class FairPlacement {
         s.misfit = asym;
         // the group's CPUs the task may run on, read and added up
         rq.sum(g, p.allowedCpus(), sums);
-        long load = sums.load, util = sums.util, runnable = sums.runnable;
+        s.load = sums.load;
+        s.util = sums.util;
+        s.runnable = sums.runnable;
         s.nrRunning = sums.nrRunning;
         s.idleCpus = sums.idleCpus;
         s.weight = sums.weight;
         s.capacity = sums.capacity;
         s.maxCapacity = sums.maxCapacity;
         if (s.misfit && Capacity.fits(p.utilEst(), s.maxCapacity)) s.misfit = false;
-        s.load = load;
-        s.util = util;
-        s.runnable = runnable;
         // cpu_load_without, cpu_util_without, cpu_runnable_without: p's own share leaves the CPU it is on
         int pc = p.cpu();
         if (pc >= 0 && span.get(pc) && p.canRunOn(pc)) {
-            s.load = load - rq.load(pc) + Math.max(0, rq.load(pc) - p.loadAvg());
-            s.util = util - rq.util(pc) + Math.max(0, rq.util(pc) - p.utilAvg());
-            s.runnable = runnable - rq.runnable(pc) + Math.max(0, rq.runnable(pc) - p.runnableAvg());
+            s.load = sums.load - rq.load(pc) + Math.max(0, rq.load(pc) - p.loadAvg());
+            s.util = sums.util - rq.util(pc) + Math.max(0, rq.util(pc) - p.utilAvg());
+            s.runnable = sums.runnable - rq.runnable(pc) + Math.max(0, rq.runnable(pc) - p.runnableAvg());
             if (p.isQueued() || p.isRunning()) s.nrRunning--;
         }
         int pct = sd.imbalancePct;
