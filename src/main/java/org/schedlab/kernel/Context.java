@@ -51,7 +51,8 @@ final class Context implements SchedContext {
     private final Cpu[] cpus;
     private final int nrCpus;
     private final long tickNs;
-    /** Scratch words of one group read, and the count it read. */
+    /** Scratch words of one group read (the word indices, the words), and the count it read. */
+    private final int[] scratchIdx;
     private final long[] scratch;
     private final long[] readCount = new long[1];
 
@@ -71,6 +72,7 @@ final class Context implements SchedContext {
         this.tickNs = m.tickNs;
         this.charges = new BalanceCharges(m.rec, m.time);
         this.scratch = new long[m.rqLines.words()];
+        this.scratchIdx = new int[m.rqLines.words()];
     }
 
     @Override public long now() { return m.now; }
@@ -165,17 +167,19 @@ final class Context implements SchedContext {
                 return;
             }
             long[] span = m.groups.spanWords(id);
-            int from = m.groups.firstWord(id), to = m.groups.lastWord(id);
-            boolean any = false;
-            for (int w = from; w <= to; w++) {
-                long mask = span[w] & ~read[w];
+            int[] idx = m.groups.spanWordIdx(id);
+            int k = 0;
+            for (int j = 0; j < idx.length; j++) {
+                int w = idx[j];
+                long mask = span[j] & ~read[w];
                 if (within != null) mask &= within.word(w);
-                scratch[w] = mask;
+                if (mask == 0) continue;
                 read[w] |= mask;
-                any |= mask != 0;
+                scratchIdx[k] = w;
+                scratch[k++] = mask;
             }
-            if (!any) return;
-            long ns = m.rqLines.readAll(acting, scratch, from, to, readCount);
+            if (k == 0) return;
+            long ns = m.rqLines.readAll(acting, scratchIdx, scratch, k, readCount);
             if (cells == null) cells = cells(kind);
             cells.count(BalanceCharges.SCANS, readCount[0]);
             cells.charge(acting, ns);

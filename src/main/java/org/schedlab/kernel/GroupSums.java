@@ -27,8 +27,9 @@ final class GroupSums {
     private final int[] nrRunning, idleCpus, overloadedCpus, misfitCpus, capacity, maxCapacity;
     /** The largest misfit load may have left the group: recomputed when next read. */
     private final boolean[] misfitStale;
+    /** Per group: the indices of the words of its span that hold CPUs of it, and those words. */
+    private final int[][] spanWordIdx;
     private final long[][] spanWords;
-    private final int[] firstWord, lastWord;
 
     // per CPU: its share as last added
     private final long[] shLoad, shUtil, shRunnable, shMisfit;
@@ -64,19 +65,22 @@ final class GroupSums {
         capacity = new int[ng];
         maxCapacity = new int[ng];
         misfitStale = new boolean[ng];
+        spanWordIdx = new int[ng][];
         spanWords = new long[ng][];
-        firstWord = new int[ng];
-        lastWord = new int[ng];
         int words = (n + 63) >>> 6;
         for (int g = 0; g < ng; g++) {
             if (groups[g] == null) continue;
             CpuSet span = groups[g].span;
-            spanWords[g] = new long[words];
-            for (int w = 0; w < words; w++) spanWords[g][w] = span.word(w);
-            firstWord[g] = span.first() >>> 6;
-            int last = span.first();
-            for (int i = last; i >= 0; i = span.nextSetBit(i + 1)) last = i;
-            lastWord[g] = last >>> 6;
+            int k = 0;
+            for (int w = 0; w < words; w++) if (span.word(w) != 0) k++;
+            spanWordIdx[g] = new int[k];
+            spanWords[g] = new long[k];
+            k = 0;
+            for (int w = 0; w < words; w++) {
+                if (span.word(w) == 0) continue;
+                spanWordIdx[g][k] = w;
+                spanWords[g][k++] = span.word(w);
+            }
         }
         shLoad = new long[n];
         shUtil = new long[n];
@@ -128,15 +132,15 @@ final class GroupSums {
         shMisfit[c] = misfit;
     }
 
-    /** The group's span as words, and the first and last word with a CPU of it. */
+    /** The words of the group's span that hold CPUs of it ({@link #spanWordIdx} gives their indices). */
     long[] spanWords(int g) { return spanWords[g]; }
-    int firstWord(int g) { return firstWord[g]; }
-    int lastWord(int g) { return lastWord[g]; }
+    int[] spanWordIdx(int g) { return spanWordIdx[g]; }
 
     /** Every CPU of the group is in {@code within}. */
     boolean inside(int g, CpuSet within) {
         long[] span = spanWords[g];
-        for (int w = firstWord[g]; w <= lastWord[g]; w++) if ((span[w] & ~within.word(w)) != 0) return false;
+        int[] idx = spanWordIdx[g];
+        for (int k = 0; k < idx.length; k++) if ((span[k] & ~within.word(idx[k])) != 0) return false;
         return true;
     }
 

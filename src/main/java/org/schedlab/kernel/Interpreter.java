@@ -11,7 +11,6 @@ import org.schedlab.workload.WorkloadException;
 import org.schedlab.workload.WorkloadSpec;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Runs task programs: from the task's pc until it starts a Run, blocks or exits. A Run is consumed at the
@@ -236,10 +235,9 @@ final class Interpreter {
             } else if (op instanceof Op.Resume) {
                 int target = ((Op.Resume) op).target;
                 t.pc++;
-                List<Task> live = m.liveByTemplate.get(target);
+                TemplateTasks live = m.liveByTemplate.get(target);
                 if (live.isEmpty()) m.templateResumeLatch[target] = true;
-                for (int i = 0; i < live.size(); i++) {
-                    Task x = live.get(i);
+                for (Task x = live.first(); x != null; x = x.liveNext) {
                     if (x.state == Task.State.BLOCKED && x.blockedOn == Core.BLOCK_SUSPEND) m.wakeup.tryToWakeUp(x, c, false);
                     else x.resumeLatch = true;
                 }

@@ -65,7 +65,7 @@ public final class Machine {
 
     // tasks
     final ArrayList<Task> tasks = new ArrayList<>();     // by pid-1; exited tasks are nulled
-    final List<List<Task>> liveByTemplate = new ArrayList<>();
+    final List<TemplateTasks> liveByTemplate = new ArrayList<>();
     final boolean[] templateResumeLatch;
     final int[][] loopEnd;
     int liveTasks;
@@ -119,7 +119,7 @@ public final class Machine {
         templateResumeLatch = new boolean[nt];
         loopEnd = new int[nt][];
         for (int i = 0; i < nt; i++) {
-            liveByTemplate.add(new ArrayList<>());
+            liveByTemplate.add(new TemplateTasks());
             Op[] prog = wl.templates.get(i).program;
             loopEnd[i] = new int[prog.length];
             for (int pc = 0; pc < prog.length; pc++)

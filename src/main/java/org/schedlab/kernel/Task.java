@@ -60,6 +60,8 @@ public final class Task implements TaskView {
     /** Its runqueue's cfs_tasks ({@link CfsTasks}) and neighbours there. */
     CfsTasks cfsList;
     Task cfsPrev, cfsNext;
+    /** Neighbours among the live tasks of its template ({@link TemplateTasks}). */
+    Task livePrev, liveNext;
     /** Asleep but still queued (DELAY_DEQUEUE). */
     boolean delayed;
 

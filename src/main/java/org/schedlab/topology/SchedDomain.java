@@ -43,6 +43,8 @@ public final class SchedDomain {
     public final int imbNumaNr;
     /** For NUMA levels the SLIT distance defining the span, else 0. */
     public final int numaDistance;
+    /** Every group's span lies inside {@link #span} (overlapping NUMA groups may reach beyond it). */
+    private final boolean groupsInsideSpan;
     SchedDomain parent, child;
 
     SchedDomain(String name, int cpu, int level, CpuSet span, SchedGroup[] groups, int flags, int imbalancePct,
@@ -61,7 +63,13 @@ public final class SchedDomain {
         this.maxIntervalMs = 2 * spanWeight;
         this.imbNumaNr = imbNumaNr;
         this.numaDistance = numaDistance;
+        boolean inside = true;
+        for (SchedGroup g : groups) inside &= span.containsAll(g.span);
+        this.groupsInsideSpan = inside;
     }
+
+    /** Every group's CPUs are CPUs of this domain. */
+    public boolean groupsInsideSpan() { return groupsInsideSpan; }
 
     public SchedDomain parent() { return parent; }
     public SchedDomain child() { return child; }

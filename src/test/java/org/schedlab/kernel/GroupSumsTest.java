@@ -111,6 +111,53 @@ class GroupSumsTest {
         assertThat(s.withMisfit).isGreaterThan(20);
     }
 
+    /**
+     * Two identical machines after the same run: on one every group of a CPU's domains is read at once
+     * ({@link RqReader#sum}), on the other its CPUs one by one; the charges agree pass after pass, as lines are
+     * held, written and re-read, and for a part of a group.
+     */
+    @Test
+    void aGroupReadIsChargedWhatReadingItsCpusOneByOneCosts() {
+        Machine[] ms = new Machine[2];
+        for (int k = 0; k < 2; k++) {
+            Policies.Resolved p = Policies.resolve("pull");
+            ms[k] = new Machine(TopologySources.resolve("epyc-7763-2s"), p.policy, p.options,
+                    Workloads.parse("schbench:workers=64"), MachineConfig.of(4_000_000L, 1, true, true));
+            ms[k].run();
+        }
+        int n = ms[0].nrCpus;
+        java.util.Random r = new java.util.Random(5);
+        long total = 0;
+        for (int pass = 0; pass < 40; pass++) {
+            int acting = r.nextInt(n);
+            // some runqueues are written between passes: their lines leave every cache
+            for (int j = 0; j < 30; j++) {
+                int c = r.nextInt(n);
+                for (Machine m : ms) m.rqLines.changed(c);
+            }
+            long[] charged = new long[2];
+            for (int k = 0; k < 2; k++) {
+                SchedContext ctx = ms[k].context();
+                RqReader rq = ctx.reader(acting, "probe");
+                long before = ctx.chargedNs(acting);
+                for (SchedDomain sd : ctx.domains().of(acting))
+                    for (SchedGroup g : sd.groups) {
+                        CpuSet within = null;
+                        if (pass % 3 == 0 && g.weight > 1) {
+                            within = g.span.copy();
+                            within.clear(g.span.first());
+                        }
+                        if (k == 0) rq.sum(g, within, new RqSums());
+                        else fresh(ctx, rq, g, within);
+                    }
+                charged[k] = ctx.chargedNs(acting) - before;
+            }
+            assertThat(charged[0]).as("pass %d by CPU %d", pass, acting).isEqualTo(charged[1]);
+            total += charged[0];
+        }
+        assertThat(total).isGreaterThan(0);
+    }
+
     @Test
     void theInvariantsCheckEveryGroupAfterEveryEvent() {
         Policies.Resolved p = Policies.resolve("push");

@@ -37,8 +37,8 @@ final class FindBusiest {
         s.group = g;
         boolean top = env.sd.parent() == null;
         boolean asymCpuCap = env.sd.has(SchedDomain.SD_ASYM_CPUCAPACITY);
-        // the group's CPUs in env.cpus, read and added up
-        env.rq.sum(g, env.cpus, sums);
+        // the group's CPUs in env.cpus, read and added up (a group of the domain lies inside its span)
+        env.rq.sum(g, env.cpusWholeSpan && env.sd.groupsInsideSpan() ? null : env.cpus, sums);
         s.maxCapacity = sums.maxCapacity;
         s.load = sums.load;
         s.util = sums.util;
