@@ -92,12 +92,7 @@ public final class PublishedTables {
     }
 
     static RunSpec spec(String topology, String policy, String workload, long durationNs, long seed) {
-        RunSpec s = new RunSpec();
-        s.topology = topology;
-        s.policy = policy;
-        s.workload = workload;
-        s.durationNs = durationNs;
-        s.seed = seed;
+        RunSpec s = RunSpec.of(topology, policy, workload, durationNs, seed);
         s.timelineBuckets = 0;
         return s;
     }

@@ -39,6 +39,17 @@ public final class RunSpec {
     public int launchCpu = LAUNCH_WORKLOAD;
     public static final int LAUNCH_WORKLOAD = -1;
 
+    /** A run of {@code workload} under {@code policy} on {@code topology}; every other field at its default. */
+    public static RunSpec of(String topology, String policy, String workload, long durationNs, long seed) {
+        RunSpec s = new RunSpec();
+        s.topology = topology;
+        s.policy = policy;
+        s.workload = workload;
+        s.durationNs = durationNs;
+        s.seed = seed;
+        return s;
+    }
+
     /** A run's duration or warm-up as text ("500ms"), refused beyond {@link #MAX_DURATION_NS}. */
     public static long parseDuration(String what, String text) {
         return org.schedlab.Units.parseDuration(what, text, MAX_DURATION_NS);

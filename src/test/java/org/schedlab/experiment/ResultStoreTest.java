@@ -123,11 +123,7 @@ class ResultStoreTest {
 
     @Test
     void everyResultCarriesItsSpec() {
-        RunSpec s = new RunSpec();
-        s.topology = "synthetic:cores=2";
-        s.policy = "pull";
-        s.workload = "poisson:rate=1000";
-        s.durationNs = 5_000_000L;
+        RunSpec s = RunSpec.of("synthetic:cores=2", "pull", "poisson:rate=1000", 5_000_000L, 1);
         s.delayDequeue = true;
         s.costScale = 2;
         ObjectNode r = Runner.run(s);

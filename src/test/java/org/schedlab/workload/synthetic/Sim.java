@@ -20,12 +20,7 @@ final class Sim {
     private Sim() {}
 
     static JsonNode run(String topology, String policy, String workload, long durationNs, boolean costs) {
-        RunSpec s = new RunSpec();
-        s.topology = topology;
-        s.policy = policy;
-        s.workload = workload;
-        s.durationNs = durationNs;
-        s.seed = 1;
+        RunSpec s = RunSpec.of(topology, policy, workload, durationNs, 1);
         s.costs = costs;
         s.timelineBuckets = 0;
         JsonNode r = Runner.run(s);
