@@ -288,7 +288,8 @@ public final class ComparisonTable {
             for (Cell c : r.cells()) {
                 if (!c.finished()) {
                     sb.append(csvField(comparison.test())).append(',').append(csvField(r.label())).append(',')
-                      .append(csvField(c.policy())).append(',').append(comparison.statistic().label()).append(",unfinished,,,,")
+                      .append(csvField(c.policy())).append(',').append(comparison.statistic().label())
+                      .append(",unfinished,,,,")
                       .append(c.runs()).append(",false\n");
                     continue;
                 }
