@@ -15,10 +15,7 @@ class ResultStoreTest {
     @TempDir Path dir;
 
     private static RunSpec spec() {
-        RunSpec s = new RunSpec();
-        s.topology = "synthetic:cores=4";
-        s.policy = "push:nohz=per-llc";
-        s.workload = "poisson:service=exp:1ms";
+        RunSpec s = RunSpec.of("synthetic:cores=4", "push:nohz=per-llc", "poisson:service=exp:1ms", 1_000_000_000L, 1);
         s.params.put("rate", "2000");
         s.params.put("ws", "64");
         s.seed = 3;
