@@ -139,6 +139,15 @@ public final class MainlineCurves {
         return out;
     }
 
+    /**
+     * schbench as AMD's reports ran it: the old schbench (docs/model.md, "The published runs, as run") with its
+     * default two message threads sharing {@code workers} workers.
+     */
+    static String schbenchAsRun(int workers) {
+        int m = Math.min(2, workers);
+        return "schbench:version=old,message=" + m + ",workers=" + workers / m;
+    }
+
     /** The points run on one NPS mode and their checks. */
     private record Curve(Published published, int[] tbench, int[] hackbench, int[] schbench) {
         String topology() { return published.nps() == 1 ? TOPOLOGY : TOPOLOGY + ":nps=" + published.nps(); }
@@ -150,12 +159,7 @@ public final class MainlineCurves {
             for (int g : hackbench)
                 addSeeds(specs, topology(), "hackbench:groups=" + g + ",ipc=pipe,mode=thread,loops=" + size.hackbenchLoops,
                         60_000_000_000L, size.seeds);
-            // schbench (old) as AMD ran it: two message threads (its default) sharing the workers
-            for (int w : schbench) {
-                int m = Math.min(2, w);
-                addSeeds(specs, topology(), "schbench:version=old,message=" + m + ",workers=" + w / m, size.schbenchNs,
-                        size.seeds);
-            }
+            for (int w : schbench) addSeeds(specs, topology(), schbenchAsRun(w), size.schbenchNs, size.seeds);
         }
 
         /** Appends this mode's checks from {@code headline[k..]}; returns the index after its runs. */

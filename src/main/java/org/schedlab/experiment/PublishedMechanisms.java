@@ -19,7 +19,8 @@ import java.util.function.Predicate;
  * option (published.md sets 1b, 4c, 5a, 5b):
  * <ul>
  * <li>1b, SIS_UTIL against SIS_PROP (76c94a3b-6ca2-e0e2-c618-42b147d2737d@amd.com): tip 5.19-rc2 is
- * {@code pull:sis=prop}, SIS_UTIL is {@code pull}; neither has NI_RANDOM ({@code ni_random=off}).</li>
+ * {@code pull:sis=prop}, SIS_UTIL is {@code pull}; neither has NI_RANDOM ({@code ni_random=off}); schbench is the
+ * old schbench the report ran ({@link MainlineCurves#schbenchAsRun}).</li>
  * <li>4c with EEVDF, SHARED_RUNQ v3 (258c9412-445a-04f5-dd0d-1f6699a257b6@amd.com): tip b41bbb33cf75 is
  * {@code pull:ni_random=off}, then {@code shared-runq} and {@code shared-runq:idle_check=on}.</li>
  * <li>5a, imb_numa_nr = LLCs per node (9ab0a2c2-7dee-40b0-edd0-56a5b1915745@amd.com): STREAM-16 unbound, 5.17-rc1
@@ -55,8 +56,10 @@ public final class PublishedMechanisms {
      * (published.md 1b), once that preset exists.
      */
     private static Row sis(String topology, String workload, String param, int value, double pct) {
-        String w = workload + ":" + param + "=" + value;
-        return new Row("1b", topology, "SIS_UTIL vs SIS_PROP " + w + onTopology(topology), new Side(SIS_PROP, w), new Side(SIS_UTIL, w), pct);
+        String label = workload + ":" + param + "=" + value;
+        String w = workload.equals("schbench") ? MainlineCurves.schbenchAsRun(value) : label;
+        return new Row("1b", topology, "SIS_UTIL vs SIS_PROP " + label + onTopology(topology), new Side(SIS_PROP, w),
+                new Side(SIS_UTIL, w), pct);
     }
 
     /** Labels of NPS1 rows name no topology; others do. */
@@ -190,20 +193,22 @@ public final class PublishedMechanisms {
     public static final class Size {
         /** Seeds of throughput workloads, of hackbench (a run to completion), of schbench (a p99 latency). */
         final int seeds, hackbenchSeeds, latencySeeds;
-        final long steadyNs;
+        /** Simulated time of throughput runs, and of schbench's (old schbench's workers wake about every 70 ms). */
+        final long steadyNs, latencyNs;
         final Predicate<Row> rows;
 
-        private Size(int seeds, int hackbenchSeeds, int latencySeeds, long steadyNs, Predicate<Row> rows) {
+        private Size(int seeds, int hackbenchSeeds, int latencySeeds, long steadyNs, long latencyNs, Predicate<Row> rows) {
             this.seeds = seeds;
             this.hackbenchSeeds = hackbenchSeeds;
             this.latencySeeds = latencySeeds;
             this.steadyNs = steadyNs;
+            this.latencyNs = latencyNs;
             this.rows = rows;
         }
 
         /** A few cheap rows: what the test suite runs. */
         public static Size small() {
-            return new Size(1, 4, 2, 200_000_000L, r -> r.label().endsWith("tbench:clients=16")
+            return new Size(1, 4, 2, 200_000_000L, 500_000_000L, r -> r.label().endsWith("tbench:clients=16")
                     || r.label().contains("NTIMES=10 Triad"));
         }
 
@@ -211,7 +216,7 @@ public final class PublishedMechanisms {
          * Every row: one seed of tbench, netperf and STREAM (the model's throughputs vary by a few percent from seed
          * to seed, against the ±10% the rule allows), 10 of hackbench and 4 of schbench's p99 (both vary more).
          */
-        public static Size full() { return new Size(1, 10, 4, 300_000_000L, r -> true); }
+        public static Size full() { return new Size(1, 10, 4, 300_000_000L, 2_000_000_000L, r -> true); }
 
         int seedsOf(Side s) {
             if (s.workload().startsWith("hackbench")) return hackbenchSeeds;
@@ -239,7 +244,8 @@ public final class PublishedMechanisms {
                 String key = r.topology() + "|" + s.policy() + "|" + s.workload();
                 if (first.containsKey(key)) continue;
                 first.put(key, specs.size());
-                long d = completion(s.workload()) ? 20_000_000_000L : size.steadyNs;
+                long d = completion(s.workload()) ? 20_000_000_000L
+                        : s.workload().startsWith("schbench") ? size.latencyNs : size.steadyNs;
                 for (int seed = 1; seed <= size.seedsOf(s); seed++)
                     specs.add(PublishedTables.spec(r.topology(), s.policy(), s.workload(), d, seed));
             }

@@ -2,12 +2,15 @@ package org.schedlab.report;
 
 import org.schedlab.experiment.Validation;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Validation checks against a real machine as a Markdown table (one row per check: the model's value, the
- * published one, the tolerance, the verdict), followed by the known cause of each miss as a numbered note.
+ * published one, the tolerance, the verdict), followed by the known causes of the misses as numbered notes, one
+ * note per distinct cause.
  */
 public final class CheckTable {
     private CheckTable() {}
@@ -15,22 +18,19 @@ public final class CheckTable {
     public static String markdown(List<Validation.Check> checks) {
         StringBuilder b = new StringBuilder();
         b.append("| check | model | published | tolerance | verdict |\n|---|---|---|---|---|\n");
-        StringBuilder notes = new StringBuilder();
-        int n = 0, passed = 0;
+        Map<String, Integer> notes = new LinkedHashMap<>();
+        int passed = 0;
         for (Validation.Check c : checks) {
             String verdict = c.pass ? "reproduced" : "not reproduced";
             if (c.pass) passed++;
-            if (c.known != null) {
-                n++;
-                verdict += " (" + n + ")";
-                notes.append(n).append(". ").append(c.known).append('\n');
-            }
+            if (c.known != null) verdict += " (" + notes.computeIfAbsent(c.known, k -> notes.size() + 1) + ")";
             b.append("| ").append(c.name.replace("|", "/")).append(" | ").append(num(c.measured)).append(' ')
                     .append(c.unit).append(" | ").append(num(c.expected)).append(" | ±").append(num(c.tolerance))
                     .append(" | ").append(verdict).append(" |\n");
         }
         b.append('\n').append(passed).append(" of ").append(checks.size()).append(" reproduced.\n");
-        if (n > 0) b.append("\nWhat is known of the misses:\n\n").append(notes);
+        if (!notes.isEmpty()) b.append("\nWhat is known of the misses:\n\n");
+        notes.forEach((known, n) -> b.append(n).append(". ").append(known).append('\n'));
         return b.toString();
     }
 
