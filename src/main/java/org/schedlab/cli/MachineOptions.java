@@ -29,6 +29,9 @@ public final class MachineOptions {
     @Option(names = "--hz", defaultValue = "250", paramLabel = "100|250|300|1000",
             description = "Tick rate, CONFIG_HZ (default ${DEFAULT-VALUE}).")
     int hz;
+    @Option(names = "--launch-cpu", paramLabel = "CPU",
+            description = "CPU the benchmark is started from (the shell's CPU; default: the workload's own, CPU 0 unless it says).")
+    Integer launchCpu;
 
     /** Sets the topology and machine settings of {@code s}; one clear error for a bad value. */
     void applyTo(RunSpec s) {
@@ -39,6 +42,10 @@ public final class MachineOptions {
         s.slice = onOff("--slice", slice, "on", "off");
         s.delayDequeue = onOff("--delay-dequeue", delayDequeue, "on", "off");
         s.hz = hz;
+        if (launchCpu != null) {
+            if (launchCpu < 0) throw new InputError("--launch-cpu: expected a CPU number, 0 or more, got " + launchCpu);
+            s.launchCpu = launchCpu;
+        }
     }
 
     static boolean onOff(String opt, String v, String yes, String no) {

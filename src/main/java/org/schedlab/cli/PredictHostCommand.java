@@ -103,12 +103,7 @@ public final class PredictHostCommand implements Callable<Integer> {
     }
 
     private static JsonNode model(String profile, String workload, long seed) {
-        RunSpec s = new RunSpec();
-        s.topology = "host";
-        s.policy = "pull";
-        s.workload = workload;
-        s.seed = seed;
-        s.durationNs = 600_000_000_000L;
+        RunSpec s = RunSpec.of("host", "pull", workload, 600_000_000_000L, seed);
         CostsOption.apply(profile, s);
         return Runner.run(s);
     }

@@ -35,7 +35,8 @@ public final class StudyCommand implements Callable<Integer> {
         for (Study.Section s : sections) {
             if (only != null && !only.contains(s.id)) continue;
             long t0 = System.nanoTime();
-            String body = ComparisonTable.codeBlock(Study.run(s, jobs.jobs(), null));
+            String body = s.checks != null ? org.schedlab.report.CheckTable.markdown(Study.runChecks(s, jobs.jobs()))
+                    : ComparisonTable.codeBlock(Study.run(s, jobs.jobs(), null));
             text = Study.splice(text, s.id, body, doc.toString());
             AtomicFiles.write(doc, text);
             System.err.printf("study: %s done in %.1f s%n", s.id, (System.nanoTime() - t0) / 1e9);

@@ -32,10 +32,5 @@ public final class ValidateCommand implements Callable<Integer> {
         return failed == 0 ? 0 : 1;
     }
 
-    private static String num(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e12) return String.format("%.0f", v);
-        if (Math.abs(v) >= 100) return String.format("%.1f", v);
-        if (Math.abs(v) >= 0.01) return String.format("%.4f", v);
-        return String.format("%.3g", v);
-    }
+    private static String num(double v) { return org.schedlab.report.CheckTable.num(v); }
 }

@@ -96,11 +96,7 @@ public final class Bench {
     }
 
     private static Runner.Prepared prepare(Scenario sc, String policy, long simNs) {
-        RunSpec spec = new RunSpec();
-        spec.topology = sc.topology();
-        spec.policy = policy;
-        spec.workload = sc.workload() == null ? "poisson" : sc.workload();
-        spec.durationNs = simNs;
+        RunSpec spec = RunSpec.of(sc.topology(), policy, sc.workload() == null ? "poisson" : sc.workload(), simNs, 1);
         spec.timelineBuckets = 0;
         Runner.Prepared p = Runner.prepare(spec);
         if (sc.build() == null) return p;

@@ -60,10 +60,10 @@ public final class MainlineCurves {
      * found by measurement are in docs/model.md ("Mainline against the published curves").
      */
     static final Map<String, String> KNOWN = Map.of(
-            "tbench:256", "NUMA stalemate: fork balancing leaves every stopped client on node 0; once released, every "
-                    + "waiting task is cache hot and the node-1 CPU entitled to balance the NUMA level keeps changing, so no "
-                    + "nr_balance_failed passes cache_nice_tries; the model sits near the published SIS_PROP value (25138)",
-            "tbench:512", "the same NUMA stalemate as at 256 clients",
+            "tbench:256", "a run that keeps fork placement's NUMA stalemate (every stopped client placed on node 0, every "
+                    + "waiting task cache hot, the node-1 CPU entitled to balance the NUMA level changing between passes) "
+                    + "sits near the published SIS_PROP value (25138): docs/model.md",
+            "tbench:512", "as at 256 clients",
             "tbench:1", "per-operation loopback costs are estimates (docs/model.md); AMD's own one-client figures "
                     + "range from 444 to 575 MB/s across reports",
             "tbench:64", "per-task speed does not fall with the number of busy cores (boost by active cores is not "
@@ -139,6 +139,15 @@ public final class MainlineCurves {
         return out;
     }
 
+    /**
+     * schbench as AMD's reports ran it: the old schbench (docs/model.md, "The published runs, as run") with its
+     * default two message threads sharing {@code workers} workers.
+     */
+    static String schbenchAsRun(int workers) {
+        int m = Math.min(2, workers);
+        return "schbench:version=old,message=" + m + ",workers=" + workers / m;
+    }
+
     /** The points run on one NPS mode and their checks. */
     private record Curve(Published published, int[] tbench, int[] hackbench, int[] schbench) {
         String topology() { return published.nps() == 1 ? TOPOLOGY : TOPOLOGY + ":nps=" + published.nps(); }
@@ -150,12 +159,7 @@ public final class MainlineCurves {
             for (int g : hackbench)
                 addSeeds(specs, topology(), "hackbench:groups=" + g + ",ipc=pipe,mode=thread,loops=" + size.hackbenchLoops,
                         60_000_000_000L, size.seeds);
-            // schbench (old) as AMD ran it: two message threads (its default) sharing the workers
-            for (int w : schbench) {
-                int m = Math.min(2, w);
-                addSeeds(specs, topology(), "schbench:version=old,message=" + m + ",workers=" + w / m, size.schbenchNs,
-                        size.seeds);
-            }
+            for (int w : schbench) addSeeds(specs, topology(), schbenchAsRun(w), size.schbenchNs, size.seeds);
         }
 
         /** Appends this mode's checks from {@code headline[k..]}; returns the index after its runs. */

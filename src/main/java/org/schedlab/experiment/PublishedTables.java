@@ -92,12 +92,7 @@ public final class PublishedTables {
     }
 
     static RunSpec spec(String topology, String policy, String workload, long durationNs, long seed) {
-        RunSpec s = new RunSpec();
-        s.topology = topology;
-        s.policy = policy;
-        s.workload = workload;
-        s.durationNs = durationNs;
-        s.seed = seed;
+        RunSpec s = RunSpec.of(topology, policy, workload, durationNs, seed);
         s.timelineBuckets = 0;
         return s;
     }
@@ -150,9 +145,13 @@ public final class PublishedTables {
         return out;
     }
 
-    /** What must not matter on a real machine: realistic start-up variants, the warm-up, the cost constants. */
+    /**
+     * What must not matter on a real machine: realistic start-up variants (fork gaps, the CPU the benchmark is
+     * started from: the shell may run on any CPU), the warm-up, the cost constants.
+     */
     enum Variant {
-        FORK_GAPS_QUARTER("fork gaps x0.25"), FORK_GAPS_FOUR("fork gaps x4"), WARMUP_TWICE("twice the warm-up"),
+        FORK_GAPS_QUARTER("fork gaps x0.25"), FORK_GAPS_FOUR("fork gaps x4"),
+        LAUNCH_LAST_CPU("started from the last CPU"), WARMUP_TWICE("twice the warm-up"),
         COSTS_HALF("costs x0.5"), COSTS_DOUBLE("costs x2");
 
         final String label;
@@ -167,6 +166,7 @@ public final class PublishedTables {
                 case FORK_GAPS_FOUR: r.workload = base.workload + ",stagger=4"; break;
                 case COSTS_HALF: r.costScale = 0.5; break;
                 case COSTS_DOUBLE: r.costScale = 2; break;
+                case LAUNCH_LAST_CPU: r.launchCpu = Runner.prepare(base).topology.nrCpus() - 1; break;
                 default: {
                     if (base.workload.startsWith("hackbench")) return null;
                     long warmup = Runner.prepare(base).config.warmupNs;

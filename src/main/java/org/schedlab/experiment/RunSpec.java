@@ -32,6 +32,23 @@ public final class RunSpec {
     public String capacity;
     public int timelineBuckets = 100;
     public boolean checkInvariants;
+    /**
+     * The CPU the benchmark's first processes are started from (the shell's CPU), as {@code --launch-cpu} gives it;
+     * {@link #LAUNCH_WORKLOAD}: the workload's own (CPU 0 unless it says otherwise, as STREAM's {@code from=} does).
+     */
+    public int launchCpu = LAUNCH_WORKLOAD;
+    public static final int LAUNCH_WORKLOAD = -1;
+
+    /** A run of {@code workload} under {@code policy} on {@code topology}; every other field at its default. */
+    public static RunSpec of(String topology, String policy, String workload, long durationNs, long seed) {
+        RunSpec s = new RunSpec();
+        s.topology = topology;
+        s.policy = policy;
+        s.workload = workload;
+        s.durationNs = durationNs;
+        s.seed = seed;
+        return s;
+    }
 
     /** A run's duration or warm-up as text ("500ms"), refused beyond {@link #MAX_DURATION_NS}. */
     public static long parseDuration(String what, String text) {
@@ -77,6 +94,7 @@ public final class RunSpec {
         else o.putNull("capacity");
         o.put("timeline_buckets", timelineBuckets);
         o.put("check_invariants", checkInvariants);
+        if (launchCpu != LAUNCH_WORKLOAD) o.put("launch_cpu", launchCpu);
         return o;
     }
 
@@ -115,6 +133,7 @@ public final class RunSpec {
         r.capacity = capacity;
         r.timelineBuckets = timelineBuckets;
         r.checkInvariants = checkInvariants;
+        r.launchCpu = launchCpu;
         return r;
     }
 }

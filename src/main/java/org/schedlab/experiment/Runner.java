@@ -107,6 +107,11 @@ public final class Runner {
         if (spec.costScale != 1) cfg.costs = cfg.costs.scaled(spec.costScale);
         cfg.timelineBuckets = spec.timelineBuckets;
         cfg.checkInvariants = spec.checkInvariants;
+        if (spec.launchCpu != RunSpec.LAUNCH_WORKLOAD) {
+            if (spec.launchCpu >= topo.nrCpus())
+                throw new InputError("--launch-cpu " + spec.launchCpu + ": the machine has CPUs 0-" + (topo.nrCpus() - 1));
+            for (org.schedlab.workload.TaskTemplate t : wl.templates) if (t.instances > 0) t.launchCpu = spec.launchCpu;
+        }
         return new Prepared(spec, topo, pol, wl, cfg);
     }
 
@@ -166,6 +171,7 @@ public final class Runner {
         cfg.put("slice", s.slice ? "on" : "off");
         cfg.put("delay_dequeue", s.delayDequeue ? "on" : "off");
         cfg.put("hz", s.hz);
+        if (s.launchCpu != RunSpec.LAUNCH_WORKLOAD) cfg.put("launch_cpu", s.launchCpu);
         cfg.put("cpus", p.topology.nrCpus());
         root.set("spec", s.canonical());
 

@@ -30,22 +30,29 @@ import java.util.Set;
  *     duration: 1s
  *     metrics: [metrics.wakeup_latency_us.p99, metrics.balance_overhead_total_ns]
  *     cost_scale: 1.5                  # optional: every cost constant × 1.5
+ *   - id: mainline-curves
+ *     checks: mainline-curves          # or published-mechanisms: validate's checks against a real machine
  * </pre>
  */
 public final class Study {
     private static final Set<String> KEYS = Set.of("id", "topology", "workload", "params", "policies", "seeds",
             "duration", "warmup", "metrics", "cost_scale");
+    /** The check suites a section may run instead of a comparison, as {@code schedlab validate} runs them. */
+    private static final List<String> CHECKS = List.of("mainline-curves", "published-mechanisms");
 
-    /** One section: a comparison grid and the metrics to tabulate. */
+    /** One section: a comparison grid and the metrics to tabulate, or one of validate's suites ({@link #checks}). */
     public static final class Section {
         public final String id;
         public final Grid grid;
         public final List<Metric> metrics;
+        /** {@code mainline-curves} or {@code published-mechanisms}; null for a comparison. */
+        public final String checks;
 
-        Section(String id, Grid grid, List<Metric> metrics) {
+        Section(String id, Grid grid, List<Metric> metrics, String checks) {
             this.id = id;
             this.grid = grid;
             this.metrics = metrics;
+            this.checks = checks;
         }
     }
 
@@ -70,6 +77,13 @@ public final class Study {
 
     private static Section section(Path file, JsonNode s) {
         String where = file + ": section " + (s.has("id") ? "'" + s.get("id").asText() + "'" : "without id");
+        if (s.has("checks")) {
+            if (!s.has("id")) throw new InputError(where + ": missing 'id'");
+            if (s.size() != 2) throw new InputError(where + ": a 'checks' section has only 'id' and 'checks'");
+            String c = s.get("checks").asText();
+            if (!CHECKS.contains(c)) throw new InputError(where + ": checks must be one of " + CHECKS + ", got '" + c + "'");
+            return new Section(s.get("id").asText(), null, List.of(), c);
+        }
         for (Iterator<String> it = s.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!KEYS.contains(k)) throw new InputError(where + ": unknown key '" + k + "'; expected one of " + new java.util.TreeSet<>(KEYS));
@@ -101,7 +115,7 @@ public final class Study {
         if (s.has("metrics")) for (String m : strings(where, s.get("metrics"))) metrics.add(Metric.parse(m));
         Grid g = new Grid(t, List.of(s.get("topology").asText()), List.of(s.get("workload").asText()), params,
                 policies, Grid.seeds(seeds));
-        return new Section(s.get("id").asText(), g, metrics);
+        return new Section(s.get("id").asText(), g, metrics, null);
     }
 
     private static List<String> strings(String where, JsonNode n) {
@@ -110,6 +124,12 @@ public final class Study {
         else out.add(n.asText());
         if (out.isEmpty()) throw new InputError(where + ": empty list");
         return out;
+    }
+
+    /** A checks section's checks, at validate's full size. */
+    public static List<Validation.Check> runChecks(Section s, int jobs) {
+        return s.checks.equals("mainline-curves") ? MainlineCurves.checks(MainlineCurves.Size.full(), jobs)
+                : PublishedMechanisms.check(PublishedMechanisms.Size.full(), jobs);
     }
 
     /** The comparisons of a section, one per metric. */

@@ -62,24 +62,12 @@ public final class ComparisonTable {
     private static final String MARK = "*";
 
     private final PolicyComparison comparison;
-    private final String test;
-    private final String units;
-    private final boolean higherIsBetter;
-    private final Statistic statistic;
-    private final String caseHeader;
-    private final List<String> policies;
-    private final List<Row> rows;
 
-    public ComparisonTable(PolicyComparison c) {
-        this.comparison = c;
-        this.test = c.test();
-        this.units = c.units();
-        this.higherIsBetter = c.higherIsBetter();
-        this.statistic = c.statistic();
-        this.caseHeader = c.caseHeader();
-        this.policies = c.policies();
-        this.rows = c.rows();
-    }
+    public ComparisonTable(PolicyComparison c) { this.comparison = c; }
+
+    private List<Row> rows() { return comparison.rows(); }
+
+    private List<String> policies() { return comparison.policies(); }
 
     /** The comparison this table prints. */
     public PolicyComparison comparison() { return comparison; }
@@ -124,7 +112,7 @@ public final class ComparisonTable {
     private static String unfinished(Cell c) { return "unfinished " + c.unfinished() + "/" + c.runs(); }
 
     private boolean anyUnfinished() {
-        for (Row r : rows) for (Cell c : r.cells()) if (!c.finished()) return true;
+        for (Row r : rows()) for (Cell c : r.cells()) if (!c.finished()) return true;
         return false;
     }
 
@@ -133,13 +121,13 @@ public final class ComparisonTable {
      * unfinished cell right-aligned to the same width (the value field widening when it needs more room).
      */
     private String[][] cellStrings() {
-        int np = policies.size();
+        int np = policies().size();
         int[] vw = new int[np], pw = new int[np], cw = new int[np];
-        String[][][] parts = new String[rows.size()][np][];
+        String[][][] parts = new String[rows().size()][np][];
         for (int p = 0; p < np; p++) { vw[p] = 4; pw[p] = 6; cw[p] = 5; }
-        for (int r = 0; r < rows.size(); r++) {
+        for (int r = 0; r < rows().size(); r++) {
             for (int p = 0; p < np; p++) {
-                Cell c = rows.get(r).cells().get(p);
+                Cell c = rows().get(r).cells().get(p);
                 if (!c.finished()) continue;
                 String[] s = { fmt("%.2f", c.normalized()), fmt("%.2f", c.pctImp()), fmt("%.2f", c.summary().cv()) };
                 parts[r][p] = s;
@@ -148,16 +136,16 @@ public final class ComparisonTable {
                 cw[p] = Math.max(cw[p], s[2].length());
             }
         }
-        for (int r = 0; r < rows.size(); r++)
+        for (int r = 0; r < rows().size(); r++)
             for (int p = 0; p < np; p++) {
-                Cell c = rows.get(r).cells().get(p);
+                Cell c = rows().get(r).cells().get(p);
                 if (!c.finished()) vw[p] = Math.max(vw[p], unfinished(c).length() - (pw[p] + cw[p] + 5));
             }
-        String[][] out = new String[rows.size()][np];
-        for (int r = 0; r < rows.size(); r++)
+        String[][] out = new String[rows().size()][np];
+        for (int r = 0; r < rows().size(); r++)
             for (int p = 0; p < np; p++) {
                 String[] s = parts[r][p];
-                out[r][p] = s == null ? padLeft(unfinished(rows.get(r).cells().get(p)), vw[p] + pw[p] + cw[p] + 5)
+                out[r][p] = s == null ? padLeft(unfinished(rows().get(r).cells().get(p)), vw[p] + pw[p] + cw[p] + 5)
                         : padLeft(s[0], vw[p]) + " [" + padLeft(s[1], pw[p]) + "](" + padLeft(s[2], cw[p]) + ")";
             }
         return out;
@@ -165,25 +153,25 @@ public final class ComparisonTable {
 
     /** Plain-text table in the LKML cover-letter layout. */
     public String text() {
-        int np = policies.size();
+        int np = policies().size();
         String[][] cells = cellStrings();
         int labelW = 0;
-        for (Row r : rows) labelW = Math.max(labelW, r.label().length());
+        for (Row r : rows()) labelW = Math.max(labelW, r.label().length());
         int[] cellW = new int[np];
         for (int p = 0; p < np; p++) cellW[p] = cells.length == 0 ? 20 : cells[0][p].length();
 
         int[] gap = new int[np];
         int[] headStart = new int[np];
         int pos = labelW;
-        int prevHeadEnd = caseHeader.length();
+        int prevHeadEnd = comparison.caseHeader().length();
         for (int p = 0; p < np; p++) {
             int cellEnd = pos + GAP + cellW[p];
             int headEnd = cellEnd - (p == 0 ? 2 : 1);
-            int shortfall = prevHeadEnd + 1 - (headEnd - heading(policies.get(p)).length());
+            int shortfall = prevHeadEnd + 1 - (headEnd - heading(policies().get(p)).length());
             gap[p] = GAP + Math.max(0, shortfall);
             cellEnd += gap[p] - GAP;
             headEnd += gap[p] - GAP;
-            headStart[p] = headEnd - heading(policies.get(p)).length();
+            headStart[p] = headEnd - heading(policies().get(p)).length();
             prevHeadEnd = headEnd;
             pos = cellEnd;
         }
@@ -191,27 +179,27 @@ public final class ComparisonTable {
         StringBuilder sb = new StringBuilder();
         String rule = "=".repeat(RULE_WIDTH);
         sb.append(rule).append('\n');
-        sb.append("Test          : ").append(test).append('\n');
-        sb.append("Units         : ").append(units).append('\n');
+        sb.append("Test          : ").append(comparison.test()).append('\n');
+        sb.append("Units         : ").append(comparison.units()).append('\n');
         sb.append("Interpretation: ").append(interpretation()).append('\n');
-        sb.append("Statistic     : ").append(statistic.label()).append('\n');
+        sb.append("Statistic     : ").append(comparison.statistic().label()).append('\n');
         sb.append(rule).append('\n');
 
-        StringBuilder head = new StringBuilder(caseHeader);
+        StringBuilder head = new StringBuilder(comparison.caseHeader());
         for (int p = 0; p < np; p++) {
             head.append(" ".repeat(headStart[p] - head.length()));
-            head.append(heading(policies.get(p)));
+            head.append(heading(policies().get(p)));
         }
         sb.append(head).append('\n');
 
         boolean anyMarked = false;
-        for (int r = 0; r < rows.size(); r++) {
-            StringBuilder line = new StringBuilder(padLeft(rows.get(r).label(), labelW));
+        for (int r = 0; r < rows().size(); r++) {
+            StringBuilder line = new StringBuilder(padLeft(rows().get(r).label(), labelW));
             boolean marked = false;
             for (int p = 0; p < np; p++) {
                 line.append(" ".repeat(gap[p] - (marked ? MARK.length() : 0)));
                 line.append(cells[r][p]);
-                marked = rows.get(r).cells().get(p).significant();
+                marked = rows().get(r).cells().get(p).significant();
                 if (marked) {
                     line.append(MARK);
                     anyMarked = true;
@@ -228,7 +216,7 @@ public final class ComparisonTable {
             + "exited, so they have no value; give a longer duration";
 
     private String footer() {
-        return "difference from " + policies.get(0) + " is significant at 95% confidence (Welch's t-test)";
+        return "difference from " + policies().get(0) + " is significant at 95% confidence (Welch's t-test)";
     }
 
     // ---- markdown ---------------------------------------------------------------------------------------------
@@ -238,20 +226,21 @@ public final class ComparisonTable {
      * survive rendering; columns are padded so the source lines up too.
      */
     public String markdown() {
-        int np = policies.size();
+        int np = policies().size();
         String[][] cells = cellStrings();
+        String caseHeader = comparison.caseHeader();
         String caseTitle = caseHeader.endsWith(":") ? caseHeader.substring(0, caseHeader.length() - 1) : caseHeader;
         List<String[]> lines = new ArrayList<>();
         String[] head = new String[np + 1];
         head[0] = mdEscape(caseTitle);
-        for (int p = 0; p < np; p++) head[p + 1] = "`" + heading(policies.get(p)) + "`";
+        for (int p = 0; p < np; p++) head[p + 1] = "`" + heading(policies().get(p)) + "`";
         lines.add(head);
         boolean anyMarked = false;
-        for (int r = 0; r < rows.size(); r++) {
+        for (int r = 0; r < rows().size(); r++) {
             String[] l = new String[np + 1];
-            l[0] = mdEscape(rows.get(r).label());
+            l[0] = mdEscape(rows().get(r).label());
             for (int p = 0; p < np; p++) {
-                boolean sig = rows.get(r).cells().get(p).significant();
+                boolean sig = rows().get(r).cells().get(p).significant();
                 anyMarked |= sig;
                 l[p + 1] = "`" + cells[r][p] + (sig ? MARK : "") + "`";
             }
@@ -261,8 +250,8 @@ public final class ComparisonTable {
         for (String[] l : lines) for (int i = 0; i <= np; i++) w[i] = Math.max(Math.max(w[i], l[i].length()), 3);
 
         StringBuilder sb = new StringBuilder();
-        sb.append("**").append(mdEscape(test)).append("**: ").append(mdEscape(units)).append("; ")
-          .append(interpretation()).append("; Statistic: ").append(statistic.label()).append("\n\n");
+        sb.append("**").append(mdEscape(comparison.test())).append("**: ").append(mdEscape(comparison.units())).append("; ")
+          .append(interpretation()).append("; Statistic: ").append(comparison.statistic().label()).append("\n\n");
         for (int i = 0; i < lines.size(); i++) {
             appendMdLine(sb, lines.get(i), w);
             if (i == 0) {
@@ -295,18 +284,19 @@ public final class ComparisonTable {
      */
     public String csv() {
         StringBuilder sb = new StringBuilder("test,case,policy,statistic,value,normalized,pct_imp,cv_pct,n,significant\n");
-        for (Row r : rows)
+        for (Row r : rows())
             for (Cell c : r.cells()) {
                 if (!c.finished()) {
-                    sb.append(csvField(test)).append(',').append(csvField(r.label())).append(',')
-                      .append(csvField(c.policy())).append(',').append(statistic.label()).append(",unfinished,,,,")
+                    sb.append(csvField(comparison.test())).append(',').append(csvField(r.label())).append(',')
+                      .append(csvField(c.policy())).append(',').append(comparison.statistic().label())
+                      .append(",unfinished,,,,")
                       .append(c.runs()).append(",false\n");
                     continue;
                 }
-                sb.append(csvField(test)).append(',')
+                sb.append(csvField(comparison.test())).append(',')
                   .append(csvField(r.label())).append(',')
                   .append(csvField(c.policy())).append(',')
-                  .append(statistic.label()).append(',')
+                  .append(comparison.statistic().label()).append(',')
                   .append(num(c.value())).append(',')
                   .append(c.normalized().isPresent() ? rel(c.normalized().getAsDouble()) : "").append(',')
                   .append(c.pctImp().isPresent() ? rel(c.pctImp().getAsDouble()) : "").append(',')
@@ -350,14 +340,14 @@ public final class ComparisonTable {
      */
     public String json() {
         ObjectNode root = JSON.createObjectNode();
-        root.put("test", test);
-        root.put("units", units);
-        root.put("higher_is_better", higherIsBetter);
-        root.put("statistic", statistic.label());
+        root.put("test", comparison.test());
+        root.put("units", comparison.units());
+        root.put("higher_is_better", comparison.higherIsBetter());
+        root.put("statistic", comparison.statistic().label());
         ArrayNode pol = root.putArray("policies");
-        policies.forEach(pol::add);
+        policies().forEach(pol::add);
         ArrayNode rs = root.putArray("rows");
-        for (Row r : rows) {
+        for (Row r : rows()) {
             ObjectNode rn = rs.addObject();
             rn.put("case", r.label());
             ArrayNode cs = rn.putArray("cells");

@@ -134,4 +134,29 @@ class RunCommandTest {
         assertThat(d.get("value").asDouble()).isPositive();
         assertThat(d.has("unfinished")).isFalse();
     }
+
+    @Test
+    void aBenchmarkStartedFromAnotherNodeRunsThere(@TempDir Path dir) throws Exception {
+        // fork placement keeps a lightly loaded program on its parent's node (adjust_numa_imbalance): started from
+        // the last CPU, one hackbench group runs on node 1; by default (CPU 0) on node 0
+        double[] byNode = new double[2];
+        for (String launch : new String[]{null, "15"}) {
+            Path json = dir.resolve("launch" + launch + ".json");
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "--topology",
+                    "synthetic:packages=2,llcs=2,cores=4", "--policy", "pull", "--workload",
+                    "hackbench:groups=1,fds=2,loops=50", "--duration", "2s", "--json", json.toString()));
+            if (launch != null) args.addAll(java.util.List.of("--launch-cpu", launch));
+            assertThat(run(args.toArray(new String[0])).exit).isZero();
+            JsonNode t = Runner.JSON.readTree(json.toFile()).get("timeline");
+            java.util.Arrays.fill(byNode, 0);
+            for (int c = 0; c < 16; c++)
+                for (JsonNode u : t.get("utilisation").get(c)) byNode[t.get("node_of").get(c).asInt()] += u.asDouble();
+            if (launch == null) assertThat(byNode[0]).isGreaterThan(10 * byNode[1]);
+            else assertThat(byNode[1]).isGreaterThan(10 * byNode[0]);
+        }
+        Result bad = run("run", "--topology", "synthetic:packages=2,llcs=2,cores=4", "--policy", "pull", "--workload",
+                "hackbench:groups=1", "--launch-cpu", "16");
+        assertThat(bad.exit).isNotZero();
+        assertThat(bad.err.strip()).isEqualTo("schedlab: --launch-cpu 16: the machine has CPUs 0-15");
+    }
 }

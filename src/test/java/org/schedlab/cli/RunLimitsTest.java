@@ -51,11 +51,7 @@ class RunLimitsTest {
 
     @Test
     void theWorkloadsOwnWarmupMustAlsoLeaveSomethingToMeasure() {
-        RunSpec s = new RunSpec();
-        s.topology = "synthetic:cores=2";
-        s.policy = "pull";
-        s.workload = "schbench:warmup=200ms";
-        s.durationNs = 100_000_000L;
+        RunSpec s = RunSpec.of("synthetic:cores=2", "pull", "schbench:warmup=200ms", 100_000_000L, 1);
         assertThatThrownBy(() -> Runner.prepare(s)).isInstanceOf(InputError.class)
                 .hasMessage("warm-up 200ms (the workload's own) is not shorter than the duration 100ms: nothing would be measured");
     }
@@ -70,10 +66,7 @@ class RunLimitsTest {
         // an rt-app file's own global.duration beyond the limit used to run with its end event dropped
         Path rt = tmp.resolve("long.json");
         Files.writeString(rt, "{\"global\": {\"duration\": 3601}, \"tasks\": {\"a\": {\"loop\": -1, \"run\": 1000, \"sleep\": 1000}}}");
-        RunSpec s = new RunSpec();
-        s.topology = "synthetic:cores=2";
-        s.policy = "pull";
-        s.workload = "rtapp:" + rt;
+        RunSpec s = RunSpec.of("synthetic:cores=2", "pull", "rtapp:" + rt, 1_000_000_000L, 1);
         s.durationFromWorkload = true;
         assertThatThrownBy(() -> Runner.prepare(s)).isInstanceOf(InputError.class)
                 .hasMessage("rtapp:" + rt + ": its own duration '3601s' " + limit + "; give --duration");

@@ -61,11 +61,7 @@ class ExperimentTest {
 
     @Test
     void runErrorsNameTheRun() {
-        RunSpec s = new RunSpec();
-        s.topology = "synthetic:cores=2";
-        s.policy = "pull";
-        s.workload = "poisson:rate=oops";
-        s.seed = 4;
+        RunSpec s = RunSpec.of("synthetic:cores=2", "pull", "poisson:rate=oops", 1_000_000_000L, 4);
         assertThatThrownBy(() -> Experiment.run(s)).isInstanceOf(org.schedlab.InputError.class)
                 .hasMessageStartingWith("run of pull on synthetic:cores=2 with poisson:rate=oops, seed 4: ")
                 .hasMessageContaining("rate");

@@ -15,10 +15,7 @@ class ResultStoreTest {
     @TempDir Path dir;
 
     private static RunSpec spec() {
-        RunSpec s = new RunSpec();
-        s.topology = "synthetic:cores=4";
-        s.policy = "push:nohz=per-llc";
-        s.workload = "poisson:service=exp:1ms";
+        RunSpec s = RunSpec.of("synthetic:cores=4", "push:nohz=per-llc", "poisson:service=exp:1ms", 1_000_000_000L, 1);
         s.params.put("rate", "2000");
         s.params.put("ws", "64");
         s.seed = 3;
@@ -123,11 +120,7 @@ class ResultStoreTest {
 
     @Test
     void everyResultCarriesItsSpec() {
-        RunSpec s = new RunSpec();
-        s.topology = "synthetic:cores=2";
-        s.policy = "pull";
-        s.workload = "poisson:rate=1000";
-        s.durationNs = 5_000_000L;
+        RunSpec s = RunSpec.of("synthetic:cores=2", "pull", "poisson:rate=1000", 5_000_000L, 1);
         s.delayDequeue = true;
         s.costScale = 2;
         ObjectNode r = Runner.run(s);

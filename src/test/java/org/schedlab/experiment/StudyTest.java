@@ -69,12 +69,38 @@ class StudyTest {
 
         Path studyDoc = Path.of("docs/push-vs-pull.md");
         String real = Files.readString(studyDoc);
-        List<String> ids = Study.read(Path.of("docs/push-vs-pull.yaml")).stream().map(s -> s.id).toList();
-        for (String id : ids) {
-            Matcher b = Pattern.compile("<!-- study:" + id + " -->\n(.*?)<!-- /study:" + id + " -->", Pattern.DOTALL).matcher(real);
-            assertThat(b.find()).as("block " + id).isTrue();
-            assertTableShape(b.group(1), id);
+        for (Study.Section s : Study.read(Path.of("docs/push-vs-pull.yaml"))) {
+            Matcher b = Pattern.compile("<!-- study:" + s.id + " -->\n(.*?)<!-- /study:" + s.id + " -->", Pattern.DOTALL).matcher(real);
+            assertThat(b.find()).as("block " + s.id).isTrue();
+            if (s.checks == null) assertTableShape(b.group(1), s.id);
+            else assertThat(b.group(1)).as(s.id).startsWith("| check | model | published | tolerance | verdict |\n|---|")
+                    .containsPattern("\n\\d+ of \\d+ reproduced\\.\n");
         }
+    }
+
+    @Test
+    void aChecksSectionIsRenderedAsOneRowPerCheckWithTheKnownCausesAsNotes() {
+        List<Validation.Check> checks = List.of(
+                new Validation.Check("tbench 256 / 1024", 0.98, 0.96, 0.144, "ratio", true, true, null),
+                new Validation.Check("hackbench 16 / 1", 2.9, 1.6, 0.24, "ratio", false, true, "CPU time binds"));
+        String md = org.schedlab.report.CheckTable.markdown(checks);
+        assertThat(md.lines().toList()).startsWith("| check | model | published | tolerance | verdict |", "|---|---|---|---|---|",
+                "| tbench 256 / 1024 | 0.9800 ratio | 0.9600 | ±0.1440 | reproduced |",
+                "| hackbench 16 / 1 | 2.9000 ratio | 1.6000 | ±0.2400 | not reproduced (1) |");
+        assertThat(md).contains("1 of 2 reproduced.").endsWith("1. CPU time binds\n");
+    }
+
+    @Test
+    void aChecksSectionNamesAKnownSuiteAndNothingElse(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("s.yaml");
+        Files.writeString(yaml, "sections:\n  - id: c\n    checks: everything\n");
+        assertThatThrownBy(() -> Study.read(yaml)).isInstanceOf(InputError.class)
+                .hasMessage(yaml + ": section 'c': checks must be one of [mainline-curves, published-mechanisms], got 'everything'");
+        Files.writeString(yaml, "sections:\n  - id: c\n    checks: mainline-curves\n    seeds: 3\n");
+        assertThatThrownBy(() -> Study.read(yaml)).isInstanceOf(InputError.class)
+                .hasMessage(yaml + ": section 'c': a 'checks' section has only 'id' and 'checks'");
+        Files.writeString(yaml, "sections:\n  - id: c\n    checks: published-mechanisms\n");
+        assertThat(Study.read(yaml)).singleElement().satisfies(s -> assertThat(s.checks).isEqualTo("published-mechanisms"));
     }
 
     @Test

@@ -67,12 +67,8 @@ class MachineTest {
 
     @Test
     void sameSeedSameResult() {
-        RunSpec s = new RunSpec();
-        s.topology = "epyc-7763-2s";
-        s.policy = "linux-wake";
-        s.workload = "poisson:rate=50000,service=lognormal:200us:1.0";
-        s.durationNs = 200_000_000L;
-        s.seed = 42;
+        RunSpec s = RunSpec.of("epyc-7763-2s", "linux-wake", "poisson:rate=50000,service=lognormal:200us:1.0",
+                200_000_000L, 42);
         ObjectNode a = Runner.run(s), b = Runner.run(s.copy());
         a.remove("wall_time_ms");
         b.remove("wall_time_ms");
@@ -140,11 +136,8 @@ class MachineTest {
 
     @Test
     void aNewJobOnAnIdleCpuCostsTheIdleExitAndTheSwitchFromIdle() {
-        RunSpec s = new RunSpec();
-        s.topology = "synthetic:llcs=2,cores=2";
-        s.policy = "linux-wake";
-        s.workload = "poisson:rate=100,service=det:100us";
-        s.durationNs = 1_000_000_000L;
+        RunSpec s = RunSpec.of("synthetic:llcs=2,cores=2", "linux-wake", "poisson:rate=100,service=det:100us",
+                1_000_000_000L, 1);
         ObjectNode r = Runner.run(s);
         double p50 = r.get("metrics").get("wakeup_latency_us").get("p50").asDouble();
         // a job forked onto an idle CPU: C1 exit (0.1 us) + switch from idle (0.65 us), plus the resched IPI

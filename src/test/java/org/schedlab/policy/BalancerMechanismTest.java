@@ -122,11 +122,8 @@ class BalancerMechanismTest {
     @Test
     void globalNeverIdlesWhileWorkWaitsAndBalancersReportTheirOverhead() {
         for (String policy : new String[]{"global", "pull", "push", "push:nohz=per-llc", "shared-runq"}) {
-            RunSpec spec = new RunSpec();
-            spec.topology = "synthetic:llcs=4,cores=4,smt=2";
-            spec.policy = policy;
-            spec.workload = "poisson:rate=25000,service=exp:1ms";
-            spec.durationNs = 300_000_000L;
+            RunSpec spec = RunSpec.of("synthetic:llcs=4,cores=4,smt=2", policy, "poisson:rate=25000,service=exp:1ms",
+                    300_000_000L, 1);
             spec.warmupNs = 0;
             spec.costs = !policy.equals("global");
             ObjectNode r = Runner.run(spec);
@@ -164,11 +161,7 @@ class BalancerMechanismTest {
     void everyPolicyRunsTheBenchmarkShapesOnMilan() {
         for (String policy : Policies.names()) {
             for (String wl : new String[]{"hackbench:groups=2", "schbench:workers=64", "spec-rate:copies=300,work=20ms"}) {
-                RunSpec spec = new RunSpec();
-                spec.topology = "epyc-7763-2s";
-                spec.policy = policy;
-                spec.workload = wl;
-                spec.durationNs = 60_000_000L;
+                RunSpec spec = RunSpec.of("epyc-7763-2s", policy, wl, 60_000_000L, 1);
                 spec.warmupNs = 0;
                 spec.timelineBuckets = 0;
                 ObjectNode r = Runner.run(spec);

@@ -38,11 +38,8 @@ class PerfettoWriterTest {
     @TempDir Path tmp;
 
     private static RunSpec hackbench(String duration) {
-        RunSpec s = new RunSpec();
-        s.topology = "epyc-9654-2s";
-        s.policy = "pull";
-        s.workload = "hackbench:groups=2";
-        s.durationNs = org.schedlab.Units.parseDuration("duration", duration);
+        RunSpec s = RunSpec.of("epyc-9654-2s", "pull", "hackbench:groups=2",
+                org.schedlab.Units.parseDuration("duration", duration), 1);
         return s;
     }
 

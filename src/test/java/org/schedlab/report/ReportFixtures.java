@@ -27,12 +27,7 @@ final class ReportFixtures {
             List<ObjectNode> out = new ArrayList<>();
             for (String p : POLICIES)
                 for (int seed = 1; seed <= SEEDS; seed++) {
-                    RunSpec s = new RunSpec();
-                    s.topology = TOPOLOGY;
-                    s.policy = p;
-                    s.workload = "hackbench:groups=1";
-                    s.durationNs = 50_000_000L;
-                    s.seed = seed;
+                    RunSpec s = RunSpec.of(TOPOLOGY, p, "hackbench:groups=1", 50_000_000L, seed);
                     out.add(Runner.run(s));
                 }
             runs = List.copyOf(out);

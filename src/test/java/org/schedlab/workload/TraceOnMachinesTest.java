@@ -12,11 +12,7 @@ class TraceOnMachinesTest {
     private static final String TRACE = "src/test/resources/traces/juno-trace.txt";
 
     private static ObjectNode replay(String topology, String workload) {
-        RunSpec s = new RunSpec();
-        s.topology = topology;
-        s.policy = "pull";
-        s.workload = workload;
-        s.durationNs = 60_000_000_000L;
+        RunSpec s = RunSpec.of(topology, "pull", workload, 60_000_000_000L, 1);
         s.timelineBuckets = 0;
         s.costs = false;   // no work jitter: the replay's work must equal the recorded CPU time
         return Runner.run(s);

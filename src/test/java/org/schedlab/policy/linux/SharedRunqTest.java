@@ -53,12 +53,8 @@ class SharedRunqTest {
     @Test
     void everyQueuedTaskPassesThroughItsShardUnderTheLock() {
         // jobs wake onto idle CPUs: each is pushed when enqueued and taken off when picked, two lock writes
-        RunSpec s = new RunSpec();
-        s.topology = "synthetic:llcs=1,cores=4";
-        s.policy = "shared-runq";
-        s.workload = "poisson:rate=2000,service=exp:100us";
-        s.durationNs = 200_000_000L;
-        s.seed = 1;
+        RunSpec s = RunSpec.of("synthetic:llcs=1,cores=4", "shared-runq", "poisson:rate=2000,service=exp:100us",
+                200_000_000L, 1);
         s.timelineBuckets = 0;
         var r = Runner.run(s);
         long jobs = r.get("metrics").get("jobs_completed").asLong();

@@ -13,11 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Which workloads run as processes of their own, and what a switch between address spaces costs. */
 class AddressSpaceTest {
     private static JsonNode run(String workload, long mmSwitchNs) {
-        RunSpec s = new RunSpec();
-        s.topology = "synthetic:cores=1";
-        s.policy = "linux-wake";
-        s.workload = workload;
-        s.durationNs = 20_000_000L;
+        RunSpec s = RunSpec.of("synthetic:cores=1", "linux-wake", workload, 20_000_000L, 1);
         s.timelineBuckets = 0;
         Runner.Prepared p = Runner.prepare(s);
         CostModel c = CostModel.defaults();

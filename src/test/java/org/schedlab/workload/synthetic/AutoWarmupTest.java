@@ -19,11 +19,7 @@ class AutoWarmupTest {
             "inference:steps=3"};
 
     private static long warmup(String topology, String workload, long durationNs, long given) {
-        RunSpec s = new RunSpec();
-        s.topology = topology;
-        s.policy = "pull";
-        s.workload = workload;
-        s.durationNs = durationNs;
+        RunSpec s = RunSpec.of(topology, "pull", workload, durationNs, 1);
         s.warmupNs = given;
         return Runner.prepare(s).config.warmupNs;
     }

@@ -28,10 +28,7 @@ class PipeTest {
     }
 
     private static JsonNode run(String topology, String workload, CostModel costs) {
-        RunSpec s = new RunSpec();
-        s.topology = topology;
-        s.policy = "linux-wake";
-        s.workload = workload;
+        RunSpec s = RunSpec.of(topology, "linux-wake", workload, 1_000_000_000L, 1);
         s.durationFromWorkload = true;
         s.timelineBuckets = 0;
         Runner.Prepared p = Runner.prepare(s);

@@ -20,12 +20,7 @@ final class Sim {
     private Sim() {}
 
     static JsonNode run(String topology, String policy, String workload, long durationNs, boolean costs) {
-        RunSpec s = new RunSpec();
-        s.topology = topology;
-        s.policy = policy;
-        s.workload = workload;
-        s.durationNs = durationNs;
-        s.seed = 1;
+        RunSpec s = RunSpec.of(topology, policy, workload, durationNs, 1);
         s.costs = costs;
         s.timelineBuckets = 0;
         JsonNode r = Runner.run(s);
@@ -35,12 +30,7 @@ final class Sim {
 
     /** A run measured from t = 0 (no warm-up), with costs, the given seed and policy. */
     static RunSpec spec(String topology, String policy, String workload, long durationNs, long seed) {
-        RunSpec s = new RunSpec();
-        s.topology = topology;
-        s.policy = policy;
-        s.workload = workload;
-        s.durationNs = durationNs;
-        s.seed = seed;
+        RunSpec s = RunSpec.of(topology, policy, workload, durationNs, seed);
         s.warmupNs = 0;
         s.timelineBuckets = 0;
         return s;

@@ -22,11 +22,7 @@ import static org.assertj.core.api.Assertions.within;
  */
 class ReplayFidelityTest {
     private static ObjectNode replay(String topology, Path trace, String suffix) {
-        RunSpec s = new RunSpec();
-        s.topology = topology;
-        s.policy = "pull";
-        s.workload = "trace:" + trace + suffix;
-        s.durationNs = 60_000_000_000L;
+        RunSpec s = RunSpec.of(topology, "pull", "trace:" + trace + suffix, 60_000_000_000L, 1);
         s.timelineBuckets = 0;
         return Runner.run(s);
     }
