@@ -451,7 +451,8 @@ public class FairPlacement {
     private SchedGroup findIdlestGroup(SchedDomain sd, TaskView p, int thisCpu) {
         SchedGroup idlest = null, local = null;
         WakeupStats idlestS = null, localS = null;
-        for (SchedGroup g : sd.groups) {
+        for (int gi = 0; gi < sd.nrGroups(); gi++) {
+            SchedGroup g = sd.group(gi);
             if (p.allowedCpus() != null && !g.span.intersects(p.allowedCpus())) continue;
             WakeupStats s = wakeupStats(sd, g, p, freeStats(idlestS, localS));
             if (g.span.get(thisCpu)) {
