@@ -143,7 +143,11 @@ public final class PerfBench {
         List<String> full = new ArrayList<>(List.of("perf", "stat", "-x", ",", "-e", event));
         full.addAll(options);
         full.addAll(cmd);
-        Commands.Result r = Commands.run(priority.wrap(full), timeoutSeconds, TimeUnit.SECONDS);
+        return statCount(Commands.run(priority.wrap(full), timeoutSeconds, TimeUnit.SECONDS), event);
+    }
+
+    /** The count {@code perf stat -x ,} printed for {@code event}, or NaN when it failed or could not count. */
+    static double statCount(Commands.Result r, String event) {
         if (r.exit != 0) return Double.NaN;
         for (String line : r.err.split("\n")) {
             String[] f = line.split(",");

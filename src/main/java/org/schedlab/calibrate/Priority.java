@@ -22,13 +22,10 @@ public final class Priority {
     public static final class Level {
         public final List<String> prefix;
         public final String description;
-        /** The nice the other programs' tasks have relative to a raised one: 19 when raised, else 0. */
-        public final int backgroundNice;
 
-        Level(List<String> prefix, String description, int backgroundNice) {
+        Level(List<String> prefix, String description) {
             this.prefix = prefix;
             this.description = description;
-            this.backgroundNice = backgroundNice;
         }
 
         public boolean raised() { return !prefix.isEmpty(); }
@@ -42,7 +39,7 @@ public final class Priority {
     }
 
     /** Commands as they are. */
-    public static final Level NORMAL = new Level(List.of(), "normal (nice 0)", 0);
+    public static final Level NORMAL = new Level(List.of(), "normal (nice 0)");
     private static final String AUTOGROUP_SCRIPT = "echo -20 > /proc/self/autogroup && exec nice -n -20 \"$@\"";
     private static Level raised;
 
@@ -57,9 +54,9 @@ public final class Priority {
             List<String> group = List.of("setsid", "sh", "-c", AUTOGROUP_SCRIPT, "schedlab-priority");
             List<String> nice = List.of("nice", "-n", "-20");
             if (Commands.onPath("setsid") && Files.exists(Path.of("/proc/self/autogroup")) && runsAtMinus20(group))
-                raised = new Level(group, "own session with autogroup nice -20, nice -20", 19);
+                raised = new Level(group, "own session with autogroup nice -20, nice -20");
             else if (runsAtMinus20(nice))
-                raised = new Level(nice, "nice -20", 19);
+                raised = new Level(nice, "nice -20");
         }
         return raised;
     }

@@ -25,10 +25,9 @@ import java.util.concurrent.Callable;
  * {@code perf bench sched pipe -l N} on topology {@code host} under {@code pull}, process mode and thread mode
  * ({@code -t}), beside the real benchmarks where perf works.
  *
- * <p>The model runs the machine as the real benchmark finds it: before each benchmark the CPU time other
- * programs take ({@link HostLoad}, sampled while this command sleeps) is added to the model as background tasks
- * ({@link Background}) at the priority they have relative to the benchmark: nice 19 when the real benchmark runs
- * raised ({@link Priority}), else nice 0. Model figures are medians over seeds 1..repeat; real ones medians of
+ * <p>The model runs the machine as the real benchmark finds it: before each benchmark the CPUs other programs
+ * keep busy (sampled while this command sleeps) and the share of the CPUs they still take from a program at the
+ * benchmark's priority ({@link HostLoad}) are added to the model as background tasks ({@link Background}). Model figures are medians over seeds 1..repeat; real ones medians of
  * at least repeat runs, more (up to repeat + 8) while their median is uncertain by more than {@link Calibration#TARGET_ERROR}.
  *
  * <p>A shared host's speed also drifts over minutes (other virtual machines, memory pressure). Where the profile
@@ -58,9 +57,10 @@ public final class PredictHostCommand implements Callable<Integer> {
             description = "Priority of the real benchmarks (and of calibrate's measuring): raised (nice -20, in a "
                     + "session of their own, where the host allows) or normal.")
     String priority;
-    @Option(names = "--background", defaultValue = "auto", paramLabel = "auto|none|CPUS",
-            description = "CPU time other programs take, in busy CPUs: auto samples it before each benchmark "
-                    + "(default ${DEFAULT-VALUE}); none or a number sets it.")
+    @Option(names = "--background", defaultValue = "auto", paramLabel = "auto|none|BUSY,STOLEN",
+            description = "Other programs on the host: auto measures, before each benchmark, the CPUs they keep busy "
+                    + "and the share of the CPUs they take at the benchmark's priority (default ${DEFAULT-VALUE}); "
+                    + "none leaves them out; BUSY,STOLEN gives both (e.g. 2,0.03).")
     String background;
 
     /** Extra real runs allowed beyond --repeat while the spread is above the target. */
@@ -73,7 +73,7 @@ public final class PredictHostCommand implements Callable<Integer> {
         for (int g : groups) if (g < 1) throw new InputError("--groups: must be positive, got " + g);
         if (loops < 1 || pipeLoops < 1) throw new InputError("--loops/--pipe-loops: must be positive");
         Priority.Level level = MachineOptions.onOff("--priority", priority, "raised", "normal") ? Priority.best() : Priority.NORMAL;
-        double fixedBackground = background.equals("auto") ? Double.NaN : background.equals("none") ? 0 : parseBusy(background);
+        double[] fixedBackground = background.equals("auto") ? null : background.equals("none") ? new double[2] : parseBackground(background);
         String profile = costs;
         if (costs.equals("calibrate")) {
             Calibration c = Calibration.run(Units.parseDuration("--budget", budget), true, level, System.err);
@@ -93,17 +93,17 @@ public final class PredictHostCommand implements Callable<Integer> {
         int[] drifted = {0};
         System.out.printf("costs %s; real benchmarks: %s; priority %s%n", costs,
                 real ? "perf bench sched" : "not run (perf unavailable or --no-real)", level.description);
-        System.out.printf("%-31s %6s %10s %10s %7s %7s %5s %7s %12s %12s %7s%n", "benchmark", "busy", "model", "real", "ratio",
-                "spread", "runs", "drift", "switches(m)", "switches(r)", "ratio");
+        System.out.printf("%-31s %5s %6s %10s %10s %7s %7s %5s %7s %12s %12s %7s%n", "benchmark", "busy", "stolen", "model",
+                "real", "ratio", "spread", "runs", "drift", "switches(m)", "switches(r)", "ratio");
         for (boolean threads : new boolean[]{false, true}) {
             for (int g : groups) {
                 String flag = threads ? " -t" : "";
-                double busy = busyCpus(fixedBackground);
+                double[] busy = background(fixedBackground, level);
                 double[] t = new double[repeat], sw = new double[repeat];
                 for (int i = 0; i < repeat; i++) {
                     System.err.printf("predict-host: model messaging%s -g %d, seed %d%n", flag, g, i + 1);
                     JsonNode r = model(profile, "hackbench:groups=" + g + ",loops=" + loops + (threads ? ",mode=thread" : ""),
-                            i + 1, busy, level);
+                            i + 1, busy);
                     t[i] = r.get("metrics").get("marks").get("run").get("latency_us").get("mean").asDouble() / 1e6;
                     sw[i] = r.get("metrics").get("context_switches").asDouble();
                 }
@@ -125,11 +125,11 @@ public final class PredictHostCommand implements Callable<Integer> {
                         Stats.median(sw), realSw);
             }
         }
-        double busy = busyCpus(fixedBackground);
+        double[] busy = background(fixedBackground, level);
         double[] p = new double[repeat];
         for (int i = 0; i < repeat; i++) {
             System.err.printf("predict-host: model pipe, seed %d%n", i + 1);
-            p[i] = Runner.headlineValue(model(profile, "pipe:loops=" + pipeLoops, i + 1, busy, level));
+            p[i] = Runner.headlineValue(model(profile, "pipe:loops=" + pipeLoops, i + 1, busy));
         }
         double pipeDrift = real ? drift(bench, reference, cpu0) : Double.NaN;
         Samples realP = real ? realRuns("perf bench sched pipe -l " + pipeLoops, () -> bench.pipeUsPerOp(pipeLoops, false, null)) : null;
@@ -172,24 +172,35 @@ public final class PredictHostCommand implements Callable<Integer> {
         }, repeat, repeat + EXTRA_RUNS, 2, Calibration.TARGET_ERROR)[0];
     }
 
-    /** The busy CPUs other programs keep: the given figure, else sampled for half a second. */
-    private static double busyCpus(double fixed) throws InterruptedException {
-        if (!Double.isNaN(fixed)) return fixed;
+    /** Seconds the share other programs take is measured for. */
+    static final double STOLEN_SECONDS = 2;
+
+    /**
+     * {busy CPUs, stolen share} of other programs: the given figures, else the busy CPUs sampled for half a second
+     * and the share measured at the benchmarks' priority (0 where it cannot be).
+     */
+    private static double[] background(double[] fixed, Priority.Level level) throws InterruptedException {
+        if (fixed != null) return fixed;
         double b = HostLoad.busyCpus(500_000_000L);
-        return Double.isNaN(b) ? 0 : b;
+        int cpus = org.schedlab.topology.TopologySources.resolve("host").nrCpus();
+        double s = PerfBench.available() ? HostLoad.stolenShare(level, cpus, STOLEN_SECONDS) : Double.NaN;
+        return new double[]{Double.isNaN(b) ? 0 : b, Double.isNaN(s) ? 0 : s};
     }
 
-    private static double parseBusy(String v) {
+    private static double[] parseBackground(String v) {
+        String[] f = v.split(",", -1);
         try {
-            double b = Double.parseDouble(v);
-            if (b >= 0 && b <= 65536) return b;
+            if (f.length == 2) {
+                double b = Double.parseDouble(f[0]), s = Double.parseDouble(f[1]);
+                if (b >= 0 && b <= 65536 && s >= 0 && s <= 1) return new double[]{b, s};
+            }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InputError("--background: expected auto, none or a number of busy CPUs, got '" + v + "'");
+        throw new InputError("--background: expected auto, none or BUSY,STOLEN (busy CPUs, and a share of 0 to 1), got '" + v + "'");
     }
 
-    private static JsonNode model(String profile, String workload, long seed, double busyCpus, Priority.Level level) {
+    private static JsonNode model(String profile, String workload, long seed, double[] background) {
         RunSpec s = new RunSpec();
         s.topology = "host";
         s.policy = "pull";
@@ -198,17 +209,17 @@ public final class PredictHostCommand implements Callable<Integer> {
         s.durationNs = 600_000_000_000L;
         CostsOption.apply(profile, s);
         Runner.Prepared p = Runner.prepare(s);
-        Background.addBusyCpus(p.workload, Math.min(busyCpus, p.topology.nrCpus()), level.backgroundNice);
+        Background.addHost(p.workload, Math.min(background[0], p.topology.nrCpus()), background[1], p.topology.nrCpus());
         return Runner.run(p, null);
     }
 
-    private static void row(String name, double busy, double model, Samples real, double drift, int[] drifted,
+    private static void row(String name, double[] busy, double model, Samples real, double drift, int[] drifted,
                             double swModel, double swReal) {
         double r = real == null ? Double.NaN : real.median();
         boolean off = Math.abs(drift) > MAX_DRIFT;
         if (off) drifted[0]++;
-        System.out.printf("%-31s %6s %10s %10s %7s %7s %5s %7s %12s %12s %7s%n", name, String.format(Locale.ROOT, "%.2f", busy),
-                fmt(model), fmt(r), ratio(model, r) + (off ? "!" : ""),
+        System.out.printf("%-31s %5s %6s %10s %10s %7s %7s %5s %7s %12s %12s %7s%n", name, String.format(Locale.ROOT, "%.2f", busy[0]),
+                String.format(Locale.ROOT, "%.1f%%", 100 * busy[1]), fmt(model), fmt(r), ratio(model, r) + (off ? "!" : ""),
                 real == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * real.spread()),
                 real == null ? "-" : Integer.toString(real.runs()),
                 Double.isNaN(drift) ? "-" : String.format(Locale.ROOT, "%+.0f%%", 100 * drift),

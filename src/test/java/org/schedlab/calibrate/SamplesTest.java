@@ -50,4 +50,12 @@ class SamplesTest {
         assertThat(b).containsExactly(160, 1000, 2);
         assertThat(HostLoad.parse(List.of("intr 1"))).isNull();
     }
+
+    @Test
+    void theShareOtherProgramsTakeComesFromPerfStatsCpusUtilized() {
+        String out = "\n Performance counter stats for 'sh -c ...':\n\n           3,884.06 msec task-clock"
+                + "                       #    1.941 CPUs utilized          \n\n       2.001039262 seconds time elapsed\n";
+        assertThat(HostLoad.cpusUtilized(out)).isEqualTo(1.941);
+        assertThat(HostLoad.cpusUtilized("perf: not counted")).isNaN();
+    }
 }

@@ -133,14 +133,15 @@ class CostsCliTest {
         assertThat(r.exit).as(r.err).isZero();
         double process = Double.NaN, thread = Double.NaN, pipe = Double.NaN;
         for (String line : r.out.split("\n")) {
-            // benchmark, busy CPUs of other programs, model, real, ratio, spread, runs, switches
+            // benchmark, busy CPUs and stolen share of other programs, model, real, ratio, spread, runs, drift, switches
             String[] f = line.trim().split("\\s{2,}");
-            if (line.startsWith("messaging -g 1 -l 5 (s)")) process = Double.parseDouble(f[2]);
-            if (line.startsWith("messaging -t -g 1 -l 5 (s)")) thread = Double.parseDouble(f[2]);
-            if (line.startsWith("pipe -l 200 (us/op)")) pipe = Double.parseDouble(f[2]);
+            if (line.startsWith("messaging -g 1 -l 5 (s)")) process = Double.parseDouble(f[3]);
+            if (line.startsWith("messaging -t -g 1 -l 5 (s)")) thread = Double.parseDouble(f[3]);
+            if (line.startsWith("pipe -l 200 (us/op)")) pipe = Double.parseDouble(f[3]);
             if (line.startsWith("messaging") || line.startsWith("pipe")) {
                 assertThat(f[1]).isEqualTo("0.00");
-                assertThat(f[3]).isEqualTo("-");
+                assertThat(f[2]).isEqualTo("0.0%");
+                assertThat(f[4]).isEqualTo("-");
             }
         }
         assertThat(thread).isPositive();
@@ -153,6 +154,6 @@ class CostsCliTest {
         assertThat(bad.err.strip()).contains("--repeat").doesNotContain("\n").doesNotContain("Exception");
         Result badBusy = run("predict-host", "--no-real", "--background", "lots");
         assertThat(badBusy.exit).isEqualTo(2);
-        assertThat(badBusy.err.strip()).isEqualTo("schedlab: --background: expected auto, none or a number of busy CPUs, got 'lots'");
+        assertThat(badBusy.err.strip()).isEqualTo("schedlab: --background: expected auto, none or BUSY,STOLEN (busy CPUs, and a share of 0 to 1), got 'lots'");
     }
 }

@@ -140,10 +140,29 @@ class PipeTest {
         s.timelineBuckets = 0;
         Runner.Prepared p = Runner.prepare(s);
         p.config.costs = c;
-        Background.addBusyCpus(p.workload, 2, 19);
+        Background.addHost(p.workload, 2, 0, 2);
         JsonNode busy = Runner.run(p, null);
         assertThat(busy.get("metrics").get("tasks_exited").asLong()).isEqualTo(2);
         assertThat(busy.get("throughput").get("value").asDouble()).isCloseTo(oneCpu, within(0.05 * oneCpu));
+    }
+
+    @Test
+    void theShareOtherProgramsTakeSlowsTheWorkersByIt() {
+        // on one CPU the pair runs whenever the CPU is its own: a background task taking a fifth of it in 2 ms bursts
+        // stretches the run by 1 / (1 - 0.2)
+        CostModel c = CostModel.none();
+        double alone = run("synthetic:cores=1", "pipe:loops=20000,mode=thread,write=5us,read=5us", c).get("sim_time_ns").asDouble();
+        RunSpec s = new RunSpec();
+        s.topology = "synthetic:cores=1";
+        s.policy = "linux-wake";
+        s.workload = "pipe:loops=20000,mode=thread,write=5us,read=5us";
+        s.durationFromWorkload = true;
+        s.timelineBuckets = 0;
+        Runner.Prepared p = Runner.prepare(s);
+        p.config.costs = c;
+        Background.addHost(p.workload, 0, 0.2, 1);
+        double shared = Runner.run(p, null).get("sim_time_ns").asDouble();
+        assertThat(shared / alone).isCloseTo(1 / 0.8, within(0.03));
     }
 
     @Test
