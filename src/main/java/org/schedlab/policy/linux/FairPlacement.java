@@ -105,6 +105,8 @@ public class FairPlacement {
     public int selectTaskRq(TaskView p, int prev, int cpu, int wakeFlags) {
         thisCpu = cpu;
         if (prev < 0) prev = cpu;
+        // select_task_rq_fair: a WF_CURRENT_CPU wakeup goes to the waker's CPU where the wakee may run there
+        if ((wakeFlags & WakeFlags.WF_TTWU) != 0 && (wakeFlags & WakeFlags.WF_CURRENT_CPU) != 0 && p.canRunOn(cpu)) return cpu;
         boolean sync = (wakeFlags & WakeFlags.WF_SYNC) != 0;
         boolean wantAffine = false;
         int sdFlag;
