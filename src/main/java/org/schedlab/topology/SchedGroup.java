@@ -18,10 +18,10 @@ public final class SchedGroup {
     /** {@code sg->asym_prefer_cpu}: the group's CPU of highest asym priority (the first one on ties). */
     public final int asymPreferCpu;
 
-    SchedGroup(CpuSet span, CpuSet balanceMask, int cores, int capacity, int flags, int asymPreferCpu) {
+    SchedGroup(CpuSet span, int weight, CpuSet balanceMask, int cores, int capacity, int flags, int asymPreferCpu) {
         this.span = span;
         this.balanceMask = balanceMask;
-        this.weight = span.cardinality();
+        this.weight = weight;
         this.cores = cores;
         this.capacity = capacity;
         this.flags = flags;
