@@ -31,11 +31,19 @@ public final class Probes {
         return Commands.onPath("taskset") && Files.isSymbolicLink(Path.of("/proc/thread-self"));
     }
 
-    /** Median ns per pipe round trip between two threads on CPUs {@code a} and {@code b} (-1: unpinned). */
+    /** Short batches of the two-CPU probes: at least this many, at most {@link #MAX_BATCHES}, within the budget. */
+    static final int MIN_BATCHES = 9, MAX_BATCHES = 400;
+
+    /**
+     * ns per pipe round trip between two threads on CPUs {@code a} and {@code b} (-1: unpinned): the lower
+     * quartile of batches of 200 round trips run until the budget is spent. Other programs only lengthen a batch
+     * (a thread that waits for its CPU), so on a busy host the batches they do not touch give the figure.
+     */
     public static double pipeRoundTripNs(int a, int b, long budgetNs) throws IOException, InterruptedException {
         Pipe ping = Pipe.open(), pong = Pipe.open();
-        long[] batches = new long[Math.max(3, (int) Math.min(15, budgetNs / 20_000_000L))];
-        int perBatch = 2000;
+        long[] batches = new long[MAX_BATCHES];
+        int[] done = new int[1];
+        int perBatch = 200;
         CountDownLatch ready = new CountDownLatch(1);
         Thread echo = new Thread(() -> {
             try {
@@ -61,8 +69,10 @@ public final class Probes {
             try {
                 pin(a);
                 ByteBuffer buf = ByteBuffer.allocate(4);
-                for (int round = -1; round < batches.length; round++) {
+                long end = Long.MAX_VALUE;
+                for (int round = -1; round < MAX_BATCHES && (round < MIN_BATCHES || System.nanoTime() < end); round++) {
                     long t0 = System.nanoTime();
+                    if (round == 0) end = t0 + budgetNs;
                     for (int i = 0; i < perBatch; i++) {
                         buf.clear();
                         buf.putInt(0, i).position(0);
@@ -70,7 +80,7 @@ public final class Probes {
                         buf.clear();
                         while (buf.hasRemaining()) pong.source().read(buf);
                     }
-                    if (round >= 0) batches[round] = System.nanoTime() - t0;
+                    if (round >= 0) batches[done[0]++] = System.nanoTime() - t0;
                 }
                 buf.clear();
                 buf.putInt(0, -1).position(0);
@@ -84,7 +94,7 @@ public final class Probes {
         echo.join(1000);
         ping.sink().close(); ping.source().close(); pong.sink().close(); pong.source().close();
         if (result[0] < 0) throw new IOException("pipe probe failed");
-        return median(batches) / perBatch;
+        return lowerQuartile(java.util.Arrays.copyOf(batches, done[0])) / perBatch;
     }
 
     /** Median ns of one write and one read of a 4-byte token on a pipe nobody else waits on (no wakeup). */
@@ -109,14 +119,16 @@ public final class Probes {
     }
 
     /**
-     * Median ns for one cache line to travel from CPU {@code a} to {@code b}: half a round trip of two threads
-     * spinning on one {@link AtomicLong}, each waiting for the other's increment. Meaningful only when both
-     * threads run at once, i.e. pinned to two different CPUs.
+     * ns for one cache line to travel from CPU {@code a} to {@code b}: half a round trip of two threads spinning on
+     * one {@link AtomicLong}, each waiting for the other's increment; the lower quartile of batches of 1000 round
+     * trips (about a millisecond each), as many as the budget allows. A thread that loses its CPU to another
+     * program stalls the batch it is in, so on a busy host the batches nobody stalled give the figure. Meaningful
+     * only when both threads run at once, i.e. pinned to two different CPUs.
      */
     public static double lineTransferNs(int a, int b, long budgetNs) throws InterruptedException {
         AtomicLong line = new AtomicLong();
-        int perBatch = 20_000;
-        long[] batches = new long[Math.max(3, (int) Math.min(9, budgetNs / 10_000_000L))];
+        int perBatch = 1000;
+        long[] batches = new long[Math.max(MIN_BATCHES, (int) Math.min(MAX_BATCHES, budgetNs / 1_000_000L))];
         long total = (long) perBatch * (batches.length + 1);
         long deadline = System.nanoTime() + Math.max(budgetNs * 4, 200_000_000L);
         boolean[] late = new boolean[1];
@@ -154,7 +166,7 @@ public final class Probes {
             caller.close();
         }
         other.join(1000);
-        return median(batches) / perBatch / 2;
+        return lowerQuartile(batches) / perBatch / 2;
     }
 
     /** A connected pair of unix stream sockets (what socketpair() gives hackbench), bound in a temporary directory. */
@@ -404,6 +416,10 @@ public final class Probes {
         if (cpu < 0 || !canPin()) return;
         Commands.Result r = Commands.run(List.of("taskset", "-p", "-c", Integer.toString(cpu), selfTid()), 5, TimeUnit.SECONDS);
         if (r.exit != 0) throw new IOException("taskset failed: " + r.err.strip());
+    }
+
+    static double lowerQuartile(long[] xs) {
+        return new Samples(Arrays.stream(xs).asDoubleStream().toArray()).quantile(0.25);
     }
 
     static double median(long[] xs) {

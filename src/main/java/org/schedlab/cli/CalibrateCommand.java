@@ -4,6 +4,7 @@ import org.schedlab.AtomicFiles;
 import org.schedlab.InputError;
 import org.schedlab.Units;
 import org.schedlab.calibrate.Calibration;
+import org.schedlab.calibrate.Priority;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,12 +23,17 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "auto", paramLabel = "auto|probes",
             description = "auto: perf bench sched where perf works, else the built-in probes; probes: built-in probes only.")
     String method;
+    @Option(names = "--priority", defaultValue = "raised", paramLabel = "raised|normal",
+            description = "raised: measure in a session of its own at nice -20 (autogroup and task) where the host allows, "
+                    + "so that other programs disturb the figures less; normal: at the caller's priority.")
+    String priority;
 
     @Override public Integer call() throws Exception {
         long b = Units.parseDuration("--budget", budget);
         if (b == 0) throw new InputError("--budget: must be positive, got '" + budget + "'");
         boolean perf = MachineOptions.onOff("--method", method, "auto", "probes");
-        Calibration c = Calibration.run(b, perf, System.err);
+        boolean raise = MachineOptions.onOff("--priority", priority, "raised", "normal");
+        Calibration c = Calibration.run(b, perf, raise ? Priority.best() : Priority.NORMAL, System.err);
         if (out == null) System.out.print(c.text);
         else {
             AtomicFiles.write(out, c.text.getBytes(StandardCharsets.UTF_8));

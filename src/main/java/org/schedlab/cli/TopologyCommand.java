@@ -6,7 +6,6 @@ import org.schedlab.InputError;
 import org.schedlab.topology.CpuSet;
 import org.schedlab.topology.SchedDomain;
 import org.schedlab.topology.SchedDomains;
-import org.schedlab.topology.SchedGroup;
 import org.schedlab.topology.Topology;
 import org.schedlab.topology.TopologySources;
 import picocli.CommandLine.Command;
@@ -120,9 +119,9 @@ public final class TopologyCommand implements Runnable {
             for (SchedDomain d : chain) {
                 out.printf("%-8s span %s (%d CPUs)%n", d.name, osList(t, d.span), d.spanWeight);
                 StringBuilder g = new StringBuilder();
-                for (int i = 0; i < Math.min(GROUPS_SHOWN, d.groups.length); i++) g.append(" {").append(osList(t, d.groups[i].span)).append('}');
-                if (d.groups.length > GROUPS_SHOWN) g.append(" ...");
-                out.printf("%-8s groups %d:%s%n", "", d.groups.length, g);
+                for (int i = 0; i < Math.min(GROUPS_SHOWN, d.nrGroups()); i++) g.append(" {").append(osList(t, d.group(i).span)).append('}');
+                if (d.nrGroups() > GROUPS_SHOWN) g.append(" ...");
+                out.printf("%-8s groups %d:%s%n", "", d.nrGroups(), g);
                 out.printf("%-8s flags %s%n", "", SchedDomain.flagNames(d.flags));
                 out.printf("%-8s imbalance_pct %d, cache_nice_tries %d, interval %d-%d ms, busy_factor %d, imb_numa_nr %d%n",
                         "", d.imbalancePct, d.cacheNiceTries, d.minIntervalMs, d.maxIntervalMs, d.busyFactor, d.imbNumaNr);
@@ -203,9 +202,8 @@ public final class TopologyCommand implements Runnable {
 
         /** A CPU set in OS numbering as a cpulist. */
         static String osList(Topology t, CpuSet s) {
-            boolean identity = true;
-            for (int i = 0; i < t.nrCpus() && identity; i++) identity = t.osIndex(i) == i;
-            if (identity) return s.toString();
+            // OS numbers ascend from 0: they are the dense ids exactly when the last one is
+            if (t.osIndex(t.nrCpus() - 1) == t.nrCpus() - 1) return s.toString();
             int max = t.osIndex(t.nrCpus() - 1);
             CpuSet os = new CpuSet(max + 1);
             for (int i = s.first(); i >= 0; i = s.nextSetBit(i + 1)) os.set(t.osIndex(i));
@@ -257,7 +255,7 @@ public final class TopologyCommand implements Runnable {
                 x.put("span", osList(t, sd.span));
                 x.put("weight", sd.spanWeight);
                 List<String> groups = new ArrayList<>();
-                for (SchedGroup g : sd.groups) groups.add(osList(t, g.span));
+                for (int i = 0; i < sd.nrGroups(); i++) groups.add(osList(t, sd.group(i).span));
                 x.put("groups", groups);
                 String f = SchedDomain.flagNames(sd.flags);
                 x.put("flags", f.isEmpty() ? List.of() : List.of(f.split(" ")));

@@ -150,9 +150,17 @@ public final class CostModel {
     @Range(min = 0, max = 1_000_000_000, unit = "ns")
     public long processForkNs = 95_000;
     /**
-     * Work a forked child process does at exit beyond a thread's {@link #exitNs}: exit_mmap() of the copy of its
-     * parent's address space, and the copy-on-write faults it took (charged at exit). Not in the built-in profile
-     * (0): it depends on the parent's size; {@code calibrate} measures it for {@code perf}'s children.
+     * Work a forked child process does when it starts beyond a thread's: the copy-on-write faults (do_wp_page())
+     * on the pages of its parent it writes on its way to its first wait. Not in the built-in profile (0): it
+     * depends on the parent's size; {@code calibrate} measures it for {@code perf}'s children.
+     */
+    @Range(min = 0, max = 1_000_000_000, unit = "ns")
+    public long processStartNs = 0;
+    /**
+     * Work a forked child process does from its first wait to its end beyond a thread's, nearly all of it at
+     * exit beyond {@link #exitNs}: exit_mmap() of the copy of its parent's address space (and any copy-on-write
+     * fault it takes after its start). Not in the built-in profile (0): it depends on the parent's size;
+     * {@code calibrate} measures it for {@code perf}'s children.
      */
     @Range(min = 0, max = 1_000_000_000, unit = "ns")
     public long processExitNs = 0;
@@ -189,6 +197,7 @@ public final class CostModel {
             case PIPE_WRITE: return pipeWriteNs + Math.round(pipeByteNs * bytes);
             case PIPE_READ: return pipeReadNs + Math.round(pipeByteNs * bytes);
             case PROCESS_FORK: return processForkNs;
+            case PROCESS_START: return processStartNs;
             case PROCESS_EXIT: return processExitNs;
             default: throw new IllegalArgumentException("syscall " + op);
         }
@@ -242,6 +251,7 @@ public final class CostModel {
         c.ipcRemoteLines = ipcRemoteLines;
         c.mmSwitchNs = Math.round(mmSwitchNs * f);
         c.processForkNs = processForkNs;
+        c.processStartNs = processStartNs;
         c.processExitNs = processExitNs;
         c.free = free;
         return c;

@@ -174,6 +174,16 @@ public final class CostProfile {
     }
 
     /** SHA-256 (hex) of a profile file's bytes: results computed under a profile are keyed by its content. */
+    /** The {@code measured} mapping {@code calibrate} wrote into a profile file, or null when it has none. */
+    public static JsonNode measured(Path file) {
+        try {
+            JsonNode doc = YAML.readTree(file.toFile());
+            return doc == null ? null : doc.get("measured");
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     public static String sha256(Path file) { return InputFiles.sha256(file, "a cost profile", MAX_BYTES); }
 
     private static volatile String builtinSha256;

@@ -5,7 +5,9 @@ public enum Syscall {
     SOCKET_SEND("socket-send"), SOCKET_RECV("socket-recv"), PIPE_WRITE("pipe-write"), PIPE_READ("pipe-read"),
     /** A process fork beyond a thread's, in the parent: copy_mm() of its address space and its own refaults after. */
     PROCESS_FORK("process-fork"),
-    /** The end of a forked process beyond a thread's exit: its address space torn down, copy-on-write faults paid. */
+    /** The start of a forked process beyond a thread's: copy-on-write faults on the pages it writes on its way in. */
+    PROCESS_START("process-start"),
+    /** The end of a forked process beyond a thread's exit: its address space torn down. */
     PROCESS_EXIT("process-exit");
 
     public final String label;

@@ -45,6 +45,7 @@ final class ForkExit {
         m.tasks.add(t);
         m.liveByTemplate.get(templateIndex).add(t);
         m.liveTasks++;
+        if (tt.background) m.liveBackground++;
         rec.tasksCreated++;
         if (m.sink != null) m.sink.taskName(pid, parent != null ? parent.pid : pid, comm);
         return t;
@@ -79,6 +80,7 @@ final class ForkExit {
         m.load.removeEntityLoadAvg(t);
         t.state = Task.State.EXITED;
         m.liveTasks--;
+        if (t.template.background) m.liveBackground--;
         rec.tasksExited++;
         m.liveByTemplate.get(t.templateIndex).remove(t);
         if (t.isJob && m.measuring) {
@@ -102,7 +104,7 @@ final class ForkExit {
         }
         m.tasks.set(t.pid - 1, null);
         m.core.schedule(c);
-        if (wl.endWhenAllExit && m.liveTasks == 0 && m.heldTasks == 0 && !hasPendingStarts()) {
+        if (wl.endWhenAllExit && m.liveTasks == m.liveBackground && m.heldTasks == 0 && !hasPendingStarts()) {
             m.stopped = true;
             m.allExited = true;
             m.endTime = m.now;

@@ -42,7 +42,8 @@ final class GroupSums {
         List<SchedGroup> all = new ArrayList<>();
         for (int c = 0; c < n; c++)
             for (SchedDomain sd : m.sds.of(c))
-                for (SchedGroup g : sd.groups) {
+                for (int i = 0; i < sd.nrGroups(); i++) {
+                    SchedGroup g = sd.group(i);
                     while (all.size() <= g.id) all.add(null);
                     all.set(g.id, g);
                 }
@@ -67,19 +68,17 @@ final class GroupSums {
         misfitStale = new boolean[ng];
         spanWordIdx = new int[ng][];
         spanWords = new long[ng][];
-        int words = (n + 63) >>> 6;
         for (int g = 0; g < ng; g++) {
             if (groups[g] == null) continue;
             CpuSet span = groups[g].span;
             int k = 0;
-            for (int w = 0; w < words; w++) if (span.word(w) != 0) k++;
+            for (int i = span.first(); i >= 0; i = span.nextSetBit(((i >>> 6) + 1) << 6)) k++;
             spanWordIdx[g] = new int[k];
             spanWords[g] = new long[k];
             k = 0;
-            for (int w = 0; w < words; w++) {
-                if (span.word(w) == 0) continue;
-                spanWordIdx[g][k] = w;
-                spanWords[g][k++] = span.word(w);
+            for (int i = span.first(); i >= 0; i = span.nextSetBit(((i >>> 6) + 1) << 6)) {
+                spanWordIdx[g][k] = i >>> 6;
+                spanWords[g][k++] = span.word(i >>> 6);
             }
         }
         shLoad = new long[n];

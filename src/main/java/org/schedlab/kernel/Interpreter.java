@@ -200,8 +200,14 @@ final class Interpreter {
                 }
                 if (!tm.absolute) store[tm.timer] = m.now;
             } else if (op instanceof Op.Wait) {
+                Op.Wait w = (Op.Wait) op;
                 t.pc++;
-                if (sync.down(t, c, ((Op.Wait) op).channel)) return;
+                if (w.sleeps && sync.take(w.channel)) {
+                    // the unit that is already there ends the sleep as soon as it begins
+                    sleepFor(t, c, 0);
+                    return;
+                }
+                if (sync.down(t, c, w.channel)) return;
             } else if (op instanceof Op.Signal) {
                 t.pc++;
                 sync.up((Op.Signal) op, c);

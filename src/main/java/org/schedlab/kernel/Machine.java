@@ -69,6 +69,8 @@ public final class Machine {
     final boolean[] templateResumeLatch;
     final int[][] loopEnd;
     int liveTasks;
+    /** Live tasks of {@link org.schedlab.workload.TaskTemplate#background} templates (counted in liveTasks too). */
+    int liveBackground;
     int heldTasks;
     int nextPid = 1;
 

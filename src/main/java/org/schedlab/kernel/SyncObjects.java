@@ -100,6 +100,13 @@ final class SyncObjects {
         return true;
     }
 
+    /** Takes a unit of {@code ch} if one is there, without blocking. */
+    boolean take(int ch) {
+        if (chanCount[ch] == 0) return false;
+        chanCount[ch]--;
+        return true;
+    }
+
     void stamp(int channel, long now) { chanStamp[channel] = now; }
 
     long stampOf(int channel) { return chanStamp[channel]; }
@@ -110,7 +117,7 @@ final class SyncObjects {
         if (s.all) {
             while (!w.isEmpty()) m.wakeup.tryToWakeUp(w.poll(), c, s.sync);
         } else if (!w.isEmpty()) {
-            m.wakeup.tryToWakeUp(w.poll(), c, s.sync);
+            m.wakeup.tryToWakeUp(w.poll(), c, s.sync, s.currentCpu);
         } else {
             chanCount[s.channel]++;
         }

@@ -68,7 +68,9 @@ final class Wakeup {
     }
 
     /** try_to_wake_up from the context of {@code wakerCpu} (-1: an interrupt on the task's previous CPU). */
-    void tryToWakeUp(Task p, int wakerCpu, boolean sync) {
+    void tryToWakeUp(Task p, int wakerCpu, boolean sync) { tryToWakeUp(p, wakerCpu, sync, false); }
+
+    void tryToWakeUp(Task p, int wakerCpu, boolean sync, boolean currentCpu) {
         if (p.state != Task.State.BLOCKED) return;
         if (p.delayed) {
             requeueDelayed(p, wakerCpu, sync);
@@ -85,7 +87,7 @@ final class Wakeup {
         if (waker != null) recordWakee(waker, p);
         boolean fromTask = waker != null;
         if (wakerCpu >= 0) m.time.chargeKernel(wakerCpu, costs.wakeupCallNs, CpuTime.KK_WAKEUP);
-        int flags = WakeFlags.WF_TTWU | (sync ? WakeFlags.WF_SYNC : 0);
+        int flags = WakeFlags.WF_TTWU | (sync ? WakeFlags.WF_SYNC : 0) | (currentCpu && wakerCpu >= 0 ? WakeFlags.WF_CURRENT_CPU : 0);
         int target = selectCpu(p, p.cpu, from, flags);
         if (target == SchedPolicy.DEFER) {
             p.state = Task.State.HELD;

@@ -10,6 +10,8 @@ public final class WakeFlags {
     public static final int WF_EXEC = 4;
     /** The waker is about to sleep (a synchronous wakeup, e.g. a pipe write followed by a read). */
     public static final int WF_SYNC = 8;
+    /** Wake the task onto the waker's CPU when it may run there (WF_CURRENT_CPU). */
+    public static final int WF_CURRENT_CPU = 16;
 
     private WakeFlags() {}
 

@@ -36,10 +36,10 @@ import java.util.regex.Pattern;
  * {@code <file>: <problem>} when no single element is at fault); no other exception escapes.
  */
 public final class HwlocReader {
-    /** Highest CPU count accepted, as for synthetic machines. */
     /** The largest hwloc XML file read (a capture of a 65536-CPU machine is about 30 MiB). */
     public static final long MAX_BYTES = 64 * org.schedlab.InputFiles.MiB;
-    static final int MAX_CPUS = 65536;
+    /** Highest CPU count accepted. */
+    static final int MAX_CPUS = Topology.MAX_CPUS;
     /** Capacity given to the least performant CPU kind of a hybrid part (an estimate: E-core ≈ 62 % of a P-core). */
     static final int LOW_KIND_CAPACITY = 640;
 

@@ -73,6 +73,7 @@ final class MultiDie {
         }
         int k = nodeOfDie.size();
         if (k <= sourceNodes) return false;
+        if (k > Topology.MAX_NUMNODES) throw TopologyBuilder.tooManyNodes(m.source, k);
         for (int i = 0; i < m.cpus.size(); i++) {
             RawMachine.Cpu c = m.cpus.get(i);
             b.cpu(c.os, c.pkg, dieOf[i], nodeOfDie.get(dieOf[i]), c.llc, c.cluster, c.core, c.capacity);

@@ -79,6 +79,9 @@ final class RawMachine {
             if (md != null && md.inferNodes(this, nodes.size(), pkgIndex, b)) return finish(b);
         }
         boolean perPackage = nodes.size() < pkgIndex.size() && opts.nodePerPackage;
+        // refused before any distance matrix of that many nodes is allocated
+        int nrNodes = perPackage ? pkgIndex.size() : nodes.size();
+        if (nrNodes > Topology.MAX_NUMNODES) throw TopologyBuilder.tooManyNodes(source, nrNodes);
         Map<Long, Integer> nodeIndex = new HashMap<>();
         for (long n : nodes) nodeIndex.put(n, nodeIndex.size());
         for (Cpu c : cpus) {

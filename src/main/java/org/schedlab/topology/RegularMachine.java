@@ -1,5 +1,7 @@
 package org.schedlab.topology;
 
+import java.math.BigInteger;
+
 /**
  * A regular machine: packages × nodes per package × LLCs per node × cores per LLC × SMT threads, numbered the
  * way Linux numbers x86 server CPUs — ids 0..C-1 are the first thread of every core (package by package,
@@ -16,11 +18,14 @@ public final class RegularMachine {
     public String vendor = "unknown";
 
     public Topology build() {
+        BigInteger all = BigInteger.ONE;
+        for (int f : new int[]{packages, nodesPerPackage, llcsPerNode, coresPerLlc, smt}) all = all.multiply(BigInteger.valueOf(f));
+        if (all.compareTo(BigInteger.valueOf(Topology.MAX_CPUS)) > 0)
+            throw new TopologyException(name + ": " + all + " CPUs, at most " + Topology.MAX_CPUS + " supported");
         int nodes = packages * nodesPerPackage;
+        if (nodes > Topology.MAX_NUMNODES) throw TopologyBuilder.tooManyNodes(name, nodes);
         int llcs = nodes * llcsPerNode;
         int cores = llcs * coresPerLlc;
-        long cpus = (long) cores * smt;
-        if (cpus > 65536) throw new TopologyException(name + ": " + cpus + " CPUs, at most 65536 supported");
         if (llcsPerDie > 0 && (llcsPerNode * nodesPerPackage) % llcsPerDie != 0)
             throw new TopologyException(name + ": LLCs per package not a multiple of LLCs per die");
         TopologyBuilder b = new TopologyBuilder(name).vendor(vendor);

@@ -31,8 +31,12 @@ public final class SchedDomain {
     public final int level;
     public final CpuSet span;
     public final int spanWeight;
-    /** Local group first, then in CPU order wrapping from {@link #cpu}. */
-    public final SchedGroup[] groups;
+    /**
+     * The groups as the kernel's ring (sd->groups, sg->next), shared by every CPU that meets them in the same cyclic
+     * order; this CPU's walk starts at {@link #first}, its local group.
+     */
+    private final SchedGroup[] ring;
+    private final int first;
     public final int flags;
     public final int imbalancePct;
     public final int cacheNiceTries;
@@ -47,14 +51,15 @@ public final class SchedDomain {
     private final boolean groupsInsideSpan;
     SchedDomain parent, child;
 
-    SchedDomain(String name, int cpu, int level, CpuSet span, SchedGroup[] groups, int flags, int imbalancePct,
-                int cacheNiceTries, int imbNumaNr, int numaDistance) {
+    SchedDomain(String name, int cpu, int level, CpuSet span, int spanWeight, SchedGroup[] ring, int first, int flags,
+                int imbalancePct, int cacheNiceTries, int imbNumaNr, int numaDistance) {
         this.name = name;
         this.cpu = cpu;
         this.level = level;
         this.span = span;
-        this.spanWeight = span.cardinality();
-        this.groups = groups;
+        this.spanWeight = spanWeight;
+        this.ring = ring;
+        this.first = first;
         this.flags = flags;
         this.imbalancePct = imbalancePct;
         this.cacheNiceTries = cacheNiceTries;
@@ -64,7 +69,7 @@ public final class SchedDomain {
         this.imbNumaNr = imbNumaNr;
         this.numaDistance = numaDistance;
         boolean inside = true;
-        for (SchedGroup g : groups) inside &= span.containsAll(g.span);
+        for (SchedGroup g : ring) inside &= span.containsAll(g.span);
         this.groupsInsideSpan = inside;
     }
 
@@ -74,7 +79,18 @@ public final class SchedDomain {
     public SchedDomain parent() { return parent; }
     public SchedDomain child() { return child; }
     public boolean has(int flag) { return (flags & flag) != 0; }
-    public SchedGroup localGroup() { return groups[0]; }
+    public SchedGroup localGroup() { return ring[first]; }
+
+    public int nrGroups() { return ring.length; }
+
+    /**
+     * The {@code i}-th group (0 &lt;= i &lt; {@link #nrGroups()}) following sg->next from the local group: the groups
+     * in the order their first CPU is met walking the span from {@link #cpu}, wrapping.
+     */
+    public SchedGroup group(int i) {
+        int k = first + i;
+        return ring[k < ring.length ? k : k - ring.length];
+    }
 
     public static String flagNames(int flags) {
         String[] names = {"BALANCE_NEWIDLE", "BALANCE_EXEC", "BALANCE_FORK", "BALANCE_WAKE", "WAKE_AFFINE",
@@ -89,5 +105,5 @@ public final class SchedDomain {
         return sb.toString();
     }
 
-    @Override public String toString() { return name + "{cpu=" + cpu + ", span=" + span + ", groups=" + groups.length + "}"; }
+    @Override public String toString() { return name + "{cpu=" + cpu + ", span=" + span + ", groups=" + ring.length + "}"; }
 }

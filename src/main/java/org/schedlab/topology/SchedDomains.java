@@ -1,6 +1,7 @@
 package org.schedlab.topology;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,9 +89,13 @@ public final class SchedDomains {
         final String name;
         final int topoFlags;
         final int numaDistance;
-        final CpuSet[] spanOf;     // per cpu, interned
-        CpuSet[] singles;          // one-CPU sets, lowest level only
-        final Map<CpuSet, List<CpuSet>> partitions = new IdentityHashMap<>();
+        final CpuSet[] spanOf;     // per cpu; CPUs of one object share one set
+        CpuSet[] singles;          // one-CPU child spans, lowest level only
+        /** Per span: sd_init's flags, imbalance_pct and cache_nice_tries, and the span's weight. */
+        final Map<CpuSet, int[]> init = new IdentityHashMap<>();
+        /** Per cpu: its group spans, walked from its local group ({@link #firstOf}) around the array. */
+        CpuSet[][] groupsOf;
+        int[] firstOf;
 
         Level(String name, int topoFlags, int numaDistance, CpuSet[] spanOf) {
             this.name = name;
@@ -104,18 +109,18 @@ public final class SchedDomains {
         final Level level;
         final int index;
         final CpuSet span;
+        final int weight;
         int flags;
         int imbalancePct = 117, cacheNiceTries;
         int nrGroups;
         int imbNumaNr;
         Raw parent, child;
-        final int rawChildIndex;
 
-        Raw(Level level, int index, CpuSet span, int rawChildIndex) {
+        Raw(Level level, int index, CpuSet span, int weight) {
             this.level = level;
             this.index = index;
             this.span = span;
-            this.rawChildIndex = rawChildIndex;
+            this.weight = weight;
         }
     }
 
@@ -133,28 +138,40 @@ public final class SchedDomains {
         return topo.cpuFamily() < 0 || topo.cpuFamily() >= 0x17 ? RECLAIM_DISTANCE_AMD_ZEN : RECLAIM_DISTANCE;
     }
 
+    /**
+     * Builds the hierarchy (build_sched_domains). Work and memory grow with the CPUs times the levels plus the
+     * distinct spans and groups, not with the CPUs times the groups: CPUs that see the same groups in the same
+     * cyclic order share them, as the kernel's CPUs share one sg->next ring.
+     */
     public static SchedDomains build(Topology topo, int nodeReclaimDistance) {
         int n = topo.nrCpus();
         List<Level> levels = levels(topo);
+        for (int li = 0; li < levels.size(); li++) {
+            Level l = levels.get(li);
+            for (int cpu = 0; cpu < n; cpu++)
+                if (!l.init.containsKey(l.spanOf[cpu])) l.init.put(l.spanOf[cpu], sdInit(l, l.spanOf[cpu], topo, nodeReclaimDistance));
+            groupSpans(levels, li, n);
+        }
 
-        // raw hierarchy per cpu, with the group count each level would have
+        // raw hierarchy per cpu, with the group count each level has
         Raw[][] raw = new Raw[n][];
         for (int cpu = 0; cpu < n; cpu++) {
             raw[cpu] = new Raw[levels.size()];
             Raw prev = null;
             for (int li = 0; li < levels.size(); li++) {
                 Level l = levels.get(li);
-                Raw r = new Raw(l, li, l.spanOf[cpu], li - 1);
-                sdInit(r, topo, nodeReclaimDistance);
+                int[] init = l.init.get(l.spanOf[cpu]);
+                Raw r = new Raw(l, li, l.spanOf[cpu], init[3]);
+                r.flags = init[0];
+                r.imbalancePct = init[1];
+                r.cacheNiceTries = init[2];
+                r.nrGroups = l.groupsOf[cpu].length;
                 r.child = prev;
                 if (prev != null) prev.parent = r;
                 raw[cpu][li] = r;
                 prev = r;
             }
         }
-        for (int cpu = 0; cpu < n; cpu++)
-            for (int li = 0; li < levels.size(); li++)
-                raw[cpu][li].nrGroups = groupSpans(levels, li, cpu).size();
         // asymmetric capacity: the child of an asym level loses PREFER_SIBLING
         for (int cpu = 0; cpu < n; cpu++)
             for (Raw r : raw[cpu])
@@ -185,10 +202,14 @@ public final class SchedDomains {
             imbNumaNr(chain);
         }
 
-        // final objects; groups shared per (level, span)
+        // final objects; a group is one object per (level, span), a group array one per (level, span array)
         String[] names = levelDisplayNames(levels);
         List<Map<CpuSet, SchedGroup>> groupCache = new ArrayList<>();
-        for (int i = 0; i < levels.size(); i++) groupCache.add(new IdentityHashMap<>());
+        List<Map<CpuSet[], SchedGroup[]>> arrayCache = new ArrayList<>();
+        for (int i = 0; i < levels.size(); i++) {
+            groupCache.add(new IdentityHashMap<>());
+            arrayCache.add(new IdentityHashMap<>());
+        }
         int[] nrGroups = {0};
         SchedDomain[][] out = new SchedDomain[n][];
         for (int cpu = 0; cpu < n; cpu++) {
@@ -197,17 +218,19 @@ public final class SchedDomains {
             SchedDomain prev = null;
             for (int k = 0; k < chain.size(); k++) {
                 Raw r = chain.get(k);
-                int childFlags = k == 0 ? 0 : chain.get(k - 1).flags;
-                boolean overlap = (r.flags & SD_NUMA) != 0;
-                List<CpuSet> spans = groupSpans(levels, r.index, cpu);
-                SchedGroup[] groups = new SchedGroup[spans.size()];
-                for (int g = 0; g < groups.length; g++) {
-                    final CpuSet span = spans.get(g);
-                    final int li = r.index;
-                    groups[g] = groupCache.get(li).computeIfAbsent(span, s -> newGroup(topo, levels, li, s, overlap, childFlags, nrGroups[0]++));
-                }
-                SchedDomain d = new SchedDomain(names[r.index], cpu, k, r.span, groups, r.flags, r.imbalancePct,
-                        r.cacheNiceTries, r.imbNumaNr, r.level.numaDistance);
+                final int childFlags = k == 0 ? 0 : chain.get(k - 1).flags;
+                final boolean overlap = (r.flags & SD_NUMA) != 0;
+                final int li = r.index;
+                Level l = levels.get(li);
+                Map<CpuSet, SchedGroup> cache = groupCache.get(li);
+                SchedGroup[] groups = arrayCache.get(li).computeIfAbsent(l.groupsOf[cpu], spans -> {
+                    SchedGroup[] g = new SchedGroup[spans.length];
+                    for (int i = 0; i < spans.length; i++)
+                        g[i] = cache.computeIfAbsent(spans[i], s -> newGroup(topo, levels, li, s, overlap, childFlags, nrGroups[0]++));
+                    return g;
+                });
+                SchedDomain d = new SchedDomain(names[li], cpu, k, r.span, r.weight, groups, l.firstOf[cpu], r.flags,
+                        r.imbalancePct, r.cacheNiceTries, r.imbNumaNr, l.numaDistance);
                 d.child = prev;
                 if (prev != null) prev.parent = d;
                 out[cpu][k] = d;
@@ -227,70 +250,151 @@ public final class SchedDomains {
                 if (childSpan[i].equals(span)) m.set(i);
             balance = m.isEmpty() ? span : m;
         }
-        int cap = 0, prefer = -1;
+        int cap = 0, prefer = -1, weight = 0;
         TreeSet<Integer> cores = new TreeSet<>();
         for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
+            weight++;
             cap += topo.kernelCapacityOf(i);
             cores.add(topo.coreOf(i));
             if (prefer < 0 || topo.asymPriority(i) > topo.asymPriority(prefer)) prefer = i;
         }
-        return new SchedGroup(id, span, balance, cores.size(), cap, childFlags, prefer);
+        return new SchedGroup(id, span, weight, balance, cores.size(), cap, childFlags, prefer);
     }
 
-    /** Group spans of level li for cpu: child spans met walking the span from cpu, wrapping. */
-    private static List<CpuSet> groupSpans(List<Level> levels, int li, int cpu) {
+    /**
+     * Fills the level's group spans for every CPU: the child spans met walking the CPU's span from the CPU,
+     * wrapping (build_sched_groups, build_overlap_sched_groups). When the child spans partition the span and every
+     * CPU's walk meets them in the same cyclic order, the CPUs share one array in the order of the groups' first
+     * CPUs, each starting at its own group; otherwise each run of consecutive CPUs of one child span, whose walks
+     * are the same, shares one list.
+     */
+    private static void groupSpans(List<Level> levels, int li, int n) {
         Level level = levels.get(li);
-        CpuSet span = level.spanOf[cpu];
-        List<CpuSet> parts = level.partitions.get(span);
-        if (parts == null) {
-            parts = partition(levels, li, span);
-            level.partitions.put(span, parts);
+        level.groupsOf = new CpuSet[n][];
+        level.firstOf = new int[n];
+        for (int cpu = 0; cpu < n; cpu++) {
+            if (level.groupsOf[cpu] != null) continue;
+            CpuSet span = level.spanOf[cpu];
+            int[] members = members(span, level.init.get(span)[3]);
+            CpuSet[] parts = partition(levels, li, members);
+            if (parts != null && sameCyclicOrder(levels, li, members, parts)) {
+                Map<CpuSet, Integer> index = new IdentityHashMap<>();
+                for (int g = 0; g < parts.length; g++) index.put(parts[g], g);
+                for (int c : members)
+                    if (level.spanOf[c] == span) {
+                        level.groupsOf[c] = parts;
+                        level.firstOf[c] = index.get(childSpan(levels, li, c));
+                    }
+                continue;
+            }
+            CpuSet[] walk = null;
+            CpuSet walkChild = null;
+            for (int c : members) {
+                CpuSet child = childSpan(levels, li, c);
+                // the walks of consecutive CPUs of one child span differ only in where the child's CPUs are met
+                if (child != walkChild) {
+                    walk = parts != null ? walkPartition(parts, c, span.width()) : walkOverlap(levels, li, span, c);
+                    walkChild = child;
+                }
+                if (level.spanOf[c] == span) level.groupsOf[c] = walk;
+            }
         }
-        if (!parts.isEmpty()) {
-            // disjoint child spans: order them by the first member met walking the span from cpu (wrapping)
-            int n = span.width();
-            List<CpuSet> out = new ArrayList<>(parts);
-            out.sort(java.util.Comparator.comparingInt(g -> {
-                int d = g.nextSetBit(cpu);
-                return d >= 0 ? d - cpu : g.first() + n - cpu;
-            }));
-            return out;
-        }
-        CpuSet covered = new CpuSet(span.width());
-        List<CpuSet> out = new ArrayList<>();
-        int w = span.cardinality();
-        int i = span.nextSetBitWrap(cpu);
-        for (int seen = 0; seen < w; seen++, i = span.nextSetBitWrap(i + 1)) {
-            if (covered.get(i)) continue;
-            CpuSet g = childSpan(levels, li, i);
-            covered.or(g);
-            out.add(g);
-        }
-        return out;
     }
 
     private static CpuSet childSpan(List<Level> levels, int li, int i) {
         return li == 0 ? levels.get(0).singles[i] : levels.get(li - 1).spanOf[i];
     }
 
-    /** The distinct child spans inside {@code span} if they partition it, else an empty list. */
-    private static List<CpuSet> partition(List<Level> levels, int li, CpuSet span) {
+    /** The CPUs of a span of {@code weight} CPUs, in order. */
+    private static int[] members(CpuSet span, int weight) {
+        int[] out = new int[weight];
+        for (int k = 0, i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) out[k++] = i;
+        return out;
+    }
+
+    /** The distinct child spans of the span's CPUs in order of their first CPU if they partition it, else null. */
+    private static CpuSet[] partition(List<Level> levels, int li, int[] members) {
         Map<CpuSet, Boolean> seen = new IdentityHashMap<>();
         List<CpuSet> out = new ArrayList<>();
-        int total = 0;
-        for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
+        long total = 0;
+        for (int i : members) {
             CpuSet g = childSpan(levels, li, i);
             if (seen.put(g, Boolean.TRUE) == null) {
                 out.add(g);
-                total += g.cardinality();
+                // a child span is a span of the level below (whose weights are known), or one CPU
+                total += li == 0 ? 1 : levels.get(li - 1).init.get(g)[3];
             }
         }
-        return total == span.cardinality() ? out : List.of();
+        return total == members.length ? out.toArray(new CpuSet[0]) : null;
     }
 
-    private static void sdInit(Raw r, Topology topo, int reclaim) {
+    /**
+     * True when the walk from every CPU of the span meets the partition's groups in one cyclic order. The walk
+     * from the span's (x+1)-th CPU is the walk from its x-th with the x-th CPU's group a moved from the front to
+     * where a is next met; it is the walk rotated by one exactly when every other group is met before a comes
+     * again, that is when the shortest stretch from x+1 holding all groups ends at a's next CPU. Linear in the
+     * span's weight.
+     */
+    private static boolean sameCyclicOrder(List<Level> levels, int li, int[] members, CpuSet[] parts) {
+        int w = members.length, g = parts.length;
+        if (g <= 2) return true;
+        Map<CpuSet, Integer> index = new IdentityHashMap<>();
+        for (int i = 0; i < g; i++) index.put(parts[i], i);
+        int[] label = new int[w];
+        for (int p = 0; p < w; p++) label[p] = index.get(childSpan(levels, li, members[p]));
+        // nextSame[p]: the next position after p (in the span walked twice) with p's group
+        int[] nextSame = new int[w];
+        int[] last = new int[g];
+        java.util.Arrays.fill(last, -1);
+        for (int p = 2 * w - 1; p >= 0; p--) {
+            int lab = label[p % w];
+            if (p < w) nextSame[p] = last[lab];
+            last[lab] = p;
+        }
+        // cover[s]: the end of the shortest stretch starting at s (1 <= s <= w) that holds every group
+        int[] count = new int[g];
+        int distinct = 0, end = 1;
+        int[] cover = new int[w + 1];
+        for (int s = 1; s <= w; s++) {
+            while (distinct < g) {
+                if (count[label[end % w]]++ == 0) distinct++;
+                end++;
+            }
+            cover[s] = end - 1;
+            if (--count[label[s % w]] == 0) distinct--;
+        }
+        for (int x = 0; x < w; x++)
+            if (label[(x + 1) % w] != label[x] && cover[x + 1] != nextSame[x]) return false;
+        return true;
+    }
+
+    /** The partition's groups ordered by the first of their CPUs met walking from {@code cpu}, wrapping. */
+    private static CpuSet[] walkPartition(CpuSet[] parts, int cpu, int n) {
+        CpuSet[] out = parts.clone();
+        java.util.Arrays.sort(out, java.util.Comparator.comparingInt(g -> {
+            int d = g.nextSetBit(cpu);
+            return d >= 0 ? d - cpu : g.first() + n - cpu;
+        }));
+        return out;
+    }
+
+    /** Overlapping groups: the child span of each CPU not yet covered, walking the span from {@code cpu}, wrapping. */
+    private static CpuSet[] walkOverlap(List<Level> levels, int li, CpuSet span, int cpu) {
+        CpuSet remaining = span.copy();
+        List<CpuSet> out = new ArrayList<>();
+        for (int i = cpu; !remaining.isEmpty(); ) {
+            i = remaining.nextSetBitWrap(i);
+            CpuSet g = childSpan(levels, li, i);
+            remaining.andNot(g);
+            out.add(g);
+        }
+        return out.toArray(new CpuSet[0]);
+    }
+
+    /** sd_init for one span of a level: {flags, imbalance_pct, cache_nice_tries, span weight}. */
+    private static int[] sdInit(Level level, CpuSet span, Topology topo, int reclaim) {
         int flags = SD_BALANCE_NEWIDLE | SD_BALANCE_EXEC | SD_BALANCE_FORK | SD_WAKE_AFFINE | SD_PREFER_SIBLING
-                | r.level.topoFlags;
+                | level.topoFlags;
         int pct = 117, tries = 0;
         if ((flags & SD_SHARE_CPUCAPACITY) != 0) {
             pct = 110;
@@ -300,34 +404,30 @@ public final class SchedDomains {
             tries = 2;
             flags &= ~SD_PREFER_SIBLING;
             flags |= SD_SERIALIZE;
-            if (r.level.numaDistance > reclaim) flags &= ~(SD_BALANCE_EXEC | SD_BALANCE_FORK | SD_WAKE_AFFINE);
+            if (level.numaDistance > reclaim) flags &= ~(SD_BALANCE_EXEC | SD_BALANCE_FORK | SD_WAKE_AFFINE);
         } else {
             tries = 1;
         }
-        // asymmetric CPU capacity visible within this span
-        int min = Integer.MAX_VALUE, max = 0;
-        for (int i = r.span.first(); i >= 0; i = r.span.nextSetBit(i + 1)) {
+        // asymmetric CPU capacity visible within this span; FULL when the span holds every capacity of the machine
+        int weight = 0, min = Integer.MAX_VALUE, max = 0;
+        for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
             min = Math.min(min, topo.kernelCapacityOf(i));
             max = Math.max(max, topo.kernelCapacityOf(i));
+            weight++;
         }
         if (min != max) {
+            TreeSet<Integer> inSpan = new TreeSet<>();
+            for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) inSpan.add(topo.kernelCapacityOf(i));
             flags |= SD_ASYM_CPUCAPACITY;
             boolean full = true;
-            for (int c = 0; c < topo.nrCpus() && full; c++) {
-                boolean found = false;
-                for (int i = r.span.first(); i >= 0; i = r.span.nextSetBit(i + 1))
-                    if (topo.kernelCapacityOf(i) == topo.kernelCapacityOf(c)) { found = true; break; }
-                full = found;
-            }
+            for (int c = 0; c < topo.nrCpus() && full; c++) full = inSpan.contains(topo.kernelCapacityOf(c));
             if (full) flags |= SD_ASYM_CPUCAPACITY_FULL;
         }
-        r.flags = flags;
-        r.imbalancePct = pct;
-        r.cacheNiceTries = tries;
+        return new int[]{flags, pct, tries, weight};
     }
 
     private static boolean degenerate(Raw sd) {
-        if (sd.span.cardinality() == 1) return true;
+        if (sd.weight == 1) return true;
         if ((sd.flags & SD_DEGENERATE_GROUPS_MASK) != 0 && sd.nrGroups > 1) return false;
         return (sd.flags & SD_WAKE_AFFINE) == 0;
     }
@@ -345,16 +445,16 @@ public final class SchedDomains {
         for (Raw sd : chain) {
             Raw child = sd.child;
             if ((sd.flags & SD_SHARE_LLC) == 0 && child != null && (child.flags & SD_SHARE_LLC) != 0) {
-                int w = sd.span.cardinality();
-                int nrLlcs = w / child.span.cardinality();
+                int w = sd.weight;
+                int nrLlcs = w / child.weight;
                 imb = nrLlcs == 1 ? w >> 3 : nrLlcs;
                 imb = Math.max(1, imb);
                 sd.imbNumaNr = imb;
                 Raw top = sd.parent;
                 while (top != null && (top.flags & SD_NUMA) == 0) top = top.parent;
-                imbSpan = top != null ? top.span.cardinality() : w;
+                imbSpan = top != null ? top.weight : w;
             } else {
-                int factor = Math.max(1, sd.span.cardinality() / imbSpan);
+                int factor = Math.max(1, sd.weight / imbSpan);
                 sd.imbNumaNr = imb * factor;
             }
         }
@@ -383,7 +483,8 @@ public final class SchedDomains {
         }
         out.add(new Level("SMT", SD_SHARE_CPUCAPACITY | SD_SHARE_LLC, 0, smt));
         out.get(0).singles = new CpuSet[n];
-        for (int c = 0; c < n; c++) out.get(0).singles[c] = CpuSet.of(n, c);
+        // a CPU alone in its core has its core's span as its one-CPU set
+        for (int c = 0; c < n; c++) out.get(0).singles[c] = topo.coreWeight(topo.coreOf(c)) == 1 ? smt[c] : CpuSet.of(n, c);
         // x86_sched_itmt_flags: ITMT asks for asym packing on the cluster, core and package levels, not SMT
         int itmt = topo.itmt() ? SD_ASYM_PACKING : 0;
         if (topo.hasClusters()) out.add(new Level("CLS", SD_CLUSTER | SD_SHARE_LLC | itmt, 0, widen(cls, smt)));
@@ -405,12 +506,20 @@ public final class SchedDomains {
                 for (int b = 0; b < topo.nrNodes(); b++)
                     if (topo.nodeDistance(a, b) > 10) dists.add(topo.nodeDistance(a, b));
             for (int d : dists) {
+                // nodes with the same nodes within d share one span, so a group seen from several nodes is one
+                // group, as the kernel's copies of an overlapping group share their sgc (init_overlap_sched_group)
+                Map<java.util.BitSet, CpuSet> unions = new HashMap<>();
                 CpuSet[] perNode = new CpuSet[topo.nrNodes()];
                 for (int a = 0; a < topo.nrNodes(); a++) {
-                    CpuSet s = new CpuSet(n);
+                    java.util.BitSet near = new java.util.BitSet(topo.nrNodes());
                     for (int b = 0; b < topo.nrNodes(); b++)
-                        if (topo.nodeDistance(a, b) <= d) s.or(topo.nodeSpan(b));
-                    perNode[a] = s;
+                        if (topo.nodeDistance(a, b) <= d) near.set(b);
+                    CpuSet union = unions.computeIfAbsent(near, ns -> {
+                        CpuSet u = new CpuSet(n);
+                        for (int b = ns.nextSetBit(0); b >= 0; b = ns.nextSetBit(b + 1)) u.or(topo.nodeSpan(b));
+                        return u;
+                    });
+                    perNode[a] = union;
                 }
                 CpuSet[] span = new CpuSet[n];
                 for (int c = 0; c < n; c++) span[c] = perNode[topo.nodeOf(c)];
@@ -425,6 +534,10 @@ public final class SchedDomains {
         Map<CpuSet, CpuSet> fixed = new IdentityHashMap<>();
         CpuSet[] out = span.clone();
         for (int c = 0; c < span.length; c++) {
+            if (c > 0 && span[c] == span[c - 1] && child[c] == child[c - 1]) {
+                out[c] = out[c - 1];
+                continue;
+            }
             if (!span[c].containsAll(child[c])) {
                 CpuSet f = span[c].copy().or(child[c]);
                 out[c] = fixed.computeIfAbsent(span[c], x -> f);

@@ -20,11 +20,12 @@ public final class SchedGroup {
     /** This group's number among the machine's distinct groups, 0 up, in the order they were built. */
     public final int id;
 
-    SchedGroup(int id, CpuSet span, CpuSet balanceMask, int cores, int capacity, int flags, int asymPreferCpu) {
+    SchedGroup(int id, CpuSet span, int weight, CpuSet balanceMask, int cores, int capacity, int flags,
+               int asymPreferCpu) {
         this.id = id;
         this.span = span;
         this.balanceMask = balanceMask;
-        this.weight = span.cardinality();
+        this.weight = weight;
         this.cores = cores;
         this.capacity = capacity;
         this.flags = flags;

@@ -26,6 +26,10 @@ public final class SysfsReader {
     private static final Pattern CPU_DIR = Pattern.compile("cpu([0-9]+)");
     private static final Pattern NODE_DIR = Pattern.compile("node([0-9]+)");
     private static final Pattern INDEX_DIR = Pattern.compile("index([0-9]+)");
+    /** Highest cache level accepted (hwloc's L1-L9 caches). */
+    private static final int MAX_CACHE_LEVEL = 9;
+    /** The largest cache size the kernel keeps: struct cacheinfo's size is an unsigned int of bytes. */
+    private static final long MAX_CACHE_BYTES = 0xffffffffL;
     private static final Pattern X86_MODALIAS = Pattern.compile("type:x86,ven([0-9A-Fa-f]{4})");
     private static final Pattern SIZE = Pattern.compile("([0-9]+)\\s*([KMG]?)");
 
@@ -57,14 +61,14 @@ public final class SysfsReader {
         Map<Integer, Long> nodeOf = new HashMap<>();
         if (Files.isDirectory(nodeDir)) readNodes(nodeDir, online, nodeOf, m);
 
-        Map<Long, Set<Integer>> diesOfPackage = new HashMap<>();
+        Map<Long, Set<Long>> diesOfPackage = new HashMap<>();
         List<long[]> diePerCpu = new ArrayList<>();
         boolean noCache = false;
         for (int cpu = online.nextSetBit(0); cpu >= 0; cpu = online.nextSetBit(cpu + 1)) {
             Path c = cpuDir.resolve("cpu" + cpu);
             if (!Files.isDirectory(c)) throw new TopologyException(c + ": missing, expected a directory for online CPU " + cpu);
             Path t = c.resolve("topology");
-            long pkg = readLong(t.resolve("physical_package_id"), "the CPU's package number");
+            long pkg = readLong(t.resolve("physical_package_id"), "the CPU's package number", -1, Integer.MAX_VALUE);
             Path siblingsFile = t.resolve("core_cpus_list");
             if (!Files.exists(siblingsFile)) siblingsFile = t.resolve("thread_siblings_list");
             BitSet core = list(siblingsFile, "the CPU's SMT siblings as a CPU list (or core_cpus_list)");
@@ -73,8 +77,8 @@ public final class SysfsReader {
 
             Path dieFile = t.resolve("die_id");
             if (Files.exists(dieFile)) {
-                long die = readLong(dieFile, "the CPU's die number");
-                diesOfPackage.computeIfAbsent(pkg, k -> new HashSet<>()).add((int) die);
+                long die = readLong(dieFile, "the CPU's die number", -1, Integer.MAX_VALUE);
+                diesOfPackage.computeIfAbsent(pkg, k -> new HashSet<>()).add(die);
                 diePerCpu.add(new long[]{cpu, pkg, die});
             }
 
@@ -86,7 +90,7 @@ public final class SysfsReader {
                 for (Path idx : children(cacheDir, INDEX_DIR)) {
                     String type = readString(idx.resolve("type"), "Data, Instruction or Unified");
                     if (!type.equals("Data") && !type.equals("Unified")) continue;
-                    int level = (int) readLong(idx.resolve("level"), "the cache level (1, 2, 3)");
+                    int level = (int) readLong(idx.resolve("level"), "the cache level", 1, MAX_CACHE_LEVEL);
                     BitSet shared = list(idx.resolve("shared_cpu_list"), "the CPUs sharing this cache as a CPU list");
                     shared.and(online);
                     shared.set(cpu);
@@ -117,7 +121,8 @@ public final class SysfsReader {
 
             int capacity = Topology.SCHED_CAPACITY_SCALE;
             Path capFile = c.resolve("cpu_capacity");
-            if (Files.exists(capFile)) capacity = (int) readLong(capFile, "the CPU's capacity (1-1024)");
+            if (Files.exists(capFile))
+                capacity = (int) readLong(capFile, "the CPU's capacity", 1, Topology.SCHED_CAPACITY_SCALE);
 
             Long node = nodeOf.get(cpu);
             if (node == null) {
@@ -152,7 +157,13 @@ public final class SysfsReader {
         TreeMap<Integer, Path> nodes = new TreeMap<>();
         for (Path p : children(nodeDir, NODE_DIR)) {
             Matcher mm = NODE_DIR.matcher(p.getFileName().toString());
-            if (mm.matches()) nodes.put(Integer.parseInt(mm.group(1)), p);
+            if (!mm.matches()) continue;
+            String number = mm.group(1);
+            // node ids are below MAX_NUMNODES; the length check keeps any number of digits out of parseInt
+            if (number.length() > 4 || Integer.parseInt(number) >= Topology.MAX_NUMNODES)
+                throw new TopologyException(p + ": node number " + number + " outside 0-" + (Topology.MAX_NUMNODES - 1)
+                        + " (the kernel's MAX_NUMNODES is " + Topology.MAX_NUMNODES + ")");
+            nodes.put(Integer.parseInt(number), p);
         }
         if (nodes.isEmpty()) return;
         for (Map.Entry<Integer, Path> e : nodes.entrySet()) {
@@ -255,33 +266,33 @@ public final class SysfsReader {
         }
     }
 
-    private static long readLong(Path f, String expected) {
+    /** A number from {@code min} to {@code max}: one outside is refused, never cast into the range. */
+    private static long readLong(Path f, String expected, long min, long max) {
         String s = readString(f, expected);
         try {
-            return Long.parseLong(s);
+            long v = Long.parseLong(s);
+            if (v >= min && v <= max) return v;
         } catch (NumberFormatException e) {
-            throw new TopologyException(f + ": '" + abbreviate(s) + "', expected " + expected);
+            // reported below
         }
+        throw new TopologyException(f + ": '" + abbreviate(s) + "', expected " + expected + ", " + min + " to " + max);
     }
 
-    /** Cache size such as "32768K" in bytes; 0 when the file is absent. */
+    /**
+     * Cache size such as "32768K" in bytes; 0 when the file is absent. The kernel keeps the size as an unsigned int
+     * of bytes and prints it in KiB (size_show), so at most 4194303K.
+     */
     private static long size(Path f) {
         if (!Files.exists(f)) return 0;
         String s = readString(f, "a size such as 32768K");
         Matcher mm = SIZE.matcher(s);
-        if (!mm.matches()) throw new TopologyException(f + ": '" + abbreviate(s) + "', expected a size such as 32768K");
-        long v;
-        try {
-            v = Long.parseLong(mm.group(1));
-        } catch (NumberFormatException e) {
-            throw new TopologyException(f + ": '" + abbreviate(s) + "', expected a size such as 32768K");
+        if (mm.matches() && mm.group(1).length() <= 18) {
+            int shift = mm.group(2).isEmpty() ? 0 : 10 * ("KMG".indexOf(mm.group(2)) + 1);
+            long v = Long.parseLong(mm.group(1));
+            if (v <= MAX_CACHE_BYTES >> shift) return v << shift;
         }
-        switch (mm.group(2)) {
-            case "K": return v << 10;
-            case "M": return v << 20;
-            case "G": return v << 30;
-            default: return v;
-        }
+        throw new TopologyException(f + ": '" + abbreviate(s) + "', expected a size such as 32768K, at most "
+                + (MAX_CACHE_BYTES >> 10) + "K");
     }
 
     private static BitSet list(Path f, String expected) {

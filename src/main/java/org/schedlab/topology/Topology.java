@@ -10,6 +10,10 @@ import java.util.List;
  */
 public final class Topology {
     public static final int SCHED_CAPACITY_SCALE = 1024;
+    /** The most CPUs a machine may have. */
+    public static final int MAX_CPUS = 65536;
+    /** The most NUMA nodes a machine may have: the kernel's MAX_NUMNODES at its largest (x86 and arm64 NODES_SHIFT 10). */
+    public static final int MAX_NUMNODES = 1024;
 
     final String name;
     final int[] osIndex;
@@ -24,6 +28,9 @@ public final class Topology {
     final int[] kernelCapacity, asymPriority;
     final boolean itmt;
     final int cpuFamily, cpuModel;
+    /** The most hardware threads any core has, and the threads of each core. */
+    final int smtWidth;
+    final int[] coreWeight;
 
     Topology(String name, int[] osIndex, int[] coreOf, int[] clusterOf, int[] llcOf, int[] dieOf, int[] nodeOf,
              int[] packageOf, int[] capacity, CpuSet[] cores, CpuSet[] clusters, CpuSet[] llcs, CpuSet[] dies,
@@ -56,8 +63,12 @@ public final class Topology {
         int n = osIndex.length;
         boolean differ = false;
         for (int c : capacity) if (c != capacity[0]) differ = true;
-        boolean smt = false;
-        for (CpuSet core : cores) if (core.cardinality() > 1) smt = true;
+        int[] threads = new int[cores.length];
+        int most = 0;
+        for (int c = 0; c < n; c++) most = Math.max(most, ++threads[coreOf[c]]);
+        this.smtWidth = most;
+        this.coreWeight = threads;
+        boolean smt = most > 1;
         // ITMT comes from the cpufreq drivers: intel_pstate on Intel, amd-pstate on AMD only (amd_pstate_init)
         boolean x86 = vendor.equals("Intel") || vendor.equals("AMD");
         // intel_pstate scales capacities of a hybrid part only without SMT; otherwise (and on AMD, whose
@@ -134,11 +145,10 @@ public final class Topology {
     public boolean hasDies() { return hasDies; }
 
     /** The most hardware threads any core has. */
-    public int smt() {
-        int m = 0;
-        for (CpuSet c : cores) m = Math.max(m, c.cardinality());
-        return m;
-    }
+    public int smt() { return smtWidth; }
+
+    /** The number of CPUs (hardware threads) of a core. */
+    public int coreWeight(int core) { return coreWeight[core]; }
 
     public boolean isSmtSibling(int a, int b) { return a != b && coreOf[a] == coreOf[b]; }
     public boolean sharesLlc(int a, int b) { return llcOf[a] == llcOf[b]; }

@@ -55,9 +55,16 @@ public final class TopologyBuilder {
 
     private TopologyException bad(String what) { return new TopologyException(name + ": " + what); }
 
+    /** The error for a machine of more than {@link Topology#MAX_NUMNODES} nodes. */
+    static TopologyException tooManyNodes(String name, long nodes) {
+        return new TopologyException(name + ": " + nodes + " NUMA nodes, at most " + Topology.MAX_NUMNODES
+                + " supported (the kernel's MAX_NUMNODES)");
+    }
+
     public Topology build() {
         int n = cpus.size();
         if (n == 0) throw bad("no CPUs");
+        if (n > Topology.MAX_CPUS) throw bad(n + " CPUs, at most " + Topology.MAX_CPUS + " supported");
         cpus.sort((a, b) -> Long.compare(a[0], b[0]));
         int[] os = new int[n];
         for (int i = 0; i < n; i++) {
@@ -77,6 +84,8 @@ public final class TopologyBuilder {
         int[] pkgOf = dense(labels[1]), dieOf = dense(labels[2]), nodeOfLabel = denseKeep(labels[3]);
         int[] llcOf = dense(labels[4]), clusterOf = dense(labels[5]), coreOf = dense(labels[6]);
         int[] nodeOf = dense(labels[3]);
+        int nrNodes = Arrays.stream(nodeOf).max().orElse(0) + 1;
+        if (nrNodes > Topology.MAX_NUMNODES) throw tooManyNodes(name, nrNodes);
         int[] cap = new int[n];
         for (int i = 0; i < n; i++) {
             cap[i] = (int) cpus.get(i)[7];
@@ -89,8 +98,10 @@ public final class TopologyBuilder {
         nest(dieOf, pkgOf, "die", "package", os);
         nest(llcOf, nodeOf, "LLC", "NUMA node", os);
 
-        CpuSet[] cores = spans(coreOf, n), clusters = spans(clusterOf, n), llcs = spans(llcOf, n);
-        CpuSet[] dies = spans(dieOf, n), nodes = spans(nodeOf, n), pkgs = spans(pkgOf, n);
+        CpuSet[] cores = spans(coreOf, n), llcs = spans(llcOf, n), pkgs = spans(pkgOf, n), nodes = spans(nodeOf, n);
+        // a machine without clusters (or dies) has the cores (packages) as its clusters (dies): one set per object
+        CpuSet[] clusters = Arrays.equals(clusterOf, coreOf) ? cores : spans(clusterOf, n);
+        CpuSet[] dies = Arrays.equals(dieOf, pkgOf) ? pkgs : spans(dieOf, n);
         int nn = nodes.length;
         int[][] dist = new int[nn][nn];
         if (distance == null) {
@@ -155,11 +166,18 @@ public final class TopologyBuilder {
         }
     }
 
+    /**
+     * The CPUs of each object. Up to {@link #DENSE_SPANS_UP_TO} CPUs a span holds the machine's whole width (the
+     * balancing code's and/or/intersects run without window checks); beyond, only the words from its first to its
+     * last CPU, so that a big machine's cores do not each take a word per 64 CPUs of the machine.
+     */
     private static CpuSet[] spans(int[] of, int n) {
         int k = Arrays.stream(of).max().orElse(-1) + 1;
         CpuSet[] s = new CpuSet[k];
-        for (int i = 0; i < k; i++) s[i] = new CpuSet(n);
+        for (int i = 0; i < k; i++) s[i] = n <= DENSE_SPANS_UP_TO ? new CpuSet(n) : CpuSet.sparse(n);
         for (int i = 0; i < n; i++) s[of[i]].set(i);
         return s;
     }
+
+    private static final int DENSE_SPANS_UP_TO = 4096;
 }

@@ -55,8 +55,14 @@ public abstract sealed class Op {
     /** Take one unit from a counting channel (pipe, futex, semaphore); block while it is empty. */
     public static final class Wait extends Op {
         public final int channel;
-        public Wait(int channel) { this.channel = channel; }
-        @Override public String toString() { return "wait ch" + channel; }
+        /**
+         * The task goes to sleep even when a unit is already there, and that unit wakes it at once: a sleep that
+         * a replayed trace recorded, kept whether or not its wakeup comes first in the replay.
+         */
+        public final boolean sleeps;
+        public Wait(int channel) { this(channel, false); }
+        public Wait(int channel, boolean sleeps) { this.channel = channel; this.sleeps = sleeps; }
+        @Override public String toString() { return "wait ch" + channel + (sleeps ? " sleeping" : ""); }
     }
 
     /**
@@ -66,8 +72,18 @@ public abstract sealed class Op {
     public static final class Signal extends Op {
         public final int channel;
         public final boolean all, sync;
-        public Signal(int channel, boolean all, boolean sync) { this.channel = channel; this.all = all; this.sync = sync; }
-        @Override public String toString() { return (all ? "broadcast ch" : "signal ch") + channel + (sync ? " sync" : ""); }
+        /** Wake the waiter onto the signalling CPU (WF_CURRENT_CPU). */
+        public final boolean currentCpu;
+        public Signal(int channel, boolean all, boolean sync) { this(channel, all, sync, false); }
+        public Signal(int channel, boolean all, boolean sync, boolean currentCpu) {
+            this.channel = channel;
+            this.all = all;
+            this.sync = sync;
+            this.currentCpu = currentCpu;
+        }
+        @Override public String toString() {
+            return (all ? "broadcast ch" : "signal ch") + channel + (sync ? " sync" : "") + (currentCpu ? " current-cpu" : "");
+        }
     }
 
     /**

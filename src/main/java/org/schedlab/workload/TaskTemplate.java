@@ -34,6 +34,11 @@ public final class TaskTemplate {
      * costs the profile's {@code mmSwitchNs}. Otherwise its address space is not modelled (no such cost).
      */
     public boolean ownAddressSpace;
+    /**
+     * A task of another program sharing the machine (the host's background load): it runs and is balanced like any
+     * other, but a run that ends when every task has exited does not wait for it.
+     */
+    public boolean background;
 
     public TaskTemplate(String comm, Op[] program, int instances) {
         this.comm = comm;

@@ -95,6 +95,12 @@ class CostsCliTest {
         assertThat(doc.get("host").get("cpus").asInt()).isPositive();
         assertThat(doc.get("measured").get("pipe_round_trip_same_cpu_ns").get("value").asDouble()).isPositive();
         assertThat(doc.get("measured").get("pipe_round_trip_same_cpu_ns").get("method").asText()).contains("java probe");
+        // every figure measured in rounds: its median, spread, the median's error and the runs
+        JsonNode same = doc.get("measured").get("pipe_round_trip_same_cpu_ns");
+        assertThat(same.get("runs").asInt()).isBetween(org.schedlab.calibrate.Calibration.MIN_ROUNDS, org.schedlab.calibrate.Calibration.MAX_ROUNDS);
+        assertThat(same.get("spread").asDouble()).isNotNegative();
+        assertThat(same.get("error").asDouble()).isNotNegative();
+        assertThat(doc.get("host").get("priority").asText()).isNotEmpty();
         // socket syscall work: the hackbench-shaped probe's figure (20 sockets, 200 messages deep) minus the
         // per-byte part of a 100-byte message; the shallow one-socket figure is recorded for the cross-CPU cost
         JsonNode m = doc.get("measured");
@@ -108,7 +114,9 @@ class CostsCliTest {
         // the cross-CPU socket cost, where the host has two CPUs sharing a cache and threads can be pinned
         for (String near : new String[]{"llc", "smt"}) {
             if (!m.has("socket_shared_" + near + "_ns")) continue;
-            double shared = m.get("socket_shared_" + near + "_ns").get("value").asDouble();
+            // a writer on one CPU streaming to a reader on the other, else one socket used from both at once
+            String key = m.has("socket_stream_" + near + "_ns") ? "socket_stream_" + near + "_ns" : "socket_shared_" + near + "_ns";
+            double shared = m.get(key).get("value").asDouble();
             long transfer = near.equals("llc") ? c.transferLlcNs : c.transferSmtNs;
             if (transfer > 0)
                 assertThat(c.ipcRemoteLines).isCloseTo(Math.max(0, shared - send - recv) / (2.0 * transfer), within(0.1));
@@ -121,15 +129,20 @@ class CostsCliTest {
         Path profile = dir.resolve("exit.yaml");
         Files.writeString(profile, "processExitNs: 5000000\n");
         Result r = run("predict-host", "--no-real", "--costs", profile.toString(), "--groups", "1", "--loops", "5",
-                "--pipe-loops", "200", "--repeat", "1");
+                "--pipe-loops", "200", "--repeat", "1", "--background", "none");
         assertThat(r.exit).as(r.err).isZero();
         double process = Double.NaN, thread = Double.NaN, pipe = Double.NaN;
         for (String line : r.out.split("\n")) {
+            // benchmark, busy CPUs and stolen share of other programs, model, real, ratio, spread, runs, drift, switches
             String[] f = line.trim().split("\\s{2,}");
-            if (line.startsWith("messaging -g 1 -l 5 (s)")) process = Double.parseDouble(f[1]);
-            if (line.startsWith("messaging -t -g 1 -l 5 (s)")) thread = Double.parseDouble(f[1]);
-            if (line.startsWith("pipe -l 200 (us/op)")) pipe = Double.parseDouble(f[1]);
-            if (line.startsWith("messaging") || line.startsWith("pipe")) assertThat(f[2]).isEqualTo("-");
+            if (line.startsWith("messaging -g 1 -l 5 (s)")) process = Double.parseDouble(f[3]);
+            if (line.startsWith("messaging -t -g 1 -l 5 (s)")) thread = Double.parseDouble(f[3]);
+            if (line.startsWith("pipe -l 200 (us/op)")) pipe = Double.parseDouble(f[3]);
+            if (line.startsWith("messaging") || line.startsWith("pipe")) {
+                assertThat(f[1]).isEqualTo("0.00");
+                assertThat(f[2]).isEqualTo("0.0%");
+                assertThat(f[4]).isEqualTo("-");
+            }
         }
         assertThat(thread).isPositive();
         assertThat(pipe).isPositive();
@@ -139,5 +152,8 @@ class CostsCliTest {
         Result bad = run("predict-host", "--no-real", "--repeat", "0");
         assertThat(bad.exit).isEqualTo(2);
         assertThat(bad.err.strip()).contains("--repeat").doesNotContain("\n").doesNotContain("Exception");
+        Result badBusy = run("predict-host", "--no-real", "--background", "lots");
+        assertThat(badBusy.exit).isEqualTo(2);
+        assertThat(badBusy.err.strip()).isEqualTo("schedlab: --background: expected auto, none or BUSY,STOLEN (busy CPUs, and a share of 0 to 1), got 'lots'");
     }
 }

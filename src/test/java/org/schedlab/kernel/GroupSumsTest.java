@@ -46,7 +46,7 @@ class GroupSumsTest {
             RqReader rq = ctx.reader(cpu, "probe");
             RqSums kept = new RqSums();
             for (SchedDomain sd : ctx.domains().of(cpu))
-                for (SchedGroup g : sd.groups) {
+                for (int gi = 0; gi < sd.nrGroups(); gi++) { SchedGroup g = sd.group(gi);
                     rq.sum(g, null, kept);
                     assertThat(kept).usingRecursiveComparison().as("group %s at %d ns", g, ctx.now()).isEqualTo(fresh(ctx, rq, g, null));
                     compared++;
@@ -141,7 +141,7 @@ class GroupSumsTest {
                 RqReader rq = ctx.reader(acting, "probe");
                 long before = ctx.chargedNs(acting);
                 for (SchedDomain sd : ctx.domains().of(acting))
-                    for (SchedGroup g : sd.groups) {
+                    for (int gi = 0; gi < sd.nrGroups(); gi++) { SchedGroup g = sd.group(gi);
                         CpuSet within = null;
                         if (pass % 3 == 0 && g.weight > 1) {
                             within = g.span.copy();

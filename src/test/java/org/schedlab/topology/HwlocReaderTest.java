@@ -65,8 +65,8 @@ class HwlocReaderTest {
         assertThat(d[0].span).hasToString("0,192");
         assertThat(d[1].span).hasToString("0-7,192-199");
         assertThat(d[2].span).hasToString("0-95,192-287");
-        assertThat(d[2].groups).hasSize(12);
-        assertThat(d[3].groups).hasSize(2);
+        assertThat(d[2].nrGroups()).isEqualTo(12);
+        assertThat(d[3].nrGroups()).isEqualTo(2);
     }
 
     @Test
@@ -152,7 +152,7 @@ class HwlocReaderTest {
         // with SMT, intel_pstate leaves every capacity at 1024 and ITMT asks for asym packing instead
         assertThat(e[1].has(SD_ASYM_CPUCAPACITY)).isFalse();
         assertThat(e[1].has(SchedDomain.SD_ASYM_PACKING)).isTrue();
-        assertThat(e[1].groups).hasSize(8);
+        assertThat(e[1].nrGroups()).isEqualTo(8);
         assertThat(sds.sdAsymCpuCapacity(12)).isNull();
         assertThat(sds.sdAsymPacking(12)).isSameAs(e[1]);
     }

@@ -84,9 +84,9 @@ class NpsPresetsTest {
         SchedDomain[] n4 = SchedDomains.build(nps("epyc-7763-2s", 4)).of(0);
         assertThat(levelNames(n4)).containsExactly("SMT", "MC", "NODE", "NUMA-12", "NUMA-32");
         assertThat(weights(n4)).containsExactly(2, 16, 32, 128, 256);
-        assertThat(n4[2].groups.length).isEqualTo(2);
-        assertThat(n4[3].groups.length).isEqualTo(4);
-        assertThat(n4[4].groups.length).isEqualTo(2);
+        assertThat(n4[2].nrGroups()).isEqualTo(2);
+        assertThat(n4[3].nrGroups()).isEqualTo(4);
+        assertThat(n4[4].nrGroups()).isEqualTo(2);
         assertThat(new int[]{n4[2].imbNumaNr, n4[3].imbNumaNr, n4[4].imbNumaNr}).containsExactly(2, 2, 4);
         // 32 is not beyond Zen's node_reclaim_distance: every level keeps wake_affine and fork balancing
         assertThat(n4[4].has(SchedDomain.SD_WAKE_AFFINE)).isTrue();

@@ -193,8 +193,8 @@ class SysfsReaderTest {
         assertThat(d[0].span).hasToString("0-3");
         assertThat(d[0].has(SD_ASYM_CPUCAPACITY)).isFalse();
         assertThat(d[1].has(SD_ASYM_CPUCAPACITY_FULL)).isTrue();
-        assertThat(d[1].groups).hasSize(2);
-        assertThat(d[1].groups[1].capacity).isEqualTo(4 * 1024);
+        assertThat(d[1].nrGroups()).isEqualTo(2);
+        assertThat(d[1].group(1).capacity).isEqualTo(4 * 1024);
         // the child of an asymmetric level loses PREFER_SIBLING
         assertThat(d[0].has(SD_PREFER_SIBLING)).isFalse();
     }
@@ -241,6 +241,53 @@ class SysfsReaderTest {
         put(sys.resolve("cpu/cpu1/cache/index3/size"), "32768K");
         put(sys.resolve("cpu/online"), "0-16");
         assertThatThrownBy(() -> read(sys)).hasMessage(sys.resolve("cpu/cpu16") + ": missing, expected a directory for online CPU 16");
+    }
+
+    /** Numbers the kernel prints as int (or a cache size as unsigned KiB) are checked, never cast around. */
+    @Test
+    void numbersOutsideTheirRangeAreOneLineErrorsNamingTheFile() {
+        Path sys = twoSocketSmt();
+        Path cap = sys.resolve("cpu/cpu2/cpu_capacity");
+        put(cap, "4294968320");   // 2^32 + 1024: as an int, 1024
+        assertThatThrownBy(() -> read(sys)).isInstanceOf(TopologyException.class)
+                .hasMessage(cap + ": '4294968320', expected the CPU's capacity, 1 to 1024");
+        put(cap, "1024");
+        Path level = sys.resolve("cpu/cpu1/cache/index3/level");
+        put(level, "4294967299");   // 2^32 + 3: as an int, 3
+        assertThatThrownBy(() -> read(sys)).isInstanceOf(TopologyException.class)
+                .hasMessage(level + ": '4294967299', expected the cache level, 1 to 9");
+        put(level, "3");
+        Path die = sys.resolve("cpu/cpu5/topology/die_id");
+        put(die, "4294967296");   // 2^32: as an int, die 0
+        assertThatThrownBy(() -> read(sys)).isInstanceOf(TopologyException.class)
+                .hasMessage(die + ": '4294967296', expected the CPU's die number, -1 to 2147483647");
+        put(die, "0");
+        Path pkg = sys.resolve("cpu/cpu5/topology/physical_package_id");
+        put(pkg, "-2");
+        assertThatThrownBy(() -> read(sys)).hasMessage(pkg + ": '-2', expected the CPU's package number, -1 to 2147483647");
+        put(pkg, "1");
+        Path size = sys.resolve("cpu/cpu1/cache/index3/size");
+        put(size, "9999999999G");   // shifted into a long it wraps around
+        assertThatThrownBy(() -> read(sys)).isInstanceOf(TopologyException.class)
+                .hasMessage(size + ": '9999999999G', expected a size such as 32768K, at most 4194303K");
+        put(size, "4194304K");   // 4 GiB: one byte more than an unsigned int holds
+        assertThatThrownBy(() -> read(sys)).hasMessageEndingWith("at most 4194303K");
+        put(size, "32768K");
+        assertThat(read(sys).llcBytes(0)).isEqualTo(32L << 20);
+    }
+
+    @Test
+    void aNodeDirectoryBeyondTheKernelsNodeNumbersIsAOneLineError() throws IOException {
+        Path sys = twoSocketSmt();
+        Path huge = sys.resolve("node/node99999999999");
+        put(huge.resolve("cpulist"), "");
+        assertThatThrownBy(() -> read(sys)).isInstanceOf(TopologyException.class)
+                .hasMessage(huge + ": node number 99999999999 outside 0-1023 (the kernel's MAX_NUMNODES is 1024)");
+        try (var s = Files.walk(huge)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        put(sys.resolve("node/node1024/cpulist"), "");
+        assertThatThrownBy(() -> read(sys)).hasMessageContaining("node number 1024 outside 0-1023");
     }
 
     @Test

@@ -79,6 +79,11 @@ class TopologyCliTest {
             for (int m = 0; m < 8; m++)
                 assertThat(t.get("distances").get(k).get(m).asInt()).isEqualTo(k == m ? 10 : k / 4 == m / 4 ? 12 : 32);
         }
+        // beyond 64 nodes, text summarises them (JSON keeps every node)
+        Run many = run("topology", "show", "synthetic:packages=100,nodes=2,cores=2");
+        assertThat(many.out).contains("NUMA nodes  200", "  nodes     200 of 2 CPUs; distances 10, 12, 32 (each node's CPUs and the matrix: --json)");
+        assertThat(many.out).doesNotContain("node 199");
+        assertOneLineError(run("topology", "show", "synthetic:packages=3,cores=1431655766"), "4294967298 CPUs, at most 65536 supported");
         assertOneLineError(run("topology", "show", "epyc-7763-2s:nps=8"), "nps must be 1, 2 or 4");
         assertOneLineError(run("topology", "show", "xeon-8480-2s:nps=2"), "takes no options");
     }

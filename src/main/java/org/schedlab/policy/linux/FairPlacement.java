@@ -106,6 +106,8 @@ public class FairPlacement {
     public int selectTaskRq(TaskView p, int prev, int cpu, int wakeFlags) {
         thisCpu = cpu;
         if (prev < 0) prev = cpu;
+        // select_task_rq_fair: a WF_CURRENT_CPU wakeup goes to the waker's CPU where the wakee may run there
+        if ((wakeFlags & WakeFlags.WF_TTWU) != 0 && (wakeFlags & WakeFlags.WF_CURRENT_CPU) != 0 && p.canRunOn(cpu)) return cpu;
         boolean sync = (wakeFlags & WakeFlags.WF_SYNC) != 0;
         boolean wantAffine = false;
         int sdFlag;
@@ -458,7 +460,8 @@ public class FairPlacement {
     private SchedGroup findIdlestGroup(SchedDomain sd, TaskView p, int thisCpu) {
         SchedGroup idlest = null, local = null;
         WakeupStats idlestS = null, localS = null;
-        for (SchedGroup g : sd.groups) {
+        for (int gi = 0; gi < sd.nrGroups(); gi++) {
+            SchedGroup g = sd.group(gi);
             if (p.allowedCpus() != null && !g.span.intersects(p.allowedCpus())) continue;
             WakeupStats s = wakeupStats(sd, g, p, freeStats(idlestS, localS));
             if (g.span.get(thisCpu)) {

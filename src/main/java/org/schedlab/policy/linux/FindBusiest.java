@@ -94,8 +94,8 @@ final class FindBusiest {
         GroupStats local = null, busiest = null;
         double totalLoad = 0, totalCapacity = 0, sumUtil = 0;
         boolean sgOverloaded = false;
-        for (int gi = 0; gi < sd.groups.length; gi++) {
-            SchedGroup g = sd.groups[gi];
+        for (int gi = 0; gi < sd.nrGroups(); gi++) {
+            SchedGroup g = sd.group(gi);
             boolean isLocal = gi == 0;
             GroupStats s = groupStats(env, g, isLocal);
             totalLoad += s.load;

@@ -232,12 +232,12 @@ final class LoadBalance {
                 }
                 if (env.somePinned && env.imbalance > 0 && level + 1 < sdState[cpu].length) {
                     SchedDomain parent = sd.parent();
-                    if (parent != null) imbalanceFlag(parent.groups[0])[0] = true;
+                    if (parent != null) imbalanceFlag(parent.localGroup())[0] = true;
                 }
                 if (env.allPinned) {
                     env.dropCpu(src);
                     // other candidates outside the local group: try again
-                    CpuSet rest = env.cpus.copy().andNot(sd.groups[0].span);
+                    CpuSet rest = env.cpus.copy().andNot(sd.localGroup().span);
                     if (!rest.isEmpty()) continue;
                     // everything pinned
                     return allPinnedExit(env, st);
@@ -275,7 +275,7 @@ final class LoadBalance {
     private boolean balanced(LbEnv env, SdState st, boolean tasksMovable) {
         SchedDomain parent = env.sd.parent();
         if (parent != null && tasksMovable) {
-            boolean[] f = groupImbalance.get(parent.groups[0]);
+            boolean[] f = groupImbalance.get(parent.localGroup());
             if (f != null) f[0] = false;
         }
         st.nrBalanceFailed = 0;
@@ -295,7 +295,7 @@ final class LoadBalance {
     /** should_we_balance: only one CPU of the local group balances a domain — the first idle core's CPU. */
     boolean shouldWeBalance(LbEnv env) {
         if (env.idle == CPU_NEWLY_IDLE) return ctx.nrRunning(env.dst) == 0 && !ctx.ttwuPending(env.dst);
-        SchedGroup local = env.sd.groups[0];
+        SchedGroup local = env.sd.localGroup();
         CpuSet mask = local.balanceMask;
         int idleSmt = -1;
         boolean smtLevel = env.sd.has(SchedDomain.SD_SHARE_CPUCAPACITY);
@@ -365,7 +365,7 @@ final class LoadBalance {
         if (!p.canRunOn(env.dst)) {
             env.somePinned = true;
             if (env.idle != CPU_NEWLY_IDLE && !env.dstPinned) {
-                CpuSet g = env.sd.groups[0].span;
+                CpuSet g = env.sd.localGroup().span;
                 for (int c = g.first(); c >= 0; c = g.nextSetBit(c + 1))
                     if (c != env.dst && env.cpus.get(c) && p.canRunOn(c)) {
                         env.dstPinned = true;

@@ -208,9 +208,9 @@ final class PushBalance {
         for (int l = start + 1; l < sds.length; l++) {
             SchedDomain sd = sds[l];
             // one "has idle" bit per level, then the groups below it
-            ctx.chargeScan(b, sd.groups[sd.groups.length > 1 ? 1 : 0].span.first(), "push");
-            for (int g = 1; g < sd.groups.length; g++) {
-                CpuSet span = sd.groups[g].span;
+            ctx.chargeScan(b, sd.group(sd.nrGroups() > 1 ? 1 : 0).span.first(), "push");
+            for (int g = 1; g < sd.nrGroups(); g++) {
+                CpuSet span = sd.group(g).span;
                 for (int c = span.first(); c >= 0; c = span.nextSetBit(c + 1)) {
                     if (ctx.domains().llcId(c) != c) continue;
                     if (nohz.llcIdleCount[c] == 0) continue;

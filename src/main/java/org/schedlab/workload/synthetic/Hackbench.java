@@ -34,8 +34,8 @@ import org.schedlab.workload.WorkloadSpec;
  * {@code forkextra} work the parent spends per fork in process mode on top of the machine's thread-fork cost
  * (default: the cost profile's {@code processForkNs}, 95 µs built in; it varies by ±40% from one fork to the
  * next), {@code stagger} a factor on it (1). In process mode every child is a process of its own (a CPU switching
- * between two pays the profile's {@code mmSwitchNs}) and ends with the profile's process-exit work
- * ({@code processExitNs}). At most 40000 tasks. The simulated duration must cover the run, else the run is
+ * between two pays the profile's {@code mmSwitchNs}), starts with the profile's process-start work
+ * ({@code processStartNs}, before it reports ready) and ends with its process-exit work ({@code processExitNs}). At most 40000 tasks. The simulated duration must cover the run, else the run is
  * reported unfinished, with no time.
  */
 public final class Hackbench {
@@ -121,12 +121,12 @@ public final class Hackbench {
         for (int g = 0; g < groups; g++) {
             for (int j = 0; j < fds; j++) {
                 int data = dataChannel(fds, g, j), buffer = g * fds + j;
-                Prog r = new Prog().signal(READY, false).waitCh(GO)
+                Prog r = new Prog().start(process).signal(READY, false).waitCh(GO)
                         .loop(fds * loops).waitCh(data).run(recv).end(messages).release(buffer).endLoop()
                         .exit(process);
                 w.addTemplate(new TaskTemplate("hb-receiver", r.build(), 0));
             }
-            Prog s = new Prog().signal(READY, false).waitCh(GO).loop(loops);
+            Prog s = new Prog().start(process).signal(READY, false).waitCh(GO).loop(loops);
             for (int j = 0; j < fds; j++)
                 s.reserve(g * fds + j).run(send).signal(dataChannel(fds, g, j), true);
             w.addTemplate(new TaskTemplate("hb-sender", s.endLoop().exit(process).build(), 0));

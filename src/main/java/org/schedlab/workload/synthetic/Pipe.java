@@ -22,7 +22,8 @@ import org.schedlab.workload.WorkloadSpec;
  * <p>{@code mode=process} (the default) differs from {@code thread} ({@code -T}) only where the real tool does:
  * one process fork instead of two thread creations, the fork dearer by {@code forkextra}; the two are processes of
  * their own, so a CPU switching between them changes address space (the profile's {@code mmSwitchNs}), which
- * threads do not; the forked child ends with the profile's process-exit work ({@code processExitNs}).
+ * threads do not; the forked child starts with the profile's process-start work ({@code processStartNs}) and ends
+ * with its process-exit work ({@code processExitNs}).
  *
  * <p>Parameters (default): {@code loops} (1000000, perf's {@code -l}), {@code mode} {@code process|thread}
  * (process), {@code write} and {@code read} per 4-byte pipe operation (the cost profile's pipe syscall work:
@@ -51,7 +52,7 @@ public final class Pipe {
         w.channels = 2;
         int roundTrip = w.mark("round_trip");
 
-        Prog w0 = new Prog().loop(loops).begin(roundTrip).run(write).signal(PIPE1, true).waitCh(PIPE2)
+        Prog w0 = new Prog().start(process).loop(loops).begin(roundTrip).run(write).signal(PIPE1, true).waitCh(PIPE2)
                 .run(read).end(roundTrip).endLoop().exit(process);
         Prog main = new Prog();
         if (process) worker1(main.run(forkExtra).fork(1, 1), loops, read, write).waitChildren(1).exit();

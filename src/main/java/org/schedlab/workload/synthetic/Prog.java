@@ -47,6 +47,12 @@ final class Prog {
 
     Prog exit() { ops.add(new Op.Exit()); return this; }
 
+    /** A forked process ({@code process}) starts with the cost profile's process-start work; a thread does not. */
+    Prog start(boolean process) {
+        if (process) run(Dist.syscall(Syscall.PROCESS_START, 0));
+        return this;
+    }
+
     /** Exits; a forked process ({@code process}) first does the cost profile's process-exit work. */
     Prog exit(boolean process) {
         if (process) run(Dist.syscall(Syscall.PROCESS_EXIT, 0));

@@ -36,5 +36,12 @@ public final class ReplayOptions {
      */
     public boolean yieldAtPreemptions = true;
 
+    /**
+     * Keep every recorded sleep that a replayed task's wakeup ended: when the replayed waker gets to the wakeup
+     * before the wakee gets to its sleep, the wakee still sleeps there and that wakeup ends the sleep at once.
+     * Otherwise such a wakee runs on without sleeping.
+     */
+    public boolean keepSleeps = true;
+
     public static ReplayOptions defaults() { return new ReplayOptions(); }
 }

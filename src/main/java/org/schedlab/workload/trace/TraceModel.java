@@ -62,6 +62,8 @@ public final class TraceModel {
         boolean resolved;
         /** BLOCK, PREEMPT: when it began (-1 for the wait before a task's first wakeup). */
         long since = -1;
+        /** PREEMPT: the task switched in in its place (0: idle, -1: unknown). */
+        int by = -1;
 
         Item(byte kind, int cpu, long ns) {
             this.kind = kind;

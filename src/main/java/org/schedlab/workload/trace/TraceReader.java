@@ -348,6 +348,7 @@ public final class TraceReader {
                         p.preemptions++;
                         Item pr = new Item(Item.PREEMPT, c, 0);
                         pr.since = e.ts;
+                        pr.by = e.nextPid;
                         p.items.add(pr);
                         break;
                     case BLOCKED: {

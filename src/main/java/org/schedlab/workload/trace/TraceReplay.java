@@ -10,21 +10,21 @@ import org.schedlab.workload.trace.TraceModel.WakeEdge;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Builds a causal replay of a trace: one template per task with CPU time (one instance, started at its first
  * appearance relative to the trace start), whose program is its CPU bursts as {@link Op.Run} separated by its
  * blocking points, then {@link Op.Exit}. A blocking point ended by another replayed task waits for that task to
- * reach the point of its own run where it issued the wakeup (the waker's burst is split there); when the wakee
- * was already asleep before the waker's burst began, the waker also waits for the wakee to reach that sleep, so a
- * faster replay cannot wake it early. A blocking point ended by idle, an interrupt or an unreplayed task is a
- * {@link Op.Sleep} of the recorded blocked time; one never ended ends the program. A recorded preemption is a
- * {@link Op.Yield}: the task offers the CPU where it lost it, and keeps running if nothing else waits. With 1:1
- * capacities each task's Σ Run work equals its recorded CPU time exactly.
+ * reach the point of its own run where it issued the wakeup (the waker's burst is split there); the sleep is kept
+ * when the waker gets there first: the wakee still goes to sleep at that point and the wakeup already issued ends
+ * the sleep at once ({@link Op.Wait#sleeps}). A wakeup the recording shows its wakee answering at once on the
+ * waker's CPU (the waker's next scheduling event is being switched out, still runnable, for that wakee) is
+ * replayed onto the waker's CPU (WF_CURRENT_CPU). A blocking point ended by idle, an interrupt or an unreplayed
+ * task is a {@link Op.Sleep} of the recorded blocked time; one never ended ends the program. A recorded
+ * preemption is a {@link Op.Yield}: the task offers the CPU where it lost it, and keeps running if nothing else
+ * waits. With 1:1 capacities each task's Σ Run work equals its recorded CPU time exactly.
  *
  * <p>{@code params}: {@code total_cpu_ns} (recorded CPU time of the replayed tasks), {@code trace_span_ns},
  * {@code wake_edges} (replayed task-to-task wakeups), {@code warnings}. Headline: completion time, and the run
@@ -47,8 +47,6 @@ public final class TraceReplay {
         for (WakeEdge e : model.edges())
             if (template.containsKey(e.wakerPid) && template.containsKey(e.wakeePid)) channel.put(e.id, channel.size());
 
-        Set<Integer> ordered = ordered(model, kept, channel.keySet());
-
         List<String> warnings = new ArrayList<>(model.warnings());
         int realtime = 0;
         long total = 0;
@@ -56,7 +54,8 @@ public final class TraceReplay {
             total += t.cpuNs();
             List<Op> ops = new ArrayList<>();
             long work = 0;
-            for (Item it : t.items) {
+            for (int i = 0; i < t.items.size(); i++) {
+                Item it = t.items.get(i);
                 if (it.kind == Item.RUN) {
                     work += scale(o, it.cpu, it.ns);
                 } else if (it.kind == Item.PREEMPT) {
@@ -69,8 +68,7 @@ public final class TraceReplay {
                     if (ch == null) continue;
                     work = flush(ops, work);
                     if (o.wakeMode == ReplayOptions.WakeMode.EDGE_CHANNELS) {
-                        if (ordered.contains(it.edge)) ops.add(new Op.Wait(blocked(ch)));
-                        ops.add(new Op.Signal(wakeup(ch), false, false));
+                        ops.add(new Op.Signal(ch, false, false, takesTheCpu(t, i, model.edges().get(it.edge).wakeePid)));
                     } else {
                         ops.add(new Op.Resume(template.get(model.edges().get(it.edge).wakeePid)));
                     }
@@ -80,8 +78,7 @@ public final class TraceReplay {
                     if (ch != null) {
                         work = flush(ops, work);
                         if (o.wakeMode == ReplayOptions.WakeMode.EDGE_CHANNELS) {
-                            if (ordered.contains(it.edge)) ops.add(new Op.Signal(blocked(ch), false, false));
-                            ops.add(new Op.Wait(wakeup(ch)));
+                            ops.add(new Op.Wait(ch, o.keepSleeps));
                         } else {
                             ops.add(new Op.Suspend());
                         }
@@ -103,7 +100,7 @@ public final class TraceReplay {
             spec.addTemplate(tt);
         }
         if (realtime > 0) warnings.add(realtime + " real-time or deadline tasks replayed as SCHED_OTHER");
-        if (o.wakeMode == ReplayOptions.WakeMode.EDGE_CHANNELS) spec.channels = 2 * channel.size();
+        if (o.wakeMode == ReplayOptions.WakeMode.EDGE_CHANNELS) spec.channels = channel.size();
         spec.params.put("total_cpu_ns", Long.toString(total));
         spec.params.put("trace_span_ns", Long.toString(model.endNs() - model.startNs()));
         spec.params.put("wake_edges", Integer.toString(channel.size()));
@@ -114,39 +111,17 @@ public final class TraceReplay {
     }
 
     /**
-     * The wake edges whose wakee was already asleep when its waker began the burst that woke it: the waker was
-     * itself blocked across the wakee's sleep, so the sleep cannot be skipped by a faster waker. The other edges
-     * are races between two running tasks and are re-timed.
+     * True when {@code t}'s next scheduling event after its wakeup at item {@code i} (its own running and further
+     * wakeups aside) is being switched out, still runnable, for {@code wakee}: the wakee took the waker's CPU.
      */
-    private static Set<Integer> ordered(TraceModel model, List<TaskInfo> kept, Set<Integer> replayed) {
-        Map<Integer, Long> asleepSince = new HashMap<>();
-        for (TaskInfo t : kept)
-            for (Item it : t.items)
-                if (it.kind == Item.BLOCK && it.resolved && it.edge >= 0) asleepSince.put(it.edge, it.since);
-        Set<Integer> out = new HashSet<>();
-        for (TaskInfo t : kept) {
-            long burstSince = t.firstSeenNs();
-            for (Item it : t.items) {
-                if (it.kind == Item.BLOCK && it.resolved) {
-                    burstSince = it.since >= 0 ? it.since + it.ns
-                            : it.edge >= 0 ? model.edges().get(it.edge).timeNs : burstSince;
-                } else if (it.kind == Item.PREEMPT && it.resolved) {
-                    burstSince = it.since + it.ns;
-                } else if (it.kind == Item.WAKE && replayed.contains(it.edge)) {
-                    Long since = asleepSince.get(it.edge);
-                    // a wakee never run before (since -1) has no recorded sleep to keep
-                    if (since != null && since >= 0 && since < burstSince) out.add(it.edge);
-                }
-            }
+    private static boolean takesTheCpu(TaskInfo t, int i, int wakee) {
+        for (int k = i + 1; k < t.items.size(); k++) {
+            Item it = t.items.get(k);
+            if (it.kind == Item.RUN || it.kind == Item.WAKE) continue;
+            return it.kind == Item.PREEMPT && it.by == wakee;
         }
-        return out;
+        return false;
     }
-
-    /** The channel the waker signals to end the wakee's sleep. */
-    static int wakeup(int edge) { return 2 * edge; }
-
-    /** The channel the wakee signals as it goes to sleep; the waker takes it before waking it. */
-    static int blocked(int edge) { return 2 * edge + 1; }
 
     private static long scale(ReplayOptions o, int cpu, long ns) {
         if (o.cpuCapacity == null || cpu < 0 || cpu >= o.cpuCapacity.length) return ns;

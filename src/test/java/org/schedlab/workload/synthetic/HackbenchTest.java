@@ -2,6 +2,9 @@ package org.schedlab.workload.synthetic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
+import org.schedlab.cost.CostModel;
+import org.schedlab.experiment.RunSpec;
+import org.schedlab.experiment.Runner;
 import org.schedlab.workload.Op;
 import org.schedlab.workload.TaskTemplate;
 import org.schedlab.workload.WorkloadException;
@@ -13,6 +16,7 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class HackbenchTest {
     @Test
@@ -99,6 +103,29 @@ class HackbenchTest {
                 5_000_000_000L);
         assertThat(Sim.markCount(r, "messages")).isEqualTo(2000);
         assertThat(r.get("metrics").get("wakeups").asLong()).isBetween(5L, 20L);
+    }
+
+    @Test
+    void aChildsStartWorkFallsBeforeTheStartGateAndItsExitWorkInsideTheTime() {
+        // perf times from the gate (every child ready) to the reap: a child's start (copy-on-write faults on its way
+        // to ready()) is outside, its exit inside; on one CPU the exits add up, 2 x fds children of exitNs each
+        String wl = "hackbench:groups=1,fds=4,loops=5";
+        CostModel start = CostModel.none(), exit = CostModel.none();
+        start.processStartNs = 2_000_000;
+        exit.processExitNs = 2_000_000;
+        double none = runCosts(wl, CostModel.none()), started = runCosts(wl, start), exited = runCosts(wl, exit);
+        assertThat(started).isCloseTo(none, within(1e-9));
+        assertThat(exited - none).isCloseTo(8 * 2e-3, within(1e-6));
+        assertThat(runCosts(wl + ",mode=thread", start)).isCloseTo(runCosts(wl + ",mode=thread", CostModel.none()),
+                within(1e-9));
+    }
+
+    /** The time perf would print, in s, on one CPU with {@code costs}. */
+    private static double runCosts(String workload, CostModel costs) {
+        RunSpec s = Sim.spec("synthetic:cores=1", "linux-wake", workload, 10_000_000_000L, 1);
+        Runner.Prepared p = Runner.prepare(s);
+        p.config.costs = costs;
+        return Sim.value(Runner.run(p, null));
     }
 
     @Test

@@ -105,6 +105,64 @@ class PipeTest {
     }
 
     @Test
+    void theForkedChildStartsWithTheProfilesProcessStartWork() {
+        // perf's timing covers the child's whole life: on one CPU its start work adds to the elapsed time once
+        CostModel c = CostModel.none();
+        c.processStartNs = 20_000;
+        double base = run("synthetic:cores=1", "pipe:loops=1000,forkextra=0us", CostModel.none()).get("throughput").get("value").asDouble();
+        double start = run("synthetic:cores=1", "pipe:loops=1000,forkextra=0us", c).get("throughput").get("value").asDouble();
+        assertThat(start - base).isCloseTo(20.0 / 1000, within(1e-6));
+        double thread = run("synthetic:cores=1", "pipe:loops=1000,mode=thread", c).get("throughput").get("value").asDouble();
+        assertThat(thread).isCloseTo(run("synthetic:cores=1", "pipe:loops=1000,mode=thread", CostModel.none())
+                .get("throughput").get("value").asDouble(), within(1e-9));
+    }
+
+    @Test
+    void busyCpusOfOtherProgramsKeepTheWorkersOnOneCpu() {
+        // with both CPUs idle the wakee's previous CPU is idle and it stays there (select_idle_sibling): every
+        // hand-off crosses CPUs and pays the IPI latency; when other programs keep both CPUs busy no CPU is idle,
+        // so a sync wakeup lands on the waker's CPU (wake_affine_idle) and the pair shares one CPU, as on one CPU;
+        // long enough that the background's utilisation, which starts at zero, soon stops SIS_UTIL's idle scan
+        CostModel c = CostModel.defaults();
+        c.ipiLatencyNs = 30_000;
+        c.processForkNs = 0;
+        double oneCpu = run("synthetic:cores=1", "pipe:loops=40000", c).get("throughput").get("value").asDouble();
+        double idle = run("synthetic:cores=2", "pipe:loops=5000", c).get("throughput").get("value").asDouble();
+        assertThat(idle).isGreaterThan(2 * 30).isGreaterThan(5 * oneCpu);
+        RunSpec s = new RunSpec();
+        s.topology = "synthetic:cores=2";
+        s.policy = "linux-wake";
+        s.workload = "pipe:loops=40000";
+        s.durationFromWorkload = true;
+        s.timelineBuckets = 0;
+        Runner.Prepared p = Runner.prepare(s);
+        p.config.costs = c;
+        Background.addHost(p.workload, 2, 0, 2);
+        JsonNode busy = Runner.run(p, null);
+        assertThat(busy.get("metrics").get("tasks_exited").asLong()).isEqualTo(2);
+        assertThat(busy.get("throughput").get("value").asDouble()).isCloseTo(oneCpu, within(0.05 * oneCpu));
+    }
+
+    @Test
+    void theShareOtherProgramsTakeSlowsTheWorkersByIt() {
+        // on one CPU the pair runs whenever the CPU is its own: a background task taking a fifth of it in 2 ms bursts
+        // stretches the run by 1 / (1 - 0.2)
+        CostModel c = CostModel.none();
+        double alone = run("synthetic:cores=1", "pipe:loops=20000,mode=thread,write=5us,read=5us", c).get("sim_time_ns").asDouble();
+        RunSpec s = new RunSpec();
+        s.topology = "synthetic:cores=1";
+        s.policy = "linux-wake";
+        s.workload = "pipe:loops=20000,mode=thread,write=5us,read=5us";
+        s.durationFromWorkload = true;
+        s.timelineBuckets = 0;
+        Runner.Prepared p = Runner.prepare(s);
+        p.config.costs = c;
+        Background.addHost(p.workload, 0, 0.2, 1);
+        double shared = Runner.run(p, null).get("sim_time_ns").asDouble();
+        assertThat(shared / alone).isCloseTo(1 / 0.8, within(0.03));
+    }
+
+    @Test
     void rejectsBadParameters() {
         assertThatThrownBy(() -> Workloads.parse("pipe:mode=fibre")).isInstanceOf(WorkloadException.class)
                 .hasMessageContaining("mode must be one of process, thread");
