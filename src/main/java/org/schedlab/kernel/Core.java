@@ -40,8 +40,13 @@ final class Core {
         Cpu cpu = cpus[c];
         cpu.rqChanged();
         m.load.syncTaskPelt(t);
+        int from = t.attachedCpu;
         m.load.attachPelt(t, c);
         m.load.peltRq(cpu);
+        if (m.tg != null) {
+            if (from >= 0 && from != c) m.tg.removed(from);
+            m.tg.updateLoadAvg(cpu, from != c, 0);
+        }
         Eevdf.placeEntity(cpu, t, (flags & ENQUEUE_INITIAL) != 0, sliceNs);
         Eevdf.addEntity(cpu, t);
         m.load.utilEstEnqueue(t, cpu);
@@ -55,6 +60,7 @@ final class Core {
         if (t.runnableSince < 0) t.runnableSince = m.now;
         t.startCompeting(m.now);
         if (m.sink != null) m.sink.nrRunning(m.now, c, cpu.nrRunning);
+        if (m.tg != null) m.tg.updateCfsGroup(cpu);
         policy.enqueue(c, t, flags);
     }
 
@@ -65,6 +71,10 @@ final class Core {
         m.time.account(t.cpu);
         m.load.syncTaskPelt(t);
         m.load.peltRq(cpu);
+        if (m.tg != null) {
+            boolean detach = (flags & DEQUEUE_MIGRATE) != 0 && t.attachedCpu == t.cpu;
+            m.tg.updateLoadAvg(cpu, detach, detach ? t.pelt.load : 0);
+        }
         Eevdf.updateEntityLag(cpu, t, sliceNs, tickNs);
         if ((flags & DEQUEUE_MIGRATE) != 0) t.relDeadline = t.deadline - t.vruntime;
         Eevdf.removeEntity(cpu, t);
@@ -76,6 +86,7 @@ final class Core {
         m.counters.queued(t.cpu, -1);
         if ((flags & DEQUEUE_MIGRATE) == 0) t.stopCompeting(m.now);
         if (m.sink != null) m.sink.nrRunning(m.now, t.cpu, cpu.nrRunning);
+        if (m.tg != null) m.tg.updateCfsGroup(cpu);
         policy.dequeue(t.cpu, t, flags);
     }
 

@@ -86,6 +86,8 @@ public final class Machine {
     // the parts
     final CpuTime time;
     final LoadTracking load;
+    /** The workload's task group's load tracking; null in the root group. */
+    final TaskGroupLoad tg;
     final Core core;
     final Wakeup wakeup;
     final TickIdle tick;
@@ -145,6 +147,7 @@ public final class Machine {
         for (Cpu c : cpus) c.tickStopped = true;
         time = new CpuTime(this);
         load = new LoadTracking(this);
+        tg = cfg.autogroup ? new TaskGroupLoad(this, cfg.tgLoadRatelimit) : null;
         core = new Core(this);
         wakeup = new Wakeup(this);
         tick = new TickIdle(this);
