@@ -32,6 +32,12 @@ public final class MachineOptions {
     @Option(names = "--launch-cpu", paramLabel = "CPU",
             description = "CPU the benchmark is started from (the shell's CPU; default: the workload's own, CPU 0 unless it says).")
     Integer launchCpu;
+    @Option(names = "--task-group", defaultValue = "root", paramLabel = "root|autogroup",
+            description = "Task group of the workload: the root group, or an autogroup of its own as a login shell gives it, whose load every CPU keeps in tg->load_avg (default ${DEFAULT-VALUE}).")
+    String taskGroup;
+    @Option(names = "--tg-load-ratelimit", defaultValue = "on", paramLabel = "on|off",
+            description = "update_tg_load_avg at most once per ms per CPU, as since 6.7; off for older kernels (default ${DEFAULT-VALUE}).")
+    String tgLoadRatelimit;
 
     /** Sets the topology and machine settings of {@code s}; one clear error for a bad value. */
     void applyTo(RunSpec s) {
@@ -42,6 +48,8 @@ public final class MachineOptions {
         s.slice = onOff("--slice", slice, "on", "off");
         s.delayDequeue = onOff("--delay-dequeue", delayDequeue, "on", "off");
         s.hz = hz;
+        s.autogroup = onOff("--task-group", taskGroup, "autogroup", "root");
+        s.tgLoadRatelimit = onOff("--tg-load-ratelimit", tgLoadRatelimit, "on", "off");
         if (launchCpu != null) {
             if (launchCpu < 0) throw new InputError("--launch-cpu: expected a CPU number, 0 or more, got " + launchCpu);
             s.launchCpu = launchCpu;

@@ -17,6 +17,8 @@ public final class SharedLines {
         final int[] who = new int[HISTORY];
         int head, size;
         int lastWriter = -1;
+        /** CPUs holding the line as last written (its writer and the CPUs that read it since). */
+        final java.util.BitSet holders = new java.util.BitSet();
     }
 
     private final Map<String, Line> lines = new HashMap<>();
@@ -33,6 +35,31 @@ public final class SharedLines {
         if (costs.isFree()) return 0;
         Line l = lines.computeIfAbsent(name, k -> new Line());
         long cost = l.lastWriter < 0 ? costs.lockBaseNs : costs.transferNs(topo, l.lastWriter, cpu);
+        cost += queued(l, cpu, now);
+        l.holders.clear();
+        l.holders.set(cpu);
+        l.when[l.head] = now;
+        l.who[l.head] = cpu;
+        l.head = (l.head + 1) % HISTORY;
+        if (l.size < HISTORY) l.size++;
+        l.lastWriter = cpu;
+        return cost;
+    }
+
+    /**
+     * Cost for {@code cpu} to read {@code name} at {@code now}: a cache hit while it still holds the line as last
+     * written, else the transfer from the last writer, queued behind the writes of the contention window.
+     */
+    public long read(String name, int cpu, long now) {
+        if (costs.isFree()) return 0;
+        Line l = lines.computeIfAbsent(name, k -> new Line());
+        if (l.lastWriter < 0 || l.holders.get(cpu)) return costs.cachedLineNs;
+        l.holders.set(cpu);
+        return costs.transferNs(topo, l.lastWriter, cpu) + queued(l, cpu, now);
+    }
+
+    /** The transfers of the line to the other CPUs that wrote it within the contention window, which come first. */
+    private long queued(Line l, int cpu, long now) {
         long window = now - costs.sharedLineWindowNs;
         int contenders = 0;
         for (int i = 0; i < l.size; i++) {
@@ -40,12 +67,6 @@ public final class SharedLines {
             if (l.when[idx] < window) break;
             if (l.who[idx] != cpu) contenders++;
         }
-        cost += (long) contenders * costs.transferNs(topo, l.lastWriter < 0 ? cpu : l.lastWriter, cpu);
-        l.when[l.head] = now;
-        l.who[l.head] = cpu;
-        l.head = (l.head + 1) % HISTORY;
-        if (l.size < HISTORY) l.size++;
-        l.lastWriter = cpu;
-        return cost;
+        return (long) contenders * costs.transferNs(topo, l.lastWriter < 0 ? cpu : l.lastWriter, cpu);
     }
 }

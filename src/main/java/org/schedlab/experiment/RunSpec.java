@@ -38,6 +38,10 @@ public final class RunSpec {
      */
     public int launchCpu = LAUNCH_WORKLOAD;
     public static final int LAUNCH_WORKLOAD = -1;
+    /** The workload runs in an autogroup of its own instead of the root task group ({@code --task-group}). */
+    public boolean autogroup;
+    /** update_tg_load_avg's once-per-ms limit of 6.7+ ({@code --tg-load-ratelimit}). */
+    public boolean tgLoadRatelimit = true;
 
     /** A run of {@code workload} under {@code policy} on {@code topology}; every other field at its default. */
     public static RunSpec of(String topology, String policy, String workload, long durationNs, long seed) {
@@ -95,6 +99,8 @@ public final class RunSpec {
         o.put("timeline_buckets", timelineBuckets);
         o.put("check_invariants", checkInvariants);
         if (launchCpu != LAUNCH_WORKLOAD) o.put("launch_cpu", launchCpu);
+        if (autogroup) o.put("task_group", "autogroup");
+        if (!tgLoadRatelimit) o.put("tg_load_ratelimit", "off");
         return o;
     }
 
@@ -134,6 +140,8 @@ public final class RunSpec {
         r.timelineBuckets = timelineBuckets;
         r.checkInvariants = checkInvariants;
         r.launchCpu = launchCpu;
+        r.autogroup = autogroup;
+        r.tgLoadRatelimit = tgLoadRatelimit;
         return r;
     }
 }

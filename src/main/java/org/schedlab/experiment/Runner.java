@@ -107,6 +107,8 @@ public final class Runner {
         if (spec.costScale != 1) cfg.costs = cfg.costs.scaled(spec.costScale);
         cfg.timelineBuckets = spec.timelineBuckets;
         cfg.checkInvariants = spec.checkInvariants;
+        cfg.autogroup = spec.autogroup;
+        cfg.tgLoadRatelimit = spec.tgLoadRatelimit;
         if (spec.launchCpu != RunSpec.LAUNCH_WORKLOAD) {
             if (spec.launchCpu >= topo.nrCpus())
                 throw new InputError("--launch-cpu " + spec.launchCpu + ": the machine has CPUs 0-" + (topo.nrCpus() - 1));
@@ -172,6 +174,8 @@ public final class Runner {
         cfg.put("delay_dequeue", s.delayDequeue ? "on" : "off");
         cfg.put("hz", s.hz);
         if (s.launchCpu != RunSpec.LAUNCH_WORKLOAD) cfg.put("launch_cpu", s.launchCpu);
+        if (s.autogroup) cfg.put("task_group", "autogroup");
+        if (!s.tgLoadRatelimit) cfg.put("tg_load_ratelimit", "off");
         cfg.put("cpus", p.topology.nrCpus());
         root.set("spec", s.canonical());
 

@@ -55,6 +55,7 @@ final class Core {
         t.startCompeting(m.now);
         if (m.sink != null) m.sink.nrRunning(m.now, c, cpu.nrRunning);
         m.groups.refresh(cpu);
+        if (m.tg != null) m.tg.updateCfsGroup(cpu);
         policy.enqueue(c, t, flags);
     }
 
@@ -77,6 +78,7 @@ final class Core {
         if ((flags & DEQUEUE_MIGRATE) == 0) t.stopCompeting(m.now);
         if (m.sink != null) m.sink.nrRunning(m.now, t.cpu, cpu.nrRunning);
         m.groups.refresh(cpu);
+        if (m.tg != null) m.tg.updateCfsGroup(cpu);
         policy.dequeue(t.cpu, t, flags);
     }
 

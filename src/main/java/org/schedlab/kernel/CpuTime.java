@@ -13,7 +13,7 @@ import java.util.Arrays;
  * Kernel work (switches, ticks, balancing) occupies a CPU without progress for the running task.
  */
 final class CpuTime {
-    static final String[] KERNEL_KINDS = {"context_switch", "tick", "idle_exit", "wakeup", "ipi", "fork", "exec", "exit", "migrate_running", "ipc_remote"};
+    static final String[] KERNEL_KINDS = {"context_switch", "tick", "idle_exit", "wakeup", "ipi", "fork", "exec", "exit", "migrate_running", "ipc_remote", "tg_load_avg"};
     static final int KK_CONTEXT_SWITCH = 0;
     static final int KK_TICK = 1;
     static final int KK_IDLE_EXIT = 2;
@@ -24,6 +24,7 @@ final class CpuTime {
     static final int KK_EXIT = 7;
     static final int KK_MIGRATE_RUNNING = 8;
     static final int KK_IPC_REMOTE = 9;
+    static final int KK_TG_LOAD = 10;
 
     private final Machine m;
     private final Topology topo;

@@ -95,10 +95,13 @@ final class LoadTracking {
     void enqueueLoadAvg(Task t, Cpu cpu) {
         migrateTaskRqFair(t, cpu.id);
         updateLoadAvg(cpu, t);
-        if (t.attachedCpu == cpu.id) return;
-        cpu.pelt.add(t.pelt);
-        publish(cpu);
-        t.attachedCpu = cpu.id;
+        boolean attach = t.attachedCpu != cpu.id;
+        if (attach) {
+            cpu.pelt.add(t.pelt);
+            publish(cpu);
+            t.attachedCpu = cpu.id;
+        }
+        if (m.tg != null) m.tg.updateLoadAvg(cpu, attach, 0);
     }
 
     /**
@@ -107,10 +110,13 @@ final class LoadTracking {
      */
     void dequeueLoadAvg(Task t, Cpu cpu, boolean migrating) {
         updateLoadAvg(cpu, t);
-        if (!migrating || t.attachedCpu != cpu.id) return;
-        cpu.pelt.sub(t.pelt);
-        publish(cpu);
-        t.attachedCpu = -1;
+        boolean detach = migrating && t.attachedCpu == cpu.id;
+        if (detach) {
+            cpu.pelt.sub(t.pelt);
+            publish(cpu);
+            t.attachedCpu = -1;
+        }
+        if (m.tg != null) m.tg.updateLoadAvg(cpu, detach, 0);
     }
 
     /** migrate_task_rq_fair for a task that is not queued: it is removed from the runqueue it last ran on. */
@@ -129,6 +135,7 @@ final class LoadTracking {
         syncTaskPelt(t);
         syncRqPelt(old);
         old.pelt.sub(t.pelt);
+        if (m.tg != null) m.tg.removed(old.id);
         t.attachedCpu = -1;
     }
 
@@ -141,6 +148,8 @@ final class LoadTracking {
     boolean updateBlockedAverages(Cpu cpu) {
         cpu.lastBlockedLoadUpdateTick = m.now / m.tickNs;
         updateCfsRqLoadAvg(cpu);
+        // __update_blocked_fair: update_tg_load_avg when the averages decayed
+        if (m.tg != null) m.tg.updateLoadAvg(cpu, false, 0);
         if (cpu.loadAvg == 0 && cpu.utilAvg == 0) cpu.hasBlockedLoad = false;
         m.groups.refresh(cpu);
         return cpu.hasBlockedLoad;

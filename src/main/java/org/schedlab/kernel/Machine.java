@@ -89,6 +89,8 @@ public final class Machine {
     final CpuTime time;
     final LoadTracking load;
     final GroupSums groups;
+    /** The workload's task group's load tracking; null in the root group. */
+    final TaskGroupLoad tg;
     final Core core;
     final Wakeup wakeup;
     final TickIdle tick;
@@ -153,6 +155,7 @@ public final class Machine {
         time = new CpuTime(this);
         load = new LoadTracking(this);
         groups = new GroupSums(this);
+        tg = cfg.autogroup ? new TaskGroupLoad(this, cfg.tgLoadRatelimit) : null;
         core = new Core(this);
         wakeup = new Wakeup(this);
         tick = new TickIdle(this);

@@ -13,6 +13,13 @@ public final class MachineConfig {
      * Off by default here; the published tables this project compares against predate it in part.
      */
     public boolean delayDequeue;
+    /**
+     * The workload runs in one task group of its own (an autogroup, as a benchmark started from a login shell with
+     * CONFIG_SCHED_AUTOGROUP gets), whose tg->load_avg every CPU keeps ({@code TaskGroupLoad}); off = the root group.
+     */
+    public boolean autogroup;
+    /** 1528c661c24b (6.7): update_tg_load_avg at most once per ms per runqueue; off for kernels before it. */
+    public boolean tgLoadRatelimit = true;
     /** Time slicing, tick preemption and wakeup preemption; off = run until block or exit. */
     public boolean slice = true;
     /** sysctl_sched_base_slice before scaling by 1 + ilog2(min(cpus, 8)): 0.70 ms since 6.15. */

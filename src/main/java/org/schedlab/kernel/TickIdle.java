@@ -136,6 +136,11 @@ final class TickIdle {
         if (curr != null) {
             // entity_tick: update_load_avg of the running entity (an idle CPU's tick updates nothing)
             m.load.updateLoadAvg(cpu, curr);
+            if (m.tg != null) {
+                // entity_tick: update_load_avg(UPDATE_TG), update_cfs_group
+                m.tg.updateLoadAvg(cpu, false, 0);
+                m.tg.updateCfsGroup(cpu);
+            }
             m.load.updateMisfitStatus(curr, cpu);
             if (cfg.slice && cpu.sliceExpired && cpu.nrRunning > 1) cpu.needResched = true;
             cpu.sliceExpired = false;
