@@ -77,7 +77,4 @@ final class TaskGroupLoad {
         m.rec.count("tg_load_avg.reads", 1);
         m.time.chargeKernel(cpu.id, m.lines.read(LINE, cpu.id, m.now), CpuTime.KK_TG_LOAD);
     }
-
-    /** What this CPU last added to tg->load_avg (for tests). */
-    long contrib(int c) { return contrib[c]; }
 }
