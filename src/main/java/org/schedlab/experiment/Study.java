@@ -30,13 +30,15 @@ import java.util.Set;
  *     duration: 1s
  *     metrics: [metrics.wakeup_latency_us.p99, metrics.balance_overhead_total_ns]
  *     cost_scale: 1.5                  # optional: every cost constant × 1.5
+ *     task_group: autogroup            # optional: root (default) or autogroup
+ *     tg_load_ratelimit: off           # optional: on (default) or off
  *   - id: mainline-curves
  *     checks: mainline-curves          # or published-mechanisms: validate's checks against a real machine
  * </pre>
  */
 public final class Study {
     private static final Set<String> KEYS = Set.of("id", "topology", "workload", "params", "policies", "seeds",
-            "duration", "warmup", "metrics", "cost_scale");
+            "duration", "warmup", "metrics", "cost_scale", "task_group", "tg_load_ratelimit");
     /** The check suites a section may run instead of a comparison, as {@code schedlab validate} runs them. */
     private static final List<String> CHECKS = List.of("mainline-curves", "published-mechanisms");
 
@@ -99,6 +101,8 @@ public final class Study {
             if (!(f > 0) || f > 100) throw new InputError(where + ": cost_scale must be a number in (0, 100], got '" + s.get("cost_scale").asText() + "'");
             t.costScale = f;
         }
+        if (s.has("task_group")) t.autogroup = choice(where, s, "task_group", "autogroup", "root");
+        if (s.has("tg_load_ratelimit")) t.tgLoadRatelimit = choice(where, s, "tg_load_ratelimit", "on", "off");
         t.timelineBuckets = 0;
         List<String> policies = strings(where, s.get("policies"));
         Map<String, List<String>> params = new LinkedHashMap<>();
@@ -116,6 +120,16 @@ public final class Study {
         Grid g = new Grid(t, List.of(s.get("topology").asText()), List.of(s.get("workload").asText()), params,
                 policies, Grid.seeds(seeds));
         return new Section(s.get("id").asText(), g, metrics, null);
+    }
+
+    /** A two-valued key: true for {@code yes}, false for {@code no}, one clear error otherwise. */
+    private static boolean choice(String where, JsonNode s, String key, String yes, String no) {
+        JsonNode n = s.get(key);
+        // YAML 1.1 reads a bare on/off as a boolean
+        String v = n.isBoolean() ? (n.booleanValue() ? "on" : "off") : n.asText();
+        if (v.equals(yes)) return true;
+        if (v.equals(no)) return false;
+        throw new InputError(where + ": " + key + " must be " + yes + " or " + no + ", got '" + v + "'");
     }
 
     private static List<String> strings(String where, JsonNode n) {

@@ -34,6 +34,8 @@ import java.util.Map;
  *   groups: [1, 2, 4]
  * costs: default                    # optional: default or none
  * hz: 250                           # optional: 100, 250, 300 or 1000
+ * task_group: autogroup             # optional: root (default) or autogroup
+ * tg_load_ratelimit: off            # optional: on (default, 6.7+) or off
  * </pre>
  *
  * Any problem (syntax, unknown or repeated key, wrong type, empty list, duplicate value, bad duration) is an
@@ -52,6 +54,8 @@ public final class SweepFile {
         EXPECTED.put("params", "a map from parameter name to a list of values");
         EXPECTED.put("costs", "default or none");
         EXPECTED.put("hz", "an integer: 100, 250, 300 or 1000");
+        EXPECTED.put("task_group", "root or autogroup");
+        EXPECTED.put("tg_load_ratelimit", "on or off");
     }
 
     private SweepFile() {}
@@ -67,6 +71,8 @@ public final class SweepFile {
         public LinkedHashMap<String, List<JsonNode>> params;
         public String costs;
         public Integer hz;
+        public String task_group;
+        public String tg_load_ratelimit;
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(org.schedlab.Yaml.FACTORY)
@@ -145,6 +151,16 @@ public final class SweepFile {
             if (raw.hz != 100 && raw.hz != 250 && raw.hz != 300 && raw.hz != 1000)
                 throw c.error("hz", "'hz' must be 100, 250, 300 or 1000, got " + raw.hz);
             t.hz = raw.hz;
+        }
+        if (raw.task_group != null) {
+            if (!raw.task_group.equals("root") && !raw.task_group.equals("autogroup"))
+                throw c.error("task_group", "'task_group' must be root or autogroup, got '" + raw.task_group + "'");
+            t.autogroup = raw.task_group.equals("autogroup");
+        }
+        if (raw.tg_load_ratelimit != null) {
+            if (!raw.tg_load_ratelimit.equals("on") && !raw.tg_load_ratelimit.equals("off"))
+                throw c.error("tg_load_ratelimit", "'tg_load_ratelimit' must be on or off, got '" + raw.tg_load_ratelimit + "'");
+            t.tgLoadRatelimit = raw.tg_load_ratelimit.equals("on");
         }
         Map<String, List<String>> params = c.params(raw.params);
         try {

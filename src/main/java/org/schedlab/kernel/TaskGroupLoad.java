@@ -77,5 +77,4 @@ final class TaskGroupLoad {
         m.rec.count("tg_load_avg.reads", 1);
         m.time.chargeKernel(cpu.id, m.lines.read(LINE, cpu.id, m.now), CpuTime.KK_TG_LOAD);
     }
-
 }

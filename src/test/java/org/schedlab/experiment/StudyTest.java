@@ -104,6 +104,21 @@ class StudyTest {
     }
 
     @Test
+    void aSectionRunsInTheTaskGroupItNames(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("s.yaml");
+        String base = "sections:\n  - id: g\n    topology: synthetic\n    workload: poisson\n    policies: [pull]\n"
+                + "    seeds: 1\n    duration: 1ms\n";
+        Files.writeString(yaml, base + "    task_group: autogroup\n    tg_load_ratelimit: off\n");
+        assertThat(Study.read(yaml)).singleElement().satisfies(s -> {
+            assertThat(s.grid.template().autogroup).isTrue();
+            assertThat(s.grid.template().tgLoadRatelimit).isFalse();
+        });
+        Files.writeString(yaml, base + "    task_group: session\n");
+        assertThatThrownBy(() -> Study.read(yaml)).isInstanceOf(InputError.class)
+                .hasMessage(yaml + ": section 'g': task_group must be autogroup or root, got 'session'");
+    }
+
+    @Test
     void aDocumentWithoutTheBlockIsAnInputError() {
         assertThatThrownBy(() -> Study.splice("# nothing\n", "x", "y", "doc.md"))
                 .isInstanceOf(InputError.class).hasMessageContaining("doc.md: no block <!-- study:x -->");

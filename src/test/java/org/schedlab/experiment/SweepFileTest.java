@@ -22,6 +22,8 @@ class SweepFileTest {
               service: [exp:1ms]
             costs: none
             hz: 1000
+            task_group: autogroup
+            tg_load_ratelimit: off
             """;
 
     @Test
@@ -38,6 +40,8 @@ class SweepFileTest {
         assertThat(t.warmupNs).isEqualTo(5_000_000);
         assertThat(t.costs).isFalse();
         assertThat(t.hz).isEqualTo(1000);
+        assertThat(t.autogroup).isTrue();
+        assertThat(t.tgLoadRatelimit).isFalse();
         assertThat(g.size()).isEqualTo(2 * 2 * 2 * 3);
     }
 
@@ -48,6 +52,8 @@ class SweepFileTest {
         assertThat(g.seeds()).containsExactly(5L, 0L, 42L);
         assertThat(g.template().hz).isEqualTo(250);
         assertThat(g.template().costs).isTrue();
+        assertThat(g.template().autogroup).isFalse();
+        assertThat(g.template().tgLoadRatelimit).isTrue();
     }
 
     private static void assertError(String yaml, String... parts) {
@@ -69,6 +75,8 @@ class SweepFileTest {
         assertError(BASE + "seeds: 2\nduration: 1ms\nhz: fast\n", "bad.yaml:6:", "'hz' must be an integer");
         assertError(BASE + "seeds: 2\nduration: 1ms\nhz: 2.5\n", "bad.yaml:6:", "'hz'");
         assertError(BASE + "seeds: 2\nduration: 1ms\nhz: 99\n", "bad.yaml:6:", "100, 250, 300 or 1000");
+        assertError(BASE + "seeds: 2\nduration: 1ms\ntask_group: user\n", "bad.yaml:6:", "root or autogroup");
+        assertError(BASE + "seeds: 2\nduration: 1ms\ntg_load_ratelimit: 2\n", "bad.yaml:6:", "on or off");
         assertError("topology: [synthetic]\npolicy: {a: b}\nworkload: [poisson]\nseeds: 2\nduration: 1ms\n",
                 "bad.yaml:2:", "'policy' must be");
         assertError(BASE + "seeds: 2\nduration: 1\n", "bad.yaml:5:", "no unit");
