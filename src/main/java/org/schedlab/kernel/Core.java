@@ -43,10 +43,7 @@ final class Core {
         int from = t.attachedCpu;
         m.load.attachPelt(t, c);
         m.load.peltRq(cpu);
-        if (m.tg != null) {
-            if (from >= 0 && from != c) m.tg.removed(from);
-            m.tg.updateLoadAvg(cpu, from != c, 0);
-        }
+        if (m.tg != null) m.tg.updateLoadAvg(cpu, from != c, 0);
         Eevdf.placeEntity(cpu, t, (flags & ENQUEUE_INITIAL) != 0, sliceNs);
         Eevdf.addEntity(cpu, t);
         m.load.utilEstEnqueue(t, cpu);

@@ -76,7 +76,6 @@ final class ForkExit {
      */
     void exitTask(Task t, int c) {
         m.core.dequeue(t, DEQUEUE_SLEEP);
-        if (m.tg != null && t.attachedCpu >= 0) m.tg.removed(t.attachedCpu);
         m.load.attachPelt(t, -1);
         t.state = Task.State.EXITED;
         m.liveTasks--;

@@ -67,6 +67,8 @@ final class LoadTracking {
             Cpu old = cpus[t.attachedCpu];
             peltRq(old);
             old.pelt.sub(t.pelt);
+            // remove_entity_load_avg: the old runqueue folds the loss in at its next update
+            if (m.tg != null) m.tg.removed(old.id);
         }
         if (c >= 0) {
             peltRq(cpus[c]);
