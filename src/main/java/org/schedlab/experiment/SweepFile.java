@@ -142,26 +142,14 @@ public final class SweepFile {
         if (raw.warmup != null && t.warmupNs >= t.durationNs)
             throw c.error("warmup", "'warmup' " + raw.warmup.trim() + " is not shorter than 'duration' " + raw.duration.trim()
                     + ": nothing would be measured");
-        if (raw.costs != null) {
-            if (raw.costs.equals("default")) t.costs = true;
-            else if (raw.costs.equals("none")) t.costs = false;
-            else throw c.error("costs", "'costs' must be default or none, got '" + raw.costs + "'");
-        }
+        if (raw.costs != null) t.costs = c.choice("costs", raw.costs, "default", "none");
         if (raw.hz != null) {
             if (raw.hz != 100 && raw.hz != 250 && raw.hz != 300 && raw.hz != 1000)
                 throw c.error("hz", "'hz' must be 100, 250, 300 or 1000, got " + raw.hz);
             t.hz = raw.hz;
         }
-        if (raw.task_group != null) {
-            if (!raw.task_group.equals("root") && !raw.task_group.equals("autogroup"))
-                throw c.error("task_group", "'task_group' must be root or autogroup, got '" + raw.task_group + "'");
-            t.autogroup = raw.task_group.equals("autogroup");
-        }
-        if (raw.tg_load_ratelimit != null) {
-            if (!raw.tg_load_ratelimit.equals("on") && !raw.tg_load_ratelimit.equals("off"))
-                throw c.error("tg_load_ratelimit", "'tg_load_ratelimit' must be on or off, got '" + raw.tg_load_ratelimit + "'");
-            t.tgLoadRatelimit = raw.tg_load_ratelimit.equals("on");
-        }
+        if (raw.task_group != null) t.autogroup = c.choice("task_group", raw.task_group, "autogroup", "root");
+        if (raw.tg_load_ratelimit != null) t.tgLoadRatelimit = c.choice("tg_load_ratelimit", raw.tg_load_ratelimit, "on", "off");
         Map<String, List<String>> params = c.params(raw.params);
         try {
             return new Grid(t, topologies, workloads, params, policies, seeds);
@@ -213,6 +201,13 @@ public final class SweepFile {
         InputError error(String key, String msg) {
             Integer l = lines.get(key);
             return new InputError(name + (l == null ? "" : ":" + l) + ": " + msg);
+        }
+
+        /** A two-valued key: true for {@code yes}, false for {@code no}, else the error naming both. */
+        boolean choice(String key, String v, String yes, String no) {
+            if (v.equals(yes)) return true;
+            if (v.equals(no)) return false;
+            throw error(key, "'" + key + "' must be " + EXPECTED.get(key) + ", got '" + v + "'");
         }
 
         List<String> strings(String key, List<String> xs) {
