@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,14 +32,21 @@ public final class AtomicFiles {
 
     private static final Pattern TEMP = Pattern.compile("\\.(.+)\\.(?:(\\d+)-)?\\d+\\.tmp");
     private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
+    /** Orders creating a temporary file against the shutdown hook deleting them. */
+    private static final Object LOCK = new Object();
+    /** The shutdown hook has run: no temporary file may be created after it. Guarded by {@link #LOCK}. */
+    private static boolean exiting;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (Path p : OPEN) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // the JVM is going away: nothing else to try
+            synchronized (LOCK) {
+                exiting = true;
+                for (Path p : OPEN) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException ignored) {
+                        // the JVM is going away: nothing else to try
+                    }
                 }
             }
         }, "schedlab-temp-cleanup"));
@@ -67,8 +75,13 @@ public final class AtomicFiles {
             this.tmp = tmp;
         }
 
-        /** A new stream onto the temporary file; the caller closes it before {@link #commit}. */
-        public OutputStream out() throws IOException { return Files.newOutputStream(tmp); }
+        /**
+         * A new stream onto the temporary file; the caller closes it before {@link #commit}. The file is not created
+         * again if the shutdown hook has removed it.
+         */
+        public OutputStream out() throws IOException {
+            return Files.newOutputStream(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        }
 
         /** The file the data lands in. */
         public Path target() { return target; }
@@ -105,8 +118,12 @@ public final class AtomicFiles {
         Path dir = abs.getParent();
         String name = abs.getFileName().toString();
         try {
-            Path tmp = Files.createTempFile(dir, "." + name + "." + ProcessHandle.current().pid() + "-", ".tmp");
-            OPEN.add(tmp);
+            Path tmp;
+            synchronized (LOCK) {
+                if (exiting) throw new InputError(target + ": cannot write: the program is exiting");
+                tmp = Files.createTempFile(dir, "." + name + "." + ProcessHandle.current().pid() + "-", ".tmp");
+                OPEN.add(tmp);
+            }
             makeReadable(tmp);
             return new Pending(abs, tmp);
         } catch (IOException e) {
