@@ -5,8 +5,11 @@ import java.util.Arrays;
 /**
  * A priority queue (a 4-ary heap) of events ordered by time, then by the order they were scheduled, so a run is
  * deterministic. Events are primitive (type, a, b) triples stored in parallel arrays; scheduling and popping
- * allocate nothing once the arrays have grown. Events cannot be removed: owners invalidate them with
- * generation numbers carried in {@code b}.
+ * allocate nothing once the arrays have grown. An owner that re-arms one kind of event over and over (a CPU's run
+ * completion, its tick) holds a slot ({@link #newSlot}): re-arming a slot moves its pending event, cancelling drops
+ * it, so no stale event is left to pop. A re-armed event takes its place among events at the same instant as if it
+ * had been scheduled anew. Other events cannot be removed: owners invalidate them with generation numbers carried
+ * in {@code b}.
  * <p>
  * Time and a 20-bit sequence number are packed into one 64-bit key, so one comparison orders two events;
  * times must stay below {@link #MAX_TIME} (about 2.4 hours). Before the sequence number would wrap, the
@@ -22,6 +25,11 @@ public final class EventQueue {
     private int[] type = new int[1024];
     private int[] a = new int[1024];
     private long[] b = new long[1024];
+    /** Per heap entry: its slot, or -1. */
+    private int[] slotOf = new int[1024];
+    /** Per slot: the heap index of its pending event, or -1. */
+    private int[] slotPos = new int[16];
+    private int nrSlots;
     private int size;
     private long nextSeq;
 
@@ -37,45 +45,66 @@ public final class EventQueue {
 
     /** Schedules an event; one beyond {@link #MAX_TIME}, past the end of any run, is never due and is dropped. */
     public void schedule(long t, int eventType, int argA, long argB) {
+        insert(t, eventType, argA, argB, -1);
+    }
+
+    /** A new slot with nothing pending. */
+    public int newSlot() {
+        if (nrSlots == slotPos.length) slotPos = Arrays.copyOf(slotPos, nrSlots * 2);
+        slotPos[nrSlots] = -1;
+        return nrSlots++;
+    }
+
+    /** Schedules the slot's event, replacing the one it had pending. */
+    public void schedule(int slot, long t, int eventType, int argA, long argB) {
+        cancel(slot);
+        insert(t, eventType, argA, argB, slot);
+    }
+
+    /** The slot has an event pending. */
+    public boolean pending(int slot) { return slotPos[slot] >= 0; }
+
+    /** Drops the slot's pending event, if any. */
+    public void cancel(int slot) {
+        int i = slotPos[slot];
+        if (i < 0) return;
+        slotPos[slot] = -1;
+        int last = --size;
+        if (i == last) return;
+        long k = key[last];
+        int ty = type[last], aa = a[last], s = slotOf[last];
+        long bb = b[last];
+        if (i > 0 && k < key[(i - 1) >>> 2]) siftUp(i, k, ty, aa, bb, s);
+        else siftDown(i, k, ty, aa, bb, s, last);
+    }
+
+    private void insert(long t, int eventType, int argA, long argB, int slot) {
         if (t < 0) throw new IllegalArgumentException("event time " + t + " is negative");
         if (t > MAX_TIME) return;
         if (size == key.length) grow();
         if (nextSeq > SEQ_MASK) renumber();
         long k = (t << SEQ_BITS) | nextSeq++;
-        int i = size++;
+        siftUp(size++, k, eventType, argA, argB, slot);
+    }
+
+    /** Places the entry at or above heap index {@code i}. */
+    private void siftUp(int i, long k, int ty, int aa, long bb, int s) {
         while (i > 0) {
             int p = (i - 1) >>> 2;
             if (key[p] < k) break;
-            key[i] = key[p];
-            type[i] = type[p];
-            a[i] = a[p];
-            b[i] = b[p];
+            move(p, i);
             i = p;
         }
-        key[i] = k;
-        type[i] = eventType;
-        a[i] = argA;
-        b[i] = argB;
+        put(i, k, ty, aa, bb, s);
     }
 
-    /** Removes the earliest event and makes it readable through {@link #time()}, {@link #type()}, ... */
-    public void pop() {
-        if (size == 0) throw new IllegalStateException("empty event queue");
-        curTime = key[0] >>> SEQ_BITS;
-        curType = type[0];
-        curA = a[0];
-        curB = b[0];
-        int last = --size;
-        if (last == 0) return;
-        long k = key[last];
-        int ty = type[last], aa = a[last];
-        long bb = b[last];
-        int i = 0;
+    /** Places the entry at or below heap index {@code i}, in a heap of {@code n} entries. */
+    private void siftDown(int i, long k, int ty, int aa, long bb, int s, int n) {
         while (true) {
             int c = (i << 2) + 1;
-            if (c >= last) break;
+            if (c >= n) break;
             // smallest of up to four children
-            int end = Math.min(c + 4, last);
+            int end = Math.min(c + 4, n);
             int m = c;
             long km = key[c];
             for (int j = c + 1; j < end; j++) {
@@ -85,16 +114,42 @@ public final class EventQueue {
                 }
             }
             if (k < km) break;
-            key[i] = km;
-            type[i] = type[m];
-            a[i] = a[m];
-            b[i] = b[m];
+            move(m, i);
             i = m;
         }
+        put(i, k, ty, aa, bb, s);
+    }
+
+    private void move(int from, int to) {
+        key[to] = key[from];
+        type[to] = type[from];
+        a[to] = a[from];
+        b[to] = b[from];
+        int s = slotOf[from];
+        slotOf[to] = s;
+        if (s >= 0) slotPos[s] = to;
+    }
+
+    private void put(int i, long k, int ty, int aa, long bb, int s) {
         key[i] = k;
         type[i] = ty;
         a[i] = aa;
         b[i] = bb;
+        slotOf[i] = s;
+        if (s >= 0) slotPos[s] = i;
+    }
+
+    /** Removes the earliest event and makes it readable through {@link #time()}, {@link #type()}, ... */
+    public void pop() {
+        if (size == 0) throw new IllegalStateException("empty event queue");
+        curTime = key[0] >>> SEQ_BITS;
+        curType = type[0];
+        curA = a[0];
+        curB = b[0];
+        if (slotOf[0] >= 0) slotPos[slotOf[0]] = -1;
+        int last = --size;
+        if (last == 0) return;
+        siftDown(0, key[last], type[last], a[last], b[last], slotOf[last], last);
     }
 
     public long time() { return curTime; }
@@ -117,5 +172,6 @@ public final class EventQueue {
         type = Arrays.copyOf(type, n);
         a = Arrays.copyOf(a, n);
         b = Arrays.copyOf(b, n);
+        slotOf = Arrays.copyOf(slotOf, n);
     }
 }

@@ -402,7 +402,8 @@ public final class Validation {
         MachineConfig c = cfg(3_000_000_000L, 1, false, true);
         final double[] acc = {0, 0};
         Policies.Resolved p = Policies.resolve("linux-wake");
-        // linux-wake plus a timer that samples the CPUs' util_avg every ~1 ms
+        // linux-wake plus a timer that samples the CPUs' util_avg every ~1 ms, each brought up to the sample's time
+        // (sched_balance_update_blocked_averages): PELT itself, not how long ago the kernel last looked
         org.schedlab.policy.SchedPolicy probe = new org.schedlab.policy.ForwardingPolicy(p.policy) {
             private org.schedlab.policy.IpiVector sample;
 
@@ -411,7 +412,10 @@ public final class Validation {
                 sample = ctx.registerIpi("probe", (cpu, arg) -> {
                     org.schedlab.policy.RqReader rq = ctx.reader(cpu, "probe");
                     double u = 0;
-                    for (int i = 0; i < ctx.nrCpus(); i++) u += rq.util(i);
+                    for (int i = 0; i < ctx.nrCpus(); i++) {
+                        ctx.updateBlockedAverages(i);
+                        u += rq.util(i);
+                    }
                     acc[0] += u;
                     acc[1]++;
                     ctx.callLater(0, 997_000, sample, 0);

@@ -14,12 +14,14 @@ import org.schedlab.policy.IpiHandler;
 import org.schedlab.policy.IpiVector;
 import org.schedlab.policy.PolicyOption;
 import org.schedlab.policy.RqReader;
+import org.schedlab.policy.RqSums;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.SchedPolicy;
 import org.schedlab.policy.TaskView;
 import org.schedlab.policy.WakeFlags;
 import org.schedlab.topology.CpuSet;
 import org.schedlab.topology.SchedDomains;
+import org.schedlab.topology.SchedGroup;
 import org.schedlab.topology.Topology;
 
 import java.util.ArrayList;
@@ -49,6 +51,10 @@ final class Context implements SchedContext {
     private final Cpu[] cpus;
     private final int nrCpus;
     private final long tickNs;
+    /** Scratch words of one group read (the word indices, the words), and the count it read. */
+    private final int[] scratchIdx;
+    private final long[] scratch;
+    private final long[] readCount = new long[1];
 
     Context(Machine m) {
         this.m = m;
@@ -65,6 +71,8 @@ final class Context implements SchedContext {
         this.nrCpus = m.nrCpus;
         this.tickNs = m.tickNs;
         this.charges = new BalanceCharges(m.rec, m.time);
+        this.scratch = new long[m.rqLines.words()];
+        this.scratchIdx = new int[m.rqLines.words()];
     }
 
     @Override public long now() { return m.now; }
@@ -129,21 +137,52 @@ final class Context implements SchedContext {
 
         @Override public int actingCpu() { return acting; }
 
-        @Override public double load(int c) {
+        @Override public long load(int c) {
             touch(c);
-            m.load.peltRq(cpus[c]);
-            return cpus[c].pelt.load;
+            return cpus[c].loadAvg;
         }
 
-        @Override public double util(int c) {
+        @Override public long util(int c) {
             touch(c);
-            return m.load.cpuUtil(cpus[c]);
+            return LoadTracking.cpuUtilCfs(cpus[c]);
         }
 
-        @Override public double runnable(int c) {
+        @Override public long runnable(int c) {
             touch(c);
-            m.load.peltRq(cpus[c]);
-            return cpus[c].pelt.runnable;
+            return cpus[c].runnableAvg;
+        }
+
+        @Override public void sum(SchedGroup g, CpuSet within, RqSums out) {
+            int id = g.id;
+            if (charged) touchGroup(id, g, within);
+            if (within == null || m.groups.inside(id, within)) m.groups.read(id, out);
+            else m.groups.readEach(g, within, out);
+        }
+
+        /** Every CPU of the group in {@code within} read, charged as {@link #touch} would charge them one by one. */
+        private void touchGroup(int id, SchedGroup g, CpuSet within) {
+            if (m.sink != null) {
+                // a trace shows each read's charge
+                for (int i = g.span.first(); i >= 0; i = g.span.nextSetBit(i + 1)) if (within == null || within.get(i)) touch(i);
+                return;
+            }
+            long[] span = m.groups.spanWords(id);
+            int[] idx = m.groups.spanWordIdx(id);
+            int k = 0;
+            for (int j = 0; j < idx.length; j++) {
+                int w = idx[j];
+                long mask = span[j] & ~read[w];
+                if (within != null) mask &= within.word(w);
+                if (mask == 0) continue;
+                read[w] |= mask;
+                scratchIdx[k] = w;
+                scratch[k++] = mask;
+            }
+            if (k == 0) return;
+            long ns = m.rqLines.readAll(acting, scratchIdx, scratch, k, readCount);
+            if (cells == null) cells = cells(kind);
+            cells.count(BalanceCharges.SCANS, readCount[0]);
+            cells.charge(acting, ns);
         }
 
         @Override public int taskCount(int c) {
@@ -173,7 +212,11 @@ final class Context implements SchedContext {
     }
 
     @Override public int capacityOf(int c) { return cpus[c].capacity; }
-    @Override public double misfitTaskLoad(int c) { return cpus[c].misfitTaskLoad; }
+    @Override public long misfitTaskLoad(int c) { return cpus[c].misfitTaskLoad; }
+    @Override public boolean updateBlockedAverages(int c) { return m.load.updateBlockedAverages(cpus[c]); }
+    @Override public boolean hasBlockedLoad(int c) { return cpus[c].hasBlockedLoad; }
+    @Override public void setHasBlockedLoad(int c) { cpus[c].hasBlockedLoad = true; }
+    @Override public long lastBlockedLoadUpdateTick(int c) { return cpus[c].lastBlockedLoadUpdateTick; }
     @Override public long avgIdle(int c) { return cpus[c].avgIdle; }
     @Override public long idleSince(int c) { return cpus[c].curr == null ? cpus[c].idleSince : -1; }
     @Override public int heldTasks() { return m.heldTasks; }
@@ -189,7 +232,7 @@ final class Context implements SchedContext {
     /** Reading one runqueue's statistics: a transfer of its lines, or a cache hit if unchanged since the last read. */
     private long scanNs(int acting, int target) {
         if (acting == target) return costs.statGatherNs(topo, acting, target);
-        return cpus[target].scan(acting) ? costs.cachedLineNs : costs.statGatherNs(topo, acting, target);
+        return m.rqLines.scan(acting, target) ? costs.cachedLineNs : costs.statGatherNs(topo, acting, target);
     }
 
     @Override public boolean migrate(TaskView pv, int dst, int acting, String kind) {
@@ -231,6 +274,7 @@ final class Context implements SchedContext {
         }
         m.time.chargeKernel(from, costs.ipiSendNs, CpuTime.KK_IPI);
         cpus[c].ttwuPending++;
+        m.groups.refresh(cpus[c]);
         q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, c, args.put(-1, 0));
     }
 
@@ -280,9 +324,8 @@ final class Context implements SchedContext {
         m.time.account(src);
         Task running = cpu.curr;
         if (running != null && running.state == Task.State.RUNNING) {
-            // the stopper preempts the running task, which becomes an ordinary queued task
-            m.load.syncTaskPelt(running);
-            m.load.peltRq(cpu);
+            // the stopper preempts the running task, which becomes an ordinary queued task (put_prev_entity)
+            m.load.updateLoadAvg(cpu, running);
             running.state = Task.State.RUNNABLE;
             running.runnableSince = m.now;
             running.lastRanCpu = src;
@@ -290,12 +333,15 @@ final class Context implements SchedContext {
             policy.stopping(src, running, true);
             m.time.memoryChanged(src, running, null);
             cpu.curr = null;
+            Core.putPrev(cpu, running);
+            m.groups.refresh(cpu);
             m.nrBusyCpus--;
             m.counters.busy(src, -1);
             cpu.idleSince = -1;
             cpu.genStep++;
             cpu.genRun++;
             cpu.runArmed = false;
+            q.cancel(cpu.runSlot);
             m.time.siblingsChanged(src);
         }
         boolean moved = false;
@@ -351,6 +397,7 @@ final class Context implements SchedContext {
         if (code == -1) {
             // resched IPI for a task migrated onto an idle CPU
             cpu.ttwuPending--;
+            m.groups.refresh(cpu);
             if (cpu.curr == null && cpu.nrRunning > 0) m.tick.kickIdle(c);
             return;
         }
@@ -384,6 +431,7 @@ final class Context implements SchedContext {
         if (p.state != Task.State.HELD) throw new IllegalStateException(p + " is not held by the policy");
         if (!p.canRunOn(c)) throw new IllegalStateException("policy dispatched " + p + " to disallowed CPU " + c);
         m.heldTasks--;
+        m.load.migrateTaskRqFair(p, c);
         p.state = Task.State.WAKING;
         int flags = p.execStart == 0 && p.sumExecRuntime == 0 ? WakeFlags.WF_FORK : WakeFlags.WF_TTWU;
         m.wakeup.noteMigration(p, c, "dispatch");

@@ -38,17 +38,14 @@ final class Core {
     /** enqueue_task_fair + activate: places the entity and adds it to the runqueue. */
     void enqueue(Task t, int c, int flags) {
         Cpu cpu = cpus[c];
-        cpu.rqChanged();
-        m.load.syncTaskPelt(t);
-        int from = t.attachedCpu;
-        m.load.attachPelt(t, c);
-        m.load.peltRq(cpu);
-        if (m.tg != null) m.tg.updateLoadAvg(cpu, from != c, 0);
+        m.rqLines.changed(c);
+        m.load.enqueueLoadAvg(t, cpu);
         Eevdf.placeEntity(cpu, t, (flags & ENQUEUE_INITIAL) != 0, sliceNs);
         Eevdf.addEntity(cpu, t);
         m.load.utilEstEnqueue(t, cpu);
         t.onRq = true;
         cpu.tasks.add(t);
+        cpu.timeline.insert(t);
         cpu.nrRunning++;
         m.totalQueued++;
         m.counters.queued(c, 1);
@@ -57,6 +54,7 @@ final class Core {
         if (t.runnableSince < 0) t.runnableSince = m.now;
         t.startCompeting(m.now);
         if (m.sink != null) m.sink.nrRunning(m.now, c, cpu.nrRunning);
+        m.groups.refresh(cpu);
         if (m.tg != null) m.tg.updateCfsGroup(cpu);
         policy.enqueue(c, t, flags);
     }
@@ -64,25 +62,22 @@ final class Core {
     /** dequeue_task_fair: removes the entity, saving its lag (sleep) or relative deadline (migration). */
     void dequeue(Task t, int flags) {
         Cpu cpu = cpus[t.cpu];
-        cpu.rqChanged();
+        m.rqLines.changed(t.cpu);
         m.time.account(t.cpu);
-        m.load.syncTaskPelt(t);
-        m.load.peltRq(cpu);
-        if (m.tg != null) {
-            boolean detach = (flags & DEQUEUE_MIGRATE) != 0 && t.attachedCpu == t.cpu;
-            m.tg.updateLoadAvg(cpu, detach, detach ? t.pelt.load : 0);
-        }
+        m.load.dequeueLoadAvg(t, cpu, (flags & DEQUEUE_MIGRATE) != 0);
         Eevdf.updateEntityLag(cpu, t, sliceNs, tickNs);
         if ((flags & DEQUEUE_MIGRATE) != 0) t.relDeadline = t.deadline - t.vruntime;
         Eevdf.removeEntity(cpu, t);
         m.load.utilEstDequeue(t, cpu, (flags & DEQUEUE_SLEEP) != 0);
         t.onRq = false;
+        cpu.timeline.remove(t);
         cpu.tasks.remove(t);
         cpu.nrRunning--;
         m.totalQueued--;
         m.counters.queued(t.cpu, -1);
         if ((flags & DEQUEUE_MIGRATE) == 0) t.stopCompeting(m.now);
         if (m.sink != null) m.sink.nrRunning(m.now, t.cpu, cpu.nrRunning);
+        m.groups.refresh(cpu);
         if (m.tg != null) m.tg.updateCfsGroup(cpu);
         policy.dequeue(t.cpu, t, flags);
     }
@@ -140,6 +135,7 @@ final class Core {
     /** A delayed sleeper leaves the runqueue for good (finish_delayed_dequeue_entity). */
     void finishDelayedDequeue(Task t) {
         Cpu cpu = cpus[t.cpu];
+        m.load.syncRqPelt(cpu);
         t.delayed = false;
         cpu.nrDelayed--;
         m.totalQueued++;   // dequeue() takes it off the count again
@@ -154,11 +150,14 @@ final class Core {
      */
     void switchTo(int c, Task prev, Task next, boolean transientIdle) {
         Cpu cpu = cpus[c];
-        if (prev != next) cpu.rqChanged();
-        m.load.peltRq(cpu);
+        if (prev != next) m.rqLines.changed(c);
+        // put_prev_entity of a prev still queued, set_next_entity of next: update_load_avg
+        if (prev != next && (next != null || prev != null && prev.onRq)) m.load.updateCfsRqLoadAvg(cpu);
+        else m.load.syncRqPelt(cpu);
         cpu.genStep++;
         cpu.genRun++;
         cpu.runArmed = false;
+        m.q.cancel(cpu.runSlot);
         if (prev == next) {
             if (next != null) {
                 next.state = Task.State.RUNNING;
@@ -170,6 +169,8 @@ final class Core {
             prev.lastRanCpu = c;
             prev.lastStopped = m.now;
         }
+        // set_next_entity takes next out of the tree
+        if (next != null) cpu.timeline.remove(next);
         boolean wasIdle = cpu.curr == null;
         if (next == null) {
             if (cpu.curr != null) {
@@ -178,6 +179,8 @@ final class Core {
             }
             m.time.memoryChanged(c, cpu.curr, null);
             cpu.curr = null;
+            putPrev(cpu, prev);
+            m.groups.refresh(cpu);
             if (cpu.idleSince < 0) cpu.idleSince = m.now;
             if (m.sink != null) m.sink.switchTo(m.now, c, 0, "swapper");
             m.time.siblingsChanged(c);
@@ -204,6 +207,7 @@ final class Core {
         m.load.syncTaskPelt(next);
         m.time.memoryChanged(c, cpu.curr, next);
         cpu.curr = next;
+        putPrev(cpu, prev);
         next.state = Task.State.RUNNING;
         next.execStart = m.now;
         // the task starts once the CPU is through idle exit and the switch itself
@@ -215,15 +219,21 @@ final class Core {
             next.wakingSince = -1;
         }
         Eevdf.setProtectSlice(next, sliceNs);
-        cpu.moveToHead(next);
+        cpu.tasks.moveToHead(next);
         rec.contextSwitches++;
         if (m.sink != null) m.sink.switchTo(m.now, c, next.pid, next.comm);
         if (cpu.tickStopped) m.tick.restartTick(c);
         else if (!cpu.tickArmed) m.tick.armTick(c);
         m.time.siblingsChanged(c);
         m.load.updateMisfitStatus(next, cpu);
+        m.groups.refresh(cpu);
         policy.running(c, next);
         m.interp.step(c);
+    }
+
+    /** put_prev_entity: a prev still queued here goes back into the tree. */
+    static void putPrev(Cpu cpu, Task prev) {
+        if (prev != null && prev.onRq && cpu.tasks.contains(prev)) cpu.timeline.insert(prev);
     }
 
     static final int BLOCK_SLEEP = 1, BLOCK_CHANNEL = 2, BLOCK_MUTEX = 3, BLOCK_COND = 4, BLOCK_SUSPEND = 5,
@@ -235,13 +245,13 @@ final class Core {
         m.time.account(c);
         if (cfg.delayDequeue && cpu.nrRunning > 1 && !Eevdf.eligible(cpu, t)) {
             // DELAY_DEQUEUE: an ineligible sleeper stays queued, competing, until it is picked or woken
-            m.load.syncTaskPelt(t);
-            m.load.peltRq(cpu);
+            m.load.updateLoadAvg(cpu, t);
             t.delayed = true;
             cpu.nrDelayed++;
             m.totalQueued--;
             m.counters.queued(c, -1);
             t.stopCompeting(m.now);
+            m.groups.refresh(cpu);
         } else {
             dequeue(t, DEQUEUE_SLEEP);
         }

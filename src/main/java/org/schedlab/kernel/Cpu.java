@@ -1,7 +1,5 @@
 package org.schedlab.kernel;
 
-import java.util.ArrayList;
-
 /**
  * One CPU and its fair runqueue: the EEVDF entity set (running task included, as the kernel's avg_vruntime
  * does, with its arithmetic in {@link Eevdf}), the cfs_tasks MRU list, PELT aggregates, idle/nohz state and
@@ -15,20 +13,35 @@ final class Cpu {
     /** How fast tasks progress here, relative to the fastest CPU kind (1024). */
     final int speed;
     /** rq->misfit_task_load (update_misfit_status). */
-    double misfitTaskLoad;
+    long misfitTaskLoad;
 
     // runqueue
     Task curr;
     /** cfs_tasks: index 0 = tail (least recently run), last = head. Includes curr. */
-    final ArrayList<Task> tasks = new ArrayList<>();
+    final CfsTasks tasks = new CfsTasks();
+    /** tasks_timeline: the queued entities but curr, by deadline. */
+    final EevdfTree timeline = new EevdfTree();
     int nrRunning;
     int nrDelayed;             // sleepers still queued (DELAY_DEQUEUE), included in nrRunning
     long loadWeight;           // Σ weights of entities on the queue
     long avgVruntimeSum;       // Σ w·(v − zeroV)
     long zeroV;
+    /**
+     * The runqueue's signals integrated in continuous time: brought forward whenever the state they integrate
+     * changes. What the scheduler reads is {@link #loadAvg}, {@link #runnableAvg} and {@link #utilAvg}.
+     */
     final Pelt pelt;
+    /**
+     * cfs_rq->avg.load_avg, runnable_avg and util_avg as the kernel keeps them: integers, changed only where the
+     * kernel updates them (update_cfs_rq_load_avg from update_load_avg and sched_balance_update_blocked_averages).
+     */
+    long loadAvg, runnableAvg, utilAvg;
     /** cfs_rq->avg.util_est: Σ of the enqueued tasks' estimates. */
     double utilEst;
+    /** rq->has_blocked_load: set when the tick stops, cleared once the blocked averages have decayed to zero. */
+    boolean hasBlockedLoad;
+    /** rq->last_blocked_load_update_tick (jiffies). */
+    long lastBlockedLoadUpdateTick;
     boolean needResched;
     boolean sliceExpired;
     int ttwuPending;
@@ -52,6 +65,8 @@ final class Cpu {
     boolean runArmed;
     long genTick;
     long genRun;
+    /** Event-queue slots of the armed run completion and the armed tick (re-armed in place). */
+    int runSlot, tickSlot;
 
     // time accounting
     long kernelStart, kernelUntil;
@@ -71,35 +86,6 @@ final class Cpu {
         this.maxIdleBalanceCost = migrationCostNs;
         this.lastAccount = now;
         this.rate = speed / 1024.0;
-    }
-
-    /**
-     * CPUs that read this runqueue's statistics lines since they last changed: a balancer re-reading them finds
-     * them in its own cache. Written by enqueue, dequeue, the context switch and the tick.
-     */
-    org.schedlab.topology.CpuSet scannedBy;
-    private boolean scannedByAny;
-
-    /** A reader now holds the lines; returns whether it already did. */
-    boolean scan(int reader) {
-        if (scannedBy.get(reader)) return true;
-        scannedBy.set(reader);
-        scannedByAny = true;
-        return false;
-    }
-
-    /** The runqueue's statistics lines were written: every reader's copy is invalid. */
-    void rqChanged() {
-        if (!scannedByAny) return;
-        scannedBy.clearAll();
-        scannedByAny = false;
-    }
-
-    void moveToHead(Task t) {
-        int i = tasks.lastIndexOf(t);
-        if (i == tasks.size() - 1) return;
-        tasks.remove(i);
-        tasks.add(t);
     }
 
     boolean isIdle() { return curr == null && nrRunning == 0 && ttwuPending == 0; }

@@ -56,8 +56,9 @@ final class Eevdf {
     }
 
     /**
-     * pick_eevdf: the eligible entity with the earliest virtual deadline; the running entity is kept while
-     * it is protected (RUN_TO_PARITY) and eligible. With no eligible entity, the leftmost (lowest vruntime).
+     * __pick_eevdf: the eligible entity with the earliest virtual deadline, from the tree of the others
+     * ({@link EevdfTree}) and the running entity; the running entity is kept while it is protected
+     * (RUN_TO_PARITY) and eligible. With no eligible entity (rounding), the one of lowest vruntime.
      */
     static Task pickEevdf(Cpu rq, boolean honourProtection) {
         int n = rq.tasks.size();
@@ -65,17 +66,14 @@ final class Eevdf {
         if (n == 1) return rq.tasks.get(0);
         Task c = rq.curr != null && rq.curr.onRq ? rq.curr : null;
         if (c != null && honourProtection && c.vruntime < c.vprot && eligible(rq, c)) return c;
-        Task best = null;
-        Task leftmost = null;
-        for (int i = 0; i < n; i++) {
-            Task t = rq.tasks.get(i);
-            if (leftmost == null || t.vruntime < leftmost.vruntime) leftmost = t;
-            if (t == c || !eligible(rq, t)) continue;
-            if (best == null || t.deadline < best.deadline) best = t;
-        }
+        Task best = rq.timeline.earliestEligible(rq);
         // the running entity wins only with a strictly earlier deadline (entity_before)
         if (c != null && eligible(rq, c) && (best == null || c.deadline < best.deadline)) best = c;
-        return best != null ? best : leftmost;
+        if (best != null) return best;
+        // none eligible (rounding): the least vruntime, the running entity only if strictly less
+        Task leftmost = rq.timeline.minVruntime();
+        if (c != null && rq.tasks.contains(c) && (leftmost == null || c.vruntime < leftmost.vruntime)) leftmost = c;
+        return leftmost;
     }
 
     /**

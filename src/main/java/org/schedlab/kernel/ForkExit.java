@@ -76,7 +76,8 @@ final class ForkExit {
      */
     void exitTask(Task t, int c) {
         m.core.dequeue(t, DEQUEUE_SLEEP);
-        m.load.attachPelt(t, -1);
+        // task_dead_fair: remove_entity_load_avg
+        m.load.removeEntityLoadAvg(t);
         t.state = Task.State.EXITED;
         m.liveTasks--;
         if (t.template.background) m.liveBackground--;

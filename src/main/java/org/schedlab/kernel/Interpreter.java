@@ -11,7 +11,6 @@ import org.schedlab.workload.WorkloadException;
 import org.schedlab.workload.WorkloadSpec;
 
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Runs task programs: from the task's pc until it starts a Run, blocks or exits. A Run is consumed at the
@@ -113,13 +112,13 @@ final class Interpreter {
         long at;
         if (t.runWallEnd >= 0) at = Math.max(start, t.runWallEnd);
         else at = start + Math.max(1, (long) Math.ceil(t.remainingWork / cpu.rate));
-        q.schedule(at, Machine.EV_RUN_DONE, c, cpu.genRun);
+        q.schedule(cpu.runSlot, at, Machine.EV_RUN_DONE, c, cpu.genRun);
     }
 
     /**
      * A Run's armed end: re-armed if work remains (the rate fell or kernel work intervened). Ignored when the task
-     * is no longer in a Run: a Run that {@link #onStep} completed leaves its armed end behind, and that end must
-     * not complete the task's next op.
+     * is no longer in a Run: an armed end must never complete the task's next op (a Run that {@link #onStep}
+     * completed cancels its armed end in {@link #completeRun}).
      */
     void onRunDone(int c, long gen) {
         Cpu cpu = cpus[c];
@@ -132,12 +131,13 @@ final class Interpreter {
             armCompletion(c);
             return;
         }
-        cpu.runArmed = false;
         completeRun(t, c);
     }
 
-    /** The current Run or RunWall op is done: the task moves on to its next op. */
+    /** The current Run or RunWall op is done: its armed end is dropped and the task moves on to its next op. */
     void completeRun(Task t, int c) {
+        cpus[c].runArmed = false;
+        q.cancel(cpus[c].runSlot);
         if (t.runWallEnd < 0 && t.remainingWork > 0) {
             m.workExecuted += t.remainingWork;   // rounding residue below a nanosecond
         }
@@ -241,10 +241,9 @@ final class Interpreter {
             } else if (op instanceof Op.Resume) {
                 int target = ((Op.Resume) op).target;
                 t.pc++;
-                List<Task> live = m.liveByTemplate.get(target);
+                TemplateTasks live = m.liveByTemplate.get(target);
                 if (live.isEmpty()) m.templateResumeLatch[target] = true;
-                for (int i = 0; i < live.size(); i++) {
-                    Task x = live.get(i);
+                for (Task x = live.first(); x != null; x = x.liveNext) {
                     if (x.state == Task.State.BLOCKED && x.blockedOn == Core.BLOCK_SUSPEND) m.wakeup.tryToWakeUp(x, c, false);
                     else x.resumeLatch = true;
                 }
@@ -336,7 +335,8 @@ final class Interpreter {
             } else if (op instanceof Op.SetNice) {
                 t.pc++;
                 m.time.account(c);
-                m.load.peltRq(cpu);
+                // reweight_entity changes what the signals integrate, not what was last read
+                m.load.syncRqPelt(cpu);
                 m.load.syncTaskPelt(t);
                 Eevdf.removeEntity(cpu, t);
                 t.setNice(((Op.SetNice) op).nice);

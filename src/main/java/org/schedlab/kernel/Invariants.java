@@ -20,6 +20,15 @@ final class Invariants {
                     throw new IllegalStateException("CPU " + cpu.id + " curr " + cpu.curr + " inconsistent: " + cpu.curr.state);
             }
             if (cpu.tasks.size() != cpu.nrRunning) throw new IllegalStateException("CPU " + cpu.id + " nr_running mismatch");
+            if (m.q.pending(cpu.runSlot) != cpu.runArmed || m.q.pending(cpu.tickSlot) != cpu.tickArmed)
+                throw new IllegalStateException("CPU " + cpu.id + " armed run completion or tick without its one event");
+            int inTree = 0;
+            for (Task t : cpu.tasks) {
+                if (cpu.timeline.contains(t) == (t == cpu.curr))
+                    throw new IllegalStateException(t + " in CPU " + cpu.id + "'s tree: " + cpu.timeline.contains(t));
+                if (cpu.timeline.contains(t)) inTree++;
+            }
+            if (inTree != cpu.timeline.size()) throw new IllegalStateException("CPU " + cpu.id + " tree holds tasks not queued there");
             long w = 0;
             for (Task t : cpu.tasks) {
                 if (t.cpu != cpu.id) throw new IllegalStateException(t + " queued on " + cpu.id + " but says " + t.cpu);
@@ -38,6 +47,7 @@ final class Invariants {
         }
         if (queued != m.totalQueued || busy != m.nrBusyCpus) throw new IllegalStateException("machine counters mismatch");
         m.counters.check();
+        m.groups.check();
         int live = 0, held = 0;
         for (Task t : m.tasks) {
             if (t == null) continue;

@@ -47,6 +47,8 @@ public final class Machine {
     ScheduleSink sink;
 
     final EventQueue q = new EventQueue();
+    /** Who holds copies of which runqueue's statistics lines (written by enqueue, dequeue, the switch, the tick). */
+    final RqLines rqLines;
     final Cpu[] cpus;
     final int nrCpus;
     final long tickNs;
@@ -63,7 +65,7 @@ public final class Machine {
 
     // tasks
     final ArrayList<Task> tasks = new ArrayList<>();     // by pid-1; exited tasks are nulled
-    final List<List<Task>> liveByTemplate = new ArrayList<>();
+    final List<TemplateTasks> liveByTemplate = new ArrayList<>();
     final boolean[] templateResumeLatch;
     final int[][] loopEnd;
     int liveTasks;
@@ -86,6 +88,7 @@ public final class Machine {
     // the parts
     final CpuTime time;
     final LoadTracking load;
+    final GroupSums groups;
     /** The workload's task group's load tracking; null in the root group. */
     final TaskGroupLoad tg;
     final Core core;
@@ -111,7 +114,7 @@ public final class Machine {
         this.sliceNs = cfg.baseSliceNs(nrCpus);
         this.cpus = new Cpu[nrCpus];
         for (int c = 0; c < nrCpus; c++) cpus[c] = new Cpu(c, topo.kernelCapacityOf(c), topo.capacityOf(c), 0, cfg.migrationCostNs);
-        for (Cpu cpu : cpus) cpu.scannedBy = new CpuSet(nrCpus);
+        this.rqLines = new RqLines(nrCpus, costs, topo);
         this.taskRng = Rng.stream(cfg.seed, "tasks");
         this.arrivalRng = Rng.stream(cfg.seed, "arrivals");
         this.jitterRng = Rng.stream(cfg.seed, "work-jitter");
@@ -120,7 +123,7 @@ public final class Machine {
         templateResumeLatch = new boolean[nt];
         loopEnd = new int[nt][];
         for (int i = 0; i < nt; i++) {
-            liveByTemplate.add(new ArrayList<>());
+            liveByTemplate.add(new TemplateTasks());
             Op[] prog = wl.templates.get(i).program;
             loopEnd[i] = new int[prog.length];
             for (int pc = 0; pc < prog.length; pc++)
@@ -144,9 +147,14 @@ public final class Machine {
             // buckets start fine and widen as the run grows, so early-ending runs keep their resolution
             rec.timeline = new CpuTimeline(nrCpus, cfg.timelineBuckets, 0,
                     Math.max(1, Math.min(10_000L, cfg.durationNs / cfg.timelineBuckets)));
-        for (Cpu c : cpus) c.tickStopped = true;
+        for (Cpu c : cpus) {
+            c.tickStopped = true;
+            c.runSlot = q.newSlot();
+            c.tickSlot = q.newSlot();
+        }
         time = new CpuTime(this);
         load = new LoadTracking(this);
+        groups = new GroupSums(this);
         tg = cfg.autogroup ? new TaskGroupLoad(this, cfg.tgLoadRatelimit) : null;
         core = new Core(this);
         wakeup = new Wakeup(this);

@@ -3,7 +3,8 @@ package org.schedlab.kernel;
 /**
  * Per-entity load tracking in its continuous form: over an interval in which the state is constant each
  * signal moves as {@code x ← x·y^(Δ/P) + scale·(1 − y^(Δ/P))·state}, with P = 1024·1024 ns and y^32 = 1/2.
- * Signals are brought up to date lazily, only when read or when the state changes.
+ * Signals are brought up to date lazily, when the state changes and, for a task, when read; what the scheduler
+ * reads of a runqueue changes only where the kernel updates it (LoadTracking).
  * Deviation: the kernel accrues in whole 1024-µs periods; the continuous form has the same fixed points and
  * half-life without the per-period ripple.
  */

@@ -51,6 +51,17 @@ public final class Task implements TaskView {
     long vruntime, deadline, vprot, slice;
     long vlag;
     boolean onRq;
+    /** The runqueue tree holding it ({@link EevdfTree}), null while running or off every runqueue. */
+    EevdfTree eevdfTree;
+    Task eLeft, eRight, eMin;
+    int eHeight;
+    /** When it entered the tree, in the tree's insertion order. */
+    long eSeq;
+    /** Its runqueue's cfs_tasks ({@link CfsTasks}) and neighbours there. */
+    CfsTasks cfsList;
+    Task cfsPrev, cfsNext;
+    /** Neighbours among the live tasks of its template ({@link TemplateTasks}). */
+    Task livePrev, liveNext;
     /** Asleep but still queued (DELAY_DEQUEUE). */
     boolean delayed;
 

@@ -10,7 +10,7 @@ package org.schedlab.kernel;
  * <p>
  * Deviations: the group entity's weight ({@code reweight_entity}) is not modelled — with every task of the workload
  * in one group it does not change which task runs; the cost is charged to the CPU whose runqueue changes, also when
- * a remote waker does the enqueue; idle CPUs' blocked-load updates ({@code __update_blocked_fair}) write nothing.
+ * a remote waker does the enqueue.
  */
 final class TaskGroupLoad {
     static final String LINE = "tg.load_avg";

@@ -34,7 +34,7 @@ final class TickIdle {
         cpu.tickArmed = true;
         cpu.genTick++;
         long next = (m.now / tickNs + 1) * tickNs;
-        q.schedule(next, Machine.EV_TICK, c, cpu.genTick);
+        q.schedule(cpu.tickSlot, next, Machine.EV_TICK, c, cpu.genTick);
     }
 
     /** tick_nohz_restart_sched_tick: the CPU leaves nohz idle. */
@@ -120,21 +120,22 @@ final class TickIdle {
         cpu.tickStopped = true;
         cpu.tickArmed = false;
         cpu.genTick++;
+        q.cancel(cpu.tickSlot);
         policy.tickStopped(c);
     }
 
-    /** sched_tick: charges the tick, updates PELT, preempts an expired slice and calls the policy's balance tick. */
+    /** sched_tick: charges the tick, updates PELT of a running task, preempts an expired slice and calls the policy's balance tick. */
     void onTick(int c, long gen) {
         Cpu cpu = cpus[c];
         if (gen != cpu.genTick) return;
         cpu.tickArmed = false;
-        cpu.rqChanged();
+        m.rqLines.changed(c);
         m.time.account(c);
         m.time.chargeKernel(c, costs.tickNs, CpuTime.KK_TICK);
         Task curr = cpu.curr;
         if (curr != null) {
-            m.load.peltRq(cpu);
-            m.load.syncTaskPelt(curr);
+            // entity_tick: update_load_avg of the running entity (an idle CPU's tick updates nothing)
+            m.load.updateLoadAvg(cpu, curr);
             if (m.tg != null) {
                 // entity_tick: update_load_avg(UPDATE_TG), update_cfs_group
                 m.tg.updateLoadAvg(cpu, false, 0);
@@ -143,8 +144,7 @@ final class TickIdle {
             m.load.updateMisfitStatus(curr, cpu);
             if (cfg.slice && cpu.sliceExpired && cpu.nrRunning > 1) cpu.needResched = true;
             cpu.sliceExpired = false;
-        } else {
-            m.load.peltRq(cpu);
+            m.groups.refresh(cpu);
         }
         policy.tick(c, curr == null);
         if (cpu.curr == null && cpu.nrRunning == 0) {

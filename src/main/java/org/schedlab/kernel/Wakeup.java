@@ -108,8 +108,8 @@ final class Wakeup {
         int c = p.cpu;
         Cpu cpu = cpus[c];
         m.time.account(c);
-        m.load.syncTaskPelt(p);
-        m.load.peltRq(cpu);
+        // requeue_delayed_entity: update_load_avg
+        m.load.updateLoadAvg(cpu, p);
         p.delayed = false;
         cpu.nrDelayed--;
         m.totalQueued++;
@@ -127,6 +127,7 @@ final class Wakeup {
             m.time.chargeKernel(wakerCpu, costs.wakeupCallNs + (wakerCpu != c ? costs.remoteLockNs(topo, wakerCpu, c) : 0), CpuTime.KK_WAKEUP);
         }
         rec.count("wakeups.delayed_requeue", 1);
+        m.groups.refresh(cpu);
         int flags = WakeFlags.WF_TTWU | (sync ? WakeFlags.WF_SYNC : 0);
         policy.enqueue(c, p, ENQUEUE_WAKEUP);
         checkPreempt(c, p, flags, wakerCpu >= 0 ? wakerCpu : c);
@@ -154,12 +155,15 @@ final class Wakeup {
      */
     void wakeOnto(Task p, int target, int from, int flags, String kind) {
         noteMigration(p, target, kind);
+        // set_task_cpu -> migrate_task_rq_fair
+        m.load.migrateTaskRqFair(p, target);
         Cpu tc = cpus[target];
         // wake_up_new_task enqueues on the chosen runqueue under its lock: no wakelist IPI for a fork
         boolean remote = (flags & WakeFlags.WF_FORK) == 0 && from != target
                 && (!sds.cpusShareCache(from, target) || (tc.curr == null && !tc.newidle));
         if (remote && costs.ipiLatencyNs > 0) {
             tc.ttwuPending++;
+            m.groups.refresh(tc);
             m.time.chargeKernel(from, costs.ipiSendNs, CpuTime.KK_IPI);
             q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_WAKE_ARRIVE, target, ((long) flags << 32) | p.pid);
             return;
@@ -173,6 +177,7 @@ final class Wakeup {
         int pid = (int) (packed & 0xffffffffL);
         int flags = (int) (packed >>> 32);
         cpus[c].ttwuPending--;
+        m.groups.refresh(cpus[c]);
         Task p = m.tasks.get(pid - 1);
         if (p == null || p.state != Task.State.WAKING) return;
         activate(p, c, flags, c);

@@ -1,5 +1,8 @@
 package org.schedlab.policy;
 
+import org.schedlab.topology.CpuSet;
+import org.schedlab.topology.SchedGroup;
+
 /**
  * Reads of runqueue statistics and task lists, charged by the context to the CPU that reads. One reader is one
  * pass of one CPU (obtain it with {@link SchedContext#reader} where the pass starts): the first read of a runqueue
@@ -11,14 +14,21 @@ public interface RqReader {
     /** The CPU that reads (and pays). */
     int actingCpu();
 
-    /** cfs_rq load_avg, brought up to date. */
-    double load(int cpu);
+    /** cpu_load: cfs_rq->avg.load_avg as last updated (update_load_avg, blocked-average updates). */
+    long load(int cpu);
 
-    /** cpu_util_cfs: util_avg (and util_est) capped at capacity. */
-    double util(int cpu);
+    /** cpu_util_cfs: util_avg (and util_est) as last updated, capped at capacity. */
+    long util(int cpu);
 
-    /** cfs_rq runnable_avg. */
-    double runnable(int cpu);
+    /** cpu_runnable: cfs_rq->avg.runnable_avg as last updated. */
+    long runnable(int cpu);
+
+    /**
+     * Adds up the runqueues of {@code group}'s CPUs that are in {@code within} (all of them when null) into
+     * {@code out}, as a pass reading each of them with {@link #load}, {@link #util} and {@link #runnable} would,
+     * and charges the same: each runqueue's first read in this pass.
+     */
+    void sum(SchedGroup group, CpuSet within, RqSums out);
 
     /** Tasks on the runqueue in cfs_tasks order, the running one included. */
     int taskCount(int cpu);

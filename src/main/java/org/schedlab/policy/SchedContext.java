@@ -48,7 +48,19 @@ public interface SchedContext {
     boolean eligible(TaskView p);
     int capacityOf(int cpu);
     /** {@code rq->misfit_task_load}: the current task's load if it does not fit this CPU's capacity, else 0. */
-    double misfitTaskLoad(int cpu);
+    long misfitTaskLoad(int cpu);
+    /**
+     * sched_balance_update_blocked_averages: brings {@code cpu}'s runqueue averages up to now, decaying the load its
+     * sleeping tasks left (what the balancing softirq, newidle balance and nohz stats updates do before reading),
+     * and stamps {@code rq->last_blocked_load_update_tick}. Returns {@code rq->has_blocked_load} afterwards.
+     */
+    boolean updateBlockedAverages(int cpu);
+    /** {@code rq->has_blocked_load}. */
+    boolean hasBlockedLoad(int cpu);
+    /** Sets {@code rq->has_blocked_load} (nohz_balance_enter_idle). */
+    void setHasBlockedLoad(int cpu);
+    /** {@code rq->last_blocked_load_update_tick}, in jiffies. */
+    long lastBlockedLoadUpdateTick(int cpu);
     /** EWMA of this CPU's idle periods ({@code rq->avg_idle}). */
     long avgIdle(int cpu);
     /** Time the CPU last went idle, or -1 if it is not idle. */

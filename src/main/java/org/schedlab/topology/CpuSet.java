@@ -88,7 +88,7 @@ public final class CpuSet {
     }
 
     /** Word {@code i} of the whole width. */
-    private long word(int i) {
+    public long word(int i) {
         int k = i - base;
         return k >= 0 && k < words.length ? words[k] : 0L;
     }

@@ -47,6 +47,8 @@ public final class SchedDomain {
     public final int imbNumaNr;
     /** For NUMA levels the SLIT distance defining the span, else 0. */
     public final int numaDistance;
+    /** Every group's span lies inside {@link #span} (overlapping NUMA groups may reach beyond it). */
+    private final boolean groupsInsideSpan;
     SchedDomain parent, child;
 
     SchedDomain(String name, int cpu, int level, CpuSet span, int spanWeight, SchedGroup[] ring, int first, int flags,
@@ -66,7 +68,13 @@ public final class SchedDomain {
         this.maxIntervalMs = 2 * spanWeight;
         this.imbNumaNr = imbNumaNr;
         this.numaDistance = numaDistance;
+        boolean inside = true;
+        for (SchedGroup g : ring) inside &= span.containsAll(g.span);
+        this.groupsInsideSpan = inside;
     }
+
+    /** Every group's CPUs are CPUs of this domain. */
+    public boolean groupsInsideSpan() { return groupsInsideSpan; }
 
     public SchedDomain parent() { return parent; }
     public SchedDomain child() { return child; }

@@ -210,6 +210,7 @@ public final class SchedDomains {
             groupCache.add(new IdentityHashMap<>());
             arrayCache.add(new IdentityHashMap<>());
         }
+        int[] nrGroups = {0};
         SchedDomain[][] out = new SchedDomain[n][];
         for (int cpu = 0; cpu < n; cpu++) {
             List<Raw> chain = kept.get(cpu);
@@ -225,7 +226,7 @@ public final class SchedDomains {
                 SchedGroup[] groups = arrayCache.get(li).computeIfAbsent(l.groupsOf[cpu], spans -> {
                     SchedGroup[] g = new SchedGroup[spans.length];
                     for (int i = 0; i < spans.length; i++)
-                        g[i] = cache.computeIfAbsent(spans[i], s -> newGroup(topo, levels, li, s, overlap, childFlags));
+                        g[i] = cache.computeIfAbsent(spans[i], s -> newGroup(topo, levels, li, s, overlap, childFlags, nrGroups[0]++));
                     return g;
                 });
                 SchedDomain d = new SchedDomain(names[li], cpu, k, r.span, r.weight, groups, l.firstOf[cpu], r.flags,
@@ -239,7 +240,7 @@ public final class SchedDomains {
         return new SchedDomains(topo, out);
     }
 
-    private static SchedGroup newGroup(Topology topo, List<Level> levels, int li, CpuSet span, boolean overlap, int childFlags) {
+    private static SchedGroup newGroup(Topology topo, List<Level> levels, int li, CpuSet span, boolean overlap, int childFlags, int id) {
         CpuSet balance = span;
         if (overlap && li > 0) {
             // build_balance_mask: CPUs of the group whose own child domain at this level is the group span
@@ -257,7 +258,7 @@ public final class SchedDomains {
             cores.add(topo.coreOf(i));
             if (prefer < 0 || topo.asymPriority(i) > topo.asymPriority(prefer)) prefer = i;
         }
-        return new SchedGroup(span, weight, balance, cores.size(), cap, childFlags, prefer);
+        return new SchedGroup(id, span, weight, balance, cores.size(), cap, childFlags, prefer);
     }
 
     /**

@@ -17,8 +17,12 @@ public final class SchedGroup {
     public final int flags;
     /** {@code sg->asym_prefer_cpu}: the group's CPU of highest asym priority (the first one on ties). */
     public final int asymPreferCpu;
+    /** This group's number among the machine's distinct groups, 0 up, in the order they were built. */
+    public final int id;
 
-    SchedGroup(CpuSet span, int weight, CpuSet balanceMask, int cores, int capacity, int flags, int asymPreferCpu) {
+    SchedGroup(int id, CpuSet span, int weight, CpuSet balanceMask, int cores, int capacity, int flags,
+               int asymPreferCpu) {
+        this.id = id;
         this.span = span;
         this.balanceMask = balanceMask;
         this.weight = weight;

@@ -31,7 +31,14 @@ class EevdfTest {
         Eevdf.addEntity(rq, t);
         t.onRq = true;
         rq.tasks.add(t);
+        rq.timeline.insert(t);
         rq.nrRunning++;
+    }
+
+    /** {@code t} runs: it leaves the tree (set_next_entity). */
+    private static void run(Cpu rq, Task t) {
+        rq.timeline.remove(t);
+        rq.curr = t;
     }
 
     private static Cpu randomQueue(Random r, int n, List<Task> out) {
@@ -105,7 +112,7 @@ class EevdfTest {
         other.vruntime = 10_000_000; other.deadline = 12_000_000;
         queue(rq, curr);
         queue(rq, other);
-        rq.curr = curr;
+        run(rq, curr);
         Eevdf.setProtectSlice(curr, SLICE);
         assertThat(curr.vprot).isEqualTo(Math.min(curr.deadline, curr.vruntime + SLICE));
         assertThat(Eevdf.pickEevdf(rq, true)).isSameAs(curr);
@@ -185,7 +192,7 @@ class EevdfTest {
             List<Task> ts = new ArrayList<>();
             Cpu rq = randomQueue(r, 2 + r.nextInt(6), ts);
             Task curr = ts.get(r.nextInt(ts.size()));
-            rq.curr = curr;
+            run(rq, curr);
             long v0 = curr.vruntime, delta = 1 + r.nextInt(5_000_000);
             curr.deadline = v0 + 10_000_000_000L;
             assertThat(Eevdf.updateCurr(rq, curr, delta, SLICE)).isFalse();
@@ -206,6 +213,41 @@ class EevdfTest {
         assertThat(Eevdf.updateCurr(rq, t, 999_999, SLICE)).isFalse();
         assertThat(Eevdf.updateCurr(rq, t, 1, SLICE)).isTrue();
         assertThat(t.deadline).isEqualTo(1_000_000 + SLICE);
+    }
+
+    /**
+     * The tree's answers equal a scan of its entities: the eligible one of earliest deadline (equal deadlines: the
+     * earlier inserted) and the one of least vruntime, through random inserts and removals with many ties.
+     */
+    @Test
+    void theTreeFindsWhatAScanOfItsEntitiesFinds() {
+        Random r = new Random(16);
+        for (int trial = 0; trial < 200; trial++) {
+            Cpu rq = new Cpu(0, 1024, 1024, 0, 500_000);
+            List<Task> in = new ArrayList<>();
+            for (int op = 0; op < 300; op++) {
+                if (in.isEmpty() || r.nextInt(3) > 0) {
+                    Task t = task(op + 1, NICES[r.nextInt(NICES.length)]);
+                    t.vruntime = r.nextInt(20) * 1_000_000L;
+                    t.deadline = t.vruntime + r.nextInt(4) * 1_000_000L;
+                    Eevdf.addEntity(rq, t);
+                    rq.timeline.insert(t);
+                    in.add(t);
+                } else {
+                    Task t = in.remove(r.nextInt(in.size()));
+                    Eevdf.removeEntity(rq, t);
+                    rq.timeline.remove(t);
+                }
+                Task best = null, least = null;
+                for (Task t : in) {
+                    if (least == null || t.vruntime < least.vruntime) least = t;
+                    if (Eevdf.eligible(rq, t) && (best == null || t.deadline < best.deadline)) best = t;
+                }
+                assertThat(rq.timeline.size()).isEqualTo(in.size());
+                assertThat(rq.timeline.earliestEligible(rq)).isSameAs(best);
+                assertThat(rq.timeline.minVruntime()).isSameAs(least);
+            }
+        }
     }
 
     @Test

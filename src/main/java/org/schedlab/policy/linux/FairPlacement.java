@@ -4,6 +4,7 @@ import org.schedlab.policy.Capacity;
 import org.schedlab.policy.PolicyOption;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.RqReader;
+import org.schedlab.policy.RqSums;
 import org.schedlab.policy.WakeFlags;
 import org.schedlab.policy.TaskView;
 import org.schedlab.topology.CpuSet;
@@ -409,6 +410,7 @@ public class FairPlacement {
 
     /** Three reusable statistics: the idlest so far, the local group's, and the one being gathered. */
     private final WakeupStats[] statsPool = {new WakeupStats(), new WakeupStats(), new WakeupStats()};
+    private final RqSums sums = new RqSums();
 
     private WakeupStats freeStats(WakeupStats a, WakeupStats b) {
         for (WakeupStats w : statsPool) if (w != a && w != b) return w;
@@ -423,19 +425,24 @@ public class FairPlacement {
         // update_sg_wakeup_stats: on mixed capacities, misfit unless one CPU of the group fits the task
         boolean asym = sd.has(SchedDomain.SD_ASYM_CPUCAPACITY);
         s.misfit = asym;
-        for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
-            if (!p.canRunOn(i)) continue;
-            boolean hasP = p.cpu() == i;
-            s.load += rq.load(i) - (hasP ? p.loadAvg() : 0);
-            s.util += Math.max(0, rq.util(i) - (hasP ? p.utilAvg() : 0));
-            s.runnable += Math.max(0, rq.runnable(i) - (hasP ? p.runnableAvg() : 0));
-            int nr = ctx.nrRunning(i) - (hasP && (p.isQueued() || p.isRunning()) ? 1 : 0);
-            s.nrRunning += nr;
-            if (nr == 0 && ctx.idleCpu(i)) s.idleCpus++;
-            s.weight++;
-            s.capacity += ctx.capacityOf(i);
-            s.maxCapacity = Math.max(s.maxCapacity, ctx.capacityOf(i));
-            if (s.misfit && Capacity.fits(p.utilEst(), ctx.capacityOf(i))) s.misfit = false;
+        // the group's CPUs the task may run on, read and added up
+        rq.sum(g, p.allowedCpus(), sums);
+        s.load = sums.load;
+        s.util = sums.util;
+        s.runnable = sums.runnable;
+        s.nrRunning = sums.nrRunning;
+        s.idleCpus = sums.idleCpus;
+        s.weight = sums.weight;
+        s.capacity = sums.capacity;
+        s.maxCapacity = sums.maxCapacity;
+        if (s.misfit && Capacity.fits(p.utilEst(), s.maxCapacity)) s.misfit = false;
+        // cpu_load_without, cpu_util_without, cpu_runnable_without: p's own share leaves the CPU it is on
+        int pc = p.cpu();
+        if (pc >= 0 && span.get(pc) && p.canRunOn(pc)) {
+            s.load = sums.load - rq.load(pc) + Math.max(0, rq.load(pc) - p.loadAvg());
+            s.util = sums.util - rq.util(pc) + Math.max(0, rq.util(pc) - p.utilAvg());
+            s.runnable = sums.runnable - rq.runnable(pc) + Math.max(0, rq.runnable(pc) - p.runnableAvg());
+            if (p.isQueued() || p.isRunning()) s.nrRunning--;
         }
         int pct = sd.imbalancePct;
         if (s.nrRunning > s.weight && (s.capacity * 100.0 < s.util * pct || s.capacity * (double) pct < s.runnable * 100))

@@ -16,8 +16,11 @@ import static org.schedlab.policy.linux.LbEnv.CPU_NOT_IDLE;
  * newidle strategy — mainline's ({@link NewidleBalance}), the push RFC's ({@link PushBalance}) or the shared
  * runqueue's ({@link SharedRunq}).
  * <ul>
- * <li>{@code linux-wake}: placement only — no periodic, newidle or nohz balancing. Deviation: SIS_UTIL's scan
- * depth is refreshed at the LLC balance interval from the tick, since no balance pass runs to refresh it.</li>
+ * <li>{@code linux-wake}: placement only — no periodic, newidle or nohz balancing; the blocked-load housekeeping
+ * stays (nohz STATS kicks, nohz_newidle_balance). Deviation: SIS_UTIL's scan depth is refreshed at the LLC balance
+ * interval from the tick, since no balance pass runs to refresh it.
+ * Deviation: with no next_balance, an idle CPU's tick updates its blocked averages every time (the balancing
+ * softirq's CPU_IDLE interval at the lowest level is about a tick).</li>
  * <li>{@code pull}: mainline.</li>
  * <li>{@code push}: mainline periodic and nohz balancing, plus pushing from busy CPUs and the reworked newidle.</li>
  * <li>{@code shared-runq}: mainline plus the shared runqueue shards (SHARED_RUNQ v3).</li>
@@ -78,10 +81,13 @@ public final class FairPolicy implements SchedPolicy {
     @Override public void init(SchedContext ctx) {
         this.ctx = ctx;
         placement.init(ctx, variant != Variant.LINUX_WAKE);
-        if (variant == Variant.LINUX_WAKE) return;
+        if (variant == Variant.LINUX_WAKE) {
+            nohz = new NohzBalance(ctx, null, false);
+            return;
+        }
         lb = new LoadBalance(ctx, placement);
         mainlineNewidle = new NewidleBalance(ctx, lb);
-        nohz = new NohzBalance(ctx, lb);
+        nohz = new NohzBalance(ctx, lb, ctx.option(NohzBalance.NOHZ).equals("per-llc"));
         if (variant == Variant.PUSH) push = new PushBalance(ctx, lb, mainlineNewidle, nohz);
         if (variant == Variant.SHARED_RUNQ) sharedRunq = new SharedRunq(ctx, lb, mainlineNewidle);
     }
@@ -112,13 +118,23 @@ public final class FairPolicy implements SchedPolicy {
         if (sharedRunq != null) sharedRunq.stopping(cpu, p, runnable);
     }
 
-    /** scheduler_tick: sched_balance_trigger (periodic balancing when due) and nohz_balancer_kick on a busy tick. */
+    /**
+     * scheduler_tick: sched_balance_trigger (the balancing softirq when due: blocked averages, then periodic
+     * balancing) and nohz_balancer_kick on a busy tick.
+     */
     @Override public void tick(int cpu, boolean idle) {
         if (lb == null) {
+            // the balancing softirq without balancing: an idle CPU's blocked averages, nohz STATS kicks
+            if (idle) ctx.updateBlockedAverages(cpu);
+            else nohz.balancerKick(cpu);
             placement.maybeUpdateIdleCpuScan(cpu);
             return;
         }
-        if (ctx.jiffies() >= lb.nextBalance[cpu]) lb.sched_balance_domains(cpu, cpu, idle ? CPU_IDLE : CPU_NOT_IDLE, "periodic");
+        if (ctx.jiffies() >= lb.nextBalance[cpu]) {
+            // sched_balance_softirq: this CPU's blocked averages, then its domains
+            ctx.updateBlockedAverages(cpu);
+            lb.sched_balance_domains(cpu, cpu, idle ? CPU_IDLE : CPU_NOT_IDLE, "periodic");
+        }
         if (!idle) nohz.balancerKick(cpu);
     }
 
@@ -131,6 +147,8 @@ public final class FairPolicy implements SchedPolicy {
         if (ctx.nrRunning(cpu) == 0) {
             placement.updateIdleCore(cpu);
             placement.enteringIdle(cpu);
+            // sched_balance_newidle's exit without a task (a wakeup on its way returns before it)
+            if (!ctx.ttwuPending(cpu)) nohz.newidleBalance(cpu);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.schedlab.policy.linux;
 
 import org.schedlab.policy.Capacity;
+import org.schedlab.policy.RqSums;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.linux.LbEnv.GroupStats;
 import org.schedlab.topology.CpuSet;
@@ -23,6 +24,7 @@ final class FindBusiest {
     private final SchedContext ctx;
     private final LoadBalance lb;
     private final FairPlacement placement;
+    private final RqSums sums = new RqSums();
 
     FindBusiest(SchedContext ctx, LoadBalance lb, FairPlacement placement) {
         this.ctx = ctx;
@@ -35,25 +37,20 @@ final class FindBusiest {
         s.group = g;
         boolean top = env.sd.parent() == null;
         boolean asymCpuCap = env.sd.has(SchedDomain.SD_ASYM_CPUCAPACITY);
-        for (int i = g.span.first(); i >= 0; i = g.span.nextSetBit(i + 1)) {
-            if (!env.cpus.get(i)) continue;
-            s.maxCapacity = Math.max(s.maxCapacity, ctx.capacityOf(i));
-            s.load += env.rq.load(i);
-            s.util += env.rq.util(i);
-            s.runnable += env.rq.runnable(i);
-            int nr = ctx.nrRunning(i);
-            s.sumHNrRunning += nr;
-            s.sumNrRunning += nr;
-            if (nr == 0 && ctx.idleCpu(i)) {
-                s.idleCpus++;
-                continue;
-            }
-            if (top && nr > 1) s.overloaded = true;
-            // a misfit task on a smaller CPU than it needs (the overload flag counts only at the root)
-            if (!local && asymCpuCap && s.misfitTaskLoad < ctx.misfitTaskLoad(i)) {
-                s.misfitTaskLoad = ctx.misfitTaskLoad(i);
-                s.overloaded = true;
-            }
+        // the group's CPUs in env.cpus, read and added up (a group of the domain lies inside its span)
+        env.rq.sum(g, env.cpusWholeSpan && env.sd.groupsInsideSpan() ? null : env.cpus, sums);
+        s.maxCapacity = sums.maxCapacity;
+        s.load = sums.load;
+        s.util = sums.util;
+        s.runnable = sums.runnable;
+        s.sumHNrRunning = sums.nrRunning;
+        s.sumNrRunning = sums.nrRunning;
+        s.idleCpus = sums.idleCpus;
+        if (top && sums.overloadedCpus > 0) s.overloaded = true;
+        // a misfit task on a smaller CPU than it needs (the overload flag counts only at the root)
+        if (!local && asymCpuCap && sums.misfitTaskLoad > 0) {
+            s.misfitTaskLoad = sums.misfitTaskLoad;
+            s.overloaded = true;
         }
         s.capacity = g.capacity;
         s.weight = g.weight;

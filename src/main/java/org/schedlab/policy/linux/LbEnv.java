@@ -15,7 +15,19 @@ final class LbEnv {
     SchedDomain sd;
     int level;
     int dst, acting, idle;
+    /** env->cpus: the domain's span until a CPU is taken out ({@link #dropCpu}), shared with it until then. */
     CpuSet cpus;
+    /** {@link #cpus} is still the whole domain span. */
+    boolean cpusWholeSpan;
+
+    /** Takes {@code cpu} out of env->cpus (__cpumask_clear_cpu), copying the domain's span first. */
+    void dropCpu(int cpu) {
+        if (cpusWholeSpan) {
+            cpus = cpus.copy();
+            cpusWholeSpan = false;
+        }
+        cpus.clear(cpu);
+    }
     long imbalance;
     double imbalanceLoad;
     int migrationType;

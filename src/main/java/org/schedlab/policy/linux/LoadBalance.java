@@ -158,7 +158,8 @@ final class LoadBalance {
         env.dst = cpu;
         env.acting = acting;
         env.idle = idle;
-        env.cpus = sd.span.copy();
+        env.cpus = sd.span;
+        env.cpusWholeSpan = true;
         env.kind = kind;
         boolean serialized = false;
 
@@ -223,7 +224,7 @@ final class LoadBalance {
                 ldMoved += m;
                 if (env.dstPinned && env.imbalance > 0 && env.newDst >= 0 && m == 0) {
                     // LBF_DST_PINNED: retarget to the other CPU of dst's group the tasks may run on
-                    env.cpus.clear(env.dst);
+                    env.dropCpu(env.dst);
                     env.dst = env.newDst;
                     env.newDst = -1;
                     env.dstPinned = false;
@@ -234,7 +235,7 @@ final class LoadBalance {
                     if (parent != null) imbalanceFlag(parent.localGroup())[0] = true;
                 }
                 if (env.allPinned) {
-                    env.cpus.clear(src);
+                    env.dropCpu(src);
                     // other candidates outside the local group: try again
                     CpuSet rest = env.cpus.copy().andNot(sd.localGroup().span);
                     if (!rest.isEmpty()) continue;

@@ -11,7 +11,8 @@ import static org.schedlab.policy.linux.LbEnv.CPU_NEWLY_IDLE;
 /**
  * Mainline newidle balancing (sched_balance_newidle, fair.c 6.19): a CPU about to go idle climbs its domains
  * while its avg_idle exceeds the cost spent so far plus each domain's max_newidle_lb_cost, with NI_RANDOM
- * skipping domains in proportion to their recent success, and stops at the first task pulled. With
+ * skipping domains in proportion to their recent success, and stops at the first task pulled. Before climbing it
+ * updates its own blocked averages (sched_balance_update_blocked_averages). With
  * {@code newidle_cost=bump} a failed pass records 1.5 × the domain's max_newidle_lb_cost as its cost (155213a2aed4,
  * 6.17; reverted in 6.19 by d206fbad9328), so newidle gives up on domains that keep failing.
  */
@@ -46,6 +47,7 @@ final class NewidleBalance {
             lb.pullNextBalanceEarlier(cpu, 0);
             return;
         }
+        ctx.updateBlockedAverages(cpu);
         newidleFrom(cpu, 0, 0);
     }
 

@@ -13,8 +13,9 @@ import static org.schedlab.policy.linux.LbEnv.CPU_IDLE;
  * and _nohz_idle_balance on the idle load balancer, walking the idle CPUs one by one in simulated time.
  * {@code nohz=global} is mainline's single nohz state; {@code nohz=per-llc} the distributed tracking of the 19-patch
  * series (per-LLC idle masks and nr_idle_cpus, {@code nohz.nr_doms}, find_new_ilb and the ILB walking
- * nohz_shared_list), which is what the published {@code sd_nohz} tables measured.
- * Deviation: blocked-load housekeeping (STATS kicks) is charged, but PELT decays of idle CPUs are always exact here.
+ * nohz_shared_list), which is what the published {@code sd_nohz} tables measured. Blocked-load housekeeping as in
+ * 6.19: STATS kicks and nohz_newidle_balance walk the tickless idle CPUs and update the blocked averages of those that
+ * still have blocked load (update_nohz_stats), at most once a jiffy per CPU and once per LOAD_AVG_PERIOD overall.
  */
 final class NohzBalance {
     static final PolicyOption NOHZ = PolicyOption.choice("nohz",
@@ -31,7 +32,10 @@ final class NohzBalance {
     final CpuSet nohzIdle;
     private int nohzNrCpus;
     private boolean nohzHasBlocked, nohzNeedsUpdate;
+    /** nohz.next_balance and nohz.next_blocked, in jiffies. */
     private long nohzNextBalance, nohzNextBlocked;
+    /** msecs_to_jiffies(LOAD_AVG_PERIOD): 32 ms, rounded up to whole jiffies. */
+    private final long loadAvgPeriodJiffies;
     private final int[] nohzFlags;
     private final int[] nrBusyCpus;               // per LLC id (first CPU)
     /** nohz=per-llc: the distributed tracking of the 19-patch series (per-LLC idle masks, nohz.nr_doms). */
@@ -44,11 +48,19 @@ final class NohzBalance {
     /** Names of each LLC's nohz cache lines, by LLC id (built once, not per idle entry). */
     private final String[] nohzIdleLine, nrBusyLine;
 
-    NohzBalance(SchedContext ctx, LoadBalance lb) {
+    /** sysctl_sched_migration_cost: nohz_newidle_balance leaves the update to others below this expected idle time. */
+    private static final long MIGRATION_COST_NS = 500_000;
+
+    /**
+     * {@code lb} null: blocked-load housekeeping only (STATS kicks and nohz_newidle_balance, never a BALANCE kick),
+     * for a policy without load balancing.
+     */
+    NohzBalance(SchedContext ctx, LoadBalance lb, boolean perLlc) {
         this.ctx = ctx;
         this.lb = lb;
         nrCpus = ctx.nrCpus();
-        perLlcNohz = ctx.option(NOHZ).equals("per-llc");
+        perLlcNohz = perLlc;
+        loadAvgPeriodJiffies = (32_000_000L + ctx.tickNs() - 1) / ctx.tickNs();
         kickVector = ctx.registerIpi("nohz_kick", this::onKick);
         continueVector = ctx.registerIpi("ilb_continue", (cpu, arg) -> continueIlbWalk(cpu));
         nohzFlags = new int[nrCpus];
@@ -86,7 +98,12 @@ final class NohzBalance {
 
     /** nohz_balance_enter_idle: the tick stopped on an idle CPU. */
     void enterIdle(int cpu) {
-        if (nohzIdle.get(cpu)) return;
+        ctx.setHasBlockedLoad(cpu);
+        if (nohzIdle.get(cpu)) {
+            // still tickless (its exit is lazy): the load it may have gathered meanwhile needs decaying
+            nohzHasBlocked = true;
+            return;
+        }
         nohzIdle.set(cpu);
         nohzNrCpus++;
         int id = llcId(cpu);
@@ -130,11 +147,10 @@ final class NohzBalance {
     void balancerKick(int cpu) {
         if (nohzIdle.get(cpu)) exitIdle(cpu);
         if (perLlcNohz ? nrDoms == 0 : nohzNrCpus == 0) return;
-        long now = ctx.now();
         long jiffies = ctx.jiffies();
         int flags = 0;
-        if (nohzHasBlocked && now > nohzNextBlocked) flags = NOHZ_STATS_KICK;
-        if (jiffies >= nohzNextBalance && balanceWanted(cpu)) flags = NOHZ_BALANCE_KICK | NOHZ_STATS_KICK;
+        if (nohzHasBlocked && jiffies > nohzNextBlocked) flags = NOHZ_STATS_KICK;
+        if (lb != null && jiffies >= nohzNextBalance && balanceWanted(cpu)) flags = NOHZ_BALANCE_KICK | NOHZ_STATS_KICK;
         if (nohzNeedsUpdate) flags |= NOHZ_NEXT_KICK;
         if (flags != 0) kickIlb(cpu, flags);
     }
@@ -219,6 +235,10 @@ final class NohzBalance {
         int flags, pendingFlags, k;
         int[] order;
         long next;
+        /** When the walk started, in jiffies (the kernel's {@code now}). */
+        long start;
+        /** Some CPU visited still has blocked load. */
+        boolean hasBlockedLoad;
     }
 
     private IlbWalk[] ilbWalks;
@@ -245,6 +265,8 @@ final class NohzBalance {
         if ((flags & NOHZ_STATS_KICK) != 0) nohzHasBlocked = false;
         if ((flags & NOHZ_NEXT_KICK) != 0) nohzNeedsUpdate = false;
         w.next = ctx.jiffies() + 60 * (1_000_000_000L / ctx.tickNs());
+        w.start = ctx.jiffies();
+        w.hasBlockedLoad = false;
         w.order = nohzIdleBalanceOrder(ilb);
         w.k = 0;
         continueIlbWalk(ilb);
@@ -260,15 +282,15 @@ final class NohzBalance {
             if (!ctx.idleCpu(i) && i != ilb) continue;
             if (ctx.nrRunning(ilb) > 0) {
                 // the ILB got work: stop, and let the next kick finish the job
-                nohzHasBlocked = true;
-                nohzNeedsUpdate = true;
+                if ((flags & NOHZ_STATS_KICK) != 0) w.hasBlockedLoad = true;
+                if ((flags & NOHZ_NEXT_KICK) != 0) nohzNeedsUpdate = true;
                 finishIlbWalk(ilb, w, true);
                 return;
             }
             long before = ctx.chargedNs(ilb);
-            if ((flags & NOHZ_STATS_KICK) != 0) ctx.chargeScan(ilb, i, "nohz");
+            if ((flags & NOHZ_STATS_KICK) != 0) w.hasBlockedLoad |= updateNohzStats(ilb, i);
             if ((flags & NOHZ_BALANCE_KICK) != 0 && ctx.jiffies() >= lb.nextBalance[i]) lb.sched_balance_domains(i, ilb, CPU_IDLE, "nohz");
-            w.next = Math.min(w.next, lb.nextBalance[i]);
+            if (lb != null) w.next = Math.min(w.next, lb.nextBalance[i]);
             long spent = ctx.chargedNs(ilb) - before;
             if (spent > 0 && w.k < w.order.length) {
                 ctx.callLater(ilb, spent, continueVector, 0);
@@ -278,9 +300,36 @@ final class NohzBalance {
         finishIlbWalk(ilb, w, false);
     }
 
+    /**
+     * update_nohz_stats for idle CPU {@code i}, from the ILB: reading its rq, and updating its blocked averages
+     * (under its lock) when it still has blocked load, is tickless and was not updated this jiffy. Returns whether
+     * it still has blocked load.
+     */
+    private boolean updateNohzStats(int ilb, int i) {
+        ctx.chargeScan(ilb, i, "nohz");
+        if (!ctx.hasBlockedLoad(i) || !nohzIdle.get(i)) return false;
+        if (ctx.jiffies() <= ctx.lastBlockedLoadUpdateTick(i)) return true;
+        ctx.chargeRemoteLock(ilb, i, "nohz");
+        return ctx.updateBlockedAverages(i);
+    }
+
+    /**
+     * nohz_newidle_balance and nohz_run_idle_balance: a CPU that found nothing to pull and expects to stay idle
+     * long enough updates the blocked load of the tickless idle CPUs itself, without an IPI, when that is due.
+     */
+    void newidleBalance(int cpu) {
+        if (ctx.avgIdle(cpu) < MIGRATION_COST_NS) return;
+        if (!nohzHasBlocked || ctx.jiffies() < nohzNextBlocked) return;
+        // a kick pending here runs the softirq, which does the same
+        if (nohzFlags[cpu] != 0) return;
+        nohzIdleBalance(cpu, NOHZ_STATS_KICK);
+    }
+
     private void finishIlbWalk(int ilb, IlbWalk w, boolean aborted) {
         if (!aborted && (w.flags & NOHZ_BALANCE_KICK) != 0) nohzNextBalance = w.next;
-        if ((w.flags & NOHZ_STATS_KICK) != 0) nohzNextBlocked = ctx.now() + 32_000_000L;
+        // next_blocked = now + LOAD_AVG_PERIOD ms; an aborted walk leaves it
+        if (!aborted && (w.flags & NOHZ_STATS_KICK) != 0) nohzNextBlocked = w.start + loadAvgPeriodJiffies;
+        if (w.hasBlockedLoad) nohzHasBlocked = true;
         w.active = false;
         w.order = null;
         if (w.pendingFlags != 0) {

@@ -131,6 +131,7 @@ final class SharedRunq {
             lb.pullNextBalanceEarlier(cpu, 0);
             return;
         }
+        ctx.updateBlockedAverages(cpu);
         mainline.newidleFrom(cpu, from, 0);
     }
 

@@ -160,7 +160,7 @@ class BalanceFidelityTest {
             Machine m = Scenes.scene("synthetic:packages=2,cores=4", new int[]{2, 2, 2, 2}, false, 10_000_000L);
             SchedContext ctx = Scenes.withOptions(m.context(), Map.of("newidle", mode, "ni_random", "off"), null);
             Pull pull = new Pull(ctx);
-            PushBalance push = new PushBalance(ctx, pull.lb, pull.newidle, new NohzBalance(ctx, pull.lb));
+            PushBalance push = new PushBalance(ctx, pull.lb, pull.newidle, new NohzBalance(ctx, pull.lb, false));
             pull.lb.rdOverloaded = true;
             for (LoadBalance.SdState[] s : pull.lb.sdState) for (LoadBalance.SdState st : s) st.nrBalanceFailed = 5;
             long before = m.recorder().counts().getOrDefault("migrations.newidle", 0L);
