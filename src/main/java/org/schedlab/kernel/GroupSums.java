@@ -22,19 +22,22 @@ final class GroupSums {
     /** Per CPU: the groups that hold it. */
     private final int[][] groupsOf;
 
-    // per group
-    private final long[] load, util, runnable, misfitMax;
-    private final int[] nrRunning, idleCpus, overloadedCpus, misfitCpus, capacity, maxCapacity;
+    /**
+     * Per group, {@link #STRIDE} longs side by side (one cache line): load, util, runnable, the largest misfit load,
+     * nr_running, idle CPUs, CPUs with more than one task, misfit CPUs.
+     */
+    private final long[] sum;
+    private static final int STRIDE = 8, LOAD = 0, UTIL = 1, RUNNABLE = 2, MISFIT_MAX = 3, NR = 4, IDLE = 5, OVER = 6,
+            MISFIT_CPUS = 7;
+    private final int[] capacity, maxCapacity;
     /** The largest misfit load may have left the group: recomputed when next read. */
     private final boolean[] misfitStale;
     /** Per group: the indices of the words of its span that hold CPUs of it, and those words. */
     private final int[][] spanWordIdx;
     private final long[][] spanWords;
 
-    // per CPU: its share as last added
-    private final long[] shLoad, shUtil, shRunnable, shMisfit;
-    private final int[] shNr;
-    private final boolean[] shIdle;
+    /** Per CPU, its share as last added, {@link #STRIDE} longs side by side: the group fields it adds to, at their offsets. */
+    private final long[] share;
 
     GroupSums(Machine m) {
         this.cpus = m.cpus;
@@ -55,14 +58,7 @@ final class GroupSums {
         groupsOf = new int[n][];
         for (int c = 0; c < n; c++) groupsOf[c] = of.get(c).stream().mapToInt(Integer::intValue).toArray();
         int ng = groups.length;
-        load = new long[ng];
-        util = new long[ng];
-        runnable = new long[ng];
-        misfitMax = new long[ng];
-        nrRunning = new int[ng];
-        idleCpus = new int[ng];
-        overloadedCpus = new int[ng];
-        misfitCpus = new int[ng];
+        sum = new long[ng * STRIDE];
         capacity = new int[ng];
         maxCapacity = new int[ng];
         misfitStale = new boolean[ng];
@@ -81,12 +77,7 @@ final class GroupSums {
                 spanWords[g][k++] = span.word(i >>> 6);
             }
         }
-        shLoad = new long[n];
-        shUtil = new long[n];
-        shRunnable = new long[n];
-        shMisfit = new long[n];
-        shNr = new int[n];
-        shIdle = new boolean[n];
+        share = new long[n * STRIDE];
         for (int g = 0; g < ng; g++)
             for (int i = groups[g] == null ? -1 : groups[g].span.first(); i >= 0; i = groups[g].span.nextSetBit(i + 1)) {
                 capacity[g] += cpus[i].capacity;
@@ -97,38 +88,41 @@ final class GroupSums {
 
     /** The CPU's figures may have changed: the difference goes to every group holding it. */
     void refresh(Cpu cpu) {
-        int c = cpu.id;
+        int sh = cpu.id * STRIDE;
         long l = cpu.loadAvg, u = LoadTracking.cpuUtilCfs(cpu), r = cpu.runnableAvg;
         int nr = cpu.nrRunning;
-        boolean idle = cpu.isIdle();
-        long misfit = idle ? 0 : cpu.misfitTaskLoad;
-        if (l == shLoad[c] && u == shUtil[c] && r == shRunnable[c] && nr == shNr[c] && idle == shIdle[c] && misfit == shMisfit[c])
+        int idle = cpu.isIdle() ? 1 : 0;
+        long misfit = idle != 0 ? 0 : cpu.misfitTaskLoad;
+        long[] s = share;
+        long oldNr = s[sh + NR], oldMisfit = s[sh + MISFIT_MAX];
+        if (l == s[sh + LOAD] && u == s[sh + UTIL] && r == s[sh + RUNNABLE] && nr == oldNr && idle == s[sh + IDLE]
+                && misfit == oldMisfit)
             return;
-        long dl = l - shLoad[c], du = u - shUtil[c], dr = r - shRunnable[c];
-        int dnr = nr - shNr[c];
-        int didle = (idle ? 1 : 0) - (shIdle[c] ? 1 : 0);
-        int dover = (nr > 1 ? 1 : 0) - (shNr[c] > 1 ? 1 : 0);
-        long oldMisfit = shMisfit[c];
+        long dl = l - s[sh + LOAD], du = u - s[sh + UTIL], dr = r - s[sh + RUNNABLE];
+        long dnr = nr - oldNr, didle = idle - s[sh + IDLE];
+        int dover = (nr > 1 ? 1 : 0) - (oldNr > 1 ? 1 : 0);
         int dmis = (misfit > 0 ? 1 : 0) - (oldMisfit > 0 ? 1 : 0);
-        for (int g : groupsOf[c]) {
-            load[g] += dl;
-            util[g] += du;
-            runnable[g] += dr;
-            nrRunning[g] += dnr;
-            idleCpus[g] += didle;
-            overloadedCpus[g] += dover;
+        long[] sums = sum;
+        for (int g : groupsOf[cpu.id]) {
+            int at = g * STRIDE;
+            sums[at + LOAD] += dl;
+            sums[at + UTIL] += du;
+            sums[at + RUNNABLE] += dr;
+            sums[at + NR] += dnr;
+            sums[at + IDLE] += didle;
+            sums[at + OVER] += dover;
             if (misfit != oldMisfit) {
-                misfitCpus[g] += dmis;
-                if (misfit > misfitMax[g]) misfitMax[g] = misfit;
-                else if (oldMisfit == misfitMax[g]) misfitStale[g] = true;
+                sums[at + MISFIT_CPUS] += dmis;
+                if (misfit > sums[at + MISFIT_MAX]) sums[at + MISFIT_MAX] = misfit;
+                else if (oldMisfit == sums[at + MISFIT_MAX]) misfitStale[g] = true;
             }
         }
-        shLoad[c] = l;
-        shUtil[c] = u;
-        shRunnable[c] = r;
-        shNr[c] = nr;
-        shIdle[c] = idle;
-        shMisfit[c] = misfit;
+        s[sh + LOAD] = l;
+        s[sh + UTIL] = u;
+        s[sh + RUNNABLE] = r;
+        s[sh + NR] = nr;
+        s[sh + IDLE] = idle;
+        s[sh + MISFIT_MAX] = misfit;
     }
 
     /** The words of the group's span that hold CPUs of it ({@link #spanWordIdx} gives their indices). */
@@ -146,12 +140,13 @@ final class GroupSums {
     /** The group's sums over all its CPUs. */
     void read(int g, RqSums out) {
         SchedGroup group = groups[g];
-        out.load = load[g];
-        out.util = util[g];
-        out.runnable = runnable[g];
-        out.nrRunning = nrRunning[g];
-        out.idleCpus = idleCpus[g];
-        out.overloadedCpus = overloadedCpus[g];
+        int at = g * STRIDE;
+        out.load = sum[at + LOAD];
+        out.util = sum[at + UTIL];
+        out.runnable = sum[at + RUNNABLE];
+        out.nrRunning = (int) sum[at + NR];
+        out.idleCpus = (int) sum[at + IDLE];
+        out.overloadedCpus = (int) sum[at + OVER];
         out.misfitTaskLoad = misfitMax(g);
         out.weight = group.weight;
         out.capacity = capacity[g];
@@ -159,15 +154,16 @@ final class GroupSums {
     }
 
     private long misfitMax(int g) {
-        if (misfitCpus[g] == 0) return 0;
+        int at = g * STRIDE;
+        if (sum[at + MISFIT_CPUS] == 0) return 0;
         if (misfitStale[g]) {
             long max = 0;
             CpuSet span = groups[g].span;
-            for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) max = Math.max(max, shMisfit[i]);
-            misfitMax[g] = max;
+            for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) max = Math.max(max, share[i * STRIDE + MISFIT_MAX]);
+            sum[at + MISFIT_MAX] = max;
             misfitStale[g] = false;
         }
-        return misfitMax[g];
+        return sum[at + MISFIT_MAX];
     }
 
     /** The sums over the group's CPUs that are in {@code within}, CPU by CPU. */

@@ -19,6 +19,7 @@ public final class Topology {
     final int[] osIndex;
     final int[] coreOf, clusterOf, llcOf, dieOf, nodeOf, packageOf, capacity;
     final CpuSet[] cores, clusters, llcs, dies, nodes, packages;
+    private final int[][] coreCpus;
     final int[][] distance;
     final long[] llcBytes, l2Bytes;
     final boolean hasClusters, hasDies;
@@ -68,6 +69,10 @@ public final class Topology {
         for (int c = 0; c < n; c++) most = Math.max(most, ++threads[coreOf[c]]);
         this.smtWidth = most;
         this.coreWeight = threads;
+        this.coreCpus = new int[cores.length][];
+        for (int k = 0; k < cores.length; k++) coreCpus[k] = new int[threads[k]];
+        int[] filled = new int[cores.length];
+        for (int c = 0; c < n; c++) coreCpus[coreOf[c]][filled[coreOf[c]]++] = c;
         boolean smt = most > 1;
         // ITMT comes from the cpufreq drivers: intel_pstate on Intel, amd-pstate on AMD only (amd_pstate_init)
         boolean x86 = vendor.equals("Intel") || vendor.equals("AMD");
@@ -126,6 +131,8 @@ public final class Topology {
 
     /** Spans are shared: callers must copy before modifying. */
     public CpuSet coreSpan(int core) { return cores[core]; }
+    /** The core's CPUs in ascending order; shared, not to be modified. */
+    public int[] coreCpus(int core) { return coreCpus[core]; }
     public CpuSet clusterSpan(int cluster) { return clusters[cluster]; }
     public CpuSet llcSpan(int llc) { return llcs[llc]; }
     public CpuSet dieSpan(int die) { return dies[die]; }

@@ -13,6 +13,8 @@ import org.schedlab.topology.SchedDomains;
 import org.schedlab.topology.SchedGroup;
 import org.schedlab.topology.Topology;
 
+import java.util.Arrays;
+
 /**
  * The fair class's task placement (select_task_rq_fair): wake_wide / wake_affine on wakeup followed by
  * select_idle_sibling inside the target's LLC (SIS_UTIL scan depth, idle-core search), and the
@@ -39,6 +41,8 @@ public class FairPlacement {
     private boolean asymCpuCap;
     private int[] seenCore;
     private int coreStamp;
+    /** Per LLC (by llc id), its sd_llc's CPUs in ascending order, made on first use. */
+    private int[][] llcCpus;
     /** The NUMA imbalance rules of fork placement and load balancing. */
     NumaImbalance numa;
     /** SIS_PROP instead of SIS_UTIL. */
@@ -64,6 +68,7 @@ public class FairPlacement {
         smt = topo.smt() > 1;
         for (int c = 0; c < n && !asymCpuCap; c++) asymCpuCap = sds.sdAsymCpuCapacity(c) != null;
         seenCore = new int[topo.nrCores()];
+        llcCpus = new int[n][];
         // before the first LLC balance pass the scan depth is the whole LLC (every CPU is idle at boot)
         for (int c = 0; c < n; c++) nrIdleScan[c] = sds.llcSize(c);
         numa = withOptions ? new NumaImbalance(ctx) : new NumaImbalance(n);
@@ -241,8 +246,7 @@ public class FairPlacement {
     }
 
     private int selectIdleSmt(TaskView p, int cpu) {
-        CpuSet core = topo.coreSpan(topo.coreOf(cpu));
-        for (int s = core.first(); s >= 0; s = core.nextSetBit(s + 1))
+        for (int s : topo.coreCpus(topo.coreOf(cpu)))
             if (s != cpu && p.canRunOn(s) && availableIdle(s)) return s;
         return -1;
     }
@@ -262,20 +266,24 @@ public class FairPlacement {
             if (nr == 1) return -1;
         }
         long scanNs = 0;
-        CpuSet span = llc.span;
-        int w = span.cardinality();
+        int[] span = llcCpus[llcId];
+        if (span == null) span = llcCpus[llcId] = llc.span.toArray();
+        int w = span.length;
         int idleCpu = -1;
-        int c = span.nextSetBitWrap(target + 1);
+        // for_each_cpu_wrap from target + 1
+        int at = Arrays.binarySearch(span, target);
+        at = at >= 0 ? at + 1 : -at - 1;
         int stamp = ++coreStamp;
-        for (int k = 0; k < w; k++, c = span.nextSetBitWrap(c + 1)) {
+        for (int k = 0; k < w; k++, at++) {
+            if (at == w) at = 0;
+            int c = span[at];
             if (!p.canRunOn(c)) continue;
             if (hasIdleCore) {
                 int core = topo.coreOf(c);
                 if (seenCore[core] == stamp) continue;
                 seenCore[core] = stamp;
                 boolean allIdle = true;
-                CpuSet cs = topo.coreSpan(core);
-                for (int s = cs.first(); s >= 0; s = cs.nextSetBit(s + 1)) {
+                for (int s : topo.coreCpus(core)) {
                     if (!availableIdle(s)) allIdle = false;
                     else if (idleCpu < 0 && p.canRunOn(s)) idleCpu = s;
                 }
@@ -333,8 +341,7 @@ public class FairPlacement {
     /** __update_idle_core: a CPU entering idle marks its LLC as having an idle core if its whole core is idle. */
     public void updateIdleCore(int cpu) {
         if (!smt) return;
-        CpuSet core = topo.coreSpan(topo.coreOf(cpu));
-        for (int s = core.first(); s >= 0; s = core.nextSetBit(s + 1))
+        for (int s : topo.coreCpus(topo.coreOf(cpu)))
             if (s != cpu && !availableIdle(s)) return;
         hasIdleCores[sds.llcId(cpu)] = true;
     }
