@@ -126,13 +126,13 @@ public final class MainlineCurves {
      */
     static final int HACKBENCH_LOOPS = 10_000;
 
-    public static List<Validation.Check> checks(Size size, int jobs) {
+    public static List<Validation.Check> checks(Size size, RunPool runs) {
         List<Curve> curves = new ArrayList<>();
         curves.add(new Curve(NPS1, size.tbench, size.hackbench, size.schbench));
         for (Published p : size.others) curves.add(new Curve(p, size.otherTbench, size.otherHackbench, size.otherSchbench));
         List<RunSpec> specs = new ArrayList<>();
         for (Curve c : curves) c.addSpecs(specs, size);
-        double[] headline = PublishedTables.runAll(specs, jobs);
+        double[] headline = runs.headlines(specs);
         List<Validation.Check> out = new ArrayList<>();
         int k = 0;
         for (Curve c : curves) k = c.check(headline, k, size.seeds, out);

@@ -246,7 +246,7 @@ public final class PublishedMechanisms {
     private static boolean completion(String workload) { return workload.startsWith("hackbench") || workload.startsWith("stream"); }
 
     /** Every row of the size, checked; then the 5b placement lists. */
-    public static List<Validation.Check> check(Size size, int jobs) {
+    public static List<Validation.Check> check(Size size, RunPool runs) {
         List<Row> rows = new ArrayList<>();
         for (Row r : allRows()) if (size.rows.test(r)) rows.add(r);
         // each distinct (topology, policy, workload) runs once over its seeds
@@ -262,7 +262,7 @@ public final class PublishedMechanisms {
                 for (int seed = 1; seed <= size.seedsOf(s); seed++)
                     specs.add(PublishedTables.spec(r.topology(), s.policy(), s.workload(), d, seed));
             }
-        double[] v = PublishedTables.runAll(specs, jobs);
+        double[] v = runs.headlines(specs);
         List<Validation.Check> out = new ArrayList<>();
         for (Row r : rows) {
             double base = mean(v, first.get(r.topology() + "|" + r.base().policy() + "|" + r.base().workload()), size.seedsOf(r.base()));

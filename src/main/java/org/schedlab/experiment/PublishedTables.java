@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Checks against real measurements. The distributed-nohz series (20250904041516.3046-1-kprateek.nayak@amd.com)
@@ -97,26 +94,8 @@ public final class PublishedTables {
         return s;
     }
 
-    static double headline(ObjectNode r) { return Runner.headlineValue(r); }
-
-    /** Runs every spec (in parallel, results in input order). */
-    static double[] runAll(List<RunSpec> specs, int jobs) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
-        try {
-            List<Future<ObjectNode>> fs = new ArrayList<>();
-            for (RunSpec s : specs) fs.add(pool.submit(() -> Runner.run(s)));
-            double[] out = new double[specs.size()];
-            for (int i = 0; i < out.length; i++) out[i] = headline(fs.get(i).get());
-            return out;
-        } catch (Exception e) {
-            throw new IllegalStateException(e.getCause() != null ? e.getCause() : e);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     /** sd_nohz / tip for every row, each within ±5% of parity as published. */
-    public static List<Validation.Check> published(Size size, int jobs) {
+    public static List<Validation.Check> published(Size size, RunPool runs) {
         List<Row> rows = new ArrayList<>();
         for (Row r : HACKBENCH) if (contains(size.hackbenchGroups, r.value())) rows.add(r);
         for (Row r : TBENCH) if (contains(size.tbenchClients, r.value())) rows.add(r);
@@ -130,7 +109,7 @@ public final class PublishedTables {
             for (String policy : new String[]{TIP, SD_NOHZ})
                 for (int s = 1; s <= n; s++) specs.add(spec(TOPOLOGY, policy, wl, d, s));
         }
-        double[] v = runAll(specs, jobs);
+        double[] v = runs.headlines(specs);
         List<Validation.Check> out = new ArrayList<>();
         int k = 0;
         for (Row r : rows) {
@@ -183,9 +162,9 @@ public final class PublishedTables {
      * its sign and stay within the larger run-to-run CV of the baseline and the variant. Creating every task at once
      * is not something a real program does, so it is not one of them.
      */
-    public static List<Validation.Check> robustness(Size size, int jobs) {
+    public static List<Validation.Check> robustness(Size size, RunPool runs) {
         List<Validation.Check> out = new ArrayList<>();
-        for (Verdict v : verdicts(size, jobs))
+        for (Verdict v : verdicts(size, runs))
             out.add(new Validation.Check(String.format("robustness: %s on %s, push/pull headline %+.1f%% (as run) vs %+.1f%% (%s)",
                     v.row(), size.robustTopology, v.baseline(), v.variant(), v.label()), v.variant() - v.baseline(), 0,
                     v.tolerance(), "% points", v.sameSign() && Math.abs(v.variant() - v.baseline()) <= v.tolerance(), false,
@@ -201,7 +180,7 @@ public final class PublishedTables {
         }
     }
 
-    static List<Verdict> verdicts(Size size, int jobs) {
+    static List<Verdict> verdicts(Size size, RunPool runs) {
         List<RunSpec> specs = new ArrayList<>();
         List<String[]> labels = new ArrayList<>();
         for (String row : size.robustRows) {
@@ -216,7 +195,7 @@ public final class PublishedTables {
                 labels.add(new String[]{row, v.label});
             }
         }
-        double[] v = runAll(specs, jobs);
+        double[] v = runs.headlines(specs);
         List<Verdict> out = new ArrayList<>();
         int k = 0;
         double baseDiff = 0, baseCv = 0;

@@ -142,8 +142,10 @@ public final class Study {
 
     /** A checks section's checks, at validate's full size. */
     public static List<Validation.Check> runChecks(Section s, int jobs) {
-        return s.checks.equals("mainline-curves") ? MainlineCurves.checks(MainlineCurves.Size.full(), jobs)
-                : PublishedMechanisms.check(PublishedMechanisms.Size.full(), jobs);
+        try (RunPool runs = RunPool.of(jobs)) {
+            return s.checks.equals("mainline-curves") ? MainlineCurves.checks(MainlineCurves.Size.full(), runs)
+                    : PublishedMechanisms.check(PublishedMechanisms.Size.full(), runs);
+        }
     }
 
     /** The comparisons of a section, one per metric. */

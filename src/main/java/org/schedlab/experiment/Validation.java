@@ -106,15 +106,21 @@ public final class Validation {
     }
 
     public List<Check> run() {
+        // one pool runs the published-machine simulations of all four parts; the parts themselves, and the
+        // closed-form checks, run beside it, the published ones submitted first so their runs queue early
+        RunPool runs = RunPool.of(jobs);
         List<Supplier<List<Check>>> parts = List.of(this::conservation, this::erlangC, this::mm1, this::supermarket,
                 this::little, this::workConservation, this::fairness, this::affinity, this::wakeAffine,
                 this::newidleReaction, this::eevdf, this::pelt,
-                () -> PublishedTables.published(size.published, 1), () -> PublishedTables.robustness(size.published, 1),
-                () -> MainlineCurves.checks(size.curves, jobs), () -> PublishedMechanisms.check(size.mechanisms, jobs));
-        ExecutorService pool = Executors.newFixedThreadPool(jobs);
+                () -> PublishedTables.published(size.published, runs), () -> PublishedTables.robustness(size.published, runs),
+                () -> MainlineCurves.checks(size.curves, runs), () -> PublishedMechanisms.check(size.mechanisms, runs));
+        int published = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(jobs + published);
         try {
-            List<Future<List<Check>>> fs = new ArrayList<>();
-            for (Supplier<List<Check>> p : parts) fs.add(pool.submit(p::get));
+            List<Future<List<Check>>> fs = new ArrayList<>(parts.size());
+            for (int i = 0; i < parts.size(); i++) fs.add(null);
+            for (int i = parts.size() - published; i < parts.size(); i++) fs.set(i, pool.submit(parts.get(i)::get));
+            for (int i = 0; i < parts.size() - published; i++) fs.set(i, pool.submit(parts.get(i)::get));
             List<Check> out = new ArrayList<>();
             for (Future<List<Check>> f : fs) out.addAll(f.get());
             return out;
@@ -122,6 +128,7 @@ public final class Validation {
             throw new IllegalStateException(e.getCause() != null ? e.getCause() : e);
         } finally {
             pool.shutdownNow();
+            runs.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package org.schedlab.experiment;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -7,6 +8,11 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MainlineCurvesTest {
+    private static final RunPool runs = RunPool.of(2);
+
+    @AfterAll
+    static void closePool() { runs.close(); }
+
     @Test
     void publishedCurvesAreTheReportsNumbers() {
         // tbench saturates at 256 clients; hackbench time grows 1.6x from 1 to 16 groups; schbench jumps 67x
@@ -39,7 +45,7 @@ class MainlineCurvesTest {
 
     @Test
     void everyPointOfTheSmallSizeGivesACheck() {
-        List<Validation.Check> checks = MainlineCurves.checks(MainlineCurves.Size.small(), 2);
+        List<Validation.Check> checks = MainlineCurves.checks(MainlineCurves.Size.small(), runs);
         for (Validation.Check c : checks)
             System.out.printf("%s %s: %.4f (expected %.4f)%s%n", c.pass ? "PASS" : "FAIL", c.name, c.measured, c.expected,
                     c.known != null ? " known: " + c.known : "");

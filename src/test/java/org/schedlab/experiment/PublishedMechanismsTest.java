@@ -1,5 +1,6 @@
 package org.schedlab.experiment;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.schedlab.policy.Policies;
 import org.schedlab.workload.Workloads;
@@ -10,6 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The published mechanism rows: the comparison rule, the rows' contents, and a run of the test suite's size. */
 class PublishedMechanismsTest {
+    private static final RunPool runs = RunPool.of(2);
+
+    @AfterAll
+    static void closePool() { runs.close(); }
+
     private static PublishedMechanisms.Row row(double published) {
         PublishedMechanisms.Side s = new PublishedMechanisms.Side("pull", "tbench:clients=1");
         return new PublishedMechanisms.Row("x", "epyc-7763-2s", "row", s, s, published);
@@ -44,7 +50,7 @@ class PublishedMechanismsTest {
 
     @Test
     void theTestSuitesRowsRunAndThePlacementListsAreCompared() {
-        List<Validation.Check> checks = PublishedMechanisms.check(PublishedMechanisms.Size.small(), 2);
+        List<Validation.Check> checks = PublishedMechanisms.check(PublishedMechanisms.Size.small(), runs);
         for (Validation.Check c : checks) System.out.printf("%s %s: %.2f%n", c.pass ? "PASS" : "FAIL", c.name, c.measured);
         assertThat(checks).hasSize(6).allSatisfy(c -> assertThat(c.againstMachine).isTrue());
         assertThat(checks).filteredOn(c -> c.name.contains("placement")).hasSize(2);

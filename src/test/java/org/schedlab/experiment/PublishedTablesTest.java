@@ -1,5 +1,6 @@
 package org.schedlab.experiment;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -7,9 +8,14 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PublishedTablesTest {
+    private static final RunPool runs = RunPool.of(2);
+
+    @AfterAll
+    static void closePool() { runs.close(); }
+
     @Test
     void distributedNohzTrackingIsAtParityWithMainlineAsPublished() {
-        List<Validation.Check> checks = PublishedTables.published(PublishedTables.Size.small(), 2);
+        List<Validation.Check> checks = PublishedTables.published(PublishedTables.Size.small(), runs);
         for (Validation.Check c : checks) System.out.printf("%s: %.4f%n", c.name, c.measured);
         assertThat(checks).hasSize(4);
         assertThat(checks).allSatisfy(c -> assertThat(c.pass).as(c.name + " measured " + c.measured).isTrue());
@@ -17,7 +23,7 @@ class PublishedTablesTest {
 
     @Test
     void pushVersusPullKeepsItsSignUnderEveryVariant() {
-        List<PublishedTables.Verdict> verdicts = PublishedTables.verdicts(PublishedTables.Size.small(), 2);
+        List<PublishedTables.Verdict> verdicts = PublishedTables.verdicts(PublishedTables.Size.small(), runs);
         for (PublishedTables.Verdict v : verdicts) System.out.println(v);
         // two rows: tbench (six variants) and hackbench (no warm-up variant: it runs to completion)
         assertThat(verdicts).hasSize(11);
