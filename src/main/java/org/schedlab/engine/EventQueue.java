@@ -55,10 +55,21 @@ public final class EventQueue {
         return nrSlots++;
     }
 
-    /** Schedules the slot's event, replacing the one it had pending. */
+    /**
+     * Schedules the slot's event, replacing the one it had pending: a pending event is given its new key where it
+     * stands and moved up or down from there, which pops in the same order as dropping it and scheduling anew.
+     */
     public void schedule(int slot, long t, int eventType, int argA, long argB) {
-        cancel(slot);
-        insert(t, eventType, argA, argB, slot);
+        int i = slotPos[slot];
+        if (i < 0 || t < 0 || t > MAX_TIME) {
+            cancel(slot);
+            insert(t, eventType, argA, argB, slot);
+            return;
+        }
+        if (nextSeq > SEQ_MASK) renumber();
+        long k = (t << SEQ_BITS) | nextSeq++;
+        if (i > 0 && k < key[(i - 1) >>> 2]) siftUp(i, k, eventType, argA, argB, slot);
+        else siftDown(i, k, eventType, argA, argB, slot, size);
     }
 
     /** The slot has an event pending. */
