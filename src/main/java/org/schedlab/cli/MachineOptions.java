@@ -26,6 +26,9 @@ public final class MachineOptions {
     @Option(names = "--delay-dequeue", defaultValue = "off", paramLabel = "on|off",
             description = "DELAY_DEQUEUE: ineligible sleepers stay queued until picked or woken (default ${DEFAULT-VALUE}).")
     String delayDequeue;
+    @Option(names = "--fair", defaultValue = "eevdf", paramLabel = "eevdf|cfs",
+            description = "Fair class: EEVDF (6.19) or CFS as in 5.19, the kernel of the 2022 published runs (default ${DEFAULT-VALUE}).")
+    String fair;
     @Option(names = "--hz", defaultValue = "250", paramLabel = "100|250|300|1000",
             description = "Tick rate, CONFIG_HZ (default ${DEFAULT-VALUE}).")
     int hz;
@@ -47,6 +50,8 @@ public final class MachineOptions {
         CostsOption.apply(costs, s);
         s.slice = onOff("--slice", slice, "on", "off");
         s.delayDequeue = onOff("--delay-dequeue", delayDequeue, "on", "off");
+        s.cfs = onOff("--fair", fair, "cfs", "eevdf");
+        if (s.cfs && s.delayDequeue) throw new InputError("--fair cfs: DELAY_DEQUEUE is EEVDF's; use --delay-dequeue off");
         s.hz = hz;
         s.autogroup = onOff("--task-group", taskGroup, "autogroup", "root");
         s.tgLoadRatelimit = onOff("--tg-load-ratelimit", tgLoadRatelimit, "on", "off");

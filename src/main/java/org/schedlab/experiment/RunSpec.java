@@ -40,6 +40,8 @@ public final class RunSpec {
     public static final int LAUNCH_WORKLOAD = -1;
     /** The workload runs in an autogroup of its own instead of the root task group ({@code --task-group}). */
     public boolean autogroup;
+    /** The fair class of 5.19 (CFS) instead of EEVDF ({@code --fair cfs}). */
+    public boolean cfs;
     /** update_tg_load_avg's once-per-ms limit of 6.7+ ({@code --tg-load-ratelimit}). */
     public boolean tgLoadRatelimit = true;
 
@@ -100,6 +102,7 @@ public final class RunSpec {
         o.put("check_invariants", checkInvariants);
         if (launchCpu != LAUNCH_WORKLOAD) o.put("launch_cpu", launchCpu);
         if (autogroup) o.put("task_group", "autogroup");
+        if (cfs) o.put("fair", "cfs");
         if (!tgLoadRatelimit) o.put("tg_load_ratelimit", "off");
         return o;
     }
@@ -141,6 +144,7 @@ public final class RunSpec {
         r.checkInvariants = checkInvariants;
         r.launchCpu = launchCpu;
         r.autogroup = autogroup;
+        r.cfs = cfs;
         r.tgLoadRatelimit = tgLoadRatelimit;
         return r;
     }

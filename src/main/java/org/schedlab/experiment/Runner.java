@@ -108,6 +108,7 @@ public final class Runner {
         cfg.timelineBuckets = spec.timelineBuckets;
         cfg.checkInvariants = spec.checkInvariants;
         cfg.autogroup = spec.autogroup;
+        cfg.cfs = spec.cfs;
         cfg.tgLoadRatelimit = spec.tgLoadRatelimit;
         if (spec.launchCpu != RunSpec.LAUNCH_WORKLOAD) {
             if (spec.launchCpu >= topo.nrCpus())
@@ -175,6 +176,7 @@ public final class Runner {
         cfg.put("hz", s.hz);
         if (s.launchCpu != RunSpec.LAUNCH_WORKLOAD) cfg.put("launch_cpu", s.launchCpu);
         if (s.autogroup) cfg.put("task_group", "autogroup");
+        if (s.cfs) cfg.put("fair", "cfs");
         if (!s.tgLoadRatelimit) cfg.put("tg_load_ratelimit", "off");
         cfg.put("cpus", p.topology.nrCpus());
         root.set("spec", s.canonical());

@@ -32,13 +32,14 @@ import java.util.Set;
  *     cost_scale: 1.5                  # optional: every cost constant × 1.5
  *     task_group: autogroup            # optional: root (default) or autogroup
  *     tg_load_ratelimit: off           # optional: on (default) or off
+ *     fair: cfs                        # optional: eevdf (default) or cfs (5.19)
  *   - id: mainline-curves
  *     checks: mainline-curves          # or published-mechanisms: validate's checks against a real machine
  * </pre>
  */
 public final class Study {
     private static final Set<String> KEYS = Set.of("id", "topology", "workload", "params", "policies", "seeds",
-            "duration", "warmup", "metrics", "cost_scale", "task_group", "tg_load_ratelimit");
+            "duration", "warmup", "metrics", "cost_scale", "task_group", "tg_load_ratelimit", "fair");
     /** The check suites a section may run instead of a comparison, as {@code schedlab validate} runs them. */
     private static final List<String> CHECKS = List.of("mainline-curves", "published-mechanisms");
 
@@ -103,6 +104,7 @@ public final class Study {
         }
         if (s.has("task_group")) t.autogroup = choice(where, s, "task_group", "autogroup", "root");
         if (s.has("tg_load_ratelimit")) t.tgLoadRatelimit = choice(where, s, "tg_load_ratelimit", "on", "off");
+        if (s.has("fair")) t.cfs = choice(where, s, "fair", "cfs", "eevdf");
         t.timelineBuckets = 0;
         List<String> policies = strings(where, s.get("policies"));
         Map<String, List<String>> params = new LinkedHashMap<>();

@@ -36,6 +36,7 @@ import java.util.Map;
  * hz: 250                           # optional: 100, 250, 300 or 1000
  * task_group: autogroup             # optional: root (default) or autogroup
  * tg_load_ratelimit: off            # optional: on (default, 6.7+) or off
+ * fair: cfs                         # optional: eevdf (default) or cfs (5.19)
  * </pre>
  *
  * Any problem (syntax, unknown or repeated key, wrong type, empty list, duplicate value, bad duration) is an
@@ -56,6 +57,7 @@ public final class SweepFile {
         EXPECTED.put("hz", "an integer: 100, 250, 300 or 1000");
         EXPECTED.put("task_group", "root or autogroup");
         EXPECTED.put("tg_load_ratelimit", "on or off");
+        EXPECTED.put("fair", "eevdf or cfs");
     }
 
     private SweepFile() {}
@@ -73,6 +75,7 @@ public final class SweepFile {
         public Integer hz;
         public String task_group;
         public String tg_load_ratelimit;
+        public String fair;
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(org.schedlab.Yaml.FACTORY)
@@ -150,6 +153,7 @@ public final class SweepFile {
         }
         if (raw.task_group != null) t.autogroup = c.choice("task_group", raw.task_group, "autogroup", "root");
         if (raw.tg_load_ratelimit != null) t.tgLoadRatelimit = c.choice("tg_load_ratelimit", raw.tg_load_ratelimit, "on", "off");
+        if (raw.fair != null) t.cfs = c.choice("fair", raw.fair, "cfs", "eevdf");
         Map<String, List<String>> params = c.params(raw.params);
         try {
             return new Grid(t, topologies, workloads, params, policies, seeds);

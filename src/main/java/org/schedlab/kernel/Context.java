@@ -290,7 +290,8 @@ final class Context implements SchedContext {
             }
         } else if (cfg.slice) {
             m.time.account(dst);
-            if (Eevdf.pickEevdf(d, true) == p) m.wakeup.reschedCpu(dst, acting);
+            if (m.cfs != null ? !d.needResched && m.cfs.wakeupPreempts(d, d.curr, p) : Eevdf.pickEevdf(d, true) == p)
+                m.wakeup.reschedCpu(dst, acting);
         }
     }
 

@@ -40,7 +40,8 @@ final class Core {
         Cpu cpu = cpus[c];
         m.rqLines.changed(c);
         m.load.enqueueLoadAvg(t, cpu);
-        Eevdf.placeEntity(cpu, t, (flags & ENQUEUE_INITIAL) != 0, sliceNs);
+        if (m.cfs != null) placeCfs(t, c, flags);
+        else Eevdf.placeEntity(cpu, t, (flags & ENQUEUE_INITIAL) != 0, sliceNs);
         Eevdf.addEntity(cpu, t);
         m.load.utilEstEnqueue(t, cpu);
         t.onRq = true;
@@ -59,20 +60,47 @@ final class Core {
         policy.enqueue(c, t, flags);
     }
 
+    /** enqueue_entity's update_curr, renormalisation and place_entity under CFS. */
+    private void placeCfs(Task t, int c, int flags) {
+        Cpu cpu = cpus[c];
+        m.time.account(c);
+        Cfs.updateMinVruntime(cpu);
+        boolean initial = (flags & ENQUEUE_INITIAL) != 0;
+        Cpu from = !initial && t.cpu >= 0 ? cpus[t.cpu] : null;
+        if (t.cfsRelative) {
+            t.vruntime = t.cfsRelVruntime + cpu.minVruntime;
+            t.cfsRelative = false;
+            from = null;
+        }
+        Task parent = initial ? t.parent : null;
+        Cpu parentRq = parent != null && parent.state == Task.State.RUNNING && parent.cpu >= 0 ? cpus[parent.cpu] : null;
+        m.cfs.place(cpu, from, t, initial, (flags & ENQUEUE_WAKEUP) != 0, parentRq, parent);
+    }
+
     /** dequeue_task_fair: removes the entity, saving its lag (sleep) or relative deadline (migration). */
     void dequeue(Task t, int flags) {
         Cpu cpu = cpus[t.cpu];
         m.rqLines.changed(t.cpu);
         m.time.account(t.cpu);
         m.load.dequeueLoadAvg(t, cpu, (flags & DEQUEUE_MIGRATE) != 0);
-        Eevdf.updateEntityLag(cpu, t, sliceNs, tickNs);
-        if ((flags & DEQUEUE_MIGRATE) != 0) t.relDeadline = t.deadline - t.vruntime;
+        if (m.cfs != null) {
+            // dequeue_entity: a task leaving for another runqueue keeps its vruntime relative to this min_vruntime
+            Cfs.clearBuddies(cpu, t);
+            if ((flags & DEQUEUE_MIGRATE) != 0) {
+                t.cfsRelVruntime = t.vruntime - cpu.minVruntime;
+                t.cfsRelative = true;
+            }
+        } else {
+            Eevdf.updateEntityLag(cpu, t, sliceNs, tickNs);
+            if ((flags & DEQUEUE_MIGRATE) != 0) t.relDeadline = t.deadline - t.vruntime;
+        }
         Eevdf.removeEntity(cpu, t);
         m.load.utilEstDequeue(t, cpu, (flags & DEQUEUE_SLEEP) != 0);
         t.onRq = false;
         cpu.timeline.remove(t);
         cpu.tasks.remove(t);
         cpu.nrRunning--;
+        if (m.cfs != null) Cfs.updateMinVruntime(cpu);
         m.totalQueued--;
         m.counters.queued(t.cpu, -1);
         if ((flags & DEQUEUE_MIGRATE) == 0) t.stopCompeting(m.now);
@@ -124,6 +152,7 @@ final class Core {
 
     /** pick_next_entity: a delayed sleeper that comes up is dequeued for good (its positive lag dropped). */
     Task pickNext(Cpu cpu) {
+        if (m.cfs != null) return m.cfs.pick(cpu);
         while (cpu.nrRunning > 0) {
             Task next = Eevdf.pickEevdf(cpu, true);
             if (next == null || !next.delayed) return next;
@@ -219,6 +248,7 @@ final class Core {
             next.wakingSince = -1;
         }
         Eevdf.setProtectSlice(next, sliceNs);
+        next.prevSumExecRuntime = next.sumExecRuntime;
         cpu.tasks.moveToHead(next);
         rec.contextSwitches++;
         if (m.sink != null) m.sink.switchTo(m.now, c, next.pid, next.comm);

@@ -26,6 +26,9 @@ final class Cpu {
     long loadWeight;           // Σ weights of entities on the queue
     long avgVruntimeSum;       // Σ w·(v − zeroV)
     long zeroV;
+    /** CFS (--fair cfs): min_vruntime, and the next, last and skip buddies. */
+    long minVruntime;
+    Task next, last, skip;
     /**
      * The runqueue's signals integrated in continuous time: brought forward whenever the state they integrate
      * changes. What the scheduler reads is {@link #loadAvg}, {@link #runnableAvg} and {@link #utilAvg}.

@@ -112,7 +112,8 @@ final class CpuTime {
                     else t.remainingWork -= done;
                     m.workExecuted += done;
                 }
-                if (Eevdf.updateCurr(cpu, t, work, sliceNs)) cpu.sliceExpired = true;
+                if (m.cfs != null) Cfs.updateCurr(cpu, t, work);
+                else if (Eevdf.updateCurr(cpu, t, work, sliceNs)) cpu.sliceExpired = true;
             }
         }
     }

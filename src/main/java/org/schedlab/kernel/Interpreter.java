@@ -290,7 +290,11 @@ final class Interpreter {
                 t.pc++;
                 if (cpu.nrRunning > 1) {
                     m.time.account(c);
-                    Eevdf.yieldTask(t);
+                    if (m.cfs != null) {
+                        // yield_task_fair: clear_buddies, set_skip_buddy
+                        Cfs.clearBuddies(cpu, t);
+                        cpu.skip = t;
+                    } else Eevdf.yieldTask(t);
                     cpu.needResched = true;
                 }
             } else if (op instanceof Op.Exit) {

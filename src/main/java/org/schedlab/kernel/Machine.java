@@ -53,6 +53,8 @@ public final class Machine {
     final int nrCpus;
     final long tickNs;
     final long sliceNs;
+    /** The CFS rules with {@code --fair cfs}, else null (EEVDF). */
+    final Cfs cfs;
     final Rng taskRng;
     final Rng arrivalRng;
     final Rng jitterRng;
@@ -112,6 +114,7 @@ public final class Machine {
         this.nrCpus = topo.nrCpus();
         this.tickNs = cfg.tickNs();
         this.sliceNs = cfg.baseSliceNs(nrCpus);
+        this.cfs = cfg.cfs ? new Cfs(nrCpus) : null;
         this.cpus = new Cpu[nrCpus];
         for (int c = 0; c < nrCpus; c++) cpus[c] = new Cpu(c, topo.kernelCapacityOf(c), topo.capacityOf(c), 0, cfg.migrationCostNs);
         this.rqLines = new RqLines(nrCpus, costs, topo);

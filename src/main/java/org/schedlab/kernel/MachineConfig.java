@@ -13,6 +13,8 @@ public final class MachineConfig {
      * Off by default here; the published tables this project compares against predate it in part.
      */
     public boolean delayDequeue;
+    /** The fair class of 5.19 (CFS: {@link Cfs}) instead of EEVDF. */
+    public boolean cfs;
     /**
      * The workload runs in one task group of its own (an autogroup, as a benchmark started from a login shell with
      * CONFIG_SCHED_AUTOGROUP gets), whose tg->load_avg every CPU keeps ({@code TaskGroupLoad}); off = the root group.

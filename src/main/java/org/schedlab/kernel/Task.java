@@ -71,6 +71,10 @@ public final class Task implements TaskView {
     // statistics and bookkeeping
     long execStart;            // last switch-in
     long lastStopped;          // last switch-out
+    long prevSumExecRuntime;  // sum_exec_runtime when last picked (CFS tick preemption)
+    /** CFS: vruntime relative to the min_vruntime of the runqueue a migrating task left. */
+    long cfsRelVruntime;
+    boolean cfsRelative;
     long sumExecRuntime;       // ns on CPU
     long runnableSince = -1;
     /** Time wanting a CPU (queued, running or held by the policy) in the measured window, and since when now. */

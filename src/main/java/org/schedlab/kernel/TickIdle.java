@@ -142,7 +142,10 @@ final class TickIdle {
                 m.tg.updateCfsGroup(cpu);
             }
             m.load.updateMisfitStatus(curr, cpu);
-            if (cfg.slice && cpu.sliceExpired && cpu.nrRunning > 1) cpu.needResched = true;
+            if (m.cfs != null) {
+                // entity_tick: check_preempt_tick
+                if (cfg.slice && cpu.nrRunning > 1 && m.cfs.tickPreempts(cpu, curr)) cpu.needResched = true;
+            } else if (cfg.slice && cpu.sliceExpired && cpu.nrRunning > 1) cpu.needResched = true;
             cpu.sliceExpired = false;
             m.groups.refresh(cpu);
         }

@@ -51,6 +51,13 @@ final class Wakeup {
             else m.tick.kickIdle(c);
             return;
         }
+        if (m.cfs != null) {
+            // check_preempt_wakeup (5.19): forks too; nothing to do once a reschedule is pending
+            if (!cfg.slice || cpu.needResched) return;
+            m.time.account(c);
+            if (m.cfs.wakeupPreempts(cpu, curr, p)) reschedCpu(c, fromCpu);
+            return;
+        }
         if (!cfg.slice || (wakeFlags & WakeFlags.WF_FORK) != 0) return;
         m.time.account(c);
         if (Eevdf.pickEevdf(cpu, true) == p) reschedCpu(c, fromCpu);
@@ -157,6 +164,10 @@ final class Wakeup {
         noteMigration(p, target, kind);
         // set_task_cpu -> migrate_task_rq_fair
         m.load.migrateTaskRqFair(p, target);
+        if (m.cfs != null && p.cpu >= 0 && p.cpu != target && !p.cfsRelative) {
+            p.cfsRelVruntime = p.vruntime - cpus[p.cpu].minVruntime;
+            p.cfsRelative = true;
+        }
         Cpu tc = cpus[target];
         // wake_up_new_task enqueues on the chosen runqueue under its lock: no wakelist IPI for a fork
         boolean remote = (flags & WakeFlags.WF_FORK) == 0 && from != target

@@ -105,7 +105,7 @@ class SharedOptionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--slice=maybe", "--costs=cheap", "--delay-dequeue=yes", "--duration=0s", "--warmup=soon"})
+    @ValueSource(strings = {"--slice=maybe", "--costs=cheap", "--delay-dequeue=yes", "--duration=0s", "--warmup=soon", "--fair=bfs"})
     void aBadSharedValueGetsTheSameOneLineFromRunAndCompare(String bad) {
         String[] base = {"--topology", "synthetic:cores=2", "--workload", "poisson", bad};
         List<String> r = new ArrayList<>(List.of("run", "--policy", "pull"));
@@ -120,6 +120,14 @@ class SharedOptionsTest {
             assertThat(x.err).startsWith("schedlab: " + option + ": ");
         }
         assertThat(b.err).isEqualTo(a.err);
+    }
+
+    @Test
+    void cfsAndDelayDequeueAreRefusedTogether() {
+        Result r = exec("run", "--policy", "pull", "--topology", "synthetic:cores=2", "--workload", "poisson",
+                "--fair", "cfs", "--delay-dequeue", "on");
+        assertThat(r.exit).isEqualTo(Main.EXIT_INPUT);
+        assertThat(r.err).isEqualTo("schedlab: --fair cfs: DELAY_DEQUEUE is EEVDF's; use --delay-dequeue off\n");
     }
 
     @ParameterizedTest

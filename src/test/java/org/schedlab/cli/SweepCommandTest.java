@@ -71,7 +71,7 @@ class SweepCommandTest {
         CompareCommandTest.Run r = CompareCommandTest.run("sweep", yaml.toString(), "--out", out.toString());
         assertThat(r.exit()).isEqualTo(Main.EXIT_INPUT);
         assertThat(r.err()).isEqualTo("schedlab: " + yaml + ":6: unknown key 'foo'; expected topology, policy, "
-                + "workload, seeds, duration, warmup, params, costs, hz, task_group, tg_load_ratelimit\n");
+                + "workload, seeds, duration, warmup, params, costs, hz, task_group, tg_load_ratelimit, fair\n");
         assertThat(Files.exists(out)).isFalse();
         r = CompareCommandTest.run("sweep", tmp.resolve("missing.yaml").toString(), "--out", out.toString());
         assertThat(r.exit()).isEqualTo(Main.EXIT_INPUT);

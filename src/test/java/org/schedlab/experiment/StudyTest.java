@@ -108,10 +108,11 @@ class StudyTest {
         Path yaml = dir.resolve("s.yaml");
         String base = "sections:\n  - id: g\n    topology: synthetic\n    workload: poisson\n    policies: [pull]\n"
                 + "    seeds: 1\n    duration: 1ms\n";
-        Files.writeString(yaml, base + "    task_group: autogroup\n    tg_load_ratelimit: off\n");
+        Files.writeString(yaml, base + "    task_group: autogroup\n    tg_load_ratelimit: off\n    fair: cfs\n");
         assertThat(Study.read(yaml)).singleElement().satisfies(s -> {
             assertThat(s.grid.template().autogroup).isTrue();
             assertThat(s.grid.template().tgLoadRatelimit).isFalse();
+            assertThat(s.grid.template().cfs).isTrue();
         });
         Files.writeString(yaml, base + "    task_group: session\n");
         assertThatThrownBy(() -> Study.read(yaml)).isInstanceOf(InputError.class)

@@ -24,6 +24,7 @@ class SweepFileTest {
             hz: 1000
             task_group: autogroup
             tg_load_ratelimit: off
+            fair: cfs
             """;
 
     @Test
@@ -42,6 +43,7 @@ class SweepFileTest {
         assertThat(t.hz).isEqualTo(1000);
         assertThat(t.autogroup).isTrue();
         assertThat(t.tgLoadRatelimit).isFalse();
+        assertThat(t.cfs).isTrue();
         assertThat(g.size()).isEqualTo(2 * 2 * 2 * 3);
     }
 
@@ -77,6 +79,7 @@ class SweepFileTest {
         assertError(BASE + "seeds: 2\nduration: 1ms\nhz: 99\n", "bad.yaml:6:", "100, 250, 300 or 1000");
         assertError(BASE + "seeds: 2\nduration: 1ms\ntask_group: user\n", "bad.yaml:6:", "root or autogroup");
         assertError(BASE + "seeds: 2\nduration: 1ms\ntg_load_ratelimit: 2\n", "bad.yaml:6:", "on or off");
+        assertError(BASE + "seeds: 2\nduration: 1ms\nfair: bfs\n", "bad.yaml:6:", "eevdf or cfs");
         assertError("topology: [synthetic]\npolicy: {a: b}\nworkload: [poisson]\nseeds: 2\nduration: 1ms\n",
                 "bad.yaml:2:", "'policy' must be");
         assertError(BASE + "seeds: 2\nduration: 1\n", "bad.yaml:5:", "no unit");
