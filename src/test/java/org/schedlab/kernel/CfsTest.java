@@ -23,14 +23,6 @@ class CfsTest {
         return new Task(pid, tt.comm, tt, 0, Rng.stream(1, "t"), null, 1, 0, 0, 0);
     }
 
-    private static void queue(Cpu rq, Task t) {
-        Eevdf.addEntity(rq, t);
-        t.onRq = true;
-        rq.tasks.add(t);
-        rq.timeline.insert(t);
-        rq.nrRunning++;
-    }
-
     private static Cpu rq() { return new Cpu(0, 1024, 1024, 0, 500_000); }
 
     @Test
@@ -46,12 +38,12 @@ class CfsTest {
     void theSliceIsTheWeightedShareOfAPeriodThatStretchesBeyondEightTasks() {
         Cpu rq = rq();
         Task a = task(1, 0), b = task(2, 5);
-        queue(rq, a);
-        queue(rq, b);
+        EevdfTest.queue(rq, a);
+        EevdfTest.queue(rq, b);
         // period 24 ms shared 1024 : 335
         assertThat(cfs.slice(rq, a)).isEqualTo(24_000_000L * 1024 / (1024 + 335));
         assertThat(cfs.slice(rq, b)).isEqualTo(24_000_000L * 335 / (1024 + 335));
-        for (int i = 3; i <= 10; i++) queue(rq, task(i, 0));
+        for (int i = 3; i <= 10; i++) EevdfTest.queue(rq, task(i, 0));
         // 10 tasks > sched_nr_latency: 10 × min_granularity
         assertThat(cfs.period(10)).isEqualTo(30_000_000L);
         // a task not yet queued counts itself in
@@ -65,8 +57,8 @@ class CfsTest {
         Task a = task(1, 0), b = task(2, 0);
         a.vruntime = 100_000_000L;
         b.vruntime = 90_000_000L;
-        queue(rq, a);
-        queue(rq, b);
+        EevdfTest.queue(rq, a);
+        EevdfTest.queue(rq, b);
         Cfs.updateMinVruntime(rq);
         assertThat(rq.minVruntime).isEqualTo(90_000_000L);
         rq.timeline.remove(b);
@@ -111,17 +103,17 @@ class CfsTest {
         Cpu rq = rq();
         Task curr = task(1, 0), near = task(2, 0), far = task(3, 0);
         curr.vruntime = 100_000_000L;
-        queue(rq, curr);
+        EevdfTest.queue(rq, curr);
         rq.timeline.remove(curr);
         rq.curr = curr;
         near.vruntime = 97_000_000L;   // 3 ms behind: within the 4 ms granularity
-        queue(rq, near);
+        EevdfTest.queue(rq, near);
         assertThat(cfs.wakeupPreempts(rq, curr, near)).isFalse();
         far.vruntime = 95_000_000L;    // 5 ms behind
-        queue(rq, far);
+        EevdfTest.queue(rq, far);
         assertThat(cfs.wakeupPreempts(rq, curr, far)).isTrue();
         assertThat(rq.next).isSameAs(far);
-        // far is not the leftmost... it is (95 < 97); make near the leftmost to see the buddy win
+        // near moved 1 ms left of far: the next buddy is still picked, being within a granularity of the leftmost
         near.vruntime = 94_000_000L;
         rq.timeline.remove(near);
         rq.timeline.insert(near);
@@ -136,8 +128,8 @@ class CfsTest {
         Task curr = task(1, 0), other = task(2, 0);
         curr.vruntime = 100_000_000L;
         other.vruntime = 100_000_000L;
-        queue(rq, curr);
-        queue(rq, other);
+        EevdfTest.queue(rq, curr);
+        EevdfTest.queue(rq, other);
         rq.timeline.remove(curr);
         rq.curr = curr;
         curr.prevSumExecRuntime = 0;
@@ -154,18 +146,6 @@ class CfsTest {
         assertThat(cfs.tickPreempts(rq, curr)).isTrue();
     }
 
-    private static WorkloadSpec hogs(int n, int nice0, int nice1, CpuSet allowed) {
-        WorkloadSpec w = new WorkloadSpec("hogs");
-        for (int i = 0; i < n; i++) {
-            TaskTemplate t = new TaskTemplate("hog" + i, new Op[]{new Op.LoopBegin(-1),
-                    new Op.Run(Dist.constant(10_000_000)), new Op.LoopEnd(0)}, 1);
-            t.nice = i == 0 ? nice0 : nice1;
-            t.allowed = allowed;
-            w.addTemplate(t);
-        }
-        return w;
-    }
-
     private static MachineConfig cfsConfig(long durationNs, int hz) {
         MachineConfig cfg = Sim.config(durationNs, 1, false, true);
         cfg.cfs = true;
@@ -178,7 +158,7 @@ class CfsTest {
         // 8 CPUs: latency 24 ms, 12 ms each; the slice is exceeded at 13 ms (HZ=1000) or 16 ms (HZ=250)
         CpuSet one = CpuSet.of(8, 3);
         for (int hz : new int[]{250, 1000}) {
-            RunOutcome o = Sim.run("synthetic:cores=8", "linux-wake", hogs(2, 0, 0, one), cfsConfig(1_000_000_000L, hz));
+            RunOutcome o = Sim.run("synthetic:cores=8", "linux-wake", MachineTest.hogs(2, 0, 0, one), cfsConfig(1_000_000_000L, hz));
             long period = hz == 250 ? 16_000_000L : 13_000_000L;
             assertThat(o.rec.contextSwitches).as("HZ=%d", hz).isCloseTo(1_000_000_000L / period, offset(3L));
             assertThat(o.taskExecNs[0]).isCloseTo(o.taskExecNs[1], offset(period));
@@ -188,14 +168,14 @@ class CfsTest {
     @Test
     void niceWeightsShareTheCpu() {
         CpuSet one = CpuSet.of(8, 0);
-        RunOutcome o = Sim.run("synthetic:cores=8", "linux-wake", hogs(2, 0, 5, one), cfsConfig(2_000_000_000L, 250));
+        RunOutcome o = Sim.run("synthetic:cores=8", "linux-wake", MachineTest.hogs(2, 0, 5, one), cfsConfig(2_000_000_000L, 250));
         assertThat((double) o.taskExecNs[0] / o.taskExecNs[1]).isCloseTo(1024.0 / 335, withPercentage(4));
     }
 
     @Test
     void aWokenSleeperPreemptsAHogAtOnceAndANewTaskWaitsForTheSlice() {
         CpuSet one = CpuSet.of(8, 2);
-        WorkloadSpec w = hogs(1, 0, 0, one);
+        WorkloadSpec w = MachineTest.hogs(1, 0, 0, one);
         TaskTemplate sleeper = new TaskTemplate("sleeper", new Op[]{new Op.LoopBegin(-1), new Op.Sleep(Dist.constant(20_000_000)),
                 new Op.Run(Dist.constant(500_000)), new Op.LoopEnd(0)}, 1);
         sleeper.allowed = one;

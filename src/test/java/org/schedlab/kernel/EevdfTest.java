@@ -27,7 +27,7 @@ class EevdfTest {
     }
 
     /** Queues {@code t} with the vruntime and deadline it already has. */
-    private static void queue(Cpu rq, Task t) {
+    static void queue(Cpu rq, Task t) {
         Eevdf.addEntity(rq, t);
         t.onRq = true;
         rq.tasks.add(t);

@@ -25,7 +25,8 @@ import static org.assertj.core.data.Offset.offset;
 import static org.assertj.core.data.Percentage.withPercentage;
 
 class MachineTest {
-    private static WorkloadSpec hogs(int n, int nice0, int nice1, CpuSet allowed) {
+    /** {@code n} endless 10 ms runs, the first at {@code nice0}, the others at {@code nice1}. */
+    static WorkloadSpec hogs(int n, int nice0, int nice1, CpuSet allowed) {
         WorkloadSpec w = new WorkloadSpec("hogs");
         for (int i = 0; i < n; i++) {
             TaskTemplate t = new TaskTemplate("hog" + i, new Op[]{new Op.LoopBegin(-1),
