@@ -160,11 +160,6 @@ public final class PublishedMechanisms {
             KNOWN.put("SIS_UTIL vs SIS_PROP schbench:workers=" + w, "with 1-2 workers an idle core is always known"
                     + " (has_idle_cores), where neither scan limit applies, so both kernels place alike; the author says"
                     + " the gain is \"not strictly because of SIS_UTIL\"");
-        for (int w : new int[]{256, 512})
-            KNOWN.put("SIS_UTIL vs SIS_PROP schbench:workers=" + w, "at and beyond one worker per CPU the LLCs are busy, so"
-                    + " SIS_UTIL's scan budget is 0 and a woken worker waits on its waker's CPU where SIS_PROP still finds a"
-                    + " CPU another worker just left; the machine shows no difference (867 us both at 256); the model's old"
-                    + " schbench at and beyond the core count is itself not reproduced (see the mainline curves)");
         String srqWhy = "the machine's loss came with ~200x more newidle balancing above the LLC (2761 -> 566824 DIE-level"
                 + " attempts in the Zen4 mail) and rq-lock and tg->load_avg contention (update_cfs_group 20.5%,"
                 + " update_load_avg 15.8% of cycles); the model's mainline newidle already climbs past the LLC as often"
@@ -206,11 +201,15 @@ public final class PublishedMechanisms {
     public static final class Size {
         /** Seeds of throughput workloads, of hackbench (a run to completion), of schbench (a p99 latency). */
         final int seeds, hackbenchSeeds, latencySeeds;
-        /** Simulated time of throughput runs, and of schbench's (old schbench's workers wake about every 70 ms). */
+        /** Simulated time of throughput runs, and schbench's least measured window. */
         final long steadyNs, latencyNs;
+        /** schbench's warm-up before its statistics start, or {@link RunSpec#WARMUP_AUTO}. */
+        final long latencyWarmupNs;
         final Predicate<Row> rows;
 
-        private Size(int seeds, int hackbenchSeeds, int latencySeeds, long steadyNs, long latencyNs, Predicate<Row> rows) {
+        private Size(int seeds, int hackbenchSeeds, int latencySeeds, long steadyNs, long latencyNs, long latencyWarmupNs,
+                     Predicate<Row> rows) {
+            this.latencyWarmupNs = latencyWarmupNs;
             this.seeds = seeds;
             this.hackbenchSeeds = hackbenchSeeds;
             this.latencySeeds = latencySeeds;
@@ -221,15 +220,18 @@ public final class PublishedMechanisms {
 
         /** A few cheap rows: what the test suite runs. */
         public static Size small() {
-            return new Size(1, 4, 2, 200_000_000L, 500_000_000L, r -> r.label().endsWith("tbench:clients=16")
+            return new Size(1, 4, 2, 200_000_000L, 500_000_000L, RunSpec.WARMUP_AUTO, r -> r.label().endsWith("tbench:clients=16")
                     || r.label().contains("NTIMES=10 Triad"));
         }
 
         /**
          * Every row: one seed of tbench, netperf and STREAM (the model's throughputs vary by a few percent from seed
-         * to seed, against the ±10% the rule allows), 10 of hackbench and 4 of schbench's p99 (both vary more).
+         * to seed, against the ±10% the rule allows), 10 of hackbench and 4 of schbench's p99 (both vary more);
+         * schbench after its own 5 s warm-up, as the curves run it ({@link MainlineCurves#SCHBENCH_WARMUP_NS}).
          */
-        public static Size full() { return new Size(1, 10, 4, 300_000_000L, 2_000_000_000L, r -> true); }
+        public static Size full() {
+            return new Size(1, 10, 4, 300_000_000L, 3_000_000_000L, MainlineCurves.SCHBENCH_WARMUP_NS, r -> true);
+        }
 
         int seedsOf(Side s) {
             if (s.workload().startsWith("hackbench")) return hackbenchSeeds;
@@ -258,9 +260,13 @@ public final class PublishedMechanisms {
                 if (first.containsKey(key)) continue;
                 first.put(key, specs.size());
                 long d = completion(s.workload()) ? 20_000_000_000L
-                        : s.workload().startsWith("schbench") ? size.latencyNs : size.steadyNs;
-                for (int seed = 1; seed <= size.seedsOf(s); seed++)
-                    specs.add(PublishedTables.spec(r.topology(), s.policy(), s.workload(), d, seed));
+                        : s.workload().startsWith("schbench")
+                        ? MainlineCurves.schbenchDurationNs(s.workload(), size.latencyNs, size.latencyWarmupNs) : size.steadyNs;
+                for (int seed = 1; seed <= size.seedsOf(s); seed++) {
+                    RunSpec spec = PublishedTables.spec(r.topology(), s.policy(), s.workload(), d, seed);
+                    if (s.workload().startsWith("schbench")) spec.warmupNs = size.latencyWarmupNs;
+                    specs.add(spec);
+                }
             }
         double[] v = runs.headlines(specs);
         List<Validation.Check> out = new ArrayList<>();

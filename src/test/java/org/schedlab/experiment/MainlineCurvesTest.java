@@ -53,4 +53,16 @@ class MainlineCurvesTest {
         assertThat(checks).hasSize(3);
         assertThat(checks).allSatisfy(c -> assertThat(c.measured).as(c.name).isFinite().isPositive());
     }
+
+    @Test
+    void schbenchRunsItsOwnWarmUpThenThreeSecondsAndTenThousandWakeups() {
+        // 256 workers wake about 3657 times a second: 3 s suffice; one worker needs 700 s for 10^4 wakeups
+        assertThat(MainlineCurves.schbenchDurationNs(MainlineCurves.schbenchAsRun(256), 3_000_000_000L, 5_000_000_000L))
+                .isEqualTo(8_000_000_000L);
+        assertThat(MainlineCurves.schbenchDurationNs(MainlineCurves.schbenchAsRun(1), 3_000_000_000L, 5_000_000_000L))
+                .isEqualTo(705_000_000_000L);
+        assertThat(MainlineCurves.schbenchWorkers(MainlineCurves.schbenchAsRun(512))).isEqualTo(512);
+        assertThat(MainlineCurves.schbenchDurationNs(MainlineCurves.schbenchAsRun(16), 500_000_000L, RunSpec.WARMUP_AUTO))
+                .isEqualTo(500_000_000L);
+    }
 }
