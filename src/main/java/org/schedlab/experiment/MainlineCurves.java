@@ -147,6 +147,13 @@ public final class MainlineCurves {
         return warmupNs + Math.max(minWindowNs, 10_000L * 70_000_000L / schbenchWorkers(workload));
     }
 
+    /** A schbench run of the curve or of set 1b: its simulated time and warm-up as {@link #schbenchDurationNs} says. */
+    static RunSpec schbenchSpec(String topology, String policy, String workload, long minWindowNs, long warmupNs, long seed) {
+        RunSpec r = PublishedTables.spec(topology, policy, workload, schbenchDurationNs(workload, minWindowNs, warmupNs), seed);
+        r.warmupNs = warmupNs;
+        return r;
+    }
+
     /** Total workers of an old-schbench spec: message threads times workers per message thread. */
     static int schbenchWorkers(String workload) {
         int message = 1, workers = 1;
@@ -191,13 +198,8 @@ public final class MainlineCurves {
                 addSeeds(specs, topology(), "hackbench:groups=" + g + ",ipc=pipe,mode=thread,loops=" + size.hackbenchLoops,
                         60_000_000_000L, size.seeds);
             for (int w : schbench)
-                for (int s = 1; s <= size.seeds; s++) {
-                    String wl = schbenchAsRun(w);
-                    RunSpec r = PublishedTables.spec(topology(), POLICY, wl,
-                            schbenchDurationNs(wl, size.schbenchNs, size.schbenchWarmupNs), s);
-                    r.warmupNs = size.schbenchWarmupNs;
-                    specs.add(r);
-                }
+                for (int s = 1; s <= size.seeds; s++)
+                    specs.add(schbenchSpec(topology(), POLICY, schbenchAsRun(w), size.schbenchNs, size.schbenchWarmupNs, s));
         }
 
         /** Appends this mode's checks from {@code headline[k..]}; returns the index after its runs. */

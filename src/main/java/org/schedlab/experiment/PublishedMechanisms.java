@@ -259,14 +259,11 @@ public final class PublishedMechanisms {
                 String key = r.topology() + "|" + s.policy() + "|" + s.workload();
                 if (first.containsKey(key)) continue;
                 first.put(key, specs.size());
-                long d = completion(s.workload()) ? 20_000_000_000L
-                        : s.workload().startsWith("schbench")
-                        ? MainlineCurves.schbenchDurationNs(s.workload(), size.latencyNs, size.latencyWarmupNs) : size.steadyNs;
-                for (int seed = 1; seed <= size.seedsOf(s); seed++) {
-                    RunSpec spec = PublishedTables.spec(r.topology(), s.policy(), s.workload(), d, seed);
-                    if (s.workload().startsWith("schbench")) spec.warmupNs = size.latencyWarmupNs;
-                    specs.add(spec);
-                }
+                boolean schbench = s.workload().startsWith("schbench");
+                long d = completion(s.workload()) ? 20_000_000_000L : size.steadyNs;
+                for (int seed = 1; seed <= size.seedsOf(s); seed++)
+                    specs.add(schbench ? MainlineCurves.schbenchSpec(r.topology(), s.policy(), s.workload(), size.latencyNs,
+                            size.latencyWarmupNs, seed) : PublishedTables.spec(r.topology(), s.policy(), s.workload(), d, seed));
             }
         double[] v = runs.headlines(specs);
         List<Validation.Check> out = new ArrayList<>();

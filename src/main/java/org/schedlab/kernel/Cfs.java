@@ -89,13 +89,12 @@ final class Cfs {
     Task pick(Cpu rq) {
         if (rq.nrRunning == 0) return null;
         Task curr = rq.curr != null && rq.curr.onRq ? rq.curr : null;
-        Task left = rq.timeline.minVruntime();
-        if (left == null || (curr != null && curr.vruntime < left.vruntime)) left = curr;
+        Task queued = rq.timeline.minVruntime();
+        Task left = queued == null || (curr != null && curr.vruntime < queued.vruntime) ? curr : queued;
         Task se = left;
-        if (rq.skip != null && rq.skip == se && se == curr) {
-            Task second = rq.timeline.minVruntime();
-            if (second != null && wakeupPreemptEntity(second, left) < 1) se = second;
-        }
+        // a yielding running entity gives way to the leftmost queued one
+        if (rq.skip != null && rq.skip == se && se == curr && queued != null && wakeupPreemptEntity(queued, left) < 1)
+            se = queued;
         if (rq.next != null && rq.next.onRq && wakeupPreemptEntity(rq.next, left) < 1) se = rq.next;
         else if (rq.last != null && rq.last.onRq && wakeupPreemptEntity(rq.last, left) < 1) se = rq.last;
         clearBuddies(rq, se);

@@ -290,8 +290,7 @@ final class Context implements SchedContext {
             }
         } else if (cfg.slice) {
             m.time.account(dst);
-            if (m.cfs != null ? !d.needResched && m.cfs.wakeupPreempts(d, d.curr, p) : Eevdf.pickEevdf(d, true) == p)
-                m.wakeup.reschedCpu(dst, acting);
+            if (m.wakeup.preempts(d, p)) m.wakeup.reschedCpu(dst, acting);
         }
     }
 

@@ -51,16 +51,19 @@ final class Wakeup {
             else m.tick.kickIdle(c);
             return;
         }
-        if (m.cfs != null) {
-            // check_preempt_wakeup (5.19): forks too; nothing to do once a reschedule is pending
-            if (!cfg.slice || cpu.needResched) return;
-            m.time.account(c);
-            if (m.cfs.wakeupPreempts(cpu, curr, p)) reschedCpu(c, fromCpu);
-            return;
-        }
-        if (!cfg.slice || (wakeFlags & WakeFlags.WF_FORK) != 0) return;
+        // CFS (5.19) checks forks too and does nothing once a reschedule is pending; EEVDF never preempts for a fork
+        if (!cfg.slice || (m.cfs != null ? cpu.needResched : (wakeFlags & WakeFlags.WF_FORK) != 0)) return;
         m.time.account(c);
-        if (Eevdf.pickEevdf(cpu, true) == p) reschedCpu(c, fromCpu);
+        if (preempts(cpu, p)) reschedCpu(c, fromCpu);
+    }
+
+    /**
+     * Whether {@code p}, just queued on the busy {@code cpu} (accounted up to now), preempts its running task:
+     * check_preempt_wakeup under CFS, else p becoming the EEVDF pick.
+     */
+    boolean preempts(Cpu cpu, Task p) {
+        if (m.cfs != null) return !cpu.needResched && m.cfs.wakeupPreempts(cpu, cpu.curr, p);
+        return Eevdf.pickEevdf(cpu, true) == p;
     }
 
     /** resched_curr: a remote CPU learns of it by IPI. */
