@@ -268,6 +268,8 @@ final class Context implements SchedContext {
 
     /** resched_curr on an idle remote CPU that does not poll: the resched IPI wakes it (smp_send_reschedule). */
     void reschedIdle(int from, int c) {
+        // resched_curr: the idle task on its way out already has need_resched set
+        if (cpus[c].idleExiting) return;
         if (costs.ipiLatencyNs <= 0) {
             m.tick.kickIdle(c);
             return;

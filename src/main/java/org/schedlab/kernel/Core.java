@@ -115,6 +115,8 @@ final class Core {
      *  puts back a preempted one and switches. */
     void schedule(int c) {
         Cpu cpu = cpus[c];
+        // an idle CPU on its way out picks at the end of do_idle (TickIdle.onIdleExit)
+        if (cpu.idleExiting) return;
         cpu.needResched = false;
         m.time.account(c);
         Task prev = cpu.curr;
@@ -221,14 +223,15 @@ final class Core {
             m.counters.busy(c, 1);
         }
         if (wasIdle && cpu.idleSince >= 0) {
-            long sample = m.now - cpu.idleSince;
+            long sample = (cpu.idleExitFrom >= 0 ? cpu.idleExitFrom : m.now) - cpu.idleSince;
             if (cpu.inIdleTask) m.tick.recordIdleInterval(cpu, sample);
             long avg = cpu.avgIdle + (sample - cpu.avgIdle) / 8;
             cpu.avgIdle = Math.min(avg, 2 * cpu.maxIdleBalanceCost);
             cpu.idleSince = -1;
         }
         // leaving the idle task costs less than a switch between two tasks (no prev to put back)
-        m.time.chargeKernel(c, cpu.inIdleTask ? costs.idleSwitchNs : costs.contextSwitchNs, CpuTime.KK_CONTEXT_SWITCH);
+        if (!cpu.idleSwitchPaid)
+            m.time.chargeKernel(c, cpu.inIdleTask ? costs.idleSwitchNs : costs.contextSwitchNs, CpuTime.KK_CONTEXT_SWITCH);
         // context_switch() -> switch_mm_irqs_off(): only when the loaded address space is not next's
         if (next.mm >= 0 && next.mm != cpu.loadedMm) m.time.chargeKernel(c, costs.mmSwitchNs, CpuTime.KK_CONTEXT_SWITCH);
         cpu.loadedMm = next.mm;

@@ -68,8 +68,17 @@ final class Cpu {
     boolean runArmed;
     long genTick;
     long genRun;
-    /** Event-queue slots of the armed run completion and the armed tick (re-armed in place). */
-    int runSlot, tickSlot;
+    /**
+     * The idle task is on its way out (do_idle after need_resched: tick_nohz_idle_exit, then schedule_idle): a task
+     * is queued here but not yet picked; the pick waits for the end of the idle switch.
+     */
+    boolean idleExiting;
+    /** When the current idle exit began (the wakeup's enqueue, where ttwu_do_activate samples avg_idle); -1 none. */
+    long idleExitFrom = -1;
+    /** The idle switch of this schedule was charged when the idle exit began. */
+    boolean idleSwitchPaid;
+    /** Event-queue slots of the armed run completion, the armed tick and the end of an idle exit. */
+    int runSlot, tickSlot, idleExitSlot;
 
     // time accounting
     long kernelStart, kernelUntil;

@@ -41,8 +41,9 @@ final class Invariants {
             }
             if (w != cpu.loadWeight) throw new IllegalStateException("CPU " + cpu.id + " load weight mismatch");
             queued += cpu.nrRunning - cpu.nrDelayed;
-            // a task queued on an idle CPU is there only while the IPI that wakes the CPU for it is on its way
-            if (cpu.curr == null && cpu.nrRunning > cpu.nrDelayed && cpu.ttwuPending == 0)
+            // a task queued on an idle CPU is there only while the IPI that wakes the CPU for it is on its way, or
+            // while the idle task leaves do_idle for it
+            if (cpu.curr == null && cpu.nrRunning > cpu.nrDelayed && cpu.ttwuPending == 0 && !cpu.idleExiting)
                 throw new IllegalStateException("CPU " + cpu.id + " idle with " + (cpu.nrRunning - cpu.nrDelayed) + " queued and no wakeup on its way");
         }
         if (queued != m.totalQueued || busy != m.nrBusyCpus) throw new IllegalStateException("machine counters mismatch");

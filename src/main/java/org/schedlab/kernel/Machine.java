@@ -33,7 +33,8 @@ import java.util.Map;
 public final class Machine {
     // event types
     static final int EV_STEP = 1, EV_RUN_DONE = 2, EV_TICK = 3, EV_TIMER = 4, EV_WAKE_ARRIVE = 5,
-            EV_RESCHED = 6, EV_IPI = 7, EV_ARRIVAL = 8, EV_STOPPER = 9, EV_END = 10, EV_WARMUP = 11, EV_START = 12, EV_ATTACH = 13;
+            EV_RESCHED = 6, EV_IPI = 7, EV_ARRIVAL = 8, EV_STOPPER = 9, EV_END = 10, EV_WARMUP = 11, EV_START = 12, EV_ATTACH = 13,
+            EV_IDLE_EXIT = 14;
 
     final Topology topo;
     final SchedDomains sds;
@@ -154,6 +155,7 @@ public final class Machine {
             c.tickStopped = true;
             c.runSlot = q.newSlot();
             c.tickSlot = q.newSlot();
+            c.idleExitSlot = q.newSlot();
         }
         time = new CpuTime(this);
         load = new LoadTracking(this);
@@ -238,6 +240,7 @@ public final class Machine {
             case EV_STOPPER: ctx.onStopper(a, (int) b); break;
             case EV_START: forkExit.onStart(a); break;
             case EV_ATTACH: ctx.onAttach(a, b); break;
+            case EV_IDLE_EXIT: tick.onIdleExit(a); break;
             case EV_WARMUP: counters.startMeasuring(); break;
             case EV_END:
                 stopped = true;

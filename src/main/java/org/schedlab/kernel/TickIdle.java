@@ -158,11 +158,32 @@ final class TickIdle {
         if (cpu.needResched) m.core.schedule(c);
     }
 
-    /** A task became runnable on an idle CPU: it leaves idle (paying the exit latency) and runs it. */
+    /**
+     * A task became runnable on an idle CPU: it leaves the idle state (the exit latency), and do_idle, seeing
+     * need_resched, ends its loop (tick_nohz_idle_exit, flush_smp_call_function_queue) before schedule_idle picks;
+     * the task stays queued and unpicked for that idle switch ({@link Cpu#idleExiting}).
+     */
     void kickIdle(int c) {
         Cpu cpu = cpus[c];
-        if (cpu.curr != null || cpu.newidle) return;
+        if (cpu.curr != null || cpu.newidle || cpu.idleExiting) return;
         m.time.chargeKernel(c, costs.idleExitNs, CpuTime.KK_IDLE_EXIT);
+        if (costs.idleSwitchNs <= 0 || !cpu.inIdleTask) {
+            m.core.schedule(c);
+            return;
+        }
+        m.time.chargeKernel(c, costs.idleSwitchNs, CpuTime.KK_CONTEXT_SWITCH);
+        cpu.idleExiting = true;
+        cpu.idleExitFrom = m.now;
+        q.schedule(cpu.idleExitSlot, m.time.busyUntil(c), Machine.EV_IDLE_EXIT, c, 0);
+    }
+
+    /** schedule_idle at the end of do_idle: the idle switch was paid in {@link #kickIdle}. */
+    void onIdleExit(int c) {
+        Cpu cpu = cpus[c];
+        cpu.idleExiting = false;
+        cpu.idleSwitchPaid = true;
         m.core.schedule(c);
+        cpu.idleSwitchPaid = false;
+        cpu.idleExitFrom = -1;
     }
 }

@@ -174,7 +174,7 @@ final class Wakeup {
         Cpu tc = cpus[target];
         // wake_up_new_task enqueues on the chosen runqueue under its lock: no wakelist IPI for a fork
         boolean remote = (flags & WakeFlags.WF_FORK) == 0 && from != target
-                && (!sds.cpusShareCache(from, target) || (tc.curr == null && !tc.newidle));
+                && (!sds.cpusShareCache(from, target) || (tc.curr == null && tc.nrRunning == 0 && !tc.newidle));
         if (remote && costs.ipiLatencyNs > 0) {
             tc.ttwuPending++;
             m.groups.refresh(tc);
