@@ -118,15 +118,40 @@ public final class CostModel {
     /** Copy cost per byte of a socket write or read (estimate). */
     @Range(min = 0, max = 100, unit = "ns per byte")
     public double socketByteNs = 1.0;
-    /** Syscall work of one small pipe write (pipe_write), before the per-byte part (estimate). */
+    /**
+     * One send on a loopback TCP socket (tcp_sendmsg, and the receive path that loopback runs in the sender's
+     * softirq), before the per-byte part. With {@link #tcpRecvNs} from netperf TCP_RR on 2 x 64C/128T Zen 3,
+     * 1 client, 100-byte messages: 102,839.97 transactions/s (9.72 µs a round trip; K Prateek Nayak,
+     * 3de5c24f-6437-f21b-ed61-76b86a199e8c@amd.com), less the model's wakeup path; split 8:3 (estimate).
+     */
     @Range(min = 0, max = 1_000_000, unit = "ns")
-    public long pipeWriteNs = 1200;
-    /** ... of one small pipe read (pipe_read), before the per-byte part (estimate). */
+    public long tcpSendNs = 2650;
+    /** ... one receive call on a loopback TCP socket (tcp_recvmsg) of data already queued, before the per-byte part. */
     @Range(min = 0, max = 1_000_000, unit = "ns")
-    public long pipeReadNs = 900;
-    /** Copy cost per byte of a pipe write or read (estimate). */
+    public long tcpRecvNs = 1000;
+    /** ... one send on a loopback UDP socket (estimate: {@link #tcpSendNs} x 0.75). */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
+    public long udpSendNs = 2000;
+    /** ... one receive on a loopback UDP socket (estimate: {@link #tcpRecvNs} x 0.8). */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
+    public long udpRecvNs = 800;
+    /** Copy cost per byte of a loopback send or receive (estimate). */
     @Range(min = 0, max = 100, unit = "ns per byte")
-    public double pipeByteNs = 0.5;
+    public double loopbackByteNs = 0.25;
+    /**
+     * Syscall work of one small pipe write (pipe_write), before the per-byte part. With {@link #pipeReadNs} and
+     * {@link #pipeByteNs} from UnixBench's pipe loop (a 512-byte write and read in one process) on 2 x 64C/128T
+     * Zen 3: 2,359,346 loops/s (3de5c24f-6437-f21b-ed61-76b86a199e8c@amd.com), 424 ns, split as the former
+     * estimates (1200:900:0.5 per byte; the split is an estimate).
+     */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
+    public long pipeWriteNs = 195;
+    /** ... of one small pipe read (pipe_read), before the per-byte part (see {@link #pipeWriteNs}). */
+    @Range(min = 0, max = 1_000_000, unit = "ns")
+    public long pipeReadNs = 146;
+    /** Copy cost per byte of a pipe write or read (see {@link #pipeWriteNs}). */
+    @Range(min = 0, max = 100, unit = "ns per byte")
+    public double pipeByteNs = 0.081;
     /**
      * Cache lines a socket or pipe operation moves when the previous operation on that buffer ran on another CPU
      * (queue head, lock, memory accounting, the message itself); each costs a transfer at that distance. Not in
@@ -194,6 +219,10 @@ public final class CostModel {
         switch (op) {
             case SOCKET_SEND: return socketSendNs + Math.round(socketByteNs * bytes);
             case SOCKET_RECV: return socketRecvNs + Math.round(socketByteNs * bytes);
+            case TCP_SEND: return tcpSendNs + Math.round(loopbackByteNs * bytes);
+            case TCP_RECV: return tcpRecvNs + Math.round(loopbackByteNs * bytes);
+            case UDP_SEND: return udpSendNs + Math.round(loopbackByteNs * bytes);
+            case UDP_RECV: return udpRecvNs + Math.round(loopbackByteNs * bytes);
             case PIPE_WRITE: return pipeWriteNs + Math.round(pipeByteNs * bytes);
             case PIPE_READ: return pipeReadNs + Math.round(pipeByteNs * bytes);
             case PROCESS_FORK: return processForkNs;
@@ -245,6 +274,11 @@ public final class CostModel {
         c.socketSendNs = socketSendNs;
         c.socketRecvNs = socketRecvNs;
         c.socketByteNs = socketByteNs;
+        c.tcpSendNs = tcpSendNs;
+        c.tcpRecvNs = tcpRecvNs;
+        c.udpSendNs = udpSendNs;
+        c.udpRecvNs = udpRecvNs;
+        c.loopbackByteNs = loopbackByteNs;
         c.pipeWriteNs = pipeWriteNs;
         c.pipeReadNs = pipeReadNs;
         c.pipeByteNs = pipeByteNs;

@@ -64,6 +64,33 @@ public abstract class Dist {
         return new Priced(op, bytes, scale, spread);
     }
 
+    /** The sum of {@code parts}, each drawn on its own (e.g. two syscalls in a row). */
+    public static Dist plus(Dist... parts) {
+        Dist[] ps = parts.clone();
+        return new Dist() {
+            @Override public long sample(Rng rng) {
+                long ns = 0;
+                for (Dist d : ps) ns += d.sample(rng);
+                return ns;
+            }
+            @Override public long sample(Rng rng, CostModel costs) {
+                long ns = 0;
+                for (Dist d : ps) ns += d.sample(rng, costs);
+                return ns;
+            }
+            @Override public double mean() {
+                double m = 0;
+                for (Dist d : ps) m += d.mean();
+                return m;
+            }
+            @Override public String toString() {
+                StringBuilder b = new StringBuilder();
+                for (Dist d : ps) b.append(b.length() == 0 ? "" : "+").append(d);
+                return b.toString();
+            }
+        };
+    }
+
     /** Work whose duration comes from the cost profile of the machine that runs it ({@link CostModel#syscallNs}). */
     private static final class Priced extends Dist {
         private final Syscall op;

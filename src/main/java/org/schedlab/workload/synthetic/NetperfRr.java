@@ -1,5 +1,6 @@
 package org.schedlab.workload.synthetic;
 
+import org.schedlab.cost.Syscall;
 import org.schedlab.workload.Dist;
 import org.schedlab.workload.SpecParams;
 import org.schedlab.workload.TaskTemplate;
@@ -12,8 +13,9 @@ import org.schedlab.workload.WorkloadSpec;
  * and blocks again. The purest wake-affine test: a pair either shares a CPU (serialised, no migration) or uses
  * two (parallel, cross-CPU wakeups).
  *
- * <p>Costs per message (estimates): TCP send 4000 ns, receive 1500 ns; UDP send 3000 ns, receive 1200 ns; plus
- * 0.25 ns per byte. Mark {@code transaction} times each round trip at the client. Headline: transactions per
+ * <p>Costs per message: one send and one receive call on the loopback socket, priced by the cost profile
+ * ({@code tcpSendNs}/{@code tcpRecvNs} or {@code udpSendNs}/{@code udpRecvNs}, plus {@code loopbackByteNs} per
+ * byte). Mark {@code transaction} times each round trip at the client. Headline: transactions per
  * second summed over pairs (netperf's "Trans. Rate per sec", higher is better).
  *
  * <p>Start-up as a benchmark script does it: a shell starts the netperf clients one by one (fork and exec); each
@@ -35,7 +37,7 @@ public final class NetperfRr {
         int pairs = p.posInt(Opts.synonym(p, spec, "pairs", "clients"), 1);
         boolean tcp = Opts.choice(p, spec, "proto", "tcp", "tcp", "udp").equals("tcp");
         long req = Opts.bytes(p, spec, "req", 1), rsp = Opts.bytes(p, spec, "rsp", 1);
-        long send = tcp ? 4000 : 3000, recv = tcp ? 1500 : 1200;
+        Syscall send = tcp ? Syscall.TCP_SEND : Syscall.UDP_SEND, recv = tcp ? Syscall.TCP_RECV : Syscall.UDP_RECV;
 
         WorkloadSpec w = new WorkloadSpec("netperf-rr");
         w.params.putAll(p.given());
@@ -43,8 +45,8 @@ public final class NetperfRr {
         int accept = 2 * pairs;
         w.channels = 2 * pairs + 1;
         int tx = w.mark("transaction");
-        Dist clientSend = Dist.constant(send + req / 4), clientRecv = Dist.constant(recv + rsp / 4);
-        Dist server = Dist.constant(recv + req / 4 + send + rsp / 4);
+        Dist clientSend = Dist.syscall(send, req), clientRecv = Dist.syscall(recv, rsp);
+        Dist server = Dist.plus(Dist.syscall(recv, req), Dist.syscall(send, rsp));
         // templates: 0 the shell that starts the clients, 1 the netserver daemon, then client i at 2 + 2i and
         // the netserver child serving it at 3 + 2i
         Prog shell = new Prog();

@@ -1,5 +1,6 @@
 package org.schedlab.workload.synthetic;
 
+import org.schedlab.cost.Syscall;
 import org.schedlab.workload.Dist;
 import org.schedlab.workload.SpecParams;
 import org.schedlab.workload.TaskTemplate;
@@ -11,40 +12,56 @@ import org.schedlab.workload.WorkloadSpec;
  * arrives, the server blocks until a request arrives, processes it and replies. Both wakeups are synchronous (the
  * sender goes on to wait), and the loopback receive work is charged to the sender.
  *
- * <p>Model. The load file is a fixed cycle of {@link #CYCLE} operations, 70% metadata (request and reply sizes
- * of dbench's sockio.c: Unlink, CreateX, Close, QueryPathInfo, QueryFileInfo, FindFirst, Flush) and 15% each
- * ReadX and WriteX of 4K (60%), 16K (20%) and 64K (20%). Costs: send 6000 ns + 0.25 ns/byte, receive
- * 2000 ns + 0.25 ns/byte (estimates). The client runs {@code think} before each request, the server
- * {@code serverop} per operation. Mark {@code op} times each operation at the client (its p99/max is tbench's
- * latency line). Headline: tbench's throughput, payload (ReadX and WriteX data) MB/s = operations per second ×
- * mean payload per operation of the cycle × 1e-6 (higher is better).
+ * <p>Model. The load file is a fixed cycle of {@link #CYCLE} exchanges with the proportions of dbench 4.0's
+ * {@code client.txt} (458,342 exchanges: ReadX 27%, WriteX 9%, NTCreateX 17%, QUERY_PATH_INFORMATION 16%, Close 13%,
+ * FIND_FIRST 6%, the rest under 4% each), request and reply sizes as sockio.c builds them, ReadX and WriteX sizes
+ * drawn from the file's (ReadX mean 11,853 bytes, WriteX 25,720): 5,461 counted bytes per exchange against the
+ * file's 5,428. The client sends the request (data of a WriteX in it) and reads the reply in two calls, a 4-byte
+ * header and the body with MSG_TRUNC, which copies nothing; the server (tbench_srv.c) reads the header and the
+ * body and sends the reply, with no other work. Costs are the cost profile's loopback TCP prices
+ * ({@code tcpSendNs}, {@code tcpRecvNs}, {@code loopbackByteNs} per byte copied). The client runs {@code think}
+ * before each request (child.c parsing the next line), the server {@code serverop} per operation. Mark {@code op}
+ * times each operation at the client (its p99/max is tbench's latency line). Headline: tbench's throughput, the
+ * ReadX and WriteX bytes (child.c) in MB/s of 10^6 bytes = operations per second x mean payload per operation of
+ * the cycle x 1e-6 (higher is better). Deviation: a large message reaches the reader in one wakeup, not one per
+ * segment.
  *
  * <p>Start-up as dbench's tbench does it: the {@code tbench} parent forks the clients one by one; each connects
  * (the {@code tbench_srv} listener forks one server process per accepted connection) and pauses; when every
  * client is set up the parent releases them together ({@code SIGCONT}). Deviation: the parent waits for the
  * clients' ready signals instead of polling them once a second, which only shortens the start-up.
  *
- * <p>Parameters (default): {@code clients} (4; tbench is usually run with 1..4×CPUs), {@code think} (1us),
- * {@code serverop} (3us), {@code warmup} (0).
+ * <p>Parameters (default): {@code clients} (4; tbench is usually run with 1..4×CPUs), {@code think} (1us, an
+ * estimate), {@code serverop} (0), {@code warmup} (0).
  */
 public final class Tbench {
     private Tbench() {}
 
     private static final long K = 1024;
-    /** One pass of the load: request bytes, reply bytes, payload bytes. */
+    /** One pass of the load: request bytes, reply bytes, payload bytes (sockio.c's sizes, client.txt's mix). */
     static final long[][] CYCLE = {
-            {111, 69, 0}, {51 + 4 * K, 41, 4 * K}, {45, 39, 0}, {71, 80, 0}, {55, 4 * K + 4, 4 * K},
-            {41, 80, 0}, {83, 39, 0}, {71, 200, 0}, {41, 39, 0}, {111, 69, 0}, {51 + 4 * K, 41, 4 * K},
-            {45, 39, 0}, {71, 80, 0}, {55, 4 * K + 4, 4 * K}, {41, 80, 0}, {83, 39, 0}, {111, 69, 0},
-            {51 + 4 * K, 41, 4 * K}, {45, 39, 0}, {71, 200, 0}, {55, 4 * K + 4, 4 * K}, {41, 80, 0},
-            {41, 39, 0}, {111, 69, 0}, {51 + 16 * K, 41, 16 * K}, {45, 39, 0}, {55, 16 * K + 4, 16 * K},
-            {71, 80, 0}, {83, 39, 0}, {51 + 64 * K, 41, 64 * K}, {45, 39, 0}, {55, 64 * K + 4, 64 * K},
-            {41, 80, 0},
+            ntCreateX(), queryPath(), readX(4096), readX(4096), close(),
+            ntCreateX(), queryFile(), readX(61440), readX(4096), close(),
+            findFirst(), queryPath(), ntCreateX(), writeX(65536), setFile(), close(),
+            queryFs(), ntCreateX(), readX(16384), readX(4096), queryPath(),
+            findFirst(), ntCreateX(), writeX(8192), writeX(2048), unlink(),
+            queryPath(), ntCreateX(), readX(4096), readX(2048), readX(4096), queryPath(), close(),
     };
 
-    static long sendNs(long bytes) { return 6000 + bytes / 4; }
+    // sockio.c: 39-byte SMB header plus each call's words; names as client.txt's (-D . , client0..9) on average
+    private static long[] ntCreateX() { return new long[] {155, 87, 0}; }
+    private static long[] queryPath() { return new long[] {137, 71, 0}; }
+    private static long[] queryFile() { return new long[] {59, 71, 0}; }
+    private static long[] queryFs() { return new long[] {59, 71, 0}; }
+    private static long[] setFile() { return new long[] {71, 47, 0}; }
+    private static long[] findFirst() { return new long[] {116, 517, 0}; }
+    private static long[] unlink() { return new long[] {125, 39, 0}; }
+    private static long[] close() { return new long[] {47, 39, 0}; }
+    private static long[] readX(long size) { return new long[] {59, 59 + size, size}; }
+    private static long[] writeX(long size) { return new long[] {59 + size, 55, size}; }
 
-    static long recvNs(long bytes) { return 2000 + bytes / 4; }
+    /** The 4-byte length word that opens every message (read on its own by both sides). */
+    private static final long HEADER = 4;
 
     static int requestChannel(int client) { return 2 * client; }
 
@@ -65,7 +82,7 @@ public final class Tbench {
         double stagger = Launch.stagger(p, spec);
         int clients = p.posInt("clients", 4);
         long think = p.duration("think", 1_000);
-        long serverop = p.duration("serverop", 3_000);
+        long serverop = p.duration("serverop", 0);
 
         WorkloadSpec w = new WorkloadSpec("tbench");
         w.params.putAll(p.given());
@@ -87,13 +104,18 @@ public final class Tbench {
         w.addTemplate(new TaskTemplate("tbench_srv", listener.build(), 1));
         for (int c = 0; c < clients; c++) {
             int req = requestChannel(c), rsp = replyChannel(c);
-            Prog client = new Prog().run(Dist.constant(sendNs(0))).signal(accept, false)
+            // sockio.c's connect exchange: 8 bytes each way
+            Prog client = new Prog().run(Dist.syscall(Syscall.TCP_SEND, 8)).signal(accept, false)
                     .signal(ready, false).waitCh(go).loop(-1);
             Prog server = new Prog().loop(-1);
+            // the reply's body is read with MSG_TRUNC: nothing copied
+            Dist readReply = Dist.plus(Dist.syscall(Syscall.TCP_RECV, HEADER), Dist.syscall(Syscall.TCP_RECV, 0));
             for (long[] o : CYCLE) {
-                client.begin(op).run(Dist.constant(think + sendNs(o[0]))).signal(req, true)
-                        .waitCh(rsp).run(Dist.constant(recvNs(o[1]))).end(op);
-                server.waitCh(req).run(Dist.constant(recvNs(o[0]) + serverop + sendNs(o[1]))).signal(rsp, true);
+                client.begin(op).run(Dist.plus(Dist.constant(think), Dist.syscall(Syscall.TCP_SEND, o[0]))).signal(req, true)
+                        .waitCh(rsp).run(readReply).end(op);
+                server.waitCh(req).run(Dist.plus(Dist.syscall(Syscall.TCP_RECV, HEADER),
+                        Dist.syscall(Syscall.TCP_RECV, o[0] - HEADER), Dist.constant(serverop),
+                        Dist.syscall(Syscall.TCP_SEND, o[1]))).signal(rsp, true);
             }
             TaskTemplate ct = new TaskTemplate("tbench", client.endLoop().build(), 0);
             TaskTemplate st = new TaskTemplate("tbench_srv", server.endLoop().build(), 0);
