@@ -64,17 +64,19 @@ public final class MainlineCurves {
                     + "waiting task cache hot, the node-1 CPU entitled to balance the NUMA level changing between passes) "
                     + "sits near the published SIS_PROP value (25138): docs/model.md",
             "tbench:512", "as at 256 clients",
-            "tbench:1", "per-operation loopback costs are estimates (docs/model.md); AMD's own one-client figures "
-                    + "range from 444 to 575 MB/s across reports",
+            "tbench:1", "loopback costs from netperf TCP_RR at one client on the same machine class; the per-byte copy "
+                    + "cost and the client's parsing between operations are estimates (docs/model.md); AMD's own "
+                    + "one-client figures range from 444 to 575 MB/s across reports",
             "tbench:64", "per-task speed does not fall with the number of busy cores (boost by active cores is not "
                     + "modelled: its size on Milan is not sourced)",
             "tbench:128", "as at 64 clients",
             "hackbench", "not balancing: perf's threads all start on node 0 (they wait at its start gate, so none counts "
                     + "in nr_running when the next is placed) and the NUMA level lets hot tasks go only after three failed "
                     + "balances 256 ms apart, as fair.c does; node 1 fills from about 0.55 s on (10000 loops, 16 groups). "
-                    + "After that 16 groups are bound by CPU time, not placement: between 10000 and 30000 loops a loop "
-                    + "takes 2.4x one group's with both nodes 92% busy, where one group keeps 28 CPUs busy with its 40 "
-                    + "threads; the real 1.6x implies each thread computes less and waits more than the model's pipe costs say",
+                    + "With pipe costs from UnixBench's pipe loop on the machine (424 ns a 512-byte write and read) one "
+                    + "group runs a loop in 19 us against the machine's 46 us: the real thread waits longer per wakeup "
+                    + "than the model's C1 wakeup path (1.15 us) makes it, and that wait is what hides the 16-group load "
+                    + "(docs/model.md)",
             "schbench", "old schbench after its 5 s warm-up: p99 0.32 ms at 256 workers (published 0.87) and about "
                     + "9 ms at 512 (published 58): the oversubscribed jump is 25-34x, not 67x; a woken worker waits for "
                     + "a spinning one's EEVDF slice (6.19) where the published rows ran CFS (5.19), whose sleeper credit "

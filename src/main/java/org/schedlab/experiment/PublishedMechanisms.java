@@ -152,20 +152,26 @@ public final class PublishedMechanisms {
 
     static {
         KNOWN.put("SIS_UTIL vs SIS_PROP tbench:clients=256", "the model's SIS_UTIL tbench-256 is at the published"
-                + " level relative to 1024 clients (0.98), but its SIS_PROP stays there too: SIS_PROP does move wakees"
-                + " (73110 MC migrations in 0.6 s against 1 under SIS_UTIL, seed 1) yet loses only 4%, and still 1% with"
-                + " a 30 us idle exit; the real SIS_PROP kernel's fall to half, below its own 128-client figure, needs a"
-                + " cost the model does not have (the 2022 machine ran with the I/O-port C2 state on: docs/model.md)");
+                + " level relative to 1024 clients (0.89 against 0.96), but its SIS_PROP stays there too: SIS_PROP does"
+                + " move wakees (tens of thousands of MC migrations a second where SIS_UTIL makes none) yet loses only a"
+                + " few percent; the real SIS_PROP kernel's fall to half, below its own 128-client figure, needs a cost"
+                + " the model does not have (the 2022 machine ran with the I/O-port C2 state on: docs/model.md)");
         for (int w : new int[]{1, 2})
             KNOWN.put("SIS_UTIL vs SIS_PROP schbench:workers=" + w, "with 1-2 workers an idle core is always known"
                     + " (has_idle_cores), where neither scan limit applies, so both kernels place alike; the author says"
                     + " the gain is \"not strictly because of SIS_UTIL\"");
-        String srqWhy = "the machine's loss came with ~200x more newidle balancing above the LLC (2761 -> 566824 DIE-level"
-                + " attempts in the Zen4 mail) and rq-lock and tg->load_avg contention (update_cfs_group 20.5%,"
-                + " update_load_avg 15.8% of cycles); the model's mainline newidle already climbs past the LLC as often"
-                + " (5.5M runqueue reads in 0.3 s of tbench-128, 3.4M with the shared runqueue) and has no task groups,"
-                + " so v3 adds only its shard-lock writes (~42 ms of 77 CPU-s)";
+        String srqWhy = "the model loses where a wakee lands on an idle CPU: it sits queued, unpicked, while that CPU"
+                + " leaves do_idle, and a CPU of its LLC going newidle takes it from the shard (tbench 32/64 -30/-51%,"
+                + " netperf 64/128 -59/-70%, as measured; at tbench 16 more than measured, -33% against -14%); where the LLCs are full (tbench 128+, netperf 256+) a wakee"
+                + " stays on its waker's CPU, so nothing is left in a shard to take, where the machine still lost 20-60%"
+                + " with rq-lock contention in schedule_idle (12.6% of cycles at tbench-128, 31aeb639 thread) and"
+                + " tg->load_avg updates, which the model does not have at that size";
         for (int c : new int[]{16, 32, 64, 128, 256, 512, 1024}) KNOWN.put("shared_runq vs tip (EEVDF) tbench:clients=" + c, srqWhy);
+        for (int c : new int[]{32, 64}) KNOWN.put("shared_runq_idle_check vs tip (EEVDF) tbench:clients=" + c, "the check (as"
+                + " posted: avg_idle against max_newidle_lb_cost before the peek) does not stop the model's peeks at these"
+                + " loads: the model's gate domain holds only peek costs (tens of ns) against idle periods of microseconds,"
+                + " so the shard still takes wakees in the idle-exit window; which domain's cost the posted check read, and"
+                + " how large it was on the machine, is not found");
         for (int c : new int[]{16, 32, 64, 128, 256, 512}) KNOWN.put("shared_runq vs tip (EEVDF) netperf-rr:pairs=" + c, srqWhy);
         String gateWhy = "the idle check gates the peek on rd->overload and on sd_llc's max_newidle_lb_cost, which in the"
                 + " model holds only peek costs (tens of ns), so it rarely stops a peek and hackbench keeps v3's gain";
