@@ -135,7 +135,10 @@ final class SharedRunq {
         mainline.newidleFrom(cpu, from, 0);
     }
 
-    /** The 31aeb639 order: the overload / avg_idle gate at sd_llc, the timed peek, then the domains above the LLC. */
+    /**
+     * The 31aeb639 order: the overload / avg_idle gate at sd_llc, the timed peek, then the domains above the LLC.
+     * Deviation: the 27 Sep 2023 "shared_runq_idle_check" kernel left the rd->overload check below the peek.
+     */
     private void newidleIdleCheck(int cpu, int llcLevel) {
         if (ctx.ttwuPending(cpu)) return;
         SdState llcState = llcLevel >= 0 ? lb.sdState[cpu][llcLevel] : null;
