@@ -167,6 +167,7 @@ public final class PublishedMechanisms {
                 + " with rq-lock contention in schedule_idle (12.6% of cycles at tbench-128, 31aeb639 thread) and"
                 + " tg->load_avg updates, which the model does not have at that size";
         for (int c : new int[]{16, 32, 64, 128, 256, 512, 1024}) KNOWN.put("shared_runq vs tip (EEVDF) tbench:clients=" + c, srqWhy);
+        for (int c : new int[]{16, 32, 64, 128, 256, 512}) KNOWN.put("shared_runq vs tip (EEVDF) netperf-rr:pairs=" + c, srqWhy);
         for (int c : new int[]{32, 64}) KNOWN.put("shared_runq_idle_check vs tip (EEVDF) tbench:clients=" + c, "the check"
                 + " (31aeb639: rd->overload and avg_idle against sd_llc's max_newidle_lb_cost, which then holds the peek's"
                 + " own cost) stays open in the model: a peek that pulls costs about 1 us here (a detach and attach under"
