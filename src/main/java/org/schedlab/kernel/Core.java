@@ -230,7 +230,8 @@ final class Core {
             cpu.idleSince = -1;
         }
         // leaving the idle task costs less than a switch between two tasks (no prev to put back)
-        if (!cpu.idleSwitchPaid)
+        // (an idle exit charged its idle switch when it began: TickIdle.kickIdle)
+        if (cpu.idleExitFrom < 0)
             m.time.chargeKernel(c, cpu.inIdleTask ? costs.idleSwitchNs : costs.contextSwitchNs, CpuTime.KK_CONTEXT_SWITCH);
         // context_switch() -> switch_mm_irqs_off(): only when the loaded address space is not next's
         if (next.mm >= 0 && next.mm != cpu.loadedMm) m.time.chargeKernel(c, costs.mmSwitchNs, CpuTime.KK_CONTEXT_SWITCH);

@@ -73,10 +73,11 @@ final class Cpu {
      * is queued here but not yet picked; the pick waits for the end of the idle switch.
      */
     boolean idleExiting;
-    /** When the current idle exit began (the wakeup's enqueue, where ttwu_do_activate samples avg_idle); -1 none. */
+    /**
+     * When the current idle exit began (the wakeup's enqueue, where ttwu_do_activate samples avg_idle); -1 none.
+     * Set until the schedule at its end is over, so a switch then knows the idle switch was charged at its start.
+     */
     long idleExitFrom = -1;
-    /** The idle switch of this schedule was charged when the idle exit began. */
-    boolean idleSwitchPaid;
     /** Event-queue slots of the armed run completion, the armed tick and the end of an idle exit. */
     int runSlot, tickSlot, idleExitSlot;
 

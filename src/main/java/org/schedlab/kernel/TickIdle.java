@@ -183,9 +183,7 @@ final class TickIdle {
     void onIdleExit(int c) {
         Cpu cpu = cpus[c];
         cpu.idleExiting = false;
-        cpu.idleSwitchPaid = true;
         m.core.schedule(c);
-        cpu.idleSwitchPaid = false;
         cpu.idleExitFrom = -1;
     }
 }
