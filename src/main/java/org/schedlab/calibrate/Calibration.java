@@ -236,16 +236,19 @@ public final class Calibration {
             return;
         }
         double forkNs = fork.median();
-        Samples[] s = m.rounds("perf children", 2, () -> {
+        Samples[] s = m.rounds("perf children", 3, () -> {
             double all = (bench.messagingTaskClockMs(1, 1, false, true) - bench.messagingTaskClockMs(1, 1, true, true)) * 1e6;
             double p1 = bench.messagingSeconds(1, 1, false, cpu), t1 = bench.messagingSeconds(1, 1, true, cpu);
-            return new double[]{all / MESSAGING_CHILDREN - forkNs, (p1 - t1) * 1e9 / MESSAGING_CHILDREN};
+            double pn = bench.messagingSeconds(1, 1, false, null), tn = bench.messagingSeconds(1, 1, true, null);
+            return new double[]{all / MESSAGING_CHILDREN - forkNs, (p1 - t1) * 1e9 / MESSAGING_CHILDREN,
+                    (pn - tn) * 1e9 / MESSAGING_CHILDREN};
         });
         String runs = "perf bench sched messaging -g 1 -l 1, process mode - thread mode, per child";
         String oneCpu = "taskset -c " + cpu + " (one CPU: its time is CPU time), time perf prints (start gate to reap), ";
         m.put("process_fork_ns", fork, "perf stat -e task-clock --no-inherit (perf's main thread), " + runs);
         m.put("process_child_ns", s[0], "perf stat -e task-clock of every task, " + runs + ", minus process_fork_ns");
         m.put("process_exit_ns", s[1], oneCpu + runs);
+        m.put("process_exit_all_cpus_ns", s[2], "every CPU, time perf prints (start gate to reap), " + runs);
     }
 
     /** Fits the profile to the figures; refuses (one line) when a figure a constant comes from is not trusted. */
@@ -265,7 +268,7 @@ public final class Calibration {
                     ? "socket_stream_" + near + "_ns" : "socket_shared_" + near + "_ns", "socket_send_ns", "socket_recv_ns"));
         }
         for (String k : new String[]{"pipe_process_extra_ns", "process_fork_ns", "process_child_ns", "process_exit_ns",
-                "process_lifecycle_ns"})
+                "process_exit_all_cpus_ns", "process_lifecycle_ns"})
             if (m.has(k)) used.add(k);
         if (m.has("pipe_round_trip_same_cpu_probe_ns") && pinned && near != null) used.add("pipe_round_trip_same_cpu_probe_ns");
         m.requireTrusted(used);
@@ -305,6 +308,12 @@ public final class Calibration {
             comments.put("processForkNs", "measured: process_fork_ns (perf's own fork of a messaging child)");
             comments.put("processStartNs", "measured: process_child_ns - process_exit_ns (the child's copy-on-write faults before perf's start gate)");
             comments.put("processExitNs", "measured: process_exit_ns (the child's work from perf's start gate to its end: its exit)");
+            if (m.has("process_exit_all_cpus_ns") && c.processExitNs > 0 && host.path("cpus").asInt(1) > 1) {
+                double target = m.value("process_exit_all_cpus_ns");
+                c.processExitShared = fitExitShared(c, hostTopology(host), target);
+                comments.put("processExitShared", "fitted: model perf bench sched messaging -g 1 -l 1 on every CPU, process - thread mode,"
+                        + " per child = measured " + ns(target) + " ns (process_exit_all_cpus_ns)");
+            }
         } else if (m.has("process_lifecycle_ns")) {
             c.processExitNs = Math.max(0, Math.round(m.value("process_lifecycle_ns")));
             comments.put("processExitNs", "measured: process_lifecycle_ns (fork and exit of a copy of perf, all charged at exit; perf stat could not count)");
@@ -407,14 +416,51 @@ public final class Calibration {
 
     /** The model's thread-mode pipe round trip (ns) on {@code topology} with write/read at their defaults. */
     public static double modelRoundTripNs(CostModel c, String topology) {
-        RunSpec s = new RunSpec();
-        s.topology = topology;
-        s.policy = "linux-wake";
-        s.workload = "pipe:loops=4000,mode=thread";
-        s.durationFromWorkload = true;
-        Runner.Prepared p = Runner.prepare(s);
+        Runner.Prepared p = Runner.prepare(RunSpec.toCompletion(topology, "linux-wake", "pipe:loops=4000,mode=thread"));
         p.config.costs = c;
         return Runner.headlineValue(Runner.run(p, null)) * 1000;
+    }
+
+    /**
+     * The share of the exit siblings do one at a time that makes the model's {@code perf bench sched messaging -g 1
+     * -l 1} on {@code topology} (process − thread mode, per child) take {@code targetNs}: bisection, the model's
+     * time growing with the share.
+     */
+    static double fitExitShared(CostModel c, String topology, double targetNs) {
+        CostModel k = c.scaled(1);
+        double lo = 0, hi = 1;
+        k.processExitShared = 0;
+        if (modelExitPerChildNs(k, topology) >= targetNs) return 0;
+        k.processExitShared = 1;
+        if (modelExitPerChildNs(k, topology) <= targetNs) return 1;
+        for (int i = 0; i < 12; i++) {
+            k.processExitShared = (lo + hi) / 2;
+            if (modelExitPerChildNs(k, topology) < targetNs) lo = k.processExitShared;
+            else hi = k.processExitShared;
+        }
+        return Math.round((lo + hi) / 2 * 1000) / 1000.0;
+    }
+
+    /** The model's messaging -g 1 -l 1, process − thread mode, per child (ns). */
+    static double modelExitPerChildNs(CostModel c, String topology) {
+        double[] t = new double[2];
+        for (int i = 0; i < 2; i++) {
+            Runner.Prepared p = Runner.prepare(RunSpec.toCompletion(topology, "pull",
+                    "hackbench:groups=1,loops=1,mode=" + (i == 0 ? "process" : "thread")));
+            p.config.costs = c;
+            t[i] = Runner.headlineValue(Runner.run(p, null));
+        }
+        return (t[0] - t[1]) * 1e9 / MESSAGING_CHILDREN;
+    }
+
+    /** The host as a regular synthetic machine of its counts (one LLC of all its CPUs where they do not divide). */
+    static String hostTopology(JsonNode host) {
+        int cpus = host.path("cpus").asInt(1), cores = host.path("cores").asInt(cpus), llcs = host.path("llcs").asInt(1);
+        int nodes = host.path("nodes").asInt(1), packages = host.path("packages").asInt(1);
+        if (cpus % cores != 0 || cores % llcs != 0 || llcs % nodes != 0 || nodes % packages != 0)
+            return "synthetic:cores=" + cpus;
+        return "synthetic:packages=" + packages + ",nodes=" + nodes / packages + ",llcs=" + llcs / nodes
+                + ",cores=" + cores / llcs + ",smt=" + cpus / cores;
     }
 
     /** One CPU pair per distance class the host has: first CPU 0 with the nearest CPU of that class. */

@@ -189,6 +189,15 @@ public final class CostModel {
      */
     @Range(min = 0, max = 1_000_000_000, unit = "ns")
     public long processExitNs = 0;
+    /**
+     * The share of {@link #processExitNs} a forked child does while holding locks every child of one parent
+     * shares, so siblings exiting together do it one at a time: exit_mmap() → free_pgtables() takes the root
+     * anon_vma's lock (unlink_anon_vmas()) and each mapped file's i_mmap_rwsem (unlink_file_vma_batch_final()) for
+     * write, and the parent's children map the same anon_vma root and files. Not in the built-in profile (0: no
+     * published figure); {@code calibrate} measures it.
+     */
+    @Range(min = 0, max = 1, unit = "fraction")
+    public double processExitShared = 0;
 
     private boolean free;
 
@@ -227,10 +236,13 @@ public final class CostModel {
             case PIPE_READ: return pipeReadNs + Math.round(pipeByteNs * bytes);
             case PROCESS_FORK: return processForkNs;
             case PROCESS_START: return processStartNs;
-            case PROCESS_EXIT: return processExitNs;
+            case PROCESS_EXIT: return processExitNs - processExitSharedNs();
+            case PROCESS_EXIT_SHARED: return processExitSharedNs();
             default: throw new IllegalArgumentException("syscall " + op);
         }
     }
+
+    private long processExitSharedNs() { return Math.round(processExitNs * processExitShared); }
 
     /** Line transfers of a socket or pipe operation on {@code cpu} after one on {@code lastCpu} (-1: none yet). */
     public long ipcRemoteNs(Topology t, int lastCpu, int cpu) {
@@ -287,6 +299,7 @@ public final class CostModel {
         c.processForkNs = processForkNs;
         c.processStartNs = processStartNs;
         c.processExitNs = processExitNs;
+        c.processExitShared = processExitShared;
         c.free = free;
         return c;
     }

@@ -10,7 +10,9 @@ public enum Syscall {
     /** The start of a forked process beyond a thread's: copy-on-write faults on the pages it writes on its way in. */
     PROCESS_START("process-start"),
     /** The end of a forked process beyond a thread's exit: its address space torn down. */
-    PROCESS_EXIT("process-exit");
+    PROCESS_EXIT("process-exit"),
+    /** The part of a process's exit done under locks its siblings share (the parent's anon_vma root, its files). */
+    PROCESS_EXIT_SHARED("process-exit-shared");
 
     public final String label;
 

@@ -56,6 +56,16 @@ public final class RunSpec {
         return s;
     }
 
+    /** A run of {@code workload} until every task has exited (its own duration), every other field at its default. */
+    public static RunSpec toCompletion(String topology, String policy, String workload) {
+        RunSpec s = new RunSpec();
+        s.topology = topology;
+        s.policy = policy;
+        s.workload = workload;
+        s.durationFromWorkload = true;
+        return s;
+    }
+
     /** A run's duration or warm-up as text ("500ms"), refused beyond {@link #MAX_DURATION_NS}. */
     public static long parseDuration(String what, String text) {
         return org.schedlab.Units.parseDuration(what, text, MAX_DURATION_NS);

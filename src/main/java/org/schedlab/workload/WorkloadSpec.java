@@ -99,6 +99,9 @@ public final class WorkloadSpec {
         return this;
     }
 
+    /** Adds a mutex; returns its id. */
+    public int addMutex() { return mutexes++; }
+
     /** Adds a bounded buffer of {@code capacity} slots (see {@link #bufferCapacity}); returns its id. */
     public int addBuffer(int capacity, int wakeLevel, boolean wakeAll) {
         if (capacity < 1 || wakeLevel < 0 || wakeLevel >= capacity)

@@ -52,6 +52,7 @@ class CalibrationFitTest {
         fig(m, "process_fork_ns", 800_000, 0.01);
         fig(m, "process_child_ns", 8_000_000, 0.01);
         fig(m, "process_exit_ns", 5_000_000, 0.01);
+        fig(m, "process_exit_all_cpus_ns", 4_000_000, 0.01);
         return m;
     }
 
@@ -72,6 +73,23 @@ class CalibrationFitTest {
         // the fitted switch gives the model the measured one-CPU round trip, the fitted IPI latency the cross-CPU one
         assertThat(Calibration.modelRoundTripNs(c, "synthetic:cores=1")).isCloseTo(7000, within(70.0));
         assertThat(Calibration.modelRoundTripNs(c, "synthetic:cores=2")).isCloseTo(7000 + 21000 - 9000, within(190.0));
+    }
+
+    @Test
+    void theShareOfTheExitSiblingsDoOneAtATimeGivesTheModelTheMeasuredTimeOnEveryCpu() {
+        CostModel c = Calibration.fit(host(), figures(), QUIET).costs;
+        assertThat(c.processExitShared).isStrictlyBetween(0.0, 1.0);
+        assertThat(Calibration.modelExitPerChildNs(c, "synthetic:cores=2")).isCloseTo(4_000_000, within(100_000.0));
+        // exits as fast on two CPUs as on one: all shared; twice as fast: none
+        ObjectNode serial = figures(), parallel = figures();
+        fig(serial, "process_exit_all_cpus_ns", 5_000_000, 0.01);
+        fig(parallel, "process_exit_all_cpus_ns", 2_500_000, 0.01);
+        assertThat(Calibration.fit(host(), serial, QUIET).costs.processExitShared).isGreaterThan(0.95);
+        assertThat(Calibration.fit(host(), parallel, QUIET).costs.processExitShared).isLessThan(0.05);
+        // one CPU: nothing to share
+        ObjectNode one = host();
+        one.put("cpus", 1);
+        assertThat(Calibration.fit(one, figures(), QUIET).costs.processExitShared).isZero();
     }
 
     @Test

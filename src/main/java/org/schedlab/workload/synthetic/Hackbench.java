@@ -35,7 +35,9 @@ import org.schedlab.workload.WorkloadSpec;
  * (default: the cost profile's {@code processForkNs}, 95 µs built in; it varies by ±40% from one fork to the
  * next), {@code stagger} a factor on it (1). In process mode every child is a process of its own (a CPU switching
  * between two pays the profile's {@code mmSwitchNs}), starts with the profile's process-start work
- * ({@code processStartNs}, before it reports ready) and ends with its process-exit work ({@code processExitNs}). At most 40000 tasks. The simulated duration must cover the run, else the run is
+ * ({@code processStartNs}, before it reports ready) and ends with its process-exit work ({@code processExitNs}), the
+ * share {@code processExitShared} of it one child at a time (the locks exit_mmap() takes that all of perf's
+ * children share). At most 40000 tasks. The simulated duration must cover the run, else the run is
  * reported unfinished, with no time.
  */
 public final class Hackbench {
@@ -102,6 +104,7 @@ public final class Hackbench {
         for (int i = 0; i < fds * groups; i++) w.addBuffer(capacity, wakeLevel, !pipe);
         int run = w.mark("run");
         int messages = w.mark("messages");
+        int siblings = process ? w.addMutex() : -1;
         // template 0 is the main task; group g owns templates 1 + g·(fds+1) .. : its receivers, then its senders
         Prog main = new Prog();
         for (int g = 0; g < groups; g++) {
@@ -123,13 +126,13 @@ public final class Hackbench {
                 int data = dataChannel(fds, g, j), buffer = g * fds + j;
                 Prog r = new Prog().start(process).signal(READY, false).waitCh(GO)
                         .loop(fds * loops).waitCh(data).run(recv).end(messages).release(buffer).endLoop()
-                        .exit(process);
+                        .exit(process, siblings);
                 w.addTemplate(new TaskTemplate("hb-receiver", r.build(), 0));
             }
             Prog s = new Prog().start(process).signal(READY, false).waitCh(GO).loop(loops);
             for (int j = 0; j < fds; j++)
                 s.reserve(g * fds + j).run(send).signal(dataChannel(fds, g, j), true);
-            w.addTemplate(new TaskTemplate("hb-sender", s.endLoop().exit(process).build(), 0));
+            w.addTemplate(new TaskTemplate("hb-sender", s.endLoop().exit(process, siblings).build(), 0));
         }
         if (process) w.processes();
         w.endWhenAllExit = true;

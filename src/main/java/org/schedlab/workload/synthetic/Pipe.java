@@ -51,9 +51,10 @@ public final class Pipe {
         w.params.put("duration_s", "-1");
         w.channels = 2;
         int roundTrip = w.mark("round_trip");
+        int siblings = process ? w.addMutex() : -1;
 
         Prog w0 = new Prog().start(process).loop(loops).begin(roundTrip).run(write).signal(PIPE1, true).waitCh(PIPE2)
-                .run(read).end(roundTrip).endLoop().exit(process);
+                .run(read).end(roundTrip).endLoop().exit(process, siblings);
         Prog main = new Prog();
         if (process) worker1(main.run(forkExtra).fork(1, 1), loops, read, write).waitChildren(1).exit();
         else main.fork(1, 1).fork(2, 1).waitChildren(2).exit();

@@ -53,9 +53,13 @@ final class Prog {
         return this;
     }
 
-    /** Exits; a forked process ({@code process}) first does the cost profile's process-exit work. */
-    Prog exit(boolean process) {
-        if (process) run(Dist.syscall(Syscall.PROCESS_EXIT, 0));
+    /**
+     * Exits; a forked process ({@code process}) first does the cost profile's process-exit work, its shared part
+     * holding mutex {@code siblings} (one per parent: the locks its children's exit_mmap() share).
+     */
+    Prog exit(boolean process, int siblings) {
+        if (process) run(Dist.syscall(Syscall.PROCESS_EXIT, 0)).lock(siblings)
+                .run(Dist.syscall(Syscall.PROCESS_EXIT_SHARED, 0)).unlock(siblings);
         return exit();
     }
 

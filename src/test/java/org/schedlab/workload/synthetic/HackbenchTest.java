@@ -120,9 +120,33 @@ class HackbenchTest {
                 within(1e-9));
     }
 
+    @Test
+    void siblingsDoTheSharedPartOfTheirExitOneAtATime() {
+        // 8 children exiting together on 8 CPUs: unshared, their exits overlap (one exit's time); fully shared
+        // (every child's exit_mmap() under the same locks), they queue: 8 exits one after the other
+        String wl = "hackbench:groups=1,fds=4,loops=5";
+        CostModel parallel = CostModel.none(), serial = CostModel.none(), half = CostModel.none();
+        parallel.processExitNs = serial.processExitNs = half.processExitNs = 2_000_000;
+        serial.processExitShared = 1;
+        half.processExitShared = 0.5;
+        String eight = "synthetic:cores=8";
+        double none = runCosts(eight, wl, CostModel.none());
+        assertThat(runCosts(eight, wl, parallel) - none).isCloseTo(2e-3, within(2e-4));
+        assertThat(runCosts(eight, wl, serial) - none).isCloseTo(8 * 2e-3, within(2e-4));
+        // half shared: the shared halves queue (8 x 1 ms), the private halves overlap them
+        assertThat(runCosts(eight, wl, half) - none).isCloseTo(8 * 1e-3 + 1e-3, within(2e-4));
+        // on one CPU it changes nothing: the exits add up either way
+        assertThat(runCosts("synthetic:cores=1", wl, serial)).isCloseTo(runCosts("synthetic:cores=1", wl, parallel), within(1e-6));
+    }
+
     /** The time perf would print, in s, on one CPU with {@code costs}. */
     private static double runCosts(String workload, CostModel costs) {
-        RunSpec s = Sim.spec("synthetic:cores=1", "linux-wake", workload, 10_000_000_000L, 1);
+        return runCosts("synthetic:cores=1", workload, costs);
+    }
+
+    /** The time perf would print, in s, on {@code topology} with {@code costs}. */
+    private static double runCosts(String topology, String workload, CostModel costs) {
+        RunSpec s = Sim.spec(topology, "linux-wake", workload, 10_000_000_000L, 1);
         Runner.Prepared p = Runner.prepare(s);
         p.config.costs = costs;
         return Sim.value(Runner.run(p, null));
