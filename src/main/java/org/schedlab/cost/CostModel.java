@@ -154,11 +154,13 @@ public final class CostModel {
     public double pipeByteNs = 0.081;
     /**
      * Cache lines a socket or pipe operation moves when the previous operation on that buffer ran on another CPU
-     * (queue head, lock, memory accounting, the message itself); each costs a transfer at that distance. Not in
-     * the built-in profile (0): no published figure; {@code calibrate} measures it.
+     * (queue head, lock, memory accounting, the message itself); each costs a transfer at that distance. 5: the
+     * lines a 6.19 pipe write and read both touch (pipe_inode_info's mutex/rd_wait line and head/tail line, the
+     * pipe_buffer slot, two lines of a 100-byte message); not a measurement ({@code calibrate} measures it: 5.4
+     * for unix stream sockets on a 2-vCPU Zen host).
      */
     @Range(min = 0, max = 1_000, unit = "lines")
-    public double ipcRemoteLines = 0;
+    public double ipcRemoteLines = 5;
     /**
      * A switch to a task of another address space beyond a thread switch's {@link #contextSwitchNs}
      * (switch_mm_irqs_off(): the CR3 write, and the TLB refill after it where there is no PCID to keep entries).
