@@ -427,30 +427,37 @@ public final class Calibration {
      * time growing with the share.
      */
     static double fitExitShared(CostModel c, String topology, double targetNs) {
-        CostModel k = c.scaled(1);
-        double lo = 0, hi = 1;
-        k.processExitShared = 0;
-        if (modelExitPerChildNs(k, topology) >= targetNs) return 0;
-        k.processExitShared = 1;
-        if (modelExitPerChildNs(k, topology) <= targetNs) return 1;
+        CostModel k = CostProfile.copy(c);
+        // the thread-mode run has no exit to share: its time is the same at every share
+        double thread = modelMessagingSeconds(k, topology, "thread"), lo = 0, hi = 1;
+        java.util.function.DoubleUnaryOperator exitAt = share -> {
+            k.processExitShared = share;
+            return exitPerChildNs(modelMessagingSeconds(k, topology, "process"), thread);
+        };
+        if (exitAt.applyAsDouble(0) >= targetNs) return 0;
+        if (exitAt.applyAsDouble(1) <= targetNs) return 1;
         for (int i = 0; i < 12; i++) {
-            k.processExitShared = (lo + hi) / 2;
-            if (modelExitPerChildNs(k, topology) < targetNs) lo = k.processExitShared;
-            else hi = k.processExitShared;
+            double mid = (lo + hi) / 2;
+            if (exitAt.applyAsDouble(mid) < targetNs) lo = mid;
+            else hi = mid;
         }
         return Math.round((lo + hi) / 2 * 1000) / 1000.0;
     }
 
     /** The model's messaging -g 1 -l 1, process − thread mode, per child (ns). */
     static double modelExitPerChildNs(CostModel c, String topology) {
-        double[] t = new double[2];
-        for (int i = 0; i < 2; i++) {
-            Runner.Prepared p = Runner.prepare(RunSpec.toCompletion(topology, "pull",
-                    "hackbench:groups=1,loops=1,mode=" + (i == 0 ? "process" : "thread")));
-            p.config.costs = c;
-            t[i] = Runner.headlineValue(Runner.run(p, null));
-        }
-        return (t[0] - t[1]) * 1e9 / MESSAGING_CHILDREN;
+        return exitPerChildNs(modelMessagingSeconds(c, topology, "process"), modelMessagingSeconds(c, topology, "thread"));
+    }
+
+    private static double exitPerChildNs(double processS, double threadS) {
+        return (processS - threadS) * 1e9 / MESSAGING_CHILDREN;
+    }
+
+    /** The time the model's {@code perf bench sched messaging -g 1 -l 1} in {@code mode} prints (s). */
+    private static double modelMessagingSeconds(CostModel c, String topology, String mode) {
+        Runner.Prepared p = Runner.prepare(RunSpec.toCompletion(topology, "pull", "hackbench:groups=1,loops=1,mode=" + mode));
+        p.config.costs = c;
+        return Runner.headlineValue(Runner.run(p, null));
     }
 
     /** The host as a regular synthetic machine of its counts (one LLC of all its CPUs where they do not divide). */

@@ -212,7 +212,8 @@ public final class CostProfile {
         }
     }
 
-    static CostModel copy(CostModel from) {
+    /** A copy of {@code from}, every constant (an all-free model stays free). */
+    public static CostModel copy(CostModel from) {
         if (from.isFree()) return CostModel.none();
         CostModel c = new CostModel();
         try {
