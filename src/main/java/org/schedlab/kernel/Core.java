@@ -117,9 +117,11 @@ final class Core {
         Cpu cpu = cpus[c];
         // an idle CPU on its way out picks at the end of do_idle (TickIdle.onIdleExit)
         if (cpu.idleExiting) return;
-        cpu.needResched = false;
         m.time.account(c);
         Task prev = cpu.curr;
+        if (cpu.needResched && prev != null && prev.spinBuffer >= 0 && cpu.nrRunning > 1 && m.interp.sleepOnMutex(prev, c))
+            return;
+        cpu.needResched = false;
         Task next = pickNext(cpu);
         if (next != null && next == prev) {
             // no set_next_task: nothing queues a balance callback when prev stays
@@ -199,6 +201,7 @@ final class Core {
         if (prev != null) {
             prev.lastRanCpu = c;
             prev.lastStopped = m.now;
+            if (prev.spinBuffer >= 0) m.interp.abandonSpin(prev);
         }
         // set_next_entity takes next out of the tree
         if (next != null) cpu.timeline.remove(next);

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * Kernel work (switches, ticks, balancing) occupies a CPU without progress for the running task.
  */
 final class CpuTime {
-    static final String[] KERNEL_KINDS = {"context_switch", "tick", "idle_exit", "wakeup", "ipi", "fork", "exec", "exit", "migrate_running", "ipc_remote", "tg_load_avg"};
+    static final String[] KERNEL_KINDS = {"context_switch", "tick", "idle_exit", "wakeup", "ipi", "fork", "exec", "exit", "migrate_running", "ipc_remote", "tg_load_avg", "ipc_lock_spin"};
     static final int KK_CONTEXT_SWITCH = 0;
     static final int KK_TICK = 1;
     static final int KK_IDLE_EXIT = 2;
@@ -25,6 +25,7 @@ final class CpuTime {
     static final int KK_MIGRATE_RUNNING = 8;
     static final int KK_IPC_REMOTE = 9;
     static final int KK_TG_LOAD = 10;
+    static final int KK_IPC_LOCK_SPIN = 11;
 
     private final Machine m;
     private final Topology topo;
@@ -137,6 +138,11 @@ final class CpuTime {
         occupy(c, ns);
         overheadCell[0] += ns;
         if (m.sink != null) m.sink.overhead(m.now, c, kind, ns);
+    }
+
+    /** Counts kernel work of a fixed kind that a running task did on the clock (a spin), charging nothing. */
+    void countKernel(long ns, int kernelKind) {
+        if (ns > 0) kernelNs[kernelKind] += ns;
     }
 
     /** Charges kernel work of a fixed kind (context switch, tick, ...), counted in an array. */

@@ -1,14 +1,11 @@
 package org.schedlab.kernel;
 
-import org.schedlab.cost.CostModel;
-import org.schedlab.engine.EventQueue;
 import org.schedlab.metrics.Recorder;
 import org.schedlab.policy.SchedPolicy;
 import org.schedlab.policy.WakeFlags;
 import org.schedlab.topology.CpuSet;
 import org.schedlab.workload.Op;
 import org.schedlab.workload.WorkloadException;
-import org.schedlab.workload.WorkloadSpec;
 
 import java.util.Arrays;
 
@@ -22,32 +19,18 @@ final class Interpreter {
     private static final int MAX_ZERO_TIME_OPS = 100_000;
 
     private final Machine m;
-    private final CostModel costs;
-    private final WorkloadSpec wl;
-    private final Recorder rec;
-    private final EventQueue q;
-    private final Cpu[] cpus;
-    private final int nrCpus;
-    private final SyncObjects sync;
     /** Shared timers: one per id for the whole workload (per-task timers live in the task). */
     private final long[] sharedTimerNext;
 
     Interpreter(Machine m) {
         this.m = m;
-        this.costs = m.costs;
-        this.wl = m.wl;
-        this.rec = m.rec;
-        this.q = m.q;
-        this.cpus = m.cpus;
-        this.nrCpus = m.nrCpus;
-        this.sync = m.sync;
-        sharedTimerNext = new long[wl.timers];
+        sharedTimerNext = new long[m.wl.timers];
         Arrays.fill(sharedTimerNext, Long.MIN_VALUE);
     }
 
     /** Continues the current task once the CPU's kernel work is done. */
     void step(int c) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         Task t = cpu.curr;
         // a task in (or about to start) a Run needs no step event: its completion can be armed now
         if (t != null && !cpu.needResched) {
@@ -57,18 +40,29 @@ final class Interpreter {
             }
             if (t.pc < t.program.length && t.program[t.pc] instanceof Op.Run && startRun(t, c)) return;
         }
-        q.schedule(m.time.busyUntil(c), Machine.EV_STEP, c, cpu.genStep);
+        m.q.schedule(m.time.busyUntil(c), Machine.EV_STEP, c, cpu.genStep);
     }
 
     /** Starts the Run op at the task's pc; false if it asks for no work (the op is then skipped). */
     boolean startRun(Task t, int c) {
-        double w = ((Op.Run) t.program[t.pc]).work.sample(t.rng, costs);
-        if (costs.workJitter > 0 && w > 0) w = Math.max(0, w * (1 + costs.workJitter * m.jitterRng.nextGaussian()));
-        m.workDemanded += w;
-        if (t.pendingRefillNs > 0) {
-            w += t.pendingRefillNs;
-            m.refillDemanded += t.pendingRefillNs;
-            t.pendingRefillNs = 0;
+        double w;
+        if (t.sectionDrawn) {
+            w = t.sectionWork;
+            t.sectionDrawn = false;
+        } else {
+            w = ((Op.Run) t.program[t.pc]).work.sample(t.rng, m.costs);
+            if (m.costs.workJitter > 0 && w > 0) w = Math.max(0, w * (1 + m.costs.workJitter * m.jitterRng.nextGaussian()));
+            m.workDemanded += w;
+            if (t.pendingRefillNs > 0) {
+                w += t.pendingRefillNs;
+                m.refillDemanded += t.pendingRefillNs;
+                t.pendingRefillNs = 0;
+            }
+        }
+        if (t.lockedBuffer >= 0) {
+            int b = t.lockedBuffer;
+            t.lockedBuffer = -1;
+            if (w > 0 && spinsFor(t, c, b, w)) return true;
         }
         if (w <= 0) {
             t.pc++;
@@ -80,9 +74,87 @@ final class Interpreter {
         return true;
     }
 
+    /**
+     * Takes locked buffer {@code b}'s mutex for an operation of {@code w}: at once if it is free (the buffer's lines
+     * then come over), else the task spins on its CPU until its turn (a Run on the clock; true).
+     */
+    private boolean spinsFor(Task t, int c, int b, double w) {
+        long arrive = m.time.busyUntil(c);
+        long start = m.sync.reserveMutex(t, c, b, arrive, Math.max(1, (long) Math.ceil(w / m.cpus[c].rate)));
+        if (start <= arrive) {
+            m.time.chargeKernel(c, t.sectionLinesNs, CpuTime.KK_IPC_REMOTE);
+            return false;
+        }
+        t.spinBuffer = b;
+        t.spinStart = start;
+        t.spinSince = arrive;
+        t.sectionWork = w;
+        t.runWallEnd = start;
+        t.remainingWork = 0;
+        t.inRun = true;
+        armCompletion(c);
+        return true;
+    }
+
+    /** The spinner's turn has come: it takes the mutex, the buffer's lines come over and its operation runs. */
+    private void endSpin(Task t, int c) {
+        Cpu cpu = m.cpus[c];
+        cpu.runArmed = false;
+        m.q.cancel(cpu.runSlot);
+        if (cpu.needResched) {
+            // it would have stopped spinning to reschedule (sleepOnMutex, or abandonSpin when switched out)
+            m.core.schedule(c);
+            return;
+        }
+        m.time.countKernel(m.now - t.spinSince, CpuTime.KK_IPC_LOCK_SPIN);
+        t.spinBuffer = -1;
+        t.runWallEnd = -1;
+        m.time.chargeKernel(c, t.sectionLinesNs, CpuTime.KK_IPC_REMOTE);
+        t.remainingWork = t.sectionWork;
+        armCompletion(c);
+    }
+
+    /**
+     * A spinner whose CPU must reschedule for another task stops spinning and sleeps on the mutex until its holder's
+     * unlock wakes it (__mutex_lock_common()'s slow path after mutex_optimistic_spin() fails; __mutex_unlock_slowpath()
+     * wakes the first waiter), then queues for the mutex anew. True if it went to sleep; false if nothing holds the
+     * mutex beyond now. Deviations: woken as by a timer, not from the unlocker's CPU; no hand-off to a starving waiter.
+     */
+    boolean sleepOnMutex(Task t, int c) {
+        int b = t.spinBuffer;
+        m.sync.cancelMutex(b, t.spinStart);
+        long unlock = m.sync.nextUnlock(b);
+        abandonSpin(t, false);
+        if (unlock < 0) return false;
+        t.genTimer++;
+        m.q.schedule(unlock, Machine.EV_TIMER, t.pid, t.genTimer);
+        m.core.block(t, c, Core.BLOCK_MUTEX);
+        return true;
+    }
+
+    /**
+     * A spinner switched out gives up its turn (mutex_optimistic_spin() stops when the CPU must reschedule); when it
+     * runs again it queues anew for the mutex, with the work it had drawn. Deviation: it waits in a runqueue, not on
+     * the mutex's wait list to be woken by the unlock.
+     */
+    void abandonSpin(Task t) {
+        abandonSpin(t, true);
+    }
+
+    private void abandonSpin(Task t, boolean cancel) {
+        if (cancel) m.sync.cancelMutex(t.spinBuffer, t.spinStart);
+        m.time.countKernel(m.now - t.spinSince, CpuTime.KK_IPC_LOCK_SPIN);
+        t.lockedBuffer = t.spinBuffer;
+        t.spinBuffer = -1;
+        t.sectionDrawn = true;
+        t.inRun = false;
+        t.runWallEnd = -1;
+        t.remainingWork = 0;
+    }
+
     /** The CPU's kernel work is done (or a resched is due): the running task continues. */
     void onStep(int c, long gen) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         if (gen != cpu.genStep || cpu.curr == null) return;
         if (cpu.kernelUntil > m.now) {
             step(c);
@@ -104,7 +176,7 @@ final class Interpreter {
 
     /** Arms the end of the current Run at the CPU's current rate, after its kernel work. */
     void armCompletion(int c) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         Task t = cpu.curr;
         cpu.genRun++;
         cpu.runArmed = true;
@@ -112,7 +184,7 @@ final class Interpreter {
         long at;
         if (t.runWallEnd >= 0) at = Math.max(start, t.runWallEnd);
         else at = start + Math.max(1, (long) Math.ceil(t.remainingWork / cpu.rate));
-        q.schedule(cpu.runSlot, at, Machine.EV_RUN_DONE, c, cpu.genRun);
+        m.q.schedule(cpu.runSlot, at, Machine.EV_RUN_DONE, c, cpu.genRun);
     }
 
     /**
@@ -121,7 +193,7 @@ final class Interpreter {
      * completed cancels its armed end in {@link #completeRun}).
      */
     void onRunDone(int c, long gen) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         if (gen != cpu.genRun || cpu.curr == null || !cpu.curr.inRun) return;
         m.time.account(c);
         Task t = cpu.curr;
@@ -136,8 +208,12 @@ final class Interpreter {
 
     /** The current Run or RunWall op is done: its armed end is dropped and the task moves on to its next op. */
     void completeRun(Task t, int c) {
-        cpus[c].runArmed = false;
-        q.cancel(cpus[c].runSlot);
+        if (t.spinBuffer >= 0) {
+            endSpin(t, c);
+            return;
+        }
+        m.cpus[c].runArmed = false;
+        m.q.cancel(m.cpus[c].runSlot);
         if (t.runWallEnd < 0 && t.remainingWork > 0) {
             m.workExecuted += t.remainingWork;   // rounding residue below a nanosecond
         }
@@ -145,13 +221,13 @@ final class Interpreter {
         t.runWallEnd = -1;
         t.inRun = false;
         t.pc++;
-        if (cpus[c].needResched) m.core.schedule(c);
+        if (m.cpus[c].needResched) m.core.schedule(c);
         else advance(t, c);
     }
 
     /** Executes the running task's program from its pc until it starts a run, blocks or exits. */
     void advance(Task t, int c) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         int guard = 0;
         while (true) {
             if (cpu.curr != t || t.state != Task.State.RUNNING) return;
@@ -160,7 +236,7 @@ final class Interpreter {
                 return;
             }
             if (++guard > MAX_ZERO_TIME_OPS)
-                throw new WorkloadException(wl.name + ": task " + t.comm + " loops without consuming time (at op "
+                throw new WorkloadException(m.wl.name + ": task " + t.comm + " loops without consuming time (at op "
                         + t.pc + ": " + t.program[t.pc] + ")");
             if (t.pc >= t.program.length) {
                 exit(t, c);
@@ -192,7 +268,7 @@ final class Interpreter {
                 t.pc++;
                 // rt-app's rtapp_timer: t_next starts at the thread's t_first (use-case start + delay), forked or not
                 long[] store = tm.shared ? sharedTimerNext : t.timerNext;
-                if (store[tm.timer] == Long.MIN_VALUE) store[tm.timer] = wl.templates.get(t.templateIndex).startDelayNs;
+                if (store[tm.timer] == Long.MIN_VALUE) store[tm.timer] = m.wl.templates.get(t.templateIndex).startDelayNs;
                 store[tm.timer] += tm.periodNs;
                 if (m.now < store[tm.timer]) {
                     sleepFor(t, c, store[tm.timer] - m.now);
@@ -202,34 +278,37 @@ final class Interpreter {
             } else if (op instanceof Op.Wait) {
                 Op.Wait w = (Op.Wait) op;
                 t.pc++;
-                if (w.sleeps && sync.take(w.channel)) {
+                if (w.sleeps && m.sync.take(w.channel)) {
                     // the unit that is already there ends the sleep as soon as it begins
                     sleepFor(t, c, 0);
                     return;
                 }
-                if (sync.down(t, c, w.channel)) return;
+                if (m.sync.down(t, c, w.channel)) return;
             } else if (op instanceof Op.Signal) {
                 t.pc++;
-                sync.up((Op.Signal) op, c);
+                m.sync.up((Op.Signal) op, c);
             } else if (op instanceof Op.BufferReserve) {
-                if (sync.reserve(t, c, ((Op.BufferReserve) op).buffer)) return;
+                if (m.sync.reserve(t, c, ((Op.BufferReserve) op).buffer)) return;
                 t.pc++;
             } else if (op instanceof Op.BufferRelease) {
                 t.pc++;
-                sync.release(c, ((Op.BufferRelease) op).buffer);
+                m.sync.release(c, ((Op.BufferRelease) op).buffer);
+            } else if (op instanceof Op.BufferLock) {
+                t.pc++;
+                t.lockedBuffer = ((Op.BufferLock) op).buffer;
             } else if (op instanceof Op.Lock) {
                 t.pc++;
-                if (sync.lock(t, c, ((Op.Lock) op).mutex)) return;
+                if (m.sync.lock(t, c, ((Op.Lock) op).mutex)) return;
             } else if (op instanceof Op.Unlock) {
                 t.pc++;
-                sync.unlock(((Op.Unlock) op).mutex, t, c);
+                m.sync.unlock(((Op.Unlock) op).mutex, t, c);
             } else if (op instanceof Op.CondWait) {
                 t.pc++;
-                sync.condWait(t, c, (Op.CondWait) op);
+                m.sync.condWait(t, c, (Op.CondWait) op);
                 return;
             } else if (op instanceof Op.CondSignal) {
                 t.pc++;
-                sync.condSignal((Op.CondSignal) op, c);
+                m.sync.condSignal((Op.CondSignal) op, c);
             } else if (op instanceof Op.Suspend) {
                 t.pc++;
                 if (t.resumeLatch) {
@@ -249,7 +328,7 @@ final class Interpreter {
                 }
             } else if (op instanceof Op.Barrier) {
                 t.pc++;
-                if (sync.barrier(t, c, ((Op.Barrier) op).barrier)) return;
+                if (m.sync.barrier(t, c, ((Op.Barrier) op).barrier)) return;
             } else if (op instanceof Op.Fork) {
                 // copy_process: one child at a time; the parent goes on once the fork's kernel work is done
                 Op.Fork f = (Op.Fork) op;
@@ -257,14 +336,14 @@ final class Interpreter {
                     t.pc++;
                     continue;
                 }
-                m.time.chargeKernel(c, costs.forkNs, CpuTime.KK_FORK);
+                m.time.chargeKernel(c, m.costs.forkNs, CpuTime.KK_FORK);
                 Task child = m.forkExit.createTask(f.template, t);
                 m.wakeup.wakeUpNew(child, c);
                 if (++t.forked >= f.count) {
                     t.forked = 0;
                     t.pc++;
                 }
-                if (costs.forkNs > 0) {
+                if (m.costs.forkNs > 0) {
                     step(c);
                     return;
                 }
@@ -280,7 +359,7 @@ final class Interpreter {
                 return;
             } else if (op instanceof Op.Exec) {
                 t.pc++;
-                m.time.chargeKernel(c, costs.execNs, CpuTime.KK_EXEC);
+                m.time.chargeKernel(c, m.costs.execNs, CpuTime.KK_EXEC);
                 int target = m.wakeup.selectCpu(t, c, c, WakeFlags.WF_EXEC);
                 if (target != SchedPolicy.DEFER && target != c) {
                     m.core.moveRunning(t, c, target, "exec");
@@ -323,11 +402,11 @@ final class Interpreter {
             } else if (op instanceof Op.SetAffinity) {
                 t.pc++;
                 CpuSet s = ((Op.SetAffinity) op).cpus;
-                CpuSet fit = new CpuSet(nrCpus);
-                for (int i = s.first(); i >= 0 && i < nrCpus; i = s.nextSetBit(i + 1)) fit.set(i);
-                if (fit.isEmpty()) throw new WorkloadException(wl.name + ": task " + t.comm + " affinity " + s
-                        + " has no CPU of this " + nrCpus + "-CPU machine");
-                t.allowed = fit.cardinality() == nrCpus ? null : fit;
+                CpuSet fit = new CpuSet(m.nrCpus);
+                for (int i = s.first(); i >= 0 && i < m.nrCpus; i = s.nextSetBit(i + 1)) fit.set(i);
+                if (fit.isEmpty()) throw new WorkloadException(m.wl.name + ": task " + t.comm + " affinity " + s
+                        + " has no CPU of this " + m.nrCpus + "-CPU machine");
+                t.allowed = fit.cardinality() == m.nrCpus ? null : fit;
                 t.nrCpusAllowed = fit.cardinality();
                 t.maxAllowedCapacity = -1;
                 if (!t.canRunOn(c)) {
@@ -355,12 +434,12 @@ final class Interpreter {
                 } else {
                     long start = mk.channel >= 0 ? m.sync.stampOf(mk.channel) : t.markStart[mk.metric];
                     if (m.measuring) {
-                        rec.markCount[mk.metric]++;
+                        m.rec.markCount[mk.metric]++;
                         if (start >= 0) {
                             long d = m.now - start;
-                            Recorder.record(rec.markLatency.get(mk.metric), d);
-                            rec.markSumNs[mk.metric] += d;
-                            rec.markIntervals[mk.metric]++;
+                            Recorder.record(m.rec.markLatency.get(mk.metric), d);
+                            m.rec.markSumNs[mk.metric] += d;
+                            m.rec.markIntervals[mk.metric]++;
                         }
                     }
                     t.markStart[mk.metric] = -1;
@@ -377,9 +456,9 @@ final class Interpreter {
      * while it still pays for an exit.
      */
     private void exit(Task t, int c) {
-        if (!t.exiting && costs.exitNs > 0) {
+        if (!t.exiting && m.costs.exitNs > 0) {
             t.exiting = true;
-            m.time.chargeKernel(c, costs.exitNs, CpuTime.KK_EXIT);
+            m.time.chargeKernel(c, m.costs.exitNs, CpuTime.KK_EXIT);
             step(c);
             return;
         }
@@ -394,7 +473,7 @@ final class Interpreter {
         TimerQueue tq = m.cpus[c].timers;
         while (!tq.isEmpty() && tq.headExpiry() <= m.now) tq.pop();   // fired already
         tq.add(t.timerExpiry, t.pid);
-        q.schedule(m.now + d, Machine.EV_TIMER, t.pid, t.genTimer);
+        m.q.schedule(m.now + d, Machine.EV_TIMER, t.pid, t.genTimer);
         m.core.block(t, c, Core.BLOCK_SLEEP);
     }
 }

@@ -4,7 +4,7 @@ package org.schedlab.kernel;
  * Consistency of the whole machine after an event (debug mode, {@code --check}): every queued task is on the
  * runqueue it names, in a runnable state and inside its affinity; runqueue weights and counts match their
  * members; machine-wide counts match the per-CPU and per-task state; an idle CPU has queued tasks only while a
- * wakeup IPI for it is on its way.
+ * wakeup IPI for it is on its way; a task spinning for a locked buffer's mutex is running and its turn is booked.
  */
 final class Invariants {
     private Invariants() {}
@@ -57,6 +57,10 @@ final class Invariants {
             boolean onSomeRq = t.onRq;
             boolean shouldBe = t.state == Task.State.RUNNABLE || t.state == Task.State.RUNNING || t.delayed;
             if (onSomeRq != shouldBe) throw new IllegalStateException(t + " onRq=" + onSomeRq + " state=" + t.state);
+            // a spinner runs, in its spin, and its turn on the mutex is still booked
+            if (t.spinBuffer >= 0 && (t.state != Task.State.RUNNING || m.cpus[t.cpu].curr != t || !t.inRun
+                    || t.runWallEnd != t.spinStart || !m.sync.booked(t.spinBuffer, t.spinStart, t.cpu)))
+                throw new IllegalStateException(t + " spins for buffer " + t.spinBuffer + " but is " + t.state);
         }
         if (live != m.liveTasks || held != m.heldTasks) throw new IllegalStateException("task counters mismatch");
     }

@@ -1,7 +1,6 @@
 package org.schedlab.kernel;
 
 import org.schedlab.workload.Op;
-import org.schedlab.workload.WorkloadSpec;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.Arrays;
  */
 final class SyncObjects {
     private final Machine m;
-    private final WorkloadSpec wl;
     private final int[] chanCount;
     /** The last time a task stamped each channel (a shared mark start), -1 before any. */
     private final long[] chanStamp;
@@ -28,30 +26,35 @@ final class SyncObjects {
     private final ArrayList<Task>[] barrierWaiters;
     private final int[] bufferUsed, bufferLastCpu;
     private final ArrayDeque<Task>[] bufferWaiters;
+    /** Per locked buffer: the times its mutex is held, as (start, end, CPU) triples in time order. */
+    private final long[][] bufferHeld;
+    private final int[] bufferHeldCount;
 
     @SuppressWarnings("unchecked")
     SyncObjects(Machine m) {
         this.m = m;
-        this.wl = m.wl;
-        chanCount = new int[wl.channels];
-        chanStamp = new long[wl.channels];
+        chanCount = new int[m.wl.channels];
+        chanStamp = new long[m.wl.channels];
         java.util.Arrays.fill(chanStamp, -1);
-        chanWaiters = new ArrayDeque[wl.channels];
-        for (int i = 0; i < wl.channels; i++) chanWaiters[i] = new ArrayDeque<>();
-        mutexOwner = new Task[wl.mutexes];
-        mutexWaiters = new ArrayDeque[wl.mutexes];
-        for (int i = 0; i < wl.mutexes; i++) mutexWaiters[i] = new ArrayDeque<>();
-        condWaiters = new ArrayDeque[wl.conds];
-        for (int i = 0; i < wl.conds; i++) condWaiters[i] = new ArrayDeque<>();
-        barrierArrived = new int[wl.barrierParties.length];
-        barrierWaiters = new ArrayList[wl.barrierParties.length];
+        chanWaiters = new ArrayDeque[m.wl.channels];
+        for (int i = 0; i < m.wl.channels; i++) chanWaiters[i] = new ArrayDeque<>();
+        mutexOwner = new Task[m.wl.mutexes];
+        mutexWaiters = new ArrayDeque[m.wl.mutexes];
+        for (int i = 0; i < m.wl.mutexes; i++) mutexWaiters[i] = new ArrayDeque<>();
+        condWaiters = new ArrayDeque[m.wl.conds];
+        for (int i = 0; i < m.wl.conds; i++) condWaiters[i] = new ArrayDeque<>();
+        barrierArrived = new int[m.wl.barrierParties.length];
+        barrierWaiters = new ArrayList[m.wl.barrierParties.length];
         for (int i = 0; i < barrierWaiters.length; i++) barrierWaiters[i] = new ArrayList<>();
-        int nb = wl.bufferCapacity.length;
+        int nb = m.wl.bufferCapacity.length;
         bufferUsed = new int[nb];
         bufferLastCpu = new int[nb];
         Arrays.fill(bufferLastCpu, -1);
         bufferWaiters = new ArrayDeque[nb];
         for (int i = 0; i < nb; i++) bufferWaiters[i] = new ArrayDeque<>();
+        bufferHeld = new long[nb][];
+        bufferHeldCount = new int[nb];
+        for (int i = 0; i < nb; i++) if (m.wl.bufferLocked[i]) bufferHeld[i] = new long[3 * 8];
     }
 
     /**
@@ -59,8 +62,8 @@ final class SyncObjects {
      * in sock_wait_for_wmem() while sk_wmem_alloc ≥ sk_sndbuf; pipe_write() while the pipe is full.
      */
     boolean reserve(Task t, int c, int b) {
-        chargeRemote(c, b);
-        if (bufferUsed[b] >= wl.bufferCapacity[b]) {
+        if (!m.wl.bufferLocked[b]) chargeRemote(c, b);
+        if (bufferUsed[b] >= m.wl.bufferCapacity[b]) {
             bufferWaiters[b].add(t);
             m.core.block(t, c, Core.BLOCK_CHANNEL);
             return true;
@@ -74,12 +77,82 @@ final class SyncObjects {
      * unix_writable() (wmem ≤ sndbuf/4); pipe_read() wakes a writer when it empties a page of a full pipe.
      */
     void release(int c, int b) {
-        chargeRemote(c, b);
+        if (!m.wl.bufferLocked[b]) chargeRemote(c, b);
         if (bufferUsed[b] > 0) bufferUsed[b]--;
         ArrayDeque<Task> w = bufferWaiters[b];
-        if (w.isEmpty() || bufferUsed[b] > wl.bufferWakeLevel[b]) return;
-        if (wl.bufferWakeAll[b]) while (!w.isEmpty()) m.wakeup.tryToWakeUp(w.poll(), c, true);
+        if (w.isEmpty() || bufferUsed[b] > m.wl.bufferWakeLevel[b]) return;
+        if (m.wl.bufferWakeAll[b]) while (!w.isEmpty()) m.wakeup.tryToWakeUp(w.poll(), c, true);
         else m.wakeup.tryToWakeUp(w.poll(), c, true);
+    }
+
+    /**
+     * Reserves locked buffer {@code b}'s mutex for an operation of {@code workNs} by CPU {@code c} arriving at
+     * {@code arrive}: the first time from then at which the mutex is free for the operation and the transfer of the
+     * buffer's lines from the CPU holding the mutex before it. Returns that time; the lines' cost goes to
+     * {@code t.sectionLinesNs}. First come, first served, as a spinner queues on the mutex (osq_lock()).
+     */
+    long reserveMutex(Task t, int c, int b, long arrive, long workNs) {
+        long[] held = bufferHeld[b];
+        int n = bufferHeldCount[b];
+        // the holds that ended are forgotten; the last one's CPU is where the lines are
+        int keep = 0;
+        while (keep < n && held[3 * keep + 1] <= m.now) {
+            bufferLastCpu[b] = (int) held[3 * keep + 2];
+            keep++;
+        }
+        if (keep > 0) {
+            System.arraycopy(held, 3 * keep, held, 0, 3 * (n - keep));
+            n -= keep;
+        }
+        long start = arrive;
+        int prev = bufferLastCpu[b];
+        int at = 0;
+        for (; at < n; at++) {
+            if (start + linesNs(prev, c) + workNs <= held[3 * at]) break;
+            if (held[3 * at + 1] > start) start = held[3 * at + 1];
+            prev = (int) held[3 * at + 2];
+        }
+        long lines = linesNs(prev, c);
+        if (3 * (n + 1) > held.length) bufferHeld[b] = held = Arrays.copyOf(held, held.length * 2);
+        System.arraycopy(held, 3 * at, held, 3 * at + 3, 3 * (n - at));
+        held[3 * at] = start;
+        held[3 * at + 1] = start + lines + workNs;
+        held[3 * at + 2] = c;
+        bufferHeldCount[b] = n + 1;
+        t.sectionLinesNs = lines;
+        return start;
+    }
+
+    /** A spinner gives up its place on buffer {@code b}'s mutex: its reservation from {@code start} is dropped. */
+    void cancelMutex(int b, long start) {
+        long[] held = bufferHeld[b];
+        int n = bufferHeldCount[b];
+        for (int i = 0; i < n; i++) {
+            if (held[3 * i] != start) continue;
+            System.arraycopy(held, 3 * i + 3, held, 3 * i, 3 * (n - i - 1));
+            bufferHeldCount[b] = n - 1;
+            return;
+        }
+    }
+
+    /** Whether buffer {@code b}'s mutex is booked for CPU {@code c} from {@code start}. */
+    boolean booked(int b, long start, int c) {
+        long[] held = bufferHeld[b];
+        for (int i = 0; i < bufferHeldCount[b]; i++) if (held[3 * i] == start && held[3 * i + 2] == c) return true;
+        return false;
+    }
+
+    /** The next time buffer {@code b}'s mutex is released after now (its holder's unlock), or -1 if it is free. */
+    long nextUnlock(int b) {
+        long[] held = bufferHeld[b];
+        int n = bufferHeldCount[b];
+        for (int i = 0; i < n; i++) if (held[3 * i + 1] > m.now) return held[3 * i + 1];
+        return -1;
+    }
+
+    /** The transfer of a locked buffer's lines to CPU {@code c} from CPU {@code last} (-1: nobody used it yet). */
+    private long linesNs(int last, int c) {
+        return last == c ? 0 : m.costs.ipcRemoteNs(m.topo, last, c);
     }
 
     /** The buffer's lines (queue, lock, accounting) come from the CPU that used it last. */
@@ -169,7 +242,7 @@ final class SyncObjects {
 
     /** Arrives at barrier {@code b}: the last party wakes the others and goes on; the others block. */
     boolean barrier(Task t, int c, int b) {
-        if (++barrierArrived[b] >= wl.barrierParties[b]) {
+        if (++barrierArrived[b] >= m.wl.barrierParties[b]) {
             barrierArrived[b] = 0;
             ArrayList<Task> w = barrierWaiters[b];
             for (int i = 0; i < w.size(); i++) m.wakeup.tryToWakeUp(w.get(i), c, false);

@@ -98,6 +98,17 @@ public final class Task implements TaskView {
     long timerExpiry = -1;
     int timerCpu;
     int blockedOn;
+    /** The locked buffer whose mutex the next Run holds ({@link org.schedlab.workload.Op.BufferLock}), or -1. */
+    int lockedBuffer = -1;
+    /** The locked buffer whose mutex this task spins for (its Run then ends when its turn comes), or -1. */
+    int spinBuffer = -1;
+    /** When its turn on {@link #spinBuffer}'s mutex comes, and since when it spins. */
+    long spinStart, spinSince;
+    /** The work of the operation under the mutex, drawn before the spin (kept if the spin is given up). */
+    double sectionWork;
+    boolean sectionDrawn;
+    /** The transfer of the buffer's lines when the mutex is taken. */
+    long sectionLinesNs;
     int condMutex = -1;
     int attachedCpu = -1;
     Machine m;

@@ -103,6 +103,18 @@ public abstract sealed class Op {
         @Override public String toString() { return "release b" + buffer; }
     }
 
+    /**
+     * The Run that follows is an operation on a locked buffer ({@link WorkloadSpec#bufferLocked}): it holds the
+     * buffer's mutex, after the buffer's lines have come over from the CPU that held it last. While another holds
+     * it the task spins on its CPU (mutex_optimistic_spin()), first come first served, giving up its turn if it is
+     * switched out.
+     */
+    public static final class BufferLock extends Op {
+        public final int buffer;
+        public BufferLock(int buffer) { this.buffer = buffer; }
+        @Override public String toString() { return "lock b" + buffer; }
+    }
+
     /** Blocking mutex with FIFO hand-off. */
     public static final class Lock extends Op {
         public final int mutex;

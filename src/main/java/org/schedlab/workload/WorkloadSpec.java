@@ -72,6 +72,8 @@ public final class WorkloadSpec {
     /** Bounded buffers ({@link Op.BufferReserve}): slots, the level at or below which a release wakes writers, and whether it wakes all of them or one. */
     public int[] bufferCapacity = new int[0], bufferWakeLevel = new int[0];
     public boolean[] bufferWakeAll = new boolean[0];
+    /** Buffers with a mutex held around each operation on them ({@link Op.BufferLock}): a pipe's pipe->mutex. */
+    public boolean[] bufferLocked = new boolean[0];
     /** Names of measurement points used by {@link Op.Mark}. */
     public final List<String> marks = new ArrayList<>();
     public Arrivals arrivals;
@@ -104,12 +106,19 @@ public final class WorkloadSpec {
 
     /** Adds a bounded buffer of {@code capacity} slots (see {@link #bufferCapacity}); returns its id. */
     public int addBuffer(int capacity, int wakeLevel, boolean wakeAll) {
+        return addBuffer(capacity, wakeLevel, wakeAll, false);
+    }
+
+    /** As {@link #addBuffer(int, int, boolean)}, with a mutex held around each operation if {@code locked}. */
+    public int addBuffer(int capacity, int wakeLevel, boolean wakeAll, boolean locked) {
         if (capacity < 1 || wakeLevel < 0 || wakeLevel >= capacity)
             throw new IllegalArgumentException("buffer of " + capacity + " slots waking at " + wakeLevel);
         int n = bufferCapacity.length;
         bufferCapacity = Arrays.copyOf(bufferCapacity, n + 1);
         bufferWakeLevel = Arrays.copyOf(bufferWakeLevel, n + 1);
         bufferWakeAll = Arrays.copyOf(bufferWakeAll, n + 1);
+        bufferLocked = Arrays.copyOf(bufferLocked, n + 1);
+        bufferLocked[n] = locked;
         bufferCapacity[n] = capacity;
         bufferWakeLevel[n] = wakeLevel;
         bufferWakeAll[n] = wakeAll;

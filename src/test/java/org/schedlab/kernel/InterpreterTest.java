@@ -216,6 +216,24 @@ class InterpreterTest {
         return o;
     }
 
+    static RunOutcome bufferLock() {
+        // three writers on three CPUs each hold a locked buffer's mutex for 2 ms: one at a time, the later ones
+        // spinning on their CPUs meanwhile, so they end at 2, 4 and 6 ms with 2 + 4 + 6 ms of CPU time
+        WorkloadSpec w = spec();
+        int b = w.addBuffer(8, 0, true, true);
+        w.addTemplate(tt("writer", 3, new Op.BufferLock(b), run(2)));
+        RunOutcome o = on(3, w);
+        assertThat(o.simTimeNs).isEqualTo(6 * MS);
+        assertThat(cpuTime(o)).isEqualTo(12 * MS);
+        // on one CPU nothing waits: the same run as without the mutex
+        WorkloadSpec unlocked = spec();
+        unlocked.addTemplate(tt("writer", 3, run(2)));
+        RunOutcome one = on(1, w), plain = on(1, unlocked);
+        assertThat(one.simTimeNs).isEqualTo(plain.simTimeNs).isBetween(6 * MS, 6 * MS + 1);
+        assertThat(cpuTime(one)).isEqualTo(cpuTime(plain));
+        return o;
+    }
+
     /** Every op kind, with a scenario that runs it; a new kind must be added here. */
     private static final Map<Class<?>, Supplier<RunOutcome>> SCENARIOS = Map.ofEntries(
             entry(Op.Run.class, InterpreterTest::runOp),
@@ -225,6 +243,7 @@ class InterpreterTest {
             entry(Op.Wait.class, InterpreterTest::waitAndSignal),
             entry(Op.BufferReserve.class, InterpreterTest::bufferReserveAndRelease),
             entry(Op.BufferRelease.class, InterpreterTest::bufferReserveAndRelease),
+            entry(Op.BufferLock.class, InterpreterTest::bufferLock),
             entry(Op.Signal.class, InterpreterTest::signalWithoutWaiterIsRemembered),
             entry(Op.Lock.class, InterpreterTest::lockAndUnlock),
             entry(Op.Unlock.class, InterpreterTest::lockAndUnlock),
@@ -269,4 +288,5 @@ class InterpreterTest {
     @Test void setNiceChangesTheShare() { setNice(); }
     @Test void markMeasuresTheSpan() { mark(); }
     @Test void aFullBufferBlocksItsWriterUntilTheWakeLevel() { bufferReserveAndRelease(); }
+    @Test void aLockedBufferTakesItsOperationsOneAtATime() { bufferLock(); }
 }

@@ -19,7 +19,11 @@ import org.schedlab.workload.WorkloadSpec;
  * receive's syscall work and frees the slot. A socket's slots are its send-buffer memory: {@code net.core.wmem_default}
  * (212992 bytes) over the skb truesize of one message, and a release wakes every blocked sender once the buffer
  * is down to a quarter (unix_writable()); a pipe holds 16 pages of merged messages and a reader that empties a
- * page of a full pipe wakes one writer (pipe_read()). Deviation: a woken pipe writer does not wake the next one
+ * page of a full pipe wakes one writer (pipe_read()). With {@code pipe_mutex=on} a pipe's writes and reads each
+ * hold its pipe->mutex (anon_pipe_write(), anon_pipe_read()), so the 20 writers and the reader of one pipe go one
+ * at a time, a waiter spinning on its CPU meanwhile unless its CPU must reschedule
+ * ({@link org.schedlab.workload.Op.BufferLock}); the wakeup comes after the unlock. Deviation: without it (the
+ * default) a pipe's operations overlap. Deviation: a woken pipe writer does not wake the next one
  * itself (pipe_write()'s wake_next_writer); the next freed page does. The main task forks, per group, the receivers and then the
  * senders, waits until every child has reported ready, releases them all (the start gate), and reaps them.
  * Headline: the time the real program prints, from the start gate to the reap of the last child (mark
@@ -28,7 +32,7 @@ import org.schedlab.workload.WorkloadSpec;
  * <p>Parameters (default): {@code groups} (10), {@code fds} senders and receivers per group (20), {@code loops}
  * messages per sender and receiver pair (100), {@code datasize} bytes per message (100), {@code ipc}
  * {@code socket|pipe} (socket), {@code mode} {@code process|thread} (process; {@code pipe} and {@code socket}
- * are accepted here too and set {@code ipc}), {@code capacity} messages the buffer holds (socket: from the skb
+ * are accepted here too and set {@code ipc}), {@code pipe_mutex} {@code on|off} (off; docs/model.md says why), {@code capacity} messages the buffer holds (socket: from the skb
  * truesize, 238 for 100 bytes; pipe: 16 pages of {@code 4096/datasize}), {@code send} and {@code recv} CPU cost
  * per message (default: the cost profile's socket or pipe syscall work for {@code datasize} bytes),
  * {@code forkextra} work the parent spends per fork in process mode on top of the machine's thread-fork cost
@@ -66,7 +70,7 @@ public final class Hackbench {
 
     public static WorkloadSpec build(String spec, String body) {
         SpecParams p = new SpecParams(spec, body, Opts.keys("groups", "fds", "loops", "datasize", "ipc", "mode",
-                "capacity", "send", "recv", "forkextra", "stagger"));
+                "capacity", "send", "recv", "forkextra", "stagger", "pipe_mutex"));
         int groups = p.posInt("groups", 10);
         int fds = p.posInt("fds", 20);
         int loops = p.posInt("loops", 100);
@@ -80,6 +84,8 @@ public final class Hackbench {
             mode = "process";
         }
         boolean pipe = ipc.equals("pipe");
+        boolean pipeMutex = Opts.choice(p, spec, "pipe_mutex", "off", "off", "on").equals("on");
+        if (pipeMutex && !pipe) throw new WorkloadException(spec + ": pipe_mutex=on needs ipc=pipe");
         long perPage = Math.max(1, PAGE / Math.max(1, size));
         // a socket writer may allocate while sk_wmem_alloc (1 + n·truesize) < sk_sndbuf
         long defCapacity = pipe ? (size <= PAGE ? PIPE_PAGES * perPage : Math.max(1, PIPE_PAGES * PAGE / size))
@@ -101,7 +107,7 @@ public final class Hackbench {
         WorkloadSpec w = new WorkloadSpec("hackbench");
         w.params.putAll(p.given());
         w.channels = 2 + fds * groups;
-        for (int i = 0; i < fds * groups; i++) w.addBuffer(capacity, wakeLevel, !pipe);
+        for (int i = 0; i < fds * groups; i++) w.addBuffer(capacity, wakeLevel, !pipe, pipeMutex);
         int run = w.mark("run");
         int messages = w.mark("messages");
         int siblings = process ? w.addMutex() : -1;
@@ -125,13 +131,18 @@ public final class Hackbench {
             for (int j = 0; j < fds; j++) {
                 int data = dataChannel(fds, g, j), buffer = g * fds + j;
                 Prog r = new Prog().start(process).signal(READY, false).waitCh(GO)
-                        .loop(fds * loops).waitCh(data).run(recv).end(messages).release(buffer).endLoop()
+                        .loop(fds * loops).waitCh(data);
+                if (pipeMutex) r.locked(buffer);
+                r.run(recv).end(messages).release(buffer).endLoop()
                         .exit(process, siblings);
                 w.addTemplate(new TaskTemplate("hb-receiver", r.build(), 0));
             }
             Prog s = new Prog().start(process).signal(READY, false).waitCh(GO).loop(loops);
-            for (int j = 0; j < fds; j++)
-                s.reserve(g * fds + j).run(send).signal(dataChannel(fds, g, j), true);
+            for (int j = 0; j < fds; j++) {
+                s.reserve(g * fds + j);
+                if (pipeMutex) s.locked(g * fds + j);
+                s.run(send).signal(dataChannel(fds, g, j), true);
+            }
             w.addTemplate(new TaskTemplate("hb-sender", s.endLoop().exit(process, siblings).build(), 0));
         }
         if (process) w.processes();

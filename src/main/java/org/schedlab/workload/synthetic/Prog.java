@@ -32,6 +32,7 @@ final class Prog {
 
     /** Returns a slot of buffer {@code b}, waking its writers at or below its wake level. */
     Prog release(int b) { ops.add(new Op.BufferRelease(b)); return this; }
+    Prog locked(int b) { ops.add(new Op.BufferLock(b)); return this; }
 
     Prog lock(int m) { ops.add(new Op.Lock(m)); return this; }
 

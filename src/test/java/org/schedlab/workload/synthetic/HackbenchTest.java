@@ -139,6 +139,38 @@ class HackbenchTest {
         assertThat(runCosts("synthetic:cores=1", wl, serial)).isCloseTo(runCosts("synthetic:cores=1", wl, parallel), within(1e-6));
     }
 
+    @Test
+    void writesAndReadsOfOnePipeTakeItsMutexOneAtATime() {
+        // one sender and one receiver on 4 CPUs, 100 us a write and a read, nothing else costs: over a socket the
+        // receiver reads message k while the sender writes k+1, (50 + 1) x 100 us; pipe_write() and pipe_read()
+        // both hold pipe->mutex, so a pipe's 50 writes and 50 reads go one at a time: 100 x 100 us
+        String wl = "hackbench:groups=1,fds=1,loops=50,mode=thread,send=100us,recv=100us,ipc=";
+        assertThat(runCosts("synthetic:cores=4", wl + "socket", CostModel.none())).isCloseTo(51 * 100e-6, within(2e-6));
+        assertThat(runCosts("synthetic:cores=4", wl + "pipe,pipe_mutex=on", CostModel.none())).isCloseTo(100 * 100e-6, within(2e-6));
+        // without the mutex a pipe's operations overlap as a socket's do
+        assertThat(runCosts("synthetic:cores=4", wl + "pipe", CostModel.none())).isCloseTo(51 * 100e-6, within(2e-6));
+        // four senders and receivers: each pipe's 4 x 50 writes and reads still go one at a time, the pipes in parallel
+        String four = "hackbench:groups=1,fds=4,loops=50,mode=thread,send=100us,recv=100us,ipc=pipe,pipe_mutex=on";
+        assertThat(runCosts("synthetic:cores=16", four, CostModel.none())).isGreaterThanOrEqualTo(4 * 100 * 100e-6);
+        // on one CPU nothing overlaps anyway: the mutex changes nothing
+        String one = "hackbench:groups=1,fds=2,loops=20,mode=thread,send=100us,recv=100us,ipc=";
+        assertThat(runCosts("synthetic:cores=1", one + "pipe,pipe_mutex=on", CostModel.none()))
+                .isCloseTo(runCosts("synthetic:cores=1", one + "socket", CostModel.none()), within(1e-6));
+    }
+
+    @Test
+    void spinnersThatMustRescheduleSleepOnTheMutexAndEveryMessageArrives() {
+        // 4 groups of 4 on 4 CPUs, every pipe operation 20 us: spinners meet other runnable tasks and sleep on the
+        // mutex; with the machine's consistency checked after every event, every message is still read
+        RunSpec s = Sim.spec("synthetic:cores=4", "pull",
+                "hackbench:groups=4,fds=4,loops=30,mode=thread,ipc=pipe,pipe_mutex=on,send=20us,recv=20us", 10_000_000_000L, 1);
+        s.checkInvariants = true;
+        JsonNode r = Runner.run(Runner.prepare(s), null);
+        assertThat(r.at("/metrics/marks/messages/count").asLong()).isEqualTo(4L * 4 * 4 * 30);
+        assertThat(r.at("/metrics/counts/kernel_ns.ipc_lock_spin").asLong()).isPositive();
+        assertThat(Sim.value(r)).isGreaterThan(0);
+    }
+
     /** The time perf would print, in s, on one CPU with {@code costs}. */
     private static double runCosts(String workload, CostModel costs) {
         return runCosts("synthetic:cores=1", workload, costs);
@@ -159,5 +191,7 @@ class HackbenchTest {
         assertThatThrownBy(() -> Workloads.parse("hackbench:ipc=tcp")).isInstanceOf(WorkloadException.class)
                 .hasMessageContaining("ipc must be one of");
         assertThatThrownBy(() -> Workloads.parse("hackbench:ipc=socket,mode=pipe")).isInstanceOf(WorkloadException.class);
+        assertThatThrownBy(() -> Workloads.parse("hackbench:pipe_mutex=on")).isInstanceOf(WorkloadException.class)
+                .hasMessageContaining("needs ipc=pipe");
     }
 }
