@@ -75,7 +75,7 @@ public final class MainlineCurves {
                     + "apart, as fair.c does; with AMD's 100000 loops that escape is a small part of the run, as on the "
                     + "machine. The model runs about 2x fast at every load (one group 22 us a loop against 46-48 us, sixteen "
                     + "33 us against 76 us); holding each pipe's mutex as pipe_write() and pipe_read() do (pipe_mutex=on) "
-                    + "brings the level within -21% to +28% at every load but fails the curve at 8 and 16 groups, so it is "
+                    + "brings the level within -24% to +29% at every load but fails the curve at 4 and 8 groups, so it is "
                     + "off (docs/model.md)",
             "schbench", "old schbench after its 5 s warm-up: p99 0.32 ms at 256 workers (published 0.87) and about "
                     + "9 ms at 512 (published 58): the oversubscribed jump is 25-34x, not 67x; a woken worker waits for "

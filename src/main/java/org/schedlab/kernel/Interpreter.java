@@ -118,16 +118,17 @@ final class Interpreter {
      * A spinner whose CPU must reschedule for another task stops spinning and sleeps on the mutex until its holder's
      * unlock wakes it (__mutex_lock_common()'s slow path after mutex_optimistic_spin() fails; __mutex_unlock_slowpath()
      * wakes the first waiter), then queues for the mutex anew. True if it went to sleep; false if nothing holds the
-     * mutex beyond now. Deviations: woken as by a timer, not from the unlocker's CPU; no hand-off to a starving waiter.
+     * mutex beyond now. Deviation: no hand-off to a starving waiter.
      */
     boolean sleepOnMutex(Task t, int c) {
         int b = t.spinBuffer;
         m.sync.cancelMutex(b, t.spinStart);
-        long unlock = m.sync.nextUnlock(b);
+        int unlock = m.sync.nextUnlock(b);
         abandonSpin(t, false);
         if (unlock < 0) return false;
         t.genTimer++;
-        m.q.schedule(unlock, Machine.EV_TIMER, t.pid, t.genTimer);
+        m.q.schedule(m.sync.unlockTime(b, unlock), Machine.EV_MUTEX_WAKE, t.pid,
+                (t.genTimer << 16) | m.sync.unlockCpu(b, unlock));
         m.core.block(t, c, Core.BLOCK_MUTEX);
         return true;
     }

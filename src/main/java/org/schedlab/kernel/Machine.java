@@ -34,7 +34,7 @@ public final class Machine {
     // event types
     static final int EV_STEP = 1, EV_RUN_DONE = 2, EV_TICK = 3, EV_TIMER = 4, EV_WAKE_ARRIVE = 5,
             EV_RESCHED = 6, EV_IPI = 7, EV_ARRIVAL = 8, EV_STOPPER = 9, EV_END = 10, EV_WARMUP = 11, EV_START = 12, EV_ATTACH = 13,
-            EV_IDLE_EXIT = 14;
+            EV_IDLE_EXIT = 14, EV_MUTEX_WAKE = 15;
 
     final Topology topo;
     final SchedDomains sds;
@@ -233,6 +233,7 @@ public final class Machine {
             case EV_RUN_DONE: interp.onRunDone(a, b); break;
             case EV_TICK: tick.onTick(a, b); break;
             case EV_TIMER: wakeup.onTimer(a, b); break;
+            case EV_MUTEX_WAKE: wakeup.onMutexWake(a, b); break;
             case EV_WAKE_ARRIVE: wakeup.onWakeArrive(a, b); break;
             case EV_RESCHED: core.schedule(a); break;
             case EV_IPI: ctx.onIpi(a, b); break;

@@ -142,13 +142,18 @@ final class SyncObjects {
         return false;
     }
 
-    /** The next time buffer {@code b}'s mutex is released after now (its holder's unlock), or -1 if it is free. */
-    long nextUnlock(int b) {
+    /** The next hold of buffer {@code b}'s mutex to end after now (its holder's unlock), or -1 if it is free. */
+    int nextUnlock(int b) {
         long[] held = bufferHeld[b];
         int n = bufferHeldCount[b];
-        for (int i = 0; i < n; i++) if (held[3 * i + 1] > m.now) return held[3 * i + 1];
+        for (int i = 0; i < n; i++) if (held[3 * i + 1] > m.now) return i;
         return -1;
     }
+
+    /** When hold {@code i} of buffer {@code b}'s mutex ends, and on which CPU. */
+    long unlockTime(int b, int i) { return bufferHeld[b][3 * i + 1]; }
+
+    int unlockCpu(int b, int i) { return (int) bufferHeld[b][3 * i + 2]; }
 
     /** The transfer of a locked buffer's lines to CPU {@code c} from CPU {@code last} (-1: nobody used it yet). */
     private long linesNs(int last, int c) {

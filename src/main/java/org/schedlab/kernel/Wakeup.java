@@ -250,6 +250,13 @@ final class Wakeup {
     }
 
     /** A sleep's hrtimer fires: the task wakes from interrupt context on its CPU. */
+    /** A mutex's unlock wakes its sleeping waiter from the unlocker's CPU: {@code b} is the waiter's sleep, then the CPU. */
+    void onMutexWake(int pid, long b) {
+        Task t = pid - 1 < m.tasks.size() ? m.tasks.get(pid - 1) : null;
+        if (t == null || t.genTimer != (b >>> 16) || t.state != Task.State.BLOCKED) return;
+        tryToWakeUp(t, (int) (b & 0xFFFF), false);
+    }
+
     void onTimer(int pid, long gen) {
         Task t = pid - 1 < m.tasks.size() ? m.tasks.get(pid - 1) : null;
         if (t == null || t.genTimer != gen || t.state != Task.State.BLOCKED) return;
