@@ -96,12 +96,12 @@ final class Interpreter {
         return true;
     }
 
-    /** The spinner's turn has come: it takes the mutex, the buffer's lines come over and its operation runs. */
+    /**
+     * The spinner's turn has come (its armed end already dropped): it takes the mutex, the buffer's lines come over
+     * and its operation runs.
+     */
     private void endSpin(Task t, int c) {
-        Cpu cpu = m.cpus[c];
-        cpu.runArmed = false;
-        m.q.cancel(cpu.runSlot);
-        if (cpu.needResched) {
+        if (m.cpus[c].needResched) {
             // it would have stopped spinning to reschedule (sleepOnMutex, or abandonSpin when switched out)
             m.core.schedule(c);
             return;
@@ -122,9 +122,8 @@ final class Interpreter {
      */
     boolean sleepOnMutex(Task t, int c) {
         int b = t.spinBuffer;
-        m.sync.cancelMutex(b, t.spinStart);
+        abandonSpin(t);
         int unlock = m.sync.nextUnlock(b);
-        abandonSpin(t, false);
         if (unlock < 0) return false;
         t.genTimer++;
         m.q.schedule(m.sync.unlockTime(b, unlock), Machine.EV_MUTEX_WAKE, t.pid,
@@ -139,11 +138,7 @@ final class Interpreter {
      * the mutex's wait list to be woken by the unlock.
      */
     void abandonSpin(Task t) {
-        abandonSpin(t, true);
-    }
-
-    private void abandonSpin(Task t, boolean cancel) {
-        if (cancel) m.sync.cancelMutex(t.spinBuffer, t.spinStart);
+        m.sync.cancelMutex(t.spinBuffer, t.spinStart);
         m.time.countKernel(m.now - t.spinSince, CpuTime.KK_IPC_LOCK_SPIN);
         t.lockedBuffer = t.spinBuffer;
         t.spinBuffer = -1;
@@ -209,12 +204,12 @@ final class Interpreter {
 
     /** The current Run or RunWall op is done: its armed end is dropped and the task moves on to its next op. */
     void completeRun(Task t, int c) {
+        m.cpus[c].runArmed = false;
+        m.q.cancel(m.cpus[c].runSlot);
         if (t.spinBuffer >= 0) {
             endSpin(t, c);
             return;
         }
-        m.cpus[c].runArmed = false;
-        m.q.cancel(m.cpus[c].runSlot);
         if (t.runWallEnd < 0 && t.remainingWork > 0) {
             m.workExecuted += t.remainingWork;   // rounding residue below a nanosecond
         }

@@ -155,7 +155,7 @@ final class SyncObjects {
 
     int unlockCpu(int b, int i) { return (int) bufferHeld[b][3 * i + 2]; }
 
-    /** The transfer of a locked buffer's lines to CPU {@code c} from CPU {@code last} (-1: nobody used it yet). */
+    /** The transfer of a buffer's lines to CPU {@code c} from CPU {@code last} (-1: nobody used it yet). */
     private long linesNs(int last, int c) {
         return last == c ? 0 : m.costs.ipcRemoteNs(m.topo, last, c);
     }
@@ -164,7 +164,7 @@ final class SyncObjects {
     private void chargeRemote(int c, int b) {
         int last = bufferLastCpu[b];
         bufferLastCpu[b] = c;
-        if (last != c) m.time.chargeKernel(c, m.costs.ipcRemoteNs(m.topo, last, c), CpuTime.KK_IPC_REMOTE);
+        m.time.chargeKernel(c, linesNs(last, c), CpuTime.KK_IPC_REMOTE);
     }
 
     /** Takes a unit from channel {@code ch}, or blocks {@code t} until one is signalled. */
