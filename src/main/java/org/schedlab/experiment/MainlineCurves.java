@@ -80,7 +80,7 @@ public final class MainlineCurves {
             "schbench", "old schbench after its 5 s warm-up: p99 0.32 ms at 256 workers (published 0.87) and about "
                     + "9 ms at 512 (published 58): the oversubscribed jump is 25-34x, not 67x; a woken worker waits for "
                     + "a spinning one's EEVDF slice (6.19) where the published rows ran CFS (5.19), whose sleeper credit "
-                    + "preempts at once; with --fair cfs the 512-worker p99 is 31 ms but the 256-worker one 2.9 ms "
+                    + "preempts at once; with --fair cfs the 512-worker p99 is 45 ms but the 256-worker one 3.5 ms "
                     + "(docs/model.md)");
 
 

@@ -423,22 +423,24 @@ final class Interpreter {
             } else if (op instanceof Op.Mark) {
                 Op.Mark mk = (Op.Mark) op;
                 t.pc++;
-                if (mk.begin && mk.channel >= 0) {
-                    m.sync.stamp(mk.channel, m.now);
-                } else if (mk.begin) {
-                    t.markStart[mk.metric] = m.now;
-                } else {
-                    long start = mk.channel >= 0 ? m.sync.stampOf(mk.channel) : t.markStart[mk.metric];
-                    if (m.measuring) {
-                        m.rec.markCount[mk.metric]++;
-                        if (start >= 0) {
-                            long d = m.now - start;
-                            Recorder.record(m.rec.markLatency.get(mk.metric), d);
-                            m.rec.markSumNs[mk.metric] += d;
-                            m.rec.markIntervals[mk.metric]++;
+                switch (mk.kind) {
+                    case STAMP -> m.sync.stamp(mk.channel, m.now);
+                    case BEGIN -> t.markStart[mk.metric] = m.now;
+                    case BEGIN_AT_STAMP -> t.markStart[mk.metric] = m.sync.stampOf(mk.channel);
+                    case END -> {
+                        long start = t.markStart[mk.metric];
+                        if (m.measuring) {
+                            m.rec.markCount[mk.metric]++;
+                            if (start >= 0) {
+                                long d = m.now - start;
+                                if (mk.lessNs > 0) d = d > mk.lessNs ? d - mk.lessNs : 1_000;
+                                Recorder.record(m.rec.markLatency.get(mk.metric), d);
+                                m.rec.markSumNs[mk.metric] += d;
+                                m.rec.markIntervals[mk.metric]++;
+                            }
                         }
+                        t.markStart[mk.metric] = -1;
                     }
-                    t.markStart[mk.metric] = -1;
                 }
             } else {
                 throw new IllegalStateException("unknown op " + op);

@@ -216,27 +216,40 @@ public abstract sealed class Op {
     }
 
     /**
-     * A measurement point: {@code begin} stamps the task's request start for metric {@code metric};
-     * the matching end records the elapsed time into that metric's histogram and counts one request.
-     * With {@code begin} false and no stamp it just counts.
+     * A measurement point of metric {@code metric}: an interval begins and a matching end records its length into
+     * the metric's histogram and counts one request; an end with no interval begun just counts.
      */
     public static final class Mark extends Op {
+        public enum Kind {
+            /** The task's interval begins now. */
+            BEGIN,
+            /** Stamps channel {@code channel} with the time, for the tasks that begin their interval at it. */
+            STAMP,
+            /** The task's interval begins at channel {@code channel}'s last stamp (a waker's stamp, read on waking). */
+            BEGIN_AT_STAMP,
+            /** The task's interval ends, {@code lessNs} taken off its length (at least 1 µs is left). */
+            END
+        }
         public final int metric;
-        public final boolean begin;
-        /**
-         * -1: the interval is the task's own (from its mark-begin). Otherwise a begin stamps this channel with the
-         * time (the stamp is shared: another task may end an interval at it), and an end measures from the
-         * channel's last stamp.
-         */
+        public final Kind kind;
+        /** The stamped channel of {@link Kind#STAMP} and {@link Kind#BEGIN_AT_STAMP}, else -1. */
         public final int channel;
-        public Mark(int metric, boolean begin) { this(metric, begin, -1); }
-        public Mark(int metric, boolean begin, int channel) {
+        /** Taken off an {@link Kind#END}'s interval, as schbench takes its spin off the time at the spin's end. */
+        public final long lessNs;
+        public Mark(int metric, boolean begin) { this(metric, begin ? Kind.BEGIN : Kind.END, -1, 0); }
+        public Mark(int metric, Kind kind, int channel, long lessNs) {
             this.metric = metric;
-            this.begin = begin;
+            this.kind = kind;
             this.channel = channel;
+            this.lessNs = lessNs;
         }
         @Override public String toString() {
-            return (begin ? "mark-begin m" : "mark-end m") + metric + (channel >= 0 ? " stamp ch" + channel : "");
+            return switch (kind) {
+                case BEGIN -> "mark-begin m" + metric;
+                case STAMP -> "mark-stamp m" + metric + " ch" + channel;
+                case BEGIN_AT_STAMP -> "mark-begin m" + metric + " at stamp ch" + channel;
+                case END -> "mark-end m" + metric + (lessNs > 0 ? " less " + lessNs + "ns" : "");
+            };
         }
     }
 }

@@ -190,12 +190,21 @@ class InterpreterTest {
     }
 
     static RunOutcome mark() {
+        // an interval of 2 ms; one begun at a stamp 3 ms before its end, less 1 ms: 2 ms; one less more than its
+        // length: 1 us, as schbench's add_lat() keeps it
         WorkloadSpec w = spec();
-        int m = w.mark("op");
-        w.addTemplate(tt("a", 1, run(1), new Op.Mark(m, true), run(2), new Op.Mark(m, false)));
+        int m = w.mark("op"), stamped = w.mark("stamped");
+        w.channels = 1;
+        w.addTemplate(tt("a", 1, run(1), new Op.Mark(m, true), run(2), new Op.Mark(m, false),
+                new Op.Mark(stamped, Op.Mark.Kind.STAMP, 0, 0), run(1), new Op.Mark(stamped, Op.Mark.Kind.BEGIN_AT_STAMP, 0, 0),
+                run(2), new Op.Mark(stamped, Op.Mark.Kind.END, -1, MS),
+                new Op.Mark(stamped, Op.Mark.Kind.BEGIN_AT_STAMP, 0, 0), new Op.Mark(stamped, Op.Mark.Kind.END, -1, 9 * MS)));
         RunOutcome o = on(1, w);
         assertThat(o.rec.markCount[m]).isEqualTo(1);
         assertThat(o.rec.markLatency.get(m).getMaxValue()).isCloseTo(2 * MS, withPercentage(1));
+        assertThat(o.rec.markCount[stamped]).isEqualTo(2);
+        assertThat(o.rec.markLatency.get(stamped).getMaxValue()).isCloseTo(2 * MS, withPercentage(1));
+        assertThat(o.rec.markLatency.get(stamped).getMinValue()).isCloseTo(1_000, withPercentage(1));
         return o;
     }
 

@@ -69,11 +69,14 @@ final class Prog {
     /** Ends the task's interval for {@code mark} (or just counts one if none was begun). */
     Prog end(int mark) { ops.add(new Op.Mark(mark, false)); return this; }
 
-    /** Stamps channel {@code ch} with the time: another task's {@link #endFromStamp} measures from it. */
-    Prog stamp(int mark, int ch) { ops.add(new Op.Mark(mark, true, ch)); return this; }
+    /** Stamps channel {@code ch} with the time: another task's {@link #beginAtStamp} starts its interval at it. */
+    Prog stamp(int mark, int ch) { ops.add(new Op.Mark(mark, Op.Mark.Kind.STAMP, ch, 0)); return this; }
 
-    /** Ends an interval of {@code mark} that began at channel {@code ch}'s last stamp. */
-    Prog endFromStamp(int mark, int ch) { ops.add(new Op.Mark(mark, false, ch)); return this; }
+    /** Begins the task's interval of {@code mark} at channel {@code ch}'s last stamp. */
+    Prog beginAtStamp(int mark, int ch) { ops.add(new Op.Mark(mark, Op.Mark.Kind.BEGIN_AT_STAMP, ch, 0)); return this; }
+
+    /** Ends the task's interval of {@code mark} with {@code lessNs} taken off its length. */
+    Prog endLess(int mark, long lessNs) { ops.add(new Op.Mark(mark, Op.Mark.Kind.END, -1, lessNs)); return this; }
 
     /** Opens a loop of {@code count} iterations (&lt; 0: forever, 0: skipped). */
     Prog loop(int count) {

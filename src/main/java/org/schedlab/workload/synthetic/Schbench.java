@@ -92,12 +92,14 @@ public final class Schbench {
 
     /**
      * schbench before its 2023 rewrite (schbench.c at 2eef447), the "schbench (old)" of AMD's reports. A worker
-     * posts its message thread, waits to be woken, then spins {@code cputime} of wall time. A message thread stamps
-     * the time and posts every worker of its list one by one ({@code post} of CPU work each), waits for a post,
-     * spins {@code msgcputime}, then sleeps {@code sleeptime} plus up to a quarter of it. Headline: p99 of the
-     * workers' latency from the stamp to running (µs; schbench subtracts the spin from the time at its end).
-     * Deviations: the message thread posts as many workers as it has rather than those on its list (they are all
-     * waiting in steady state; a post to a busy worker is kept for its next wait); a spin's overrun is not counted.
+     * posts its message thread, waits to be woken, then spins until {@code cputime} of wall time has passed
+     * (usec_spin). A message thread stamps the time and posts every worker of its list one by one ({@code post} of
+     * CPU work each), waits for a post, spins {@code msgcputime}, then sleeps {@code sleeptime} plus up to a quarter
+     * of it. Headline: p99 of what each worker records at the end of its spin (add_lat): the time since the stamp
+     * less {@code cputime} (its mean, if a distribution), at least 1 µs — the wakeup delay plus how late the worker
+     * saw its spin end when it did not hold its CPU then.
+     * Deviation: the message thread posts as many workers as it has rather than those on its list (they are all
+     * waiting in steady state; a post to a busy worker is kept for its next wait).
      */
     private static WorkloadSpec buildOld(SpecParams p, String spec, double stagger) {
         Opts.refuse(p, spec, "sleep", "operations", "opwork", "metric");
@@ -123,8 +125,8 @@ public final class Schbench {
                     .loop(-1).stamp(wakeup, wake).loop(workers).signal(wake, false).run(post).endLoop()
                     .waitCh(req).runWall(msgcputime).sleep(nap).endLoop();
             w.addTemplate(new TaskTemplate("schbench-msg", msg.build(), 0));
-            Prog worker = new Prog().loop(-1).signal(req, false).waitCh(wake).endFromStamp(wakeup, wake)
-                    .runWall(cputime).endLoop();
+            Prog worker = new Prog().loop(-1).signal(req, false).waitCh(wake).beginAtStamp(wakeup, wake)
+                    .runWall(cputime).endLess(wakeup, Math.round(cputime.mean())).endLoop();
             w.addTemplate(new TaskTemplate("schbench-worker", worker.build(), 0));
         }
         w.startupNs = Launch.startup(Launch.THREAD_CREATE, message + workers, stagger);
