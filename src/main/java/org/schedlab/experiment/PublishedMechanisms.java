@@ -191,12 +191,9 @@ public final class PublishedMechanisms {
         KNOWN.put("imb_numa_nr=LLCs vs 25% STREAM-16 NTIMES=10 Copy", "the model has one bandwidth for"
                 + " every kernel: its +94% stands for Copy too, where the machine gained least (+33%; +70% for the others)");
         for (String op : new String[]{"Copy", "Triad"})
-            KNOWN.put("tip + pinning vs tip unpinned STREAM-8 " + op, "in the model the tip places threads 6 and 7 away from"
-                    + " CPU 16 (see the placement check) but the parent and two threads share it until the NUMA balancer"
-                    + " moves them; the model has one bandwidth for every operation: the machine lost 14-21%, the model 29%");
-        KNOWN.put("placement tip", "threads 6 and 7: at their fork CPU 16 (master + 2 threads) is overloaded in the model"
-                + " (util 896 > 1024*100/117: a new task starts at half the CPU's spare capacity), still has_spare on the"
-                + " machine; which depends on the master's PELT history before it forked");
+            KNOWN.put("tip + pinning vs tip unpinned STREAM-8 " + op, "the tip places the threads as printed (see the"
+                    + " placement check), five of them sharing CPU 16 until the NUMA balancer moves them; the model has one"
+                    + " bandwidth for every operation: the machine lost 14-21%, the model 33%");
         KNOWN.put("placement tip + affinity cap", "node 1's CPUs are taken in ascending order: find_idlest_group_cpu prefers"
                 + " the most recently idled CPU, and in the model every node-1 CPU has been idle since the start; the"
                 + " machine's idle history put 112 first");

@@ -439,8 +439,9 @@ public class FairPlacement {
         s.runnable = sums.runnable;
         s.nrRunning = sums.nrRunning;
         s.idleCpus = sums.idleCpus;
-        s.weight = sums.weight;
-        s.capacity = sums.capacity;
+        // group_weight and sgc->capacity are the whole group's, whatever the task may use
+        s.weight = g.weight;
+        s.capacity = g.capacity;
         s.maxCapacity = sums.maxCapacity;
         if (s.misfit && Capacity.fits(p.utilEst(), s.maxCapacity)) s.misfit = false;
         // cpu_load_without, cpu_util_without, cpu_runnable_without: p's own share leaves the CPU it is on
