@@ -24,6 +24,7 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--only", paramLabel = "ID", description = "Regenerate only these sections.")
     List<String> only;
     @Mixin JobsOption jobs;
+    @Mixin CacheOption cache;
 
     /** The largest study document read. */
     static final long DOC_MAX_BYTES = 16 * InputFiles.MiB;
@@ -32,10 +33,11 @@ public final class StudyCommand implements Callable<Integer> {
         List<Study.Section> sections = Study.read(file);
         String text = InputFiles.readString(doc, "a Markdown document", DOC_MAX_BYTES);
         for (Study.Section s : sections) Study.splice(text, s.id, "", doc.toString());
+        org.schedlab.experiment.HeadlineCache checksCache = cache.open();
         for (Study.Section s : sections) {
             if (only != null && !only.contains(s.id)) continue;
             long t0 = System.nanoTime();
-            String body = s.checks != null ? org.schedlab.report.CheckTable.markdown(Study.runChecks(s, jobs.jobs()))
+            String body = s.checks != null ? org.schedlab.report.CheckTable.markdown(Study.runChecks(s, jobs.jobs(), checksCache))
                     : ComparisonTable.codeBlock(Study.run(s, jobs.jobs(), null));
             text = Study.splice(text, s.id, body, doc.toString());
             AtomicFiles.write(doc, text);

@@ -15,10 +15,12 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Smaller sizes (the test suite's), wider confidence intervals.")
     boolean quick;
     @Mixin JobsOption jobs;
+    @Mixin CacheOption cache;
 
     @Override public Integer call() {
         long t0 = System.nanoTime();
-        List<Validation.Check> checks = new Validation(quick ? Validation.Size.small() : Validation.Size.full(), jobs.jobs()).run();
+        List<Validation.Check> checks = new Validation(quick ? Validation.Size.small() : Validation.Size.full(), jobs.jobs(),
+                cache.open()).run();
         int failed = 0, known = 0;
         for (Validation.Check c : checks) {
             System.out.printf("%-4s %-86s measured %12s  expected %12s  tolerance %10s %s%n", c.pass ? "PASS" : "FAIL",

@@ -87,6 +87,7 @@ public final class MainlineCurves {
     /** How much is run: every point in NPS1, the saturation points in NPS2 and NPS4. */
     public static final class Size {
         final int seeds;
+        /** tbench's measured window (after {@link PublishedTables#steadyWarmupNs}) and schbench's least one. */
         final long steadyNs, schbenchNs;
         /** schbench's warm-up before its statistics start, or {@link RunSpec#WARMUP_AUTO}. */
         final long schbenchWarmupNs;
@@ -195,7 +196,9 @@ public final class MainlineCurves {
         String prefix() { return published.nps() == 1 ? "mainline curves: " : "mainline curves NPS" + published.nps() + ": "; }
 
         void addSpecs(List<RunSpec> specs, Size size) {
-            for (int c : tbench) addSeeds(specs, topology(), "tbench:clients=" + c, size.steadyNs, size.seeds);
+            for (int c : tbench)
+                for (int s = 1; s <= size.seeds; s++)
+                    specs.add(PublishedTables.steadySpec(topology(), POLICY, "tbench:clients=" + c, size.steadyNs, s));
             for (int g : hackbench)
                 addSeeds(specs, topology(), "hackbench:groups=" + g + ",ipc=pipe,mode=thread,loops=" + size.hackbenchLoops,
                         60_000_000_000L, size.seeds);

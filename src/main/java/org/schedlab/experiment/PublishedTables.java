@@ -94,6 +94,37 @@ public final class PublishedTables {
         return s;
     }
 
+    /**
+     * A throughput run measured as the published runs measure it, in steady state: statistics start once the
+     * workload has started and the topology's slowest balancing level has run {@link #STEADY_BALANCE_PASSES} times
+     * ({@link #steadyWarmupNs}), then {@code windowNs} is measured.
+     */
+    static RunSpec steadySpec(String topology, String policy, String workload, long windowNs, long seed) {
+        long warmup = steadyWarmupNs(topology, workload);
+        RunSpec s = spec(topology, policy, workload, warmup + windowNs, seed);
+        s.warmupNs = warmup;
+        return s;
+    }
+
+    /**
+     * Passes of the slowest balancing level before a throughput run is in steady state: tbench at 1024 clients on
+     * epyc-7763-2s (start-up 123 ms, the NUMA level's interval 256 ms) reaches its steady utilisation at 0.4 s on
+     * EEVDF and 0.65 s on CFS (docs/model.md).
+     */
+    static final int STEADY_BALANCE_PASSES = 3;
+
+    private static final java.util.Map<String, Long> SLOWEST_INTERVAL_NS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The workload's start-up plus {@link #STEADY_BALANCE_PASSES} intervals of the topology's top domain. */
+    static long steadyWarmupNs(String topology, String workload) {
+        long slowest = SLOWEST_INTERVAL_NS.computeIfAbsent(topology, t -> {
+            org.schedlab.topology.SchedDomain[] top = org.schedlab.topology.SchedDomains
+                    .build(org.schedlab.topology.TopologySources.resolve(t)).of(0);
+            return top.length == 0 ? 0L : top[top.length - 1].minIntervalMs * 1_000_000L;
+        });
+        return org.schedlab.workload.Workloads.parse(workload).startupNs + STEADY_BALANCE_PASSES * slowest;
+    }
+
     /** sd_nohz / tip for every row, each within ±5% of parity as published. */
     public static List<Validation.Check> published(Size size, RunPool runs) {
         List<Row> rows = new ArrayList<>();

@@ -142,9 +142,9 @@ public final class Study {
         return out;
     }
 
-    /** A checks section's checks, at validate's full size. */
-    public static List<Validation.Check> runChecks(Section s, int jobs) {
-        try (RunPool runs = RunPool.of(jobs)) {
+    /** A checks section's checks, at validate's full size; runs validate made with {@code cache} are reused. */
+    public static List<Validation.Check> runChecks(Section s, int jobs, HeadlineCache cache) {
+        try (RunPool runs = RunPool.of(jobs, cache)) {
             return s.checks.equals("mainline-curves") ? MainlineCurves.checks(MainlineCurves.Size.full(), runs)
                     : PublishedMechanisms.check(PublishedMechanisms.Size.full(), runs);
         }

@@ -99,16 +99,21 @@ public final class Validation {
 
     private final Size size;
     private final int jobs;
+    private final HeadlineCache cache;
 
-    public Validation(Size size, int jobs) {
+    public Validation(Size size, int jobs) { this(size, jobs, null); }
+
+    /** Validation whose published-machine runs reuse and record headlines in {@code cache} (null: none). */
+    public Validation(Size size, int jobs, HeadlineCache cache) {
         this.size = size;
         this.jobs = Math.max(1, jobs);
+        this.cache = cache;
     }
 
     public List<Check> run() {
         // one pool runs the published-machine simulations of all four parts; the parts themselves, and the
         // closed-form checks, run beside it, the published ones submitted first so their runs queue early
-        RunPool runs = RunPool.of(jobs);
+        RunPool runs = RunPool.of(jobs, cache);
         List<Supplier<List<Check>>> parts = List.of(this::conservation, this::erlangC, this::mm1, this::supermarket,
                 this::little, this::workConservation, this::fairness, this::affinity, this::wakeAffine,
                 this::newidleReaction, this::eevdf, this::pelt,

@@ -38,14 +38,17 @@ class PublishedMechanismsTest {
     void everyRowNamesAPolicyAndWorkloadThatResolve() {
         List<PublishedMechanisms.Row> rows = PublishedMechanisms.allRows();
         // 1b: 11 tbench, 5 hackbench, 10 schbench; 4c: 2 columns of 5 hackbench, 11 tbench, 10 netperf;
-        // 5a: 2 x 4 STREAM rows on NPS1; 5b: 2 x 4 STREAM rows
-        assertThat(rows).hasSize(26 + 52 + 8 + 8);
+        // 5a: 2 x 4 STREAM rows on NPS1; 5b: 2 x 4 STREAM rows; 6a: 5 hackbench, 6 tbench, 3 netperf, 6 schbench
+        assertThat(rows).hasSize(26 + 52 + 8 + 8 + 20);
         for (PublishedMechanisms.Row r : rows)
             for (PublishedMechanisms.Side s : new PublishedMechanisms.Side[]{r.base(), r.variant()}) {
                 Policies.resolve(s.policy());
                 Workloads.parse(s.workload());
             }
-        assertThat(rows).filteredOn(r -> Math.abs(r.published()) >= 10).hasSize(3 + 14 + 8 + 8);
+        assertThat(rows).filteredOn(r -> Math.abs(r.published()) >= 10).hasSize(3 + 14 + 8 + 8 + 5);
+        // 6a compares the fair classes: the same policy and workload, CFS against EEVDF
+        assertThat(rows).filteredOn(r -> r.set().equals("6a"))
+                .allSatisfy(r -> assertThat(r.base().cfs() && !r.variant().cfs() && r.base().policy().equals(r.variant().policy())).isTrue());
     }
 
     @Test
