@@ -65,8 +65,9 @@ public final class MainlineCurves {
                     + "fall with the number of busy cores in the model (boost by active cores is not modelled: its size on "
                     + "Milan is not sourced); runs of 400 ms, which passed these points, measured the 1024-client ramp "
                     + "(52.5 GB/s): docs/model.md",
-            "tbench:256", "as at lower loads (per-task speed, the 1024-client reference), and the NUMA stalemate of fork placement (every stopped client placed on "
-                    + "node 0, every waiting task cache hot; node 0's CPUs 79% busy, node 1's 39%): docs/model.md",
+            "tbench:256", "as at lower loads (per-task speed, the 1024-client reference), and the NUMA stalemate of "
+                    + "fork placement (every stopped client placed on node 0, every waiting task cache hot; node 0's CPUs "
+                    + "79% busy, node 1's 39%): docs/model.md",
             "tbench:512", "as at 256 clients",
             "tbench:1", "loopback costs from netperf TCP_RR at one client on the same machine class; the per-byte copy "
                     + "cost and the client's parsing between operations are estimates (docs/model.md); AMD's own "
