@@ -1,7 +1,6 @@
 package org.schedlab.experiment;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.schedlab.AtomicFiles;
 import org.schedlab.InputError;
@@ -24,7 +23,6 @@ import java.util.OptionalDouble;
  * again.
  */
 public final class HeadlineCache {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path dir;
     private final String build;
 
@@ -65,9 +63,8 @@ public final class HeadlineCache {
         Path f = dir.resolve(ResultStore.fileName(spec));
         if (!Files.isRegularFile(f)) return OptionalDouble.empty();
         try {
-            JsonNode n = JSON.readTree(f.toFile());
-            // the spec compared as read back, so that numbers compare by value whatever node type wrote them
-            if (!build.equals(n.path("build").asText()) || !JSON.readTree(spec.canonical().toString()).equals(n.path("spec"))
+            JsonNode n = Runner.JSON.readTree(f.toFile());
+            if (!build.equals(n.path("build").asText()) || !ResultStore.isSpecOf(n.path("spec"), spec)
                     || !n.path("headline").isNumber())
                 return OptionalDouble.empty();
             return OptionalDouble.of(n.path("headline").doubleValue());
@@ -78,7 +75,7 @@ public final class HeadlineCache {
 
     /** Records the spec's headline for later runs of this build. */
     void put(RunSpec spec, double headline) {
-        ObjectNode n = JSON.createObjectNode();
+        ObjectNode n = Runner.JSON.createObjectNode();
         n.put("build", build);
         n.set("spec", spec.canonical());
         n.put("headline", headline);

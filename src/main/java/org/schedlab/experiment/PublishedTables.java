@@ -117,11 +117,8 @@ public final class PublishedTables {
 
     /** The workload's start-up plus {@link #STEADY_BALANCE_PASSES} intervals of the topology's top domain. */
     static long steadyWarmupNs(String topology, String workload) {
-        long slowest = SLOWEST_INTERVAL_NS.computeIfAbsent(topology, t -> {
-            org.schedlab.topology.SchedDomain[] top = org.schedlab.topology.SchedDomains
-                    .build(org.schedlab.topology.TopologySources.resolve(t)).of(0);
-            return top.length == 0 ? 0L : top[top.length - 1].minIntervalMs * 1_000_000L;
-        });
+        long slowest = SLOWEST_INTERVAL_NS.computeIfAbsent(topology,
+                t -> Runner.slowestBalanceIntervalNs(org.schedlab.topology.TopologySources.resolve(t)));
         return org.schedlab.workload.Workloads.parse(workload).startupNs + STEADY_BALANCE_PASSES * slowest;
     }
 

@@ -138,12 +138,18 @@ public final class ResultStore implements AutoCloseable {
         if (!Files.isRegularFile(p)) return false;
         try {
             JsonNode n = Runner.readResult(p);
-            // compared as read back, so that numbers compare by value whatever node type wrote them
-            return n != null && n.isObject() && n.has("schema") && n.has("metrics")
-                    && Runner.JSON.readTree(canonical(s).toString()).equals(n.get("spec"));
+            return n != null && n.isObject() && n.has("schema") && n.has("metrics") && isSpecOf(n.get("spec"), s);
         } catch (IOException | InputError e) {
             return false;
         }
+    }
+
+    /**
+     * Whether {@code recorded}, a spec read back from a file, is {@link RunSpec#canonical} of {@code s}: compared as
+     * read back, so that numbers compare by value whatever node type wrote them.
+     */
+    static boolean isSpecOf(JsonNode recorded, RunSpec s) throws IOException {
+        return Runner.JSON.readTree(canonical(s).toString()).equals(recorded);
     }
 
     /** Writes the run's result atomically. */

@@ -128,9 +128,13 @@ public final class Runner {
     public static long warmupFor(long given, WorkloadSpec wl, Topology topo, long durationNs) {
         if (given != RunSpec.WARMUP_AUTO) return Math.max(given, wl.warmupNs);
         if (wl.endWhenAllExit) return wl.warmupNs;
+        return Math.max(wl.warmupNs, Math.min(wl.startupNs + slowestBalanceIntervalNs(topo), durationNs / 2));
+    }
+
+    /** The balance interval of the topology's top sched domain (min_interval, its span weight in ms); 0 if none. */
+    static long slowestBalanceIntervalNs(Topology topo) {
         org.schedlab.topology.SchedDomain[] top = org.schedlab.topology.SchedDomains.build(topo).of(0);
-        long slowestMs = top.length == 0 ? 0 : top[top.length - 1].minIntervalMs;
-        return Math.max(wl.warmupNs, Math.min(wl.startupNs + slowestMs * 1_000_000L, durationNs / 2));
+        return top.length == 0 ? 0 : top[top.length - 1].minIntervalMs * 1_000_000L;
     }
 
     public static ObjectNode run(RunSpec spec) { return run(prepare(spec), null); }
