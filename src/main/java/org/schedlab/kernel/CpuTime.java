@@ -165,12 +165,12 @@ final class CpuTime {
         Cpu cpu = cpus[c];
         double r = cpu.speed / 1024.0;
         Task cur = cpu.curr;
-        if (cur != null && cur.template.memoryBound > 0) {
+        if (cur != null && cur.memoryBound > 0) {
             double demand = cfg.memBwPerCore;
             double sLlc = memOnLlc[topo.llcOf(c)] * demand / cfg.memBwPerLlc;
             double sNode = memOnNode[cur.memNode] * demand / nodeBw[cur.memNode];
             double slow = Math.max(1.0, Math.max(sLlc, sNode));
-            double mb = cur.template.memoryBound;
+            double mb = cur.memoryBound;
             r /= (1 - mb) + mb * slow;
         }
         if (cfg.smtSpeed != 1.0) {
@@ -190,8 +190,8 @@ final class CpuTime {
      * is placed on the node of the CPU it first runs on (first touch, as a task's own allocations are by default).
      */
     void memoryChanged(int c, Task oldCurr, Task newCurr) {
-        boolean o = oldCurr != null && oldCurr.template.memoryBound > 0;
-        boolean n = newCurr != null && newCurr.template.memoryBound > 0;
+        boolean o = oldCurr != null && oldCurr.memoryBound > 0;
+        boolean n = newCurr != null && newCurr.memoryBound > 0;
         if (o == n && !o) return;
         int llc = topo.llcOf(c), node = topo.nodeOf(c);
         if (n && newCurr.memNode < 0) newCurr.memNode = node;
@@ -211,7 +211,7 @@ final class CpuTime {
         CpuSet span = homesHere && memRemote == 0 && !llcsSpanNodes ? topo.nodeSpan(node) : allCpus;
         for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
             Task t = cpus[i].curr;
-            if (i != c && t != null && t.template.memoryBound > 0) updateRate(i);
+            if (i != c && t != null && t.memoryBound > 0) updateRate(i);
         }
     }
 

@@ -18,7 +18,8 @@ final class SyncObjects {
     private final int[] chanCount;
     /** The last time a task stamped each channel (a shared mark start), -1 before any. */
     private final long[] chanStamp;
-    private final ArrayDeque<Task>[] chanWaiters;
+    /** Each channel's waiters, first to last, linked through {@link Task#chanNext}. */
+    private final Task[] chanFirst, chanLast;
     final Task[] mutexOwner;
     private final ArrayDeque<Task>[] mutexWaiters;
     private final ArrayDeque<Task>[] condWaiters;
@@ -36,8 +37,8 @@ final class SyncObjects {
         chanCount = new int[m.wl.channels];
         chanStamp = new long[m.wl.channels];
         java.util.Arrays.fill(chanStamp, -1);
-        chanWaiters = new ArrayDeque[m.wl.channels];
-        for (int i = 0; i < m.wl.channels; i++) chanWaiters[i] = new ArrayDeque<>();
+        chanFirst = new Task[m.wl.channels];
+        chanLast = new Task[m.wl.channels];
         mutexOwner = new Task[m.wl.mutexes];
         mutexWaiters = new ArrayDeque[m.wl.mutexes];
         for (int i = 0; i < m.wl.mutexes; i++) mutexWaiters[i] = new ArrayDeque<>();
@@ -173,7 +174,10 @@ final class SyncObjects {
             chanCount[ch]--;
             return false;
         }
-        chanWaiters[ch].add(t);
+        t.chanNext = null;
+        if (chanFirst[ch] == null) chanFirst[ch] = t;
+        else chanLast[ch].chanNext = t;
+        chanLast[ch] = t;
         m.core.block(t, c, Core.BLOCK_CHANNEL);
         return true;
     }
@@ -191,14 +195,22 @@ final class SyncObjects {
 
     /** Wakes one waiter (or all), or remembers the unit when nobody waits; a broadcast is not remembered. */
     void up(Op.Signal s, int c) {
-        ArrayDeque<Task> w = chanWaiters[s.channel];
+        int ch = s.channel;
         if (s.all) {
-            while (!w.isEmpty()) m.wakeup.tryToWakeUp(w.poll(), c, s.sync);
-        } else if (!w.isEmpty()) {
-            m.wakeup.tryToWakeUp(w.poll(), c, s.sync, s.currentCpu);
+            while (chanFirst[ch] != null) m.wakeup.tryToWakeUp(pollWaiter(ch), c, s.sync);
+        } else if (chanFirst[ch] != null) {
+            m.wakeup.tryToWakeUp(pollWaiter(ch), c, s.sync, s.currentCpu);
         } else {
-            chanCount[s.channel]++;
+            chanCount[ch]++;
         }
+    }
+
+    private Task pollWaiter(int ch) {
+        Task t = chanFirst[ch];
+        chanFirst[ch] = t.chanNext;
+        if (t.chanNext == null) chanLast[ch] = null;
+        t.chanNext = null;
+        return t;
     }
 
     boolean lock(Task t, int c, int mutex) {

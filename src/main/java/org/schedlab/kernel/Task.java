@@ -14,6 +14,8 @@ public final class Task implements TaskView {
     final String comm;
     final TaskTemplate template;
     final int templateIndex;
+    /** The template's memory-bound share, kept here because every switch reads it. */
+    final double memoryBound;
     final Op[] program;
     final Rng rng;
     final Task parent;
@@ -110,15 +112,18 @@ public final class Task implements TaskView {
     /** The transfer of the buffer's lines when the mutex is taken. */
     long sectionLinesNs;
     int condMutex = -1;
+    /** The next waiter on the channel this task waits on ({@link SyncObjects}). */
+    Task chanNext;
     int attachedCpu = -1;
     Machine m;
-    long relDeadline = Long.MIN_VALUE;   // deadline − vruntime carried across a migration               // invalidates completion events
+    long relDeadline = Long.MIN_VALUE;   // deadline − vruntime carried across a migration
 
     Task(int pid, String comm, TaskTemplate template, int templateIndex, Rng rng, Task parent, int nrCpus, long now, int timers, int marks) {
         this.pid = pid;
         this.comm = comm;
         this.template = template;
         this.templateIndex = templateIndex;
+        this.memoryBound = template.memoryBound;
         this.program = template.program;
         this.rng = rng;
         this.parent = parent;

@@ -93,21 +93,30 @@ public abstract class Dist {
 
     /** Work whose duration comes from the cost profile of the machine that runs it ({@link CostModel#syscallNs}). */
     private static final class Priced extends Dist {
+        private static final CostModel BUILTIN = CostModel.defaults();
         private final Syscall op;
         private final long bytes;
         private final double scale, spread;
         private final long builtinNs;
+        /** The price on the last profile asked for (profiles are not changed once a machine runs on them). */
+        private Price last;
+
+        private record Price(CostModel costs, long ns) {}
 
         private Priced(Syscall op, long bytes, double scale, double spread) {
             this.op = op;
             this.bytes = bytes;
             this.scale = scale;
             this.spread = spread;
-            this.builtinNs = CostModel.defaults().syscallNs(op, bytes);
+            this.builtinNs = BUILTIN.syscallNs(op, bytes);
         }
 
         @Override public long sample(Rng rng) { return draw(rng, builtinNs); }
-        @Override public long sample(Rng rng, CostModel costs) { return draw(rng, costs.syscallNs(op, bytes)); }
+        @Override public long sample(Rng rng, CostModel costs) {
+            Price p = last;
+            if (p == null || p.costs != costs) last = p = new Price(costs, costs.syscallNs(op, bytes));
+            return draw(rng, p.ns);
+        }
 
         private long draw(Rng rng, long priceNs) {
             long ns = scale == 1 ? priceNs : Math.round(priceNs * scale);

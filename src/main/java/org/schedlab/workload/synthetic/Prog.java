@@ -17,6 +17,9 @@ final class Prog {
 
     Prog run(long ns) { return run(Dist.constant(ns)); }
 
+    /** Appends {@code op} itself, so that many programs can share one (ops keep no state). */
+    Prog run(Op.Run op) { ops.add(op); return this; }
+
     /** Busy for {@code d} of wall time, whatever CPU time the task gets meanwhile (a spin on the clock). */
     Prog runWall(Dist d) { ops.add(new Op.RunWall(d)); return this; }
 

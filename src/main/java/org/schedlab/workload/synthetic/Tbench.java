@@ -2,6 +2,7 @@ package org.schedlab.workload.synthetic;
 
 import org.schedlab.cost.Syscall;
 import org.schedlab.workload.Dist;
+import org.schedlab.workload.Op;
 import org.schedlab.workload.SpecParams;
 import org.schedlab.workload.TaskTemplate;
 import org.schedlab.workload.WorkloadSpec;
@@ -102,20 +103,25 @@ public final class Tbench {
         listener.waitChildren(clients);
         w.addTemplate(new TaskTemplate("tbench", parent.build(), 1));
         w.addTemplate(new TaskTemplate("tbench_srv", listener.build(), 1));
+        // every client and server runs the same work ops (they keep no state)
+        Op.Run connect = new Op.Run(Dist.syscall(Syscall.TCP_SEND, 8)); // sockio.c's connect: 8 bytes each way
+        Op.Run readReply = new Op.Run(Dist.plus(Dist.syscall(Syscall.TCP_RECV, HEADER), Dist.syscall(Syscall.TCP_RECV, 0)));
+        Op.Run[] request = new Op.Run[CYCLE.length], serve = new Op.Run[CYCLE.length];
+        for (int i = 0; i < CYCLE.length; i++) {
+            long[] o = CYCLE[i];
+            request[i] = new Op.Run(Dist.plus(Dist.constant(think), Dist.syscall(Syscall.TCP_SEND, o[0])));
+            serve[i] = new Op.Run(Dist.plus(Dist.syscall(Syscall.TCP_RECV, HEADER),
+                    Dist.syscall(Syscall.TCP_RECV, o[0] - HEADER), Dist.constant(serverop),
+                    Dist.syscall(Syscall.TCP_SEND, o[1])));
+        }
         for (int c = 0; c < clients; c++) {
             int req = requestChannel(c), rsp = replyChannel(c);
-            // sockio.c's connect exchange: 8 bytes each way
-            Prog client = new Prog().run(Dist.syscall(Syscall.TCP_SEND, 8)).signal(accept, false)
-                    .signal(ready, false).waitCh(go).loop(-1);
+            Prog client = new Prog().run(connect).signal(accept, false).signal(ready, false).waitCh(go).loop(-1);
             Prog server = new Prog().loop(-1);
-            // the reply's body is read with MSG_TRUNC: nothing copied
-            Dist readReply = Dist.plus(Dist.syscall(Syscall.TCP_RECV, HEADER), Dist.syscall(Syscall.TCP_RECV, 0));
-            for (long[] o : CYCLE) {
-                client.begin(op).run(Dist.plus(Dist.constant(think), Dist.syscall(Syscall.TCP_SEND, o[0]))).signal(req, true)
-                        .waitCh(rsp).run(readReply).end(op);
-                server.waitCh(req).run(Dist.plus(Dist.syscall(Syscall.TCP_RECV, HEADER),
-                        Dist.syscall(Syscall.TCP_RECV, o[0] - HEADER), Dist.constant(serverop),
-                        Dist.syscall(Syscall.TCP_SEND, o[1]))).signal(rsp, true);
+            for (int i = 0; i < CYCLE.length; i++) {
+                // the reply's body is read with MSG_TRUNC: nothing copied
+                client.begin(op).run(request[i]).signal(req, true).waitCh(rsp).run(readReply).end(op);
+                server.waitCh(req).run(serve[i]).signal(rsp, true);
             }
             TaskTemplate ct = new TaskTemplate("tbench", client.endLoop().build(), 0);
             TaskTemplate st = new TaskTemplate("tbench_srv", server.endLoop().build(), 0);
