@@ -255,6 +255,8 @@ public final class Calibration {
     static Calibration fit(ObjectNode host, ObjectNode measured, PrintStream progress) {
         Figures m = new Figures(measured, progress);
         CostModel c = CostModel.defaults();
+        // the host's figures already include its own boost, which is not measured: a fitted profile has none
+        c.boostAllCores = c.boostAllThreads = 1;
         Map<String, String> comments = new LinkedHashMap<>();
         Map<String, int[]> pairs = new LinkedHashMap<>();
         for (String cls : new String[]{"smt", "llc", "package", "node", "remote"})
@@ -281,6 +283,8 @@ public final class Calibration {
         }
         c.socketSendNs = Math.max(0, Math.round(m.value("socket_send_deep_ns") - c.socketByteNs * SOCKET_BYTES));
         c.socketRecvNs = Math.max(0, Math.round(m.value("socket_recv_deep_ns") - c.socketByteNs * SOCKET_BYTES));
+        comments.put("boostAllCores", "off: the host's own boost is in its measured figures");
+        comments.put("boostAllThreads", "off: the host's own boost is in its measured figures");
         comments.put("socketSendNs", "measured: socket_send_deep_ns minus socketByteNs per byte (includes the JVM's per-call overhead)");
         comments.put("socketRecvNs", "measured: socket_recv_deep_ns minus socketByteNs per byte (includes the JVM's per-call overhead)");
         // a writer on one CPU and a reader on another is the shape of the model's cross-CPU cost (each operation

@@ -7,19 +7,26 @@ import org.schedlab.InputError;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.OptionalDouble;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 
 /**
  * Headline values of runs already done by this same build, one small file per run spec in a directory
  * ({@code validate --cache DIR}, {@code study --cache DIR}): a run is looked up by its spec's file name
- * ({@link ResultStore#fileName}) and reused only when the file records the same build (the SHA-256 of the running
- * jar) and the same canonical spec. Equal specs give equal results on one build, so a reused value is the value
- * the run would give. Files are written atomically; a missing, unreadable or foreign file means the run is done
+ * ({@link ResultStore#fileName}) and reused only when the file records the same build (the identity of the
+ * simulator in the running jar, {@link #runningBuild}) and the same canonical spec. Equal specs give equal results
+ * on one build, so a reused value is the value the run would give. Files are written atomically; a missing, unreadable or foreign file means the run is done
  * again.
  */
 public final class HeadlineCache {
@@ -82,7 +89,21 @@ public final class HeadlineCache {
         AtomicFiles.write(dir.resolve(ResultStore.fileName(spec)), n.toString());
     }
 
-    /** SHA-256 of the jar this class was loaded from, or null when it was not loaded from a jar. */
+    /**
+     * Classes that only build specs, judge headlines or present them: a change to them changes no run's result, so
+     * they are left out of the build's identity (the spec itself is compared whole).
+     */
+    private static final List<String> CHECK_ONLY = List.of("org/schedlab/experiment/Validation",
+            "org/schedlab/experiment/MainlineCurves", "org/schedlab/experiment/PublishedMechanisms",
+            "org/schedlab/experiment/PublishedTables", "org/schedlab/experiment/Study",
+            "org/schedlab/experiment/HeadlineCache", "org/schedlab/cli/",
+            "org/schedlab/report/", "META-INF/");
+
+    /**
+     * The identity of the simulator in the jar this class was loaded from: SHA-256 over the name and content of its
+     * entries in name order, except {@link #CHECK_ONLY} (so the same code rebuilt has the same identity); null when
+     * it was not loaded from a jar.
+     */
     static String runningBuild() {
         try {
             var src = HeadlineCache.class.getProtectionDomain().getCodeSource();
@@ -90,9 +111,17 @@ public final class HeadlineCache {
             Path jar = Path.of(src.getLocation().toURI());
             if (!Files.isRegularFile(jar)) return null;
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = Files.newInputStream(jar)) {
-                byte[] buf = new byte[1 << 16];
-                for (int k; (k = in.read(buf)) > 0; ) md.update(buf, 0, k);
+            try (JarFile jf = new JarFile(jar.toFile())) {
+                List<JarEntry> entries = new ArrayList<>(Collections.list(jf.entries()));
+                entries.sort(Comparator.comparing(JarEntry::getName));
+                for (JarEntry e : entries) {
+                    if (e.isDirectory() || CHECK_ONLY.stream().anyMatch(e.getName()::startsWith)) continue;
+                    md.update(e.getName().getBytes(StandardCharsets.UTF_8));
+                    md.update((byte) 0);
+                    try (InputStream in = jf.getInputStream(e)) {
+                        md.update(in.readAllBytes());
+                    }
+                }
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (IOException | NoSuchAlgorithmException | java.net.URISyntaxException | SecurityException e) {

@@ -46,6 +46,14 @@ final class CpuTime {
     private final CpuSet allCpus;
     /** SMT siblings of each CPU, itself excluded. */
     private final int[][] siblings;
+    /** Boost: each package's speed factor, its cores, its busy cores and cores with two busy threads now. */
+    private final double[] boost;
+    private final int[] pkgCores, busyCores, busyPairs;
+    /** Per package: busy cores and busy pairs integrated over time (count x ns) since its last boost update. */
+    private final long[] busyCoreNs, busyPairNs, boostSince;
+    /** Whether each CPU counts as busy in its package's figures. */
+    private final boolean[] countedBusy;
+    private final boolean boosts;
 
     CpuTime(Machine m) {
         this.m = m;
@@ -77,7 +85,22 @@ final class CpuTime {
         boolean spans = false;
         for (int c = 0; c < nrCpus && !spans; c++) spans = !topo.nodeSpan(topo.nodeOf(c)).containsAll(topo.llcSpan(topo.llcOf(c)));
         llcsSpanNodes = spans;
+        int pk = topo.nrPackages();
+        boost = new double[pk];
+        Arrays.fill(boost, 1.0);
+        pkgCores = new int[pk];
+        for (int k = 0; k < topo.nrCores(); k++) pkgCores[topo.packageOf(topo.coreSpan(k).first())]++;
+        busyCores = new int[pk];
+        busyPairs = new int[pk];
+        busyCoreNs = new long[pk];
+        busyPairNs = new long[pk];
+        boostSince = new long[pk];
+        countedBusy = new boolean[nrCpus];
+        boosts = cfg.costs.boostAllCores != 1.0 || cfg.costs.boostAllThreads != 1.0;
     }
+
+    /** Whether packages change speed with their busy cores; if so each needs {@link #onBoost} every interval. */
+    boolean boosts() { return boosts; }
 
     /** Kernel-time counters restart (end of warm-up). */
     void resetKernelNs() { Arrays.fill(kernelNs, 0); }
@@ -163,7 +186,7 @@ final class CpuTime {
      */
     void updateRate(int c) {
         Cpu cpu = cpus[c];
-        double r = cpu.speed / 1024.0;
+        double r = cpu.speed / 1024.0 * boost[topo.packageOf(c)];
         Task cur = cpu.curr;
         if (cur != null && cur.memoryBound > 0) {
             double demand = cfg.memBwPerCore;
@@ -217,11 +240,55 @@ final class CpuTime {
 
     /** CPU c started or stopped running: it and its busy SMT siblings are re-rated. */
     void siblingsChanged(int c) {
+        if (boosts) countBusy(c);
         if (cfg.smtSpeed == 1.0) {
             updateRate(c);
             return;
         }
         for (int s : siblings[c]) if (cpus[s].curr != null) updateRate(s);
         if (cpus[c].curr != null) updateRate(c);
+    }
+
+    /** Keeps CPU c's package's counts of busy cores and of cores with two busy threads. */
+    private void countBusy(int c) {
+        boolean busy = cpus[c].curr != null;
+        if (busy == countedBusy[c]) return;
+        int others = 0;
+        for (int s : siblings[c]) if (countedBusy[s]) others++;
+        int before = others + (countedBusy[c] ? 1 : 0), after = others + (busy ? 1 : 0);
+        int p = topo.packageOf(c);
+        integrateBusy(p);
+        busyCores[p] += (after >= 1 ? 1 : 0) - (before >= 1 ? 1 : 0);
+        busyPairs[p] += (after >= 2 ? 1 : 0) - (before >= 2 ? 1 : 0);
+        countedBusy[c] = busy;
+    }
+
+    private void integrateBusy(int p) {
+        long dt = m.now - boostSince[p];
+        busyCoreNs[p] += busyCores[p] * dt;
+        busyPairNs[p] += busyPairs[p] * dt;
+        boostSince[p] = m.now;
+    }
+
+    /**
+     * The package's power management sets its speed for the interval ahead from its busy cores over the one behind:
+     * linear from 1 with no core busy to {@code boostAllCores} with every core busy on one thread, less down to
+     * {@code boostAllThreads} as cores get their second thread busy. Deviation: one speed for the whole package and
+     * for its tasks' work only (kernel charges, PELT and capacity stay at full speed).
+     */
+    void onBoost(int p) {
+        integrateBusy(p);
+        long interval = cfg.costs.boostIntervalNs;
+        double cores = busyCoreNs[p] / (double) (interval * pkgCores[p]);
+        double pairs = busyPairNs[p] / (double) (interval * pkgCores[p]);
+        busyCoreNs[p] = busyPairNs[p] = 0;
+        double all = cfg.costs.boostAllCores, smt = cfg.costs.boostAllThreads;
+        double f = 1 - (1 - all) * cores - (all - smt) * pairs;
+        if (f != boost[p]) {
+            boost[p] = f;
+            CpuSet span = topo.packageSpan(p);
+            for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) if (cpus[i].curr != null) updateRate(i);
+        }
+        m.q.schedule(m.now + interval, Machine.EV_BOOST, p, 0);
     }
 }

@@ -34,7 +34,7 @@ public final class Machine {
     // event types
     static final int EV_STEP = 1, EV_RUN_DONE = 2, EV_TICK = 3, EV_TIMER = 4, EV_WAKE_ARRIVE = 5,
             EV_RESCHED = 6, EV_IPI = 7, EV_ARRIVAL = 8, EV_STOPPER = 9, EV_END = 10, EV_WARMUP = 11, EV_START = 12, EV_ATTACH = 13,
-            EV_IDLE_EXIT = 14, EV_MUTEX_WAKE = 15;
+            EV_IDLE_EXIT = 14, EV_MUTEX_WAKE = 15, EV_BOOST = 16;
 
     final Topology topo;
     final SchedDomains sds;
@@ -206,6 +206,7 @@ public final class Machine {
             if (t.instances > 0) q.schedule(t.startDelayNs, EV_START, i, 0);
         }
         if (wl.arrivals != null) q.schedule(wl.arrivals.interarrival.sample(arrivalRng), EV_ARRIVAL, 0, 0);
+        if (time.boosts()) for (int p = 0; p < topo.nrPackages(); p++) q.schedule(cfg.costs.boostIntervalNs, EV_BOOST, p, 0);
         if (sink != null) for (int c = 0; c < nrCpus; c++) sink.switchTo(0, c, 0, "swapper");
 
         while (!stopped && !q.isEmpty()) {
@@ -242,6 +243,7 @@ public final class Machine {
             case EV_START: forkExit.onStart(a); break;
             case EV_ATTACH: ctx.onAttach(a, b); break;
             case EV_IDLE_EXIT: tick.onIdleExit(a); break;
+            case EV_BOOST: time.onBoost(a); break;
             case EV_WARMUP: counters.startMeasuring(); break;
             case EV_END:
                 stopped = true;

@@ -54,12 +54,16 @@ public final class MachineConfig {
     public boolean recordSchedule;
     public long scheduleFromNs = 0, scheduleToNs = Long.MAX_VALUE;
 
-    /** A configuration for checks and tests: no timeline, the given duration, seed, costs and slicing. */
+    /**
+     * A configuration for checks and tests: no timeline, the given duration, seed, costs and slicing, and no boost
+     * (their closed forms run a CPU at its capacity however many are busy).
+     */
     public static MachineConfig of(long durationNs, long seed, boolean costs, boolean slice) {
         MachineConfig c = new MachineConfig();
         c.durationNs = durationNs;
         c.seed = seed;
         c.costs = costs ? CostModel.defaults() : CostModel.none();
+        c.costs.boostAllCores = c.costs.boostAllThreads = 1;
         c.slice = slice;
         c.timelineBuckets = 0;
         return c;

@@ -10,11 +10,11 @@ import org.schedlab.metrics.Recorder;
  */
 final class RunCounters {
     private static final String[] EVENT_NAMES = {"", "step", "run_done", "tick", "timer", "wake_arrive", "resched",
-            "ipi", "arrival", "stopper", "end", "warmup", "start", "attach", "", ""};
+            "ipi", "arrival", "stopper", "end", "warmup", "start", "attach", "idle_exit", "mutex_wake", "boost"};
 
     private final Machine m;
     private final Recorder rec;
-    private final long[] eventsByType = new long[16];
+    private final long[] eventsByType = new long[EVENT_NAMES.length];
     long wakeupsSameLlc, wakeupsCrossLlc;
     private long qSizeSum, qSizeN;
     private long lastIntegrate;

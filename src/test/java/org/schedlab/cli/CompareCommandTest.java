@@ -148,7 +148,7 @@ class CompareCommandTest {
     @Test
     void anUnfinishedRunIsShownAsUnfinishedNeverAsAValue() throws Exception {
         String[] base = {"compare", "--topology", "desktop-8c16t", "--policies", "pull,random", "--workload",
-                "hackbench:groups=1", "--seeds", "2", "--duration", "25ms", "--jobs", "2"};
+                "hackbench:groups=1", "--seeds", "2", "--duration", "30ms", "--jobs", "2"};
         Run text = run(base);
         assertThat(text.exit).as(text.err).isZero();
         String row = text.out.lines().filter(l -> l.startsWith("hackbench:groups=1")).findFirst().orElseThrow();

@@ -119,9 +119,9 @@ class RunCommandTest {
     void aRunCutShortSaysItIsUnfinishedInTextAndJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("r.json");
         Result r = run("run", "--topology", "desktop-8c16t", "--policy", "random", "--workload", "hackbench:groups=1",
-                "--duration", "25ms", "--json", json.toString());
+                "--duration", "30ms", "--json", json.toString());
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).containsPattern("time: {22}unfinished: the run stopped at 25ms with [0-9]+ of 41 tasks "
+        assertThat(r.out()).containsPattern("time: {22}unfinished: the run stopped at 30ms with [0-9]+ of 41 tasks "
                 + "not exited; give a longer --duration").doesNotContain("time:                      0 s");
         com.fasterxml.jackson.databind.JsonNode t = Runner.JSON.readTree(json.toFile()).get("throughput");
         assertThat(t.get("value").isNull()).isTrue();
@@ -129,7 +129,7 @@ class RunCommandTest {
 
         Path done = dir.resolve("done.json");
         assertThat(run("run", "--topology", "desktop-8c16t", "--policy", "pull", "--workload", "hackbench:groups=1",
-                "--duration", "25ms", "--json", done.toString()).exit()).isZero();
+                "--duration", "30ms", "--json", done.toString()).exit()).isZero();
         com.fasterxml.jackson.databind.JsonNode d = Runner.JSON.readTree(done.toFile()).get("throughput");
         assertThat(d.get("value").asDouble()).isPositive();
         assertThat(d.has("unfinished")).isFalse();

@@ -58,6 +58,7 @@ final class Scenario {
         cfg.durationNs = durationNs;
         cfg.costs = costs ? CostModel.defaults() : CostModel.none();
         cfg.costs.workJitter = 0;   // exact timings make the mechanisms readable
+        cfg.costs.boostAllCores = cfg.costs.boostAllThreads = 1;
         cfg.timelineBuckets = 0;
         cfg.checkInvariants = true;
         Policies.Resolved p = Policies.resolve(policy);

@@ -22,6 +22,7 @@ final class Sim {
     static JsonNode run(String topology, String policy, String workload, long durationNs, boolean costs) {
         RunSpec s = RunSpec.of(topology, policy, workload, durationNs, 1);
         s.costs = costs;
+        s.costProfile = costs ? org.schedlab.TestProfiles.noBoost() : null;
         s.timelineBuckets = 0;
         JsonNode r = Runner.run(s);
         conserved(r);

@@ -24,6 +24,7 @@ class ReplayFidelityTest {
     private static ObjectNode replay(String topology, Path trace, String suffix) {
         RunSpec s = RunSpec.of(topology, "pull", "trace:" + trace + suffix, 60_000_000_000L, 1);
         s.timelineBuckets = 0;
+        s.costProfile = org.schedlab.TestProfiles.noBoost(); // the recorded times are at the recording's speed
         return Runner.run(s);
     }
 
