@@ -72,14 +72,13 @@ public final class MainlineCurves {
      * found by measurement are in docs/model.md ("Mainline against the published curves").
      */
     static final Map<String, String> KNOWN = Map.of(
-            "tbench", "measured in steady state the model's 1024-client reference is 60.5 GB/s (seed 1) against the "
-                    + "published 53.2 while one client runs 16% slow, so every ratio to it is low: per-task speed does not "
-                    + "fall with the number of busy cores in the model (boost by active cores is not modelled: its size on "
-                    + "Milan is not sourced); runs of 400 ms, which passed these points, measured the 1024-client ramp "
-                    + "(52.5 GB/s): docs/model.md",
-            "tbench:256", "as at lower loads (per-task speed, the 1024-client reference), and the NUMA stalemate of "
-                    + "fork placement (every stopped client placed on node 0, every waiting task cache hot; node 0's CPUs "
-                    + "79% busy, node 1's 39%): docs/model.md",
+            "tbench", "at 64 clients mainline keeps every task on node 0 (node 1's CPUs 1-4% busy, seeds 1 and 2): "
+                    + "64 client-server pairs on 128 CPUs run at 0.67 of one client's speed each where the machine's run "
+                    + "at 0.73; the other NPS1 points pass with boost by busy cores (the 1024-client reference 49.1 GB/s "
+                    + "against 53.2; without boost 60.5 and most ratios 15-40% low): docs/model.md",
+            "tbench:256", "as at lower loads, and the NUMA stalemate of fork placement (every stopped client placed "
+                    + "on node 0, every waiting task cache hot; node 0's CPUs 79% busy, node 1's 39%, before boost was "
+                    + "modelled): docs/model.md",
             "tbench:512", "as at 256 clients",
             "tbench:1", "loopback costs from netperf TCP_RR at one client on the same machine class; the per-byte copy "
                     + "cost and the client's parsing between operations are estimates (docs/model.md); AMD's own "
@@ -95,7 +94,10 @@ public final class MainlineCurves {
                     + "machine. The model runs about 2x fast at every load (one group 22 us a loop against 46-48 us, sixteen "
                     + "33 us against 76 us); holding each pipe's mutex as pipe_write() and pipe_read() do (pipe_mutex=on) "
                     + "brings the level within -24% to +29% at every load but fails the curve at 4 and 8 groups, so it is "
-                    + "off (docs/model.md)",
+                    + "off. Boost by busy cores (all 128 cores busy at 0.79-0.86 of one core's speed) slows 16 groups, "
+                    + "which fill the machine, more than one: 8 and 16 groups over one are 1.48 and 1.97 with it, 1.22 "
+                    + "and 1.51 without, against 1.21 and 1.60; where the model's missing half of a loop's time lies "
+                    + "decides how much of it boost slows (docs/model.md)",
             "schbench", "old schbench after its 5 s warm-up: p99 0.32 ms at 256 workers (published 0.87) and about "
                     + "9 ms at 512 (published 58): the oversubscribed jump is 25-34x, not 67x; a woken worker waits for "
                     + "a spinning one's EEVDF slice (6.19) where the published rows ran CFS (5.19), whose sleeper credit "
