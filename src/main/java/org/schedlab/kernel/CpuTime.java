@@ -1,9 +1,6 @@
 package org.schedlab.kernel;
 
-import org.schedlab.metrics.Recorder;
-import org.schedlab.policy.SchedPolicy;
 import org.schedlab.topology.CpuSet;
-import org.schedlab.topology.Topology;
 
 import java.util.Arrays;
 
@@ -28,12 +25,6 @@ final class CpuTime {
     static final int KK_IPC_LOCK_SPIN = 11;
 
     private final Machine m;
-    private final Topology topo;
-    private final SchedPolicy policy;
-    private final MachineConfig cfg;
-    private final Recorder rec;
-    private final Cpu[] cpus;
-    private final long sliceNs;
     private final long[] kernelNs = new long[KERNEL_KINDS.length];
     /** Running memory-bound tasks per LLC they run on, and per node holding their memory. */
     private final int[] memOnLlc, memOnNode;
@@ -57,46 +48,40 @@ final class CpuTime {
 
     CpuTime(Machine m) {
         this.m = m;
-        this.topo = m.topo;
-        this.policy = m.policy;
-        this.cfg = m.cfg;
-        this.rec = m.rec;
-        this.cpus = m.cpus;
-        this.sliceNs = m.sliceNs;
         int nrCpus = m.nrCpus;
         siblings = new int[nrCpus][];
         for (int c = 0; c < nrCpus; c++) {
-            CpuSet core = topo.coreSpan(topo.coreOf(c));
+            CpuSet core = m.topo.coreSpan(m.topo.coreOf(c));
             int[] sib = new int[core.cardinality() - 1];
             int k = 0;
             for (int x = core.first(); x >= 0; x = core.nextSetBit(x + 1)) if (x != c) sib[k++] = x;
             siblings[c] = sib;
         }
-        memOnLlc = new int[topo.nrLlcs()];
-        memOnNode = new int[topo.nrNodes()];
-        nodeBw = new double[topo.nrNodes()];
+        memOnLlc = new int[m.topo.nrLlcs()];
+        memOnNode = new int[m.topo.nrNodes()];
+        nodeBw = new double[m.topo.nrNodes()];
         for (int n = 0; n < nodeBw.length; n++) {
-            CpuSet span = topo.nodeSpan(n);
+            CpuSet span = m.topo.nodeSpan(n);
             int first = span.first();
-            double pkgCpus = first < 0 ? 1 : topo.packageSpan(topo.packageOf(first)).cardinality();
-            nodeBw[n] = cfg.memBwPerPackage * span.cardinality() / pkgCpus;
+            double pkgCpus = first < 0 ? 1 : m.topo.packageSpan(m.topo.packageOf(first)).cardinality();
+            nodeBw[n] = m.cfg.memBwPerPackage * span.cardinality() / pkgCpus;
         }
         allCpus = CpuSet.full(nrCpus);
         boolean spans = false;
-        for (int c = 0; c < nrCpus && !spans; c++) spans = !topo.nodeSpan(topo.nodeOf(c)).containsAll(topo.llcSpan(topo.llcOf(c)));
+        for (int c = 0; c < nrCpus && !spans; c++) spans = !m.topo.nodeSpan(m.topo.nodeOf(c)).containsAll(m.topo.llcSpan(m.topo.llcOf(c)));
         llcsSpanNodes = spans;
-        int pk = topo.nrPackages();
+        int pk = m.topo.nrPackages();
         boost = new double[pk];
         Arrays.fill(boost, 1.0);
         pkgCores = new int[pk];
-        for (int k = 0; k < topo.nrCores(); k++) pkgCores[topo.packageOf(topo.coreSpan(k).first())]++;
+        for (int k = 0; k < m.topo.nrCores(); k++) pkgCores[m.topo.packageOf(m.topo.coreSpan(k).first())]++;
         busyCores = new int[pk];
         busyPairs = new int[pk];
         busyCoreNs = new long[pk];
         busyPairNs = new long[pk];
         boostSince = new long[pk];
         countedBusy = new boolean[nrCpus];
-        boosts = cfg.costs.boostAllCores != 1.0 || cfg.costs.boostAllThreads != 1.0;
+        boosts = m.cfg.costs.boostAllCores != 1.0 || m.cfg.costs.boostAllThreads != 1.0;
     }
 
     /** Whether packages change speed with their busy cores; if so each needs {@link #onBoost} every interval. */
@@ -108,12 +93,12 @@ final class CpuTime {
     /** Kernel time by kind, into the recorder. */
     void publishKernelNs() {
         for (int i = 0; i < kernelNs.length; i++)
-            if (kernelNs[i] > 0) rec.count("kernel_ns." + KERNEL_KINDS[i], kernelNs[i]);
+            if (kernelNs[i] > 0) m.rec.count("kernel_ns." + KERNEL_KINDS[i], kernelNs[i]);
     }
 
     /** Brings CPU time accounting and the running task's progress up to now. */
     void account(int c) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         long from = cpu.lastAccount;
         if (m.now <= from) return;
         long overlap = Math.max(0, Math.min(m.now, cpu.kernelUntil) - Math.max(from, cpu.kernelStart));
@@ -127,7 +112,7 @@ final class CpuTime {
         } else {
             cpu.busyNs += work;
             if (work > 0) {
-                if (rec.timeline != null) rec.timeline.busy(c, m.now - work, m.now);
+                if (m.rec.timeline != null) m.rec.timeline.busy(c, m.now - work, m.now);
                 t.sumExecRuntime += work;
                 if (t.remainingWork > 0) {
                     double done = Math.min(t.remainingWork, work * cpu.rate);
@@ -137,7 +122,7 @@ final class CpuTime {
                     m.workExecuted += done;
                 }
                 if (m.cfs != null) Cfs.updateCurr(cpu, t, work);
-                else if (Eevdf.updateCurr(cpu, t, work, sliceNs)) cpu.sliceExpired = true;
+                else if (Eevdf.updateCurr(cpu, t, work, m.sliceNs)) cpu.sliceExpired = true;
             }
         }
     }
@@ -145,7 +130,7 @@ final class CpuTime {
     /** Makes CPU c do {@code ns} of kernel work from now on: its running task makes no progress meanwhile. */
     void occupy(int c, long ns) {
         account(c);
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         if (cpu.kernelUntil > m.now) {
             cpu.kernelUntil += ns;
         } else {
@@ -176,7 +161,7 @@ final class CpuTime {
         if (m.sink != null) m.sink.overhead(m.now, c, "kernel_ns." + KERNEL_KINDS[kernelKind], ns);
     }
 
-    long busyUntil(int c) { return Math.max(m.now, cpus[c].kernelUntil); }
+    long busyUntil(int c) { return Math.max(m.now, m.cpus[c].kernelUntil); }
 
     /**
      * The running task's progress per ns: capacity, slowed by a busy SMT sibling and by memory bandwidth: the
@@ -185,20 +170,20 @@ final class CpuTime {
      * Deviation: a task running off its memory's node pays no cross-socket link limit or latency (no figure found).
      */
     void updateRate(int c) {
-        Cpu cpu = cpus[c];
-        double r = cpu.speed / 1024.0 * boost[topo.packageOf(c)];
+        Cpu cpu = m.cpus[c];
+        double r = cpu.speed / 1024.0 * boost[m.topo.packageOf(c)];
         Task cur = cpu.curr;
         if (cur != null && cur.memoryBound > 0) {
-            double demand = cfg.memBwPerCore;
-            double sLlc = memOnLlc[topo.llcOf(c)] * demand / cfg.memBwPerLlc;
+            double demand = m.cfg.memBwPerCore;
+            double sLlc = memOnLlc[m.topo.llcOf(c)] * demand / m.cfg.memBwPerLlc;
             double sNode = memOnNode[cur.memNode] * demand / nodeBw[cur.memNode];
             double slow = Math.max(1.0, Math.max(sLlc, sNode));
             double mb = cur.memoryBound;
             r /= (1 - mb) + mb * slow;
         }
-        if (cfg.smtSpeed != 1.0) {
+        if (m.cfg.smtSpeed != 1.0) {
             for (int s : siblings[c])
-                if (cpus[s].curr != null) { r *= cfg.smtSpeed; break; }
+                if (m.cpus[s].curr != null) { r *= m.cfg.smtSpeed; break; }
         }
         if (r == cpu.rate) return;
         account(c);
@@ -216,7 +201,7 @@ final class CpuTime {
         boolean o = oldCurr != null && oldCurr.memoryBound > 0;
         boolean n = newCurr != null && newCurr.memoryBound > 0;
         if (o == n && !o) return;
-        int llc = topo.llcOf(c), node = topo.nodeOf(c);
+        int llc = m.topo.llcOf(c), node = m.topo.nodeOf(c);
         if (n && newCurr.memNode < 0) newCurr.memNode = node;
         boolean homesHere = true;
         if (o) {
@@ -231,9 +216,9 @@ final class CpuTime {
         }
         if (o == n && oldCurr.memNode == newCurr.memNode) return;
         // tasks sharing this LLC run on this node; those sharing a node's memory run there unless some run remote
-        CpuSet span = homesHere && memRemote == 0 && !llcsSpanNodes ? topo.nodeSpan(node) : allCpus;
+        CpuSet span = homesHere && memRemote == 0 && !llcsSpanNodes ? m.topo.nodeSpan(node) : allCpus;
         for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
-            Task t = cpus[i].curr;
+            Task t = m.cpus[i].curr;
             if (i != c && t != null && t.memoryBound > 0) updateRate(i);
         }
     }
@@ -241,22 +226,22 @@ final class CpuTime {
     /** CPU c started or stopped running: it and its busy SMT siblings are re-rated. */
     void siblingsChanged(int c) {
         if (boosts) countBusy(c);
-        if (cfg.smtSpeed == 1.0) {
+        if (m.cfg.smtSpeed == 1.0) {
             updateRate(c);
             return;
         }
-        for (int s : siblings[c]) if (cpus[s].curr != null) updateRate(s);
-        if (cpus[c].curr != null) updateRate(c);
+        for (int s : siblings[c]) if (m.cpus[s].curr != null) updateRate(s);
+        if (m.cpus[c].curr != null) updateRate(c);
     }
 
     /** Keeps CPU c's package's counts of busy cores and of cores with two busy threads. */
     private void countBusy(int c) {
-        boolean busy = cpus[c].curr != null;
+        boolean busy = m.cpus[c].curr != null;
         if (busy == countedBusy[c]) return;
         int others = 0;
         for (int s : siblings[c]) if (countedBusy[s]) others++;
         int before = others + (countedBusy[c] ? 1 : 0), after = others + (busy ? 1 : 0);
-        int p = topo.packageOf(c);
+        int p = m.topo.packageOf(c);
         integrateBusy(p);
         busyCores[p] += (after >= 1 ? 1 : 0) - (before >= 1 ? 1 : 0);
         busyPairs[p] += (after >= 2 ? 1 : 0) - (before >= 2 ? 1 : 0);
@@ -278,16 +263,16 @@ final class CpuTime {
      */
     void onBoost(int p) {
         integrateBusy(p);
-        long interval = cfg.costs.boostIntervalNs;
+        long interval = m.cfg.costs.boostIntervalNs;
         double cores = busyCoreNs[p] / (double) (interval * pkgCores[p]);
         double pairs = busyPairNs[p] / (double) (interval * pkgCores[p]);
         busyCoreNs[p] = busyPairNs[p] = 0;
-        double all = cfg.costs.boostAllCores, smt = cfg.costs.boostAllThreads;
+        double all = m.cfg.costs.boostAllCores, smt = m.cfg.costs.boostAllThreads;
         double f = 1 - (1 - all) * cores - (all - smt) * pairs;
         if (f != boost[p]) {
             boost[p] = f;
-            CpuSet span = topo.packageSpan(p);
-            for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) if (cpus[i].curr != null) updateRate(i);
+            CpuSet span = m.topo.packageSpan(p);
+            for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) if (m.cpus[i].curr != null) updateRate(i);
         }
         m.q.schedule(m.now + interval, Machine.EV_BOOST, p, 0);
     }
