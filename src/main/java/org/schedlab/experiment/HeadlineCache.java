@@ -109,23 +109,32 @@ public final class HeadlineCache {
             var src = HeadlineCache.class.getProtectionDomain().getCodeSource();
             if (src == null) return null;
             Path jar = Path.of(src.getLocation().toURI());
-            if (!Files.isRegularFile(jar)) return null;
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (JarFile jf = new JarFile(jar.toFile())) {
-                List<JarEntry> entries = new ArrayList<>(Collections.list(jf.entries()));
-                entries.sort(Comparator.comparing(JarEntry::getName));
-                for (JarEntry e : entries) {
-                    if (e.isDirectory() || CHECK_ONLY.stream().anyMatch(e.getName()::startsWith)) continue;
-                    md.update(e.getName().getBytes(StandardCharsets.UTF_8));
-                    md.update((byte) 0);
-                    try (InputStream in = jf.getInputStream(e)) {
-                        md.update(in.readAllBytes());
-                    }
-                }
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException | NoSuchAlgorithmException | java.net.URISyntaxException | SecurityException e) {
+            return Files.isRegularFile(jar) ? identityOf(jar) : null;
+        } catch (IOException | java.net.URISyntaxException | SecurityException e) {
             return null;
         }
+    }
+
+    /** The identity {@link #runningBuild} gives the simulator in {@code jar}. */
+    static String identityOf(Path jar) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (JarFile jf = new JarFile(jar.toFile())) {
+            List<JarEntry> entries = new ArrayList<>(Collections.list(jf.entries()));
+            entries.sort(Comparator.comparing(JarEntry::getName));
+            for (JarEntry e : entries) {
+                if (e.isDirectory() || CHECK_ONLY.stream().anyMatch(e.getName()::startsWith)) continue;
+                md.update(e.getName().getBytes(StandardCharsets.UTF_8));
+                md.update((byte) 0);
+                try (InputStream in = jf.getInputStream(e)) {
+                    md.update(in.readAllBytes());
+                }
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 }
