@@ -254,9 +254,8 @@ public final class Calibration {
     /** Fits the profile to the figures; refuses (one line) when a figure a constant comes from is not trusted. */
     static Calibration fit(ObjectNode host, ObjectNode measured, PrintStream progress) {
         Figures m = new Figures(measured, progress);
-        CostModel c = CostModel.defaults();
         // the host's figures already include its own boost, which is not measured: a fitted profile has none
-        c.boostAllCores = c.boostAllThreads = 1;
+        CostModel c = CostModel.defaults().withoutBoost();
         Map<String, String> comments = new LinkedHashMap<>();
         Map<String, int[]> pairs = new LinkedHashMap<>();
         for (String cls : new String[]{"smt", "llc", "package", "node", "remote"})

@@ -230,12 +230,20 @@ public final class CostModel {
         c.forkNs = c.execNs = c.exitNs = 0;
         c.statGatherFactor = 0;
         c.workJitter = 0;
-        c.boostAllCores = c.boostAllThreads = 1;
         c.free = true;
-        return c;
+        return c.withoutBoost();
     }
 
     public boolean isFree() { return free; }
+
+    /** This profile with boost off (every CPU at its capacity however many are busy), changed in place. */
+    public CostModel withoutBoost() {
+        boostAllCores = boostAllThreads = 1;
+        return this;
+    }
+
+    /** Whether a package's cores slow as more of them are busy. */
+    public boolean boosts() { return boostAllCores != 1.0 || boostAllThreads != 1.0; }
 
     /**
      * Syscall work of {@code op} moving {@code bytes}. This is work the workload asks for, not scheduling

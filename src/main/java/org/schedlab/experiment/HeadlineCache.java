@@ -26,8 +26,8 @@ import java.util.jar.JarFile;
  * ({@code validate --cache DIR}, {@code study --cache DIR}): a run is looked up by its spec's file name
  * ({@link ResultStore#fileName}) and reused only when the file records the same build (the identity of the
  * simulator in the running jar, {@link #runningBuild}) and the same canonical spec. Equal specs give equal results
- * on one build, so a reused value is the value the run would give. Files are written atomically; a missing, unreadable or foreign file means the run is done
- * again.
+ * on one build, so a reused value is the value the run would give. Files are written atomically; a missing,
+ * unreadable or foreign file means the run is done again.
  */
 public final class HeadlineCache {
     private final Path dir;

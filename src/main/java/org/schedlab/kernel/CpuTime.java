@@ -81,7 +81,7 @@ final class CpuTime {
         busyPairNs = new long[pk];
         boostSince = new long[pk];
         countedBusy = new boolean[nrCpus];
-        boosts = m.cfg.costs.boostAllCores != 1.0 || m.cfg.costs.boostAllThreads != 1.0;
+        boosts = m.cfg.costs.boosts();
     }
 
     /** Whether packages change speed with their busy cores; if so each needs {@link #onBoost} every interval. */

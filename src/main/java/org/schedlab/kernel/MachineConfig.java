@@ -62,8 +62,7 @@ public final class MachineConfig {
         MachineConfig c = new MachineConfig();
         c.durationNs = durationNs;
         c.seed = seed;
-        c.costs = costs ? CostModel.defaults() : CostModel.none();
-        c.costs.boostAllCores = c.costs.boostAllThreads = 1;
+        c.costs = (costs ? CostModel.defaults() : CostModel.none()).withoutBoost();
         c.slice = slice;
         c.timelineBuckets = 0;
         return c;

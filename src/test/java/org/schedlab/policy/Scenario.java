@@ -56,9 +56,8 @@ final class Scenario {
     Scenario run(String policy, long durationNs, boolean costs) {
         MachineConfig cfg = new MachineConfig();
         cfg.durationNs = durationNs;
-        cfg.costs = costs ? CostModel.defaults() : CostModel.none();
+        cfg.costs = (costs ? CostModel.defaults() : CostModel.none()).withoutBoost();
         cfg.costs.workJitter = 0;   // exact timings make the mechanisms readable
-        cfg.costs.boostAllCores = cfg.costs.boostAllThreads = 1;
         cfg.timelineBuckets = 0;
         cfg.checkInvariants = true;
         Policies.Resolved p = Policies.resolve(policy);

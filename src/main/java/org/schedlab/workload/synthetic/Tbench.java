@@ -105,6 +105,7 @@ public final class Tbench {
         w.addTemplate(new TaskTemplate("tbench_srv", listener.build(), 1));
         // every client and server runs the same work ops (they keep no state)
         Op.Run connect = new Op.Run(Dist.syscall(Syscall.TCP_SEND, 8)); // sockio.c's connect: 8 bytes each way
+        // the reply's body is read with MSG_TRUNC: nothing copied
         Op.Run readReply = new Op.Run(Dist.plus(Dist.syscall(Syscall.TCP_RECV, HEADER), Dist.syscall(Syscall.TCP_RECV, 0)));
         Op.Run[] request = new Op.Run[CYCLE.length], serve = new Op.Run[CYCLE.length];
         for (int i = 0; i < CYCLE.length; i++) {
@@ -119,7 +120,6 @@ public final class Tbench {
             Prog client = new Prog().run(connect).signal(accept, false).signal(ready, false).waitCh(go).loop(-1);
             Prog server = new Prog().loop(-1);
             for (int i = 0; i < CYCLE.length; i++) {
-                // the reply's body is read with MSG_TRUNC: nothing copied
                 client.begin(op).run(request[i]).signal(req, true).waitCh(rsp).run(readReply).end(op);
                 server.waitCh(req).run(serve[i]).signal(rsp, true);
             }
