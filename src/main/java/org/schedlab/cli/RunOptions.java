@@ -17,7 +17,8 @@ public final class RunOptions {
     String duration;
     @Option(names = "--warmup", defaultValue = "auto", paramLabel = "D", description = "Discard statistics before this time "
             + "(default auto: none for workloads measured to completion, else the start-up plus the top sched domain's balance "
-            + "interval, at most half the run).")
+            + "interval, at most half the run; steady: the start-up plus three intervals of the top sched domain, and "
+            + "--duration is then the window measured after it).")
     String warmup;
 
     /**
@@ -31,8 +32,8 @@ public final class RunOptions {
         } else {
             s.durationNs = positiveDuration("--duration", duration);
         }
-        s.warmupNs = warmup.equals("auto") ? RunSpec.WARMUP_AUTO : RunSpec.parseDuration("--warmup", warmup);
-        if (duration != null && s.warmupNs != RunSpec.WARMUP_AUTO && s.warmupNs >= s.durationNs)
+        s.warmupNs = RunSpec.parseWarmup("--warmup", warmup);
+        if (duration != null && s.warmupNs >= 0 && s.warmupNs >= s.durationNs)
             throw new InputError("--warmup " + warmup + " is not shorter than --duration " + duration + ": nothing would be measured");
     }
 

@@ -96,7 +96,7 @@ public final class PublishedTables {
 
     /**
      * A throughput run measured as the published runs measure it, in steady state: statistics start once the
-     * workload has started and the topology's slowest balancing level has run {@link #STEADY_BALANCE_PASSES} times
+     * workload has started and the topology's slowest balancing level has run {@link Runner#STEADY_BALANCE_PASSES} times
      * ({@link #steadyWarmupNs}), then {@code windowNs} is measured.
      */
     static RunSpec steadySpec(String topology, String policy, String workload, long windowNs, long seed) {
@@ -106,20 +106,12 @@ public final class PublishedTables {
         return s;
     }
 
-    /**
-     * Passes of the slowest balancing level before a throughput run is in steady state: tbench at 1024 clients on
-     * epyc-7763-2s (start-up 123 ms, the NUMA level's interval 256 ms) reaches its steady utilisation at 0.4 s on
-     * EEVDF and 0.65 s on CFS (docs/model.md).
-     */
-    static final int STEADY_BALANCE_PASSES = 3;
+    private static final java.util.Map<String, Long> STEADY_WARMUP_NS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static final java.util.Map<String, Long> SLOWEST_INTERVAL_NS = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** The workload's start-up plus {@link #STEADY_BALANCE_PASSES} intervals of the topology's top domain. */
+    /** {@link Runner#steadyWarmupNs} of a topology and workload spec. */
     static long steadyWarmupNs(String topology, String workload) {
-        long slowest = SLOWEST_INTERVAL_NS.computeIfAbsent(topology,
-                t -> Runner.slowestBalanceIntervalNs(org.schedlab.topology.TopologySources.resolve(t)));
-        return org.schedlab.workload.Workloads.parse(workload).startupNs + STEADY_BALANCE_PASSES * slowest;
+        return STEADY_WARMUP_NS.computeIfAbsent(topology + "\n" + workload, k -> Runner.steadyWarmupNs(
+                org.schedlab.workload.Workloads.parse(workload), org.schedlab.topology.TopologySources.resolve(topology)));
     }
 
     /** sd_nohz / tip for every row, each within ±5% of parity as published. */

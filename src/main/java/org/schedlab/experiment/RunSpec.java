@@ -15,9 +15,21 @@ public final class RunSpec {
     public static final long MAX_DURATION_NS = 3_600_000_000_000L;
     /** Take the duration from the workload when it declares one (rt-app's global.duration), else durationNs. */
     public boolean durationFromWorkload;
-    /** Statistics before this time are discarded; {@link #WARMUP_AUTO}: the default of {@link Runner#warmupFor}. */
+    /**
+     * Statistics before this time are discarded; {@link #WARMUP_AUTO}: the default of {@link Runner#warmupFor};
+     * {@link #WARMUP_STEADY}: {@link Runner#steadyWarmupNs}, and {@link #durationNs} is the window measured after it.
+     */
     public long warmupNs = WARMUP_AUTO;
     public static final long WARMUP_AUTO = -1;
+    public static final long WARMUP_STEADY = -2;
+
+    /** {@code auto}, {@code steady} or a duration, as {@code --warmup} and the study and sweep files take it. */
+    public static long parseWarmup(String what, String text) {
+        String t = text.trim();
+        if (t.equals("auto")) return WARMUP_AUTO;
+        if (t.equals("steady")) return WARMUP_STEADY;
+        return parseDuration(what, t);
+    }
     public long seed = 1;
     public boolean costs = true;
     /** Factor on every cost constant ({@link org.schedlab.cost.CostModel#scaled}); 1 = the profile as it is. */

@@ -28,6 +28,7 @@ import java.util.Set;
  *     policies: [pull, push, "push:nohz=per-llc"]
  *     seeds: 3
  *     duration: 1s
+ *     warmup: steady                   # optional: auto (default), a duration, or steady (duration is then the window after it)
  *     metrics: [metrics.wakeup_latency_us.p99, metrics.balance_overhead_total_ns]
  *     cost_scale: 1.5                  # optional: every cost constant × 1.5
  *     task_group: autogroup            # optional: root (default) or autogroup
@@ -96,7 +97,7 @@ public final class Study {
         RunSpec t = new RunSpec();
         t.durationNs = RunSpec.parseDuration(where + ": duration", s.get("duration").asText());
         if (t.durationNs == 0) throw new InputError(where + ": duration must be positive");
-        if (s.has("warmup")) t.warmupNs = RunSpec.parseDuration(where + ": warmup", s.get("warmup").asText());
+        if (s.has("warmup")) t.warmupNs = RunSpec.parseWarmup(where + ": warmup", s.get("warmup").asText());
         if (s.has("cost_scale")) {
             double f = s.get("cost_scale").asDouble(-1);
             if (!(f > 0) || f > 100) throw new InputError(where + ": cost_scale must be a number in (0, 100], got '" + s.get("cost_scale").asText() + "'");

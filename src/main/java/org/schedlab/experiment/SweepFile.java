@@ -29,7 +29,7 @@ import java.util.Map;
  * workload: [hackbench]
  * seeds: 5                          # N for seeds 1..N, or a list of seeds
  * duration: 1s
- * warmup: 100ms                     # optional
+ * warmup: 100ms                     # optional: a duration, auto, or steady (duration is then the window after it)
  * params:                           # optional; cartesian product of the lists
  *   groups: [1, 2, 4]
  * costs: default                    # optional: default or none
@@ -51,7 +51,7 @@ public final class SweepFile {
         EXPECTED.put("workload", "a workload or a list of workloads");
         EXPECTED.put("seeds", "a positive integer N (seeds 1..N) or a list of integer seeds");
         EXPECTED.put("duration", "a duration such as 500ms or 2s");
-        EXPECTED.put("warmup", "a duration such as 100ms");
+        EXPECTED.put("warmup", "a duration such as 100ms, auto or steady");
         EXPECTED.put("params", "a map from parameter name to a list of values");
         EXPECTED.put("costs", "default or none");
         EXPECTED.put("hz", "an integer: 100, 250, 300 or 1000");
@@ -141,8 +141,8 @@ public final class SweepFile {
         if (raw.duration == null) throw c.error("duration", "missing 'duration' (" + EXPECTED.get("duration") + ")");
         t.durationNs = c.duration("duration", raw.duration);
         if (t.durationNs == 0) throw c.error("duration", "'duration' must be positive");
-        if (raw.warmup != null) t.warmupNs = c.duration("warmup", raw.warmup);
-        if (raw.warmup != null && t.warmupNs >= t.durationNs)
+        if (raw.warmup != null) t.warmupNs = c.warmup(raw.warmup);
+        if (raw.warmup != null && t.warmupNs >= 0 && t.warmupNs >= t.durationNs)
             throw c.error("warmup", "'warmup' " + raw.warmup.trim() + " is not shorter than 'duration' " + raw.duration.trim()
                     + ": nothing would be measured");
         if (raw.costs != null) t.costs = c.choice("costs", raw.costs, "default", "none");
@@ -257,6 +257,14 @@ public final class SweepFile {
                 return RunSpec.parseDuration(key, v);
             } catch (InputError e) {
                 throw error(key, e.getMessage());
+            }
+        }
+
+        long warmup(String v) {
+            try {
+                return RunSpec.parseWarmup("warmup", v);
+            } catch (InputError e) {
+                throw error("warmup", e.getMessage());
             }
         }
 

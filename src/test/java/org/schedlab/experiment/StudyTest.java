@@ -114,6 +114,11 @@ class StudyTest {
             assertThat(s.grid.template().tgLoadRatelimit).isFalse();
             assertThat(s.grid.template().cfs).isTrue();
         });
+        Files.writeString(yaml, base + "    warmup: steady\n");
+        assertThat(Study.read(yaml)).singleElement()
+                .satisfies(s -> assertThat(s.grid.template().warmupNs).isEqualTo(RunSpec.WARMUP_STEADY));
+        Files.writeString(yaml, base + "    warmup: soon\n");
+        assertThatThrownBy(() -> Study.read(yaml)).isInstanceOf(InputError.class).hasMessageContaining("warmup");
         Files.writeString(yaml, base + "    task_group: session\n");
         assertThatThrownBy(() -> Study.read(yaml)).isInstanceOf(InputError.class)
                 .hasMessage(yaml + ": section 'g': task_group must be autogroup or root, got 'session'");

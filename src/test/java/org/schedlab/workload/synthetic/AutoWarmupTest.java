@@ -60,6 +60,21 @@ class AutoWarmupTest {
     }
 
     @Test
+    void aSteadyWarmupIsTheStartUpAndThreeTopLevelIntervalsAndTheDurationIsTheWindowAfterIt() {
+        for (String wl : STEADY) {
+            long startup = org.schedlab.workload.Workloads.parse(wl).startupNs;
+            RunSpec s = RunSpec.of("synthetic:packages=2,llcs=2,cores=8", "pull", wl, 40 * MS, 1);
+            s.warmupNs = RunSpec.WARMUP_STEADY;
+            org.schedlab.kernel.MachineConfig cfg = Runner.prepare(s).config;
+            assertThat(cfg.warmupNs).as(wl).isEqualTo(startup + 3 * 32 * MS);
+            assertThat(cfg.durationNs).as(wl).isEqualTo(cfg.warmupNs + 40 * MS);
+        }
+        assertThat(RunSpec.parseWarmup("--warmup", "steady")).isEqualTo(RunSpec.WARMUP_STEADY);
+        assertThat(RunSpec.parseWarmup("--warmup", "auto")).isEqualTo(RunSpec.WARMUP_AUTO);
+        assertThat(RunSpec.parseWarmup("--warmup", "7ms")).isEqualTo(7 * MS);
+    }
+
+    @Test
     void theResultMeasuresAfterTheWarmup() {
         RunSpec s = Sim.spec("synthetic:cores=4", "pull", "tbench:clients=2", 20 * MS, 1);
         s.warmupNs = RunSpec.WARMUP_AUTO;
