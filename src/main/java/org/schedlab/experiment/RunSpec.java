@@ -28,6 +28,8 @@ public final class RunSpec {
         String t = text.trim();
         if (t.equals("auto")) return WARMUP_AUTO;
         if (t.equals("steady")) return WARMUP_STEADY;
+        if (t.isEmpty() || Character.isLetter(t.charAt(0)))
+            throw new org.schedlab.InputError(what + ": '" + t + "' is not auto, steady or a duration such as 500ms");
         return parseDuration(what, t);
     }
     public long seed = 1;

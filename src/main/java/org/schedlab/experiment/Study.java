@@ -30,6 +30,7 @@ import java.util.Set;
  *     duration: 1s
  *     warmup: steady                   # optional: auto (default), a duration, or steady (duration is then the window after it)
  *     metrics: [metrics.wakeup_latency_us.p99, metrics.balance_overhead_total_ns]
+ *     costs: costs/boost-off.yaml      # optional: a cost profile over the built-in one, relative to this file
  *     cost_scale: 1.5                  # optional: every cost constant × 1.5
  *     task_group: autogroup            # optional: root (default) or autogroup
  *     tg_load_ratelimit: off           # optional: on (default) or off
@@ -40,7 +41,7 @@ import java.util.Set;
  */
 public final class Study {
     private static final Set<String> KEYS = Set.of("id", "topology", "workload", "params", "policies", "seeds",
-            "duration", "warmup", "metrics", "cost_scale", "task_group", "tg_load_ratelimit", "fair");
+            "duration", "warmup", "metrics", "costs", "cost_scale", "task_group", "tg_load_ratelimit", "fair");
     /** The check suites a section may run instead of a comparison, as {@code schedlab validate} runs them. */
     private static final List<String> CHECKS = List.of("mainline-curves", "published-mechanisms");
 
@@ -98,6 +99,13 @@ public final class Study {
         t.durationNs = RunSpec.parseDuration(where + ": duration", s.get("duration").asText());
         if (t.durationNs == 0) throw new InputError(where + ": duration must be positive");
         if (s.has("warmup")) t.warmupNs = RunSpec.parseWarmup(where + ": warmup", s.get("warmup").asText());
+        if (s.has("costs")) {
+            Path profile = file.toAbsolutePath().getParent().resolve(s.get("costs").asText()).normalize();
+            if (!java.nio.file.Files.isRegularFile(profile))
+                throw new InputError(where + ": costs: no cost profile file " + profile);
+            org.schedlab.cost.CostProfile.load(profile);
+            t.costProfile = profile.toString();
+        }
         if (s.has("cost_scale")) {
             double f = s.get("cost_scale").asDouble(-1);
             if (!(f > 0) || f > 100) throw new InputError(where + ": cost_scale must be a number in (0, 100], got '" + s.get("cost_scale").asText() + "'");

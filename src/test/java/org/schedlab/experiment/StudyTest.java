@@ -117,6 +117,12 @@ class StudyTest {
         Files.writeString(yaml, base + "    warmup: steady\n");
         assertThat(Study.read(yaml)).singleElement()
                 .satisfies(s -> assertThat(s.grid.template().warmupNs).isEqualTo(RunSpec.WARMUP_STEADY));
+        Files.writeString(dir.resolve("fixed.yaml"), "boostAllCores: 1\nboostAllThreads: 1\n");
+        Files.writeString(yaml, base + "    costs: fixed.yaml\n");
+        assertThat(Study.read(yaml)).singleElement().satisfies(s -> assertThat(s.grid.template().costProfile)
+                .isEqualTo(dir.resolve("fixed.yaml").toAbsolutePath().normalize().toString()));
+        Files.writeString(yaml, base + "    costs: missing.yaml\n");
+        assertThatThrownBy(() -> Study.read(yaml)).isInstanceOf(InputError.class).hasMessageContaining("no cost profile file");
         Files.writeString(yaml, base + "    warmup: soon\n");
         assertThatThrownBy(() -> Study.read(yaml)).isInstanceOf(InputError.class).hasMessageContaining("warmup");
         Files.writeString(yaml, base + "    task_group: session\n");

@@ -48,6 +48,15 @@ class SweepFileTest {
     }
 
     @Test
+    void aSteadyWarmupMakesTheDurationTheWindowAfterIt() {
+        Grid g = SweepFile.parse("s.yaml", BASE + "seeds: 1\nduration: 1ms\nwarmup: steady\n");
+        assertThat(g.template().warmupNs).isEqualTo(RunSpec.WARMUP_STEADY);
+        assertThat(g.template().durationNs).isEqualTo(1_000_000);
+        assertThat(SweepFile.parse("s.yaml", BASE + "seeds: 1\nduration: 1ms\nwarmup: auto\n").template().warmupNs)
+                .isEqualTo(RunSpec.WARMUP_AUTO);
+    }
+
+    @Test
     void seedsMayBeAList() {
         Grid g = SweepFile.parse("s.yaml", "topology: [synthetic]\npolicy: [pull]\nworkload: [poisson]\n"
                 + "seeds: [5, 0, 42]\nduration: 1ms\n");
@@ -93,6 +102,8 @@ class SweepFileTest {
         assertError(BASE + "seeds: 2\nduration: 1ms\nparams:\n  rate: [[1]]\n", "bad.yaml:6:", "scalar");
         assertError(BASE + "seeds: 2\nduration: 1ms\nparams: [1]\n", "bad.yaml:6:", "'params' must be a map");
         assertError(BASE + "seeds: 2\nduration: 1ms\ncosts: some\n", "bad.yaml:6:", "default or none");
+        assertError(BASE + "seeds: 2\nduration: 1ms\nwarmup: soon\n", "bad.yaml:6:", "warmup: 'soon' is not auto, steady or a duration");
+        assertError(BASE + "seeds: 2\nduration: 1ms\nwarmup: 2ms\n", "bad.yaml:6:", "not shorter than 'duration'");
         assertError("topology: [synthetic\npolicy: [pull]\n", "bad.yaml:");
         assertError("- a\n- b\n", "bad.yaml:1:", "expected a mapping");
         assertError("\n", "empty sweep file");
