@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.schedlab.engine.EventQueue;
 import org.schedlab.engine.Rng;
 import org.schedlab.kernel.Machine;
+import org.schedlab.kernel.MachineConfig;
 import org.schedlab.kernel.RunOutcome;
 import org.schedlab.workload.Dist;
 import org.schedlab.workload.Op;
@@ -55,15 +56,39 @@ public final class Bench {
         }
     }
 
+    /**
+     * Poisson arrivals of 10 ms jobs at {@code load} of what the machine can serve with every CPU busy: its
+     * capacity with both SMT threads of each core busy ({@code smtSpeed} each) and its packages at their
+     * all-thread boost, so the queue stays stable.
+     */
+    static String poissonAt(String topology, double load) {
+        RunSpec spec = RunSpec.of(topology, "pull", "poisson", 1_000_000L, 1);
+        Runner.Prepared p = Runner.prepare(spec);
+        org.schedlab.topology.Topology t = p.topology;
+        MachineConfig cfg = p.config;
+        double cpus = 0;
+        for (int k = 0; k < t.nrCores(); k++) {
+            org.schedlab.topology.CpuSet core = t.coreSpan(k);
+            int threads = core.cardinality();
+            double each = threads > 1 ? cfg.smtSpeed * cfg.costs.boostAllThreads : cfg.costs.boostAllCores;
+            for (int c = core.first(); c >= 0; c = core.nextSetBit(c + 1)) cpus += each * t.capacityOf(c) / 1024.0;
+        }
+        return "poisson:rate=" + Math.round(load * cpus / SERVICE_S) + ",service=exp:10ms";
+    }
+
+    private static final double SERVICE_S = 0.010;
+
     /** The runs people make, from the light ping-pong to a 4096-CPU machine at about 70% load. */
+    private static final String BIG = "synthetic:packages=8,llcs=16,cores=16,smt=2";
+
     public static final List<Scenario> SCENARIOS = List.of(
             new Scenario("pingpong", "epyc-9654-2s", null, 300_000_000L, "96 ping-pong pairs, 80us per hand-off",
                     () -> pingPong(96, 80_000)),
             new Scenario("hackbench16", "epyc-7763-2s", "hackbench:groups=16", 200_000_000L, "hackbench, 16 groups (640 tasks)"),
             new Scenario("schbench512", "epyc-7763-2s", "schbench:workers=512", 300_000_000L, "schbench, 512 workers"),
             new Scenario("tbench1024", "epyc-7763-2s", "tbench:clients=1024", 300_000_000L, "tbench, 1024 clients (2048 tasks)"),
-            new Scenario("big4096", "synthetic:packages=8,llcs=16,cores=16,smt=2", "poisson:rate=286720,service=exp:10ms",
-                    100_000_000L, "4096 CPUs, Poisson arrivals of 10 ms jobs at 70% load"));
+            new Scenario("big4096", BIG, poissonAt(BIG, 0.7), 100_000_000L,
+                    "4096 CPUs, Poisson arrivals of 10 ms jobs at 70% of their capacity with every thread busy"));
 
     /** Machine size at one load per CPU, and task count at one load per machine: how an event's cost scales. */
     public static final List<Scenario> SCALING = List.of(
@@ -71,10 +96,11 @@ public final class Bench {
             cpus(4096, "packages=8,llcs=16"),
             tasks(100), tasks(1_000), tasks(10_000), tasks(100_000));
 
-    /** {@code n} CPUs (16 SMT-2 cores per LLC) at 70% load of Poisson-arriving 10 ms jobs, ~200k arrivals. */
+    /** {@code n} CPUs (16 SMT-2 cores per LLC) at 70% load of Poisson-arriving 10 ms jobs, ~100k arrivals. */
     private static Scenario cpus(int n, String shape) {
-        return new Scenario("cpus" + n, "synthetic:" + shape + ",cores=16,smt=2", "poisson:rate=" + 70 * n + ",service=exp:10ms",
-                100_000_000L * 4096 / n, n + " CPUs, Poisson arrivals of 10 ms jobs at 70% load");
+        String topo = "synthetic:" + shape + ",cores=16,smt=2";
+        return new Scenario("cpus" + n, topo, poissonAt(topo, 0.7), 100_000_000L * 4096 / n,
+                n + " CPUs, Poisson arrivals of 10 ms jobs at 70% of their capacity");
     }
 
     /** {@code n} tasks on 2×EPYC 7763 (256 CPUs) running 100 µs bursts that keep 90 CPUs busy between them. */
@@ -107,12 +133,13 @@ public final class Bench {
             (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
 
     /**
-     * One row: a JIT warm-up run at a quarter of the length, then the best of {@code repeat} timed runs, and the
+     * One row: a JIT warm-up run of the same length (a shorter one leaves the 4096-CPU rows partly interpreted),
+     * then the best of {@code repeat} timed runs, and the
      * bare event loop on the same number of events with the run's mean queue size, timed the same way.
      */
     public static ObjectNode row(Scenario sc, String policy, double scale, int repeat) {
         long simNs = Math.max(1_000_000L, Math.round(sc.simNs() * scale));
-        Runner.Prepared warm = prepare(sc, policy, Math.max(1_000_000L, simNs / 4));
+        Runner.Prepared warm = prepare(sc, policy, simNs);
         // the warm-up also weighs what a machine keeps: heap in use after a GC, with and without it
         long heap0 = usedHeapAfterGc();
         Machine wm = new Machine(warm.topology, warm.policy.policy, warm.policy.options, warm.workload, warm.config);
