@@ -36,8 +36,9 @@ class BenchSuiteTest {
     void scalingScenariosSweepCpusAtOneLoadPerCpuAndTasksOnOneMachine() {
         assertThat(Bench.SCALING).extracting(Bench.Scenario::name).containsExactly("cpus64", "cpus256", "cpus1024", "cpus4096",
                 "tasks100", "tasks1000", "tasks10000", "tasks100000");
-        // 70% of every machine: 0.7 x CPUs / 10 ms arrivals per second
-        assertThat(Bench.scenario("cpus1024").workload()).isEqualTo("poisson:rate=71680,service=exp:10ms");
+        // 70% of what every machine serves with both threads of each core busy (0.625 each) at all-thread boost
+        // (0.786): 0.7 x 1024 x 0.625 x 0.786 / 10 ms = 35212.8 arrivals per second
+        assertThat(Bench.scenario("cpus1024").workload()).isEqualTo("poisson:rate=35213,service=exp:10ms");
         assertThat(Bench.scenario("cpus4096").topology()).isEqualTo("synthetic:packages=8,llcs=16,cores=16,smt=2");
         assertThat(Bench.scenario("tasks10000").build().get().templates.get(0).instances).isEqualTo(10_000);
         ObjectNode r = Bench.suite(List.of(Bench.scenario("tasks1000")), List.of("pull"), 0.05, 1, null);
