@@ -90,13 +90,13 @@ public final class HeadlineCache {
     }
 
     /**
-     * Classes that only build specs, judge headlines or present them: a change to them changes no run's result, so
+     * Classes that only build specs, judge headlines, time runs or present them: a change to them changes no run's result, so
      * they are left out of the build's identity (the spec itself is compared whole).
      */
     private static final List<String> CHECK_ONLY = List.of("org/schedlab/experiment/Validation",
             "org/schedlab/experiment/MainlineCurves", "org/schedlab/experiment/PublishedMechanisms",
             "org/schedlab/experiment/PublishedTables", "org/schedlab/experiment/Study",
-            "org/schedlab/experiment/HeadlineCache", "org/schedlab/cli/",
+            "org/schedlab/experiment/HeadlineCache", "org/schedlab/experiment/Bench", "org/schedlab/cli/",
             "org/schedlab/report/", "META-INF/");
 
     /**

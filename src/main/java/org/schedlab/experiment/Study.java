@@ -35,13 +35,14 @@ import java.util.Set;
  *     task_group: autogroup            # optional: root (default) or autogroup
  *     tg_load_ratelimit: off           # optional: on (default) or off
  *     fair: cfs                        # optional: eevdf (default) or cfs (5.19)
+ *     launch_cpu: 255                  # optional: the CPU the benchmark is started from (--launch-cpu)
  *   - id: mainline-curves
  *     checks: mainline-curves          # or published-mechanisms: validate's checks against a real machine
  * </pre>
  */
 public final class Study {
     private static final Set<String> KEYS = Set.of("id", "topology", "workload", "params", "policies", "seeds",
-            "duration", "warmup", "metrics", "costs", "cost_scale", "task_group", "tg_load_ratelimit", "fair");
+            "duration", "warmup", "metrics", "costs", "cost_scale", "task_group", "tg_load_ratelimit", "fair", "launch_cpu");
     /** The check suites a section may run instead of a comparison, as {@code schedlab validate} runs them. */
     private static final List<String> CHECKS = List.of("mainline-curves", "published-mechanisms");
 
@@ -110,6 +111,12 @@ public final class Study {
             double f = s.get("cost_scale").asDouble(-1);
             if (!(f > 0) || f > 100) throw new InputError(where + ": cost_scale must be a number in (0, 100], got '" + s.get("cost_scale").asText() + "'");
             t.costScale = f;
+        }
+        if (s.has("launch_cpu")) {
+            JsonNode c = s.get("launch_cpu");
+            if (!c.canConvertToInt() || !c.isIntegralNumber() || c.asInt() < 0)
+                throw new InputError(where + ": launch_cpu must be a CPU number, 0 or more, got '" + c.asText() + "'");
+            t.launchCpu = c.asInt();
         }
         if (s.has("task_group")) t.autogroup = choice(where, s, "task_group", "autogroup", "root");
         if (s.has("tg_load_ratelimit")) t.tgLoadRatelimit = choice(where, s, "tg_load_ratelimit", "on", "off");

@@ -125,6 +125,11 @@ class StudyTest {
         assertThatThrownBy(() -> Study.read(yaml)).isInstanceOf(InputError.class).hasMessageContaining("no cost profile file");
         Files.writeString(yaml, base + "    warmup: soon\n");
         assertThatThrownBy(() -> Study.read(yaml)).isInstanceOf(InputError.class).hasMessageContaining("warmup");
+        Files.writeString(yaml, base + "    launch_cpu: 7\n");
+        assertThat(Study.read(yaml)).singleElement().satisfies(s -> assertThat(s.grid.template().launchCpu).isEqualTo(7));
+        Files.writeString(yaml, base + "    launch_cpu: last\n");
+        assertThatThrownBy(() -> Study.read(yaml)).isInstanceOf(InputError.class)
+                .hasMessage(yaml + ": section 'g': launch_cpu must be a CPU number, 0 or more, got 'last'");
         Files.writeString(yaml, base + "    task_group: session\n");
         assertThatThrownBy(() -> Study.read(yaml)).isInstanceOf(InputError.class)
                 .hasMessage(yaml + ": section 'g': task_group must be autogroup or root, got 'session'");
