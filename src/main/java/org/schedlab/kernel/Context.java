@@ -109,12 +109,16 @@ final class Context implements SchedContext {
     boolean inSelect;
     private final Reader selectReader = new Reader(-1, "select", false);
 
+    /** The runqueues-read bitmap of a finished pass ({@link RqReader#done}), cleared, for the next pass to take. */
+    private long[] spareRead;
+
     /** One CPU's pass over runqueues: the first read of each runqueue is charged, later ones are free. */
     private final class Reader implements RqReader {
         private final int acting;
         private final String kind;
         private final boolean charged;
-        private final long[] read;
+        /** The runqueues read so far; null once the pass is done. */
+        private long[] read;
         /** Counter and overhead cells of this pass's kind, fetched at the first charge. */
         private BalanceCharges.Kind cells;
 
@@ -122,11 +126,31 @@ final class Context implements SchedContext {
             this.acting = acting;
             this.kind = kind;
             this.charged = charged;
-            this.read = charged ? new long[(nrCpus + 63) >>> 6] : null;
+            if (!charged) {
+                read = null;
+            } else if (spareRead != null) {
+                read = spareRead;
+                spareRead = null;
+            } else {
+                read = new long[(nrCpus + 63) >>> 6];
+            }
+        }
+
+        @Override public void done() {
+            if (!charged || read == null) return;
+            java.util.Arrays.fill(read, 0);
+            spareRead = read;
+            read = null;
+        }
+
+        private long[] read() {
+            if (read == null) throw new IllegalStateException("runqueue reader of " + kind + " used after done()");
+            return read;
         }
 
         private void touch(int c) {
             if (!charged) return;
+            long[] read = read();
             long bit = 1L << c;
             if ((read[c >>> 6] & bit) != 0) return;
             read[c >>> 6] |= bit;
@@ -166,6 +190,7 @@ final class Context implements SchedContext {
                 for (int i = g.span.first(); i >= 0; i = g.span.nextSetBit(i + 1)) if (within == null || within.get(i)) touch(i);
                 return;
             }
+            long[] read = read();
             long[] span = m.groups.spanWords(id);
             int[] idx = m.groups.spanWordIdx(id);
             int k = 0;
@@ -197,7 +222,7 @@ final class Context implements SchedContext {
 
         @Override public void lock(int c) {
             if (charged) {
-                read[c >>> 6] |= 1L << c;
+                read()[c >>> 6] |= 1L << c;
                 chargeRemoteLock(acting, c, kind);
             }
         }

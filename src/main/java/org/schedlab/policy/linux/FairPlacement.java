@@ -373,6 +373,7 @@ public class FairPlacement {
         RqReader rq = ctx.reader(cpu, "sis_util");
         double sum = 0;
         for (int i = llc.span.first(); i >= 0; i = llc.span.nextSetBit(i + 1)) sum += rq.util(i);
+        rq.done();
         updateIdleCpuScan(cpu, sum);
     }
 

@@ -90,6 +90,8 @@ final class FindBusiest {
     /** update_sd_lb_stats + find_src_group: returns the local group's stats and sets out[0] to the busiest, or null when balanced. */
     GroupStats findBusiestGroup(LbEnv env, GroupStats[] out) {
         SchedDomain sd = env.sd;
+        // a retry (LBF_DST_PINNED, LBF_ALL_PINNED) is a new pass
+        if (env.rq != null) env.rq.done();
         env.rq = ctx.reader(env.acting, env.kind);
         GroupStats local = null, busiest = null;
         double totalLoad = 0, totalCapacity = 0, sumUtil = 0;

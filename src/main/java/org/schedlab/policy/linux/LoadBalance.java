@@ -187,6 +187,7 @@ final class LoadBalance {
         try {
             return balanceLocked(env, st, cpu, acting, level, idle, moved);
         } finally {
+            if (env.rq != null) env.rq.done();
             if (serialized) {
                 balanceRunningCpu = acting;
                 balanceRunningFrom = attempt;

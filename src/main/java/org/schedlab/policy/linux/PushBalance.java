@@ -303,6 +303,7 @@ final class PushBalance {
             sd = parent;
             level++;
         }
+        if (rq != null) rq.done();
         long cost = ctx.chargedNs(cpu) - before;
         if (pulled == 0 && !stop) {
             SchedDomain numa = ctx.domains().sdNuma(cpu);
