@@ -32,8 +32,19 @@ final class FindBusiest {
         this.placement = placement;
     }
 
-    GroupStats groupStats(LbEnv env, SchedGroup g, boolean local) {
-        GroupStats s = new GroupStats();
+    /**
+     * Three reusable statistics: the local group's, the busiest so far, and the one being gathered. Those
+     * {@link #findBusiestGroup} returns stay valid until its next call.
+     */
+    private final GroupStats[] statsPool = {new GroupStats(), new GroupStats(), new GroupStats()};
+
+    private GroupStats freeStats(GroupStats a, GroupStats b) {
+        for (GroupStats s : statsPool) if (s != a && s != b) return s.clear();
+        throw new IllegalStateException("no free group statistics");
+    }
+
+    /** update_sg_lb_stats into {@code s}, a cleared statistics. */
+    GroupStats groupStats(LbEnv env, SchedGroup g, boolean local, GroupStats s) {
         s.group = g;
         boolean top = env.sd.parent() == null;
         boolean asymCpuCap = env.sd.has(SchedDomain.SD_ASYM_CPUCAPACITY);
@@ -99,7 +110,7 @@ final class FindBusiest {
         for (int gi = 0; gi < sd.nrGroups(); gi++) {
             SchedGroup g = sd.group(gi);
             boolean isLocal = gi == 0;
-            GroupStats s = groupStats(env, g, isLocal);
+            GroupStats s = groupStats(env, g, isLocal, freeStats(local, busiest));
             totalLoad += s.load;
             totalCapacity += s.capacity;
             sumUtil += s.util;

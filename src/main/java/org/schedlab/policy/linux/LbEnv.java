@@ -49,5 +49,15 @@ final class LbEnv {
         int maxCapacity;
         int sumNrRunning, sumHNrRunning, idleCpus, weight, capacity, cores, type;
         boolean overloaded, smtBuilt, asymPacking;
+
+        /** Back to the state of a new one, for reuse. */
+        GroupStats clear() {
+            group = null;
+            load = util = runnable = avgLoad = misfitTaskLoad = 0;
+            maxCapacity = 0;
+            sumNrRunning = sumHNrRunning = idleCpus = weight = capacity = cores = type = 0;
+            overloaded = smtBuilt = asymPacking = false;
+            return this;
+        }
     }
 }
