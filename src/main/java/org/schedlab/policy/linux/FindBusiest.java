@@ -70,10 +70,9 @@ final class FindBusiest {
         // an idle balancer of higher ITMT priority than the group's preferred CPU packs its tasks (sched_group_asym)
         if (!local && env.idle != CPU_NOT_IDLE && s.sumHNrRunning > 0 && groupAsym(env, s, g)) s.asymPacking = true;
         int pct = env.sd.imbalancePct;
-        boolean[] imb = lb.groupImbalance.get(g);
         if (s.sumNrRunning > s.weight && (s.capacity * 100.0 < s.util * pct || s.capacity * (double) pct < s.runnable * 100))
             s.type = OVERLOADED;
-        else if (imb != null && imb[0])
+        else if (lb.groupImbalance[g.id])
             s.type = IMBALANCED;
         else if (s.asymPacking)
             s.type = ASYM;

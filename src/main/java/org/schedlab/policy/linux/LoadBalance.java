@@ -10,9 +10,7 @@ import org.schedlab.topology.SchedDomain;
 import org.schedlab.topology.SchedGroup;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.schedlab.policy.linux.LbEnv.*;
 
@@ -46,7 +44,8 @@ final class LoadBalance {
     final long[] nextBalance;            // jiffies
     /** The root domain's overloaded flag (rd->overloaded). */
     boolean rdOverloaded;
-    final Map<SchedGroup, boolean[]> groupImbalance = new IdentityHashMap<>();
+    /** sgc->imbalance of each group, by {@link SchedGroup#id}. */
+    final boolean[] groupImbalance;
     private final long[] activeBalanceUntil;
     private final long maxLoadBalanceIntervalJ;
     /** sysctl_sched_migration_cost. */
@@ -69,6 +68,11 @@ final class LoadBalance {
         activeBalanceUntil = new long[nrCpus];
         long hz = 1_000_000_000L / ctx.tickNs();
         maxLoadBalanceIntervalJ = Math.max(1, hz * nrCpus / 10);
+        int groups = 0;
+        for (int c = 0; c < nrCpus; c++)
+            for (SchedDomain sd : ctx.domains().of(c))
+                for (int i = 0; i < sd.nrGroups(); i++) groups = Math.max(groups, sd.group(i).id + 1);
+        groupImbalance = new boolean[groups];
         for (int c = 0; c < nrCpus; c++) {
             SchedDomain[] sds = ctx.domains().of(c);
             sdState[c] = new SdState[sds.length];
@@ -233,7 +237,7 @@ final class LoadBalance {
                 }
                 if (env.somePinned && env.imbalance > 0 && level + 1 < sdState[cpu].length) {
                     SchedDomain parent = sd.parent();
-                    if (parent != null) imbalanceFlag(parent.localGroup())[0] = true;
+                    if (parent != null) groupImbalance[parent.localGroup().id] = true;
                 }
                 if (env.allPinned) {
                     env.dropCpu(src);
@@ -275,10 +279,7 @@ final class LoadBalance {
 
     private boolean balanced(LbEnv env, SdState st, boolean tasksMovable) {
         SchedDomain parent = env.sd.parent();
-        if (parent != null && tasksMovable) {
-            boolean[] f = groupImbalance.get(parent.localGroup());
-            if (f != null) f[0] = false;
-        }
+        if (parent != null && tasksMovable) groupImbalance[parent.localGroup().id] = false;
         st.nrBalanceFailed = 0;
         if (env.idle != CPU_NEWLY_IDLE && st.balanceIntervalMs < env.sd.maxIntervalMs) st.balanceIntervalMs *= 2;
         return true;
@@ -287,10 +288,6 @@ final class LoadBalance {
     private boolean allPinnedExit(LbEnv env, SdState st) {
         if (env.idle != CPU_NEWLY_IDLE && st.balanceIntervalMs < MAX_PINNED_INTERVAL_MS) st.balanceIntervalMs *= 2;
         return true;
-    }
-
-    boolean[] imbalanceFlag(SchedGroup g) {
-        return groupImbalance.computeIfAbsent(g, x -> new boolean[1]);
     }
 
     /** should_we_balance: only one CPU of the local group balances a domain — the first idle core's CPU. */
