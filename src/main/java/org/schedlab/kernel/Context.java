@@ -15,6 +15,7 @@ import org.schedlab.policy.IpiVector;
 import org.schedlab.policy.PolicyOption;
 import org.schedlab.policy.RqReader;
 import org.schedlab.policy.RqSums;
+import org.schedlab.policy.ScanRun;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.SchedPolicy;
 import org.schedlab.policy.TaskView;
@@ -439,6 +440,52 @@ final class Context implements SchedContext {
         BalanceCharges.Kind k = cells(kind);
         k.count(BalanceCharges.SCANS, 1);
         k.charge(acting, scanNs(acting, target));
+    }
+
+    /** A finished scan run, for the next one to take. */
+    private Scans spareScans;
+
+    @Override public ScanRun scanRun(int acting, String kind) {
+        Scans s = spareScans != null ? spareScans : new Scans();
+        spareScans = null;
+        s.acting = acting;
+        s.kind = kind;
+        s.count = 0;
+        s.ns = 0;
+        return s;
+    }
+
+    /**
+     * Scans added up: the reads are recorded one by one ({@link #scanNs}), the time charged once at the end, which
+     * leaves the CPU as busy as charges one by one would (they only add up while the event lasts). A trace gets
+     * each read's charge.
+     */
+    private final class Scans implements ScanRun {
+        int acting;
+        String kind;
+        int count;
+        long ns;
+
+        @Override public void scan(int target) {
+            if (m.sink != null) {
+                chargeScan(acting, target, kind);
+                return;
+            }
+            count++;
+            long one = scanNs(acting, target);
+            if (one > 0) ns += one;
+        }
+
+        @Override public void done() {
+            if (count > 0) {
+                BalanceCharges.Kind k = cells(kind);
+                k.count(BalanceCharges.SCANS, count);
+                k.charge(acting, ns);
+            }
+            count = 0;
+            ns = 0;
+            spareScans = this;
+        }
     }
 
     @Override public void chargeRemoteLock(int acting, int target, String kind) {

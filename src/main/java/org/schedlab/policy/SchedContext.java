@@ -107,6 +107,9 @@ public interface SchedContext {
      */
     void chargeScan(int actingCpu, int target, String kind);
 
+    /** {@link #chargeScan}s of a loop over many CPUs, charged together when it ends ({@link ScanRun}). */
+    ScanRun scanRun(int actingCpu, String kind);
+
     /** Takes {@code target}'s runqueue lock from {@code actingCpu} outside a reader pass. */
     void chargeRemoteLock(int actingCpu, int target, String kind);
 
