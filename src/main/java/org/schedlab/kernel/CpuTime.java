@@ -234,6 +234,13 @@ final class CpuTime {
         if (m.cpus[c].curr != null) updateRate(c);
     }
 
+    /** The CPUs counted busy are the running ones (checked with the invariants). */
+    void check() {
+        if (!boosts) return;
+        for (int c = 0; c < m.nrCpus; c++)
+            if (countedBusy[c] != (m.cpus[c].curr != null)) throw new IllegalStateException("CPU " + c + " busy count mismatch");
+    }
+
     /** Keeps CPU c's package's counts of busy cores and of cores with two busy threads. */
     private void countBusy(int c) {
         boolean busy = m.cpus[c].curr != null;
@@ -272,7 +279,8 @@ final class CpuTime {
         if (f != boost[p]) {
             boost[p] = f;
             CpuSet span = m.topo.packageSpan(p);
-            for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) if (m.cpus[i].curr != null) updateRate(i);
+            // the running CPUs, as counted (every change of a CPU's curr is counted at once: siblingsChanged)
+            for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) if (countedBusy[i]) updateRate(i);
         }
         m.q.schedule(m.now + interval, Machine.EV_BOOST, p, 0);
     }

@@ -49,6 +49,7 @@ final class Invariants {
         if (queued != m.totalQueued || busy != m.nrBusyCpus) throw new IllegalStateException("machine counters mismatch");
         m.counters.check();
         m.groups.check();
+        m.time.check();
         int live = 0, held = 0;
         for (Task t : m.tasks) {
             if (t == null) continue;
