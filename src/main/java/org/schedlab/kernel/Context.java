@@ -95,7 +95,9 @@ final class Context implements SchedContext {
     }
     @Override public int nrRunning(int c) { return cpus[c].nrRunning; }
     @Override public TaskView curr(int c) { return cpus[c].curr; }
-    @Override public boolean idleCpu(int c) { return cpus[c].isIdle(); }
+    /** {@link Cpu#isIdle}, from the machine's bitmap of it: no read of the CPU's runqueue. */
+    @Override public boolean idleCpu(int c) { return (m.idleMask[c >>> 6] & (1L << c)) != 0; }
+    @Override public long idleCpusWord(int word) { return word < m.idleMask.length ? m.idleMask[word] : 0; }
     @Override public boolean ttwuPending(int c) { return cpus[c].ttwuPending > 0; }
     @Override public boolean tickStopped(int c) { return cpus[c].tickStopped; }
 
@@ -302,6 +304,7 @@ final class Context implements SchedContext {
         }
         m.time.chargeKernel(from, costs.ipiSendNs, CpuTime.KK_IPI);
         cpus[c].ttwuPending++;
+        m.idleChanged(cpus[c]);
         m.groups.refresh(cpus[c]);
         q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, c, args.put(-1, 0));
     }
@@ -361,6 +364,7 @@ final class Context implements SchedContext {
             policy.stopping(src, running, true);
             m.time.memoryChanged(src, running, null);
             cpu.curr = null;
+            m.idleChanged(cpu);
             Core.putPrev(cpu, running);
             m.groups.refresh(cpu);
             m.nrBusyCpus--;
@@ -425,6 +429,7 @@ final class Context implements SchedContext {
         if (code == -1) {
             // resched IPI for a task migrated onto an idle CPU
             cpu.ttwuPending--;
+            m.idleChanged(cpu);
             m.groups.refresh(cpu);
             if (cpu.curr == null && cpu.nrRunning > 0) m.tick.kickIdle(c);
             return;

@@ -41,6 +41,8 @@ public interface SchedContext {
     TaskView curr(int cpu);
     /** idle_cpu(): nothing running, nothing queued, no wakeup on its way. */
     boolean idleCpu(int cpu);
+    /** {@link #idleCpu} of CPUs 64·word to 64·word + 63, as the bits of one word (CPU 64·word is bit 0). */
+    long idleCpusWord(int word);
     /** A remote wakeup is on its way to {@code cpu}'s wakelist ({@code rq->ttwu_pending}). */
     boolean ttwuPending(int cpu);
     boolean tickStopped(int cpu);
