@@ -55,6 +55,8 @@ final class LoadBalance {
     /** sched_balance_running: held by {@link #balanceRunningCpu} from {@link #balanceRunningFrom} until {@link #balanceRunningUntil}. */
     long balanceRunningFrom = Long.MIN_VALUE, balanceRunningUntil = Long.MIN_VALUE;
     private int balanceRunningCpu = -1;
+    /** Where {@link FindBusiest#findBusiestGroup} puts the busiest group's statistics. */
+    private final GroupStats[] busiestOut = new GroupStats[1];
     /** Orders CPUs that reach sched_balance_running at the same instant. */
     private final Rng serializeRng;
 
@@ -99,6 +101,7 @@ final class LoadBalance {
         boolean needDecay = false;
         long maxCost = 0;
         SchedDomain[] sds = ctx.domains().of(cpu);
+        int[] moved = new int[1];
         for (int l = 0; l < sds.length; l++) {
             SchedDomain sd = sds[l];
             SdState st = sdState[cpu][l];
@@ -107,7 +110,7 @@ final class LoadBalance {
             if (!continueBalancing) continue;
             long interval = balanceIntervalJ(sd, st, busy);
             if (jiffies >= st.lastBalance + interval) {
-                int[] moved = new int[1];
+                moved[0] = 0;
                 boolean cont = sched_balance_rq(cpu, acting, l, idle, moved, kind);
                 if (!cont) continueBalancing = false;
                 if (moved[0] > 0) {
@@ -154,9 +157,21 @@ final class LoadBalance {
      * {@code cpu}. Returns false when this CPU should stop climbing ("not my job"); the count moved is in moved[0].
      */
     boolean sched_balance_rq(int cpu, int acting, int level, int idle, int[] moved, String kind) {
+        LbEnv env = spareEnv != null ? spareEnv.clear() : new LbEnv();
+        spareEnv = null;
+        try {
+            return sched_balance_rq(env, cpu, acting, level, idle, moved, kind);
+        } finally {
+            spareEnv = env;
+        }
+    }
+
+    /** The lb_env of a finished attempt, for the next one (an attempt's env does not outlive it). */
+    private LbEnv spareEnv;
+
+    private boolean sched_balance_rq(LbEnv env, int cpu, int acting, int level, int idle, int[] moved, String kind) {
         SchedDomain sd = ctx.domains().of(cpu)[level];
         SdState st = sdState[cpu][level];
-        LbEnv env = new LbEnv();
         env.sd = sd;
         env.level = level;
         env.dst = cpu;
@@ -208,7 +223,6 @@ final class LoadBalance {
         int attempts = 0;
         while (true) {
             if (++attempts > 8) break;
-            GroupStats[] busiestOut = new GroupStats[1];
             GroupStats local = find.findBusiestGroup(env, busiestOut);
             GroupStats busiest = busiestOut[0];
             if (busiest == null || local == null) {
