@@ -474,7 +474,7 @@ public class FairPlacement {
             SchedGroup g = sd.group(gi);
             if (p.allowedCpus() != null && !g.span.intersects(p.allowedCpus())) continue;
             WakeupStats s = wakeupStats(sd, g, p, freeStats(idlestS, localS));
-            if (g.span.get(thisCpu)) {
+            if (thisCpu == sd.cpu ? sd.groupHoldsCpu(gi) : g.span.get(thisCpu)) {
                 local = g;
                 localS = s;
                 continue;
