@@ -183,7 +183,7 @@ final class CpuTime {
         }
         if (m.cfg.smtSpeed != 1.0) {
             for (int s : siblings[c])
-                if (m.cpus[s].curr != null) { r *= m.cfg.smtSpeed; break; }
+                if (siblingRuns(s)) { r *= m.cfg.smtSpeed; break; }
         }
         if (r == cpu.rate) return;
         account(c);
@@ -192,6 +192,12 @@ final class CpuTime {
         // a slower rate only delays completion: the armed event re-arms itself when it fires
         if (faster && cpu.curr != null && cpu.runArmed) m.interp.armCompletion(c);
     }
+
+    /**
+     * Whether CPU s runs a task: with boost, from the busy flags (dense, and every change of curr is counted before
+     * any re-rating: {@link #siblingsChanged}), else from its curr.
+     */
+    private boolean siblingRuns(int s) { return boosts ? countedBusy[s] : m.cpus[s].curr != null; }
 
     /**
      * Keeps the counts of running memory-bound tasks and re-rates every task sharing that bandwidth. A task's memory
@@ -230,7 +236,7 @@ final class CpuTime {
             updateRate(c);
             return;
         }
-        for (int s : siblings[c]) if (m.cpus[s].curr != null) updateRate(s);
+        for (int s : siblings[c]) if (siblingRuns(s)) updateRate(s);
         if (m.cpus[c].curr != null) updateRate(c);
     }
 
