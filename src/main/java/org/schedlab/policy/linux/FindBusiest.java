@@ -72,7 +72,7 @@ final class FindBusiest {
         int pct = env.sd.imbalancePct;
         if (s.sumNrRunning > s.weight && (s.capacity * 100.0 < s.util * pct || s.capacity * (double) pct < s.runnable * 100))
             s.type = OVERLOADED;
-        else if (lb.groupImbalance[g.id])
+        else if (lb.groupImbalanced(g))
             s.type = IMBALANCED;
         else if (s.asymPacking)
             s.type = ASYM;

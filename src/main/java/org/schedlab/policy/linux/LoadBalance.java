@@ -44,8 +44,18 @@ final class LoadBalance {
     final long[] nextBalance;            // jiffies
     /** The root domain's overloaded flag (rd->overloaded). */
     boolean rdOverloaded;
-    /** sgc->imbalance of each group, by {@link SchedGroup#id}. */
-    final boolean[] groupImbalance;
+    /** sgc->imbalance of each group, by {@link SchedGroup#id}; grown when a group is first flagged. */
+    private boolean[] groupImbalance = new boolean[0];
+
+    boolean groupImbalanced(SchedGroup g) { return g.id < groupImbalance.length && groupImbalance[g.id]; }
+
+    private void setGroupImbalance(SchedGroup g, boolean imbalanced) {
+        if (g.id >= groupImbalance.length) {
+            if (!imbalanced) return;
+            groupImbalance = java.util.Arrays.copyOf(groupImbalance, Math.max(g.id + 1, 2 * groupImbalance.length));
+        }
+        groupImbalance[g.id] = imbalanced;
+    }
     private final long[] activeBalanceUntil;
     private final long maxLoadBalanceIntervalJ;
     /** sysctl_sched_migration_cost. */
@@ -70,11 +80,6 @@ final class LoadBalance {
         activeBalanceUntil = new long[nrCpus];
         long hz = 1_000_000_000L / ctx.tickNs();
         maxLoadBalanceIntervalJ = Math.max(1, hz * nrCpus / 10);
-        int groups = 0;
-        for (int c = 0; c < nrCpus; c++)
-            for (SchedDomain sd : ctx.domains().of(c))
-                for (int i = 0; i < sd.nrGroups(); i++) groups = Math.max(groups, sd.group(i).id + 1);
-        groupImbalance = new boolean[groups];
         for (int c = 0; c < nrCpus; c++) {
             SchedDomain[] sds = ctx.domains().of(c);
             sdState[c] = new SdState[sds.length];
@@ -251,7 +256,7 @@ final class LoadBalance {
                 }
                 if (env.somePinned && env.imbalance > 0 && level + 1 < sdState[cpu].length) {
                     SchedDomain parent = sd.parent();
-                    if (parent != null) groupImbalance[parent.localGroup().id] = true;
+                    if (parent != null) setGroupImbalance(parent.localGroup(), true);
                 }
                 if (env.allPinned) {
                     env.dropCpu(src);
@@ -293,7 +298,7 @@ final class LoadBalance {
 
     private boolean balanced(LbEnv env, SdState st, boolean tasksMovable) {
         SchedDomain parent = env.sd.parent();
-        if (parent != null && tasksMovable) groupImbalance[parent.localGroup().id] = false;
+        if (parent != null && tasksMovable) setGroupImbalance(parent.localGroup(), false);
         st.nrBalanceFailed = 0;
         if (env.idle != CPU_NEWLY_IDLE && st.balanceIntervalMs < env.sd.maxIntervalMs) st.balanceIntervalMs *= 2;
         return true;
