@@ -10,6 +10,7 @@ import java.util.Map;
  * the last writer, serialised behind the other CPUs that wrote the line within the contention window.
  */
 public final class SharedLines {
+    /** Writes remembered per line (a power of two). */
     private static final int HISTORY = 64;
 
     private static final class Line {
@@ -33,14 +34,14 @@ public final class SharedLines {
     /** Cost for {@code cpu} to write {@code name} at {@code now}, and records the write. */
     public long update(String name, int cpu, long now) {
         if (costs.isFree()) return 0;
-        Line l = lines.computeIfAbsent(name, k -> new Line());
+        Line l = line(name);
         long cost = l.lastWriter < 0 ? costs.lockBaseNs : costs.transferNs(topo, l.lastWriter, cpu);
         cost += queued(l, cpu, now);
         l.holders.clear();
         l.holders.set(cpu);
         l.when[l.head] = now;
         l.who[l.head] = cpu;
-        l.head = (l.head + 1) % HISTORY;
+        l.head = (l.head + 1) & (HISTORY - 1);
         if (l.size < HISTORY) l.size++;
         l.lastWriter = cpu;
         return cost;
@@ -52,10 +53,16 @@ public final class SharedLines {
      */
     public long read(String name, int cpu, long now) {
         if (costs.isFree()) return 0;
-        Line l = lines.computeIfAbsent(name, k -> new Line());
+        Line l = line(name);
         if (l.lastWriter < 0 || l.holders.get(cpu)) return costs.cachedLineNs;
         l.holders.set(cpu);
         return costs.transferNs(topo, l.lastWriter, cpu) + queued(l, cpu, now);
+    }
+
+    private Line line(String name) {
+        Line l = lines.get(name);
+        if (l == null) lines.put(name, l = new Line());
+        return l;
     }
 
     /** The transfers of the line to the other CPUs that wrote it within the contention window, which come first. */
@@ -63,7 +70,7 @@ public final class SharedLines {
         long window = now - costs.sharedLineWindowNs;
         int contenders = 0;
         for (int i = 0; i < l.size; i++) {
-            int idx = (l.head - 1 - i + HISTORY) % HISTORY;
+            int idx = (l.head - 1 - i) & (HISTORY - 1);
             if (l.when[idx] < window) break;
             if (l.who[idx] != cpu) contenders++;
         }

@@ -26,9 +26,16 @@ final class BalanceCharges {
         this.time = time;
     }
 
+    /** The kind looked up last: charges come in runs of one kind, under the same string. */
+    private String lastName;
+    private Kind last;
+
     Kind of(String kind) {
+        if (kind == lastName) return last;
         Kind k = kinds.get(kind);
         if (k == null) kinds.put(kind, k = new Kind(kind));
+        lastName = kind;
+        last = k;
         return k;
     }
 

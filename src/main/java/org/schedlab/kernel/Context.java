@@ -15,6 +15,7 @@ import org.schedlab.policy.IpiVector;
 import org.schedlab.policy.PolicyOption;
 import org.schedlab.policy.RqReader;
 import org.schedlab.policy.RqSums;
+import org.schedlab.policy.ScanRun;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.SchedPolicy;
 import org.schedlab.policy.TaskView;
@@ -94,7 +95,9 @@ final class Context implements SchedContext {
     }
     @Override public int nrRunning(int c) { return cpus[c].nrRunning; }
     @Override public TaskView curr(int c) { return cpus[c].curr; }
-    @Override public boolean idleCpu(int c) { return cpus[c].isIdle(); }
+    /** {@link Cpu#isIdle}, from the machine's bitmap of it: no read of the CPU's runqueue. */
+    @Override public boolean idleCpu(int c) { return (m.idleMask[c >>> 6] & (1L << c)) != 0; }
+    @Override public long idleCpusWord(int word) { return word < m.idleMask.length ? m.idleMask[word] : 0; }
     @Override public boolean ttwuPending(int c) { return cpus[c].ttwuPending > 0; }
     @Override public boolean tickStopped(int c) { return cpus[c].tickStopped; }
 
@@ -109,12 +112,16 @@ final class Context implements SchedContext {
     boolean inSelect;
     private final Reader selectReader = new Reader(-1, "select", false);
 
+    /** The runqueues-read bitmap of a finished pass ({@link RqReader#done}), cleared, for the next pass to take. */
+    private long[] spareRead;
+
     /** One CPU's pass over runqueues: the first read of each runqueue is charged, later ones are free. */
     private final class Reader implements RqReader {
         private final int acting;
         private final String kind;
         private final boolean charged;
-        private final long[] read;
+        /** The runqueues read so far; null once the pass is done. */
+        private long[] read;
         /** Counter and overhead cells of this pass's kind, fetched at the first charge. */
         private BalanceCharges.Kind cells;
 
@@ -122,11 +129,31 @@ final class Context implements SchedContext {
             this.acting = acting;
             this.kind = kind;
             this.charged = charged;
-            this.read = charged ? new long[(nrCpus + 63) >>> 6] : null;
+            if (!charged) {
+                read = null;
+            } else if (spareRead != null) {
+                read = spareRead;
+                spareRead = null;
+            } else {
+                read = new long[(nrCpus + 63) >>> 6];
+            }
+        }
+
+        @Override public void done() {
+            if (!charged || read == null) return;
+            java.util.Arrays.fill(read, 0);
+            spareRead = read;
+            read = null;
+        }
+
+        private long[] read() {
+            if (read == null) throw new IllegalStateException("runqueue reader of " + kind + " used after done()");
+            return read;
         }
 
         private void touch(int c) {
             if (!charged) return;
+            long[] read = read();
             long bit = 1L << c;
             if ((read[c >>> 6] & bit) != 0) return;
             read[c >>> 6] |= bit;
@@ -166,6 +193,7 @@ final class Context implements SchedContext {
                 for (int i = g.span.first(); i >= 0; i = g.span.nextSetBit(i + 1)) if (within == null || within.get(i)) touch(i);
                 return;
             }
+            long[] read = read();
             long[] span = m.groups.spanWords(id);
             int[] idx = m.groups.spanWordIdx(id);
             int k = 0;
@@ -197,7 +225,7 @@ final class Context implements SchedContext {
 
         @Override public void lock(int c) {
             if (charged) {
-                read[c >>> 6] |= 1L << c;
+                read()[c >>> 6] |= 1L << c;
                 chargeRemoteLock(acting, c, kind);
             }
         }
@@ -276,6 +304,7 @@ final class Context implements SchedContext {
         }
         m.time.chargeKernel(from, costs.ipiSendNs, CpuTime.KK_IPI);
         cpus[c].ttwuPending++;
+        m.idleChanged(cpus[c]);
         m.groups.refresh(cpus[c]);
         q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, c, args.put(-1, 0));
     }
@@ -335,6 +364,7 @@ final class Context implements SchedContext {
             policy.stopping(src, running, true);
             m.time.memoryChanged(src, running, null);
             cpu.curr = null;
+            m.idleChanged(cpu);
             Core.putPrev(cpu, running);
             m.groups.refresh(cpu);
             m.nrBusyCpus--;
@@ -399,6 +429,7 @@ final class Context implements SchedContext {
         if (code == -1) {
             // resched IPI for a task migrated onto an idle CPU
             cpu.ttwuPending--;
+            m.idleChanged(cpu);
             m.groups.refresh(cpu);
             if (cpu.curr == null && cpu.nrRunning > 0) m.tick.kickIdle(c);
             return;
@@ -414,6 +445,52 @@ final class Context implements SchedContext {
         BalanceCharges.Kind k = cells(kind);
         k.count(BalanceCharges.SCANS, 1);
         k.charge(acting, scanNs(acting, target));
+    }
+
+    /** A finished scan run, for the next one to take. */
+    private Scans spareScans;
+
+    @Override public ScanRun scanRun(int acting, String kind) {
+        Scans s = spareScans != null ? spareScans : new Scans();
+        spareScans = null;
+        s.acting = acting;
+        s.kind = kind;
+        s.count = 0;
+        s.ns = 0;
+        return s;
+    }
+
+    /**
+     * Scans added up: the reads are recorded one by one ({@link #scanNs}), the time charged once at the end, which
+     * leaves the CPU as busy as charges one by one would (they only add up while the event lasts). A trace gets
+     * each read's charge.
+     */
+    private final class Scans implements ScanRun {
+        int acting;
+        String kind;
+        int count;
+        long ns;
+
+        @Override public void scan(int target) {
+            if (m.sink != null) {
+                chargeScan(acting, target, kind);
+                return;
+            }
+            count++;
+            long one = scanNs(acting, target);
+            if (one > 0) ns += one;
+        }
+
+        @Override public void done() {
+            if (count > 0) {
+                BalanceCharges.Kind k = cells(kind);
+                k.count(BalanceCharges.SCANS, count);
+                k.charge(acting, ns);
+            }
+            count = 0;
+            ns = 0;
+            spareScans = this;
+        }
     }
 
     @Override public void chargeRemoteLock(int acting, int target, String kind) {

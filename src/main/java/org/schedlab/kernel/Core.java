@@ -48,6 +48,7 @@ final class Core {
         cpu.tasks.add(t);
         cpu.timeline.insert(t);
         cpu.nrRunning++;
+        m.idleChanged(cpu);
         m.totalQueued++;
         m.counters.queued(c, 1);
         t.cpu = c;
@@ -100,6 +101,7 @@ final class Core {
         cpu.timeline.remove(t);
         cpu.tasks.remove(t);
         cpu.nrRunning--;
+        m.idleChanged(cpu);
         if (m.cfs != null) Cfs.updateMinVruntime(cpu);
         m.totalQueued--;
         m.counters.queued(t.cpu, -1);
@@ -213,6 +215,7 @@ final class Core {
             }
             m.time.memoryChanged(c, cpu.curr, null);
             cpu.curr = null;
+            m.idleChanged(cpu);
             putPrev(cpu, prev);
             m.groups.refresh(cpu);
             if (cpu.idleSince < 0) cpu.idleSince = m.now;
@@ -243,6 +246,7 @@ final class Core {
         m.load.syncTaskPelt(next);
         m.time.memoryChanged(c, cpu.curr, next);
         cpu.curr = next;
+        m.idleChanged(cpu);
         putPrev(cpu, prev);
         next.state = Task.State.RUNNING;
         next.execStart = m.now;

@@ -101,5 +101,6 @@ final class Cpu {
         this.rate = speed / 1024.0;
     }
 
-    boolean isIdle() { return curr == null && nrRunning == 0 && ttwuPending == 0; }
+    /** idle_cpu(); the counts are read first: on a busy CPU they settle it without reading {@link #curr}. */
+    boolean isIdle() { return nrRunning == 0 && ttwuPending == 0 && curr == null; }
 }

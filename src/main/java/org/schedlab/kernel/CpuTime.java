@@ -183,7 +183,7 @@ final class CpuTime {
         }
         if (m.cfg.smtSpeed != 1.0) {
             for (int s : siblings[c])
-                if (m.cpus[s].curr != null) { r *= m.cfg.smtSpeed; break; }
+                if (siblingRuns(s)) { r *= m.cfg.smtSpeed; break; }
         }
         if (r == cpu.rate) return;
         account(c);
@@ -192,6 +192,12 @@ final class CpuTime {
         // a slower rate only delays completion: the armed event re-arms itself when it fires
         if (faster && cpu.curr != null && cpu.runArmed) m.interp.armCompletion(c);
     }
+
+    /**
+     * Whether CPU s runs a task: with boost, from the busy flags (dense, and every change of curr is counted before
+     * any re-rating: {@link #siblingsChanged}), else from its curr.
+     */
+    private boolean siblingRuns(int s) { return boosts ? countedBusy[s] : m.cpus[s].curr != null; }
 
     /**
      * Keeps the counts of running memory-bound tasks and re-rates every task sharing that bandwidth. A task's memory
@@ -230,8 +236,15 @@ final class CpuTime {
             updateRate(c);
             return;
         }
-        for (int s : siblings[c]) if (m.cpus[s].curr != null) updateRate(s);
+        for (int s : siblings[c]) if (siblingRuns(s)) updateRate(s);
         if (m.cpus[c].curr != null) updateRate(c);
+    }
+
+    /** The CPUs counted busy are the running ones (checked with the invariants). */
+    void check() {
+        if (!boosts) return;
+        for (int c = 0; c < m.nrCpus; c++)
+            if (countedBusy[c] != (m.cpus[c].curr != null)) throw new IllegalStateException("CPU " + c + " busy count mismatch");
     }
 
     /** Keeps CPU c's package's counts of busy cores and of cores with two busy threads. */
@@ -272,7 +285,8 @@ final class CpuTime {
         if (f != boost[p]) {
             boost[p] = f;
             CpuSet span = m.topo.packageSpan(p);
-            for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) if (m.cpus[i].curr != null) updateRate(i);
+            // the running CPUs, as counted (every change of a CPU's curr is counted at once: siblingsChanged)
+            for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) if (countedBusy[i]) updateRate(i);
         }
         m.q.schedule(m.now + interval, Machine.EV_BOOST, p, 0);
     }

@@ -39,6 +39,8 @@ final class Invariants {
                 if (!t.canRunOn(cpu.id)) throw new IllegalStateException(t + " queued outside its affinity on " + cpu.id);
                 w += t.weight;
             }
+            if (((m.idleMask[cpu.id >>> 6] >>> cpu.id) & 1) != (cpu.isIdle() ? 1 : 0))
+                throw new IllegalStateException("CPU " + cpu.id + " idle mask mismatch");
             if (w != cpu.loadWeight) throw new IllegalStateException("CPU " + cpu.id + " load weight mismatch");
             queued += cpu.nrRunning - cpu.nrDelayed;
             // a task queued on an idle CPU is there only while the IPI that wakes the CPU for it is on its way, or
@@ -49,6 +51,7 @@ final class Invariants {
         if (queued != m.totalQueued || busy != m.nrBusyCpus) throw new IllegalStateException("machine counters mismatch");
         m.counters.check();
         m.groups.check();
+        m.time.check();
         int live = 0, held = 0;
         for (Task t : m.tasks) {
             if (t == null) continue;

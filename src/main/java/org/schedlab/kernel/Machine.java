@@ -77,6 +77,19 @@ public final class Machine {
     int heldTasks;
     int nextPid = 1;
 
+    /**
+     * idle_cpu() of every CPU as bits ({@link Cpu#isIdle}), brought up to date ({@link #idleChanged}) wherever a CPU's
+     * curr, nr_running or ttwu_pending changes.
+     */
+    final long[] idleMask;
+
+    /** CPU {@code cpu}'s curr, nr_running or ttwu_pending changed. */
+    void idleChanged(Cpu cpu) {
+        long bit = 1L << cpu.id;
+        if (cpu.isIdle()) idleMask[cpu.id >>> 6] |= bit;
+        else idleMask[cpu.id >>> 6] &= ~bit;
+    }
+
     // machine-wide counts for idle-while-overloaded
     int nrBusyCpus;
     long totalQueued;
@@ -118,6 +131,8 @@ public final class Machine {
         this.cfs = cfg.cfs ? new Cfs(nrCpus) : null;
         this.cpus = new Cpu[nrCpus];
         for (int c = 0; c < nrCpus; c++) cpus[c] = new Cpu(c, topo.kernelCapacityOf(c), topo.capacityOf(c), 0, cfg.migrationCostNs);
+        this.idleMask = new long[(nrCpus + 63) >>> 6];
+        for (Cpu cpu : cpus) idleChanged(cpu);
         this.rqLines = new RqLines(nrCpus, costs, topo);
         this.taskRng = Rng.stream(cfg.seed, "tasks");
         this.arrivalRng = Rng.stream(cfg.seed, "arrivals");

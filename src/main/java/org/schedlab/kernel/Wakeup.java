@@ -177,6 +177,7 @@ final class Wakeup {
                 && (!sds.cpusShareCache(from, target) || (tc.curr == null && tc.nrRunning == 0 && !tc.newidle));
         if (remote && costs.ipiLatencyNs > 0) {
             tc.ttwuPending++;
+            m.idleChanged(tc);
             m.groups.refresh(tc);
             m.time.chargeKernel(from, costs.ipiSendNs, CpuTime.KK_IPI);
             q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_WAKE_ARRIVE, target, ((long) flags << 32) | p.pid);
@@ -191,6 +192,7 @@ final class Wakeup {
         int pid = (int) (packed & 0xffffffffL);
         int flags = (int) (packed >>> 32);
         cpus[c].ttwuPending--;
+        m.idleChanged(cpus[c]);
         m.groups.refresh(cpus[c]);
         Task p = m.tasks.get(pid - 1);
         if (p == null || p.state != Task.State.WAKING) return;

@@ -38,4 +38,10 @@ public interface RqReader {
 
     /** Takes {@code cpu}'s runqueue lock from the acting CPU (charged every time); its lines count as read. */
     void lock(int cpu);
+
+    /**
+     * The pass is over: the reader is not used again, and the context may hand its bookkeeping to the next pass.
+     * Optional (a reader left open costs only its own bookkeeping).
+     */
+    default void done() {}
 }

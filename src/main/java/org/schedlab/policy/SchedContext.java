@@ -41,6 +41,8 @@ public interface SchedContext {
     TaskView curr(int cpu);
     /** idle_cpu(): nothing running, nothing queued, no wakeup on its way. */
     boolean idleCpu(int cpu);
+    /** {@link #idleCpu} of CPUs 64·word to 64·word + 63, as the bits of one word (CPU 64·word is bit 0). */
+    long idleCpusWord(int word);
     /** A remote wakeup is on its way to {@code cpu}'s wakelist ({@code rq->ttwu_pending}). */
     boolean ttwuPending(int cpu);
     boolean tickStopped(int cpu);
@@ -106,6 +108,9 @@ public interface SchedContext {
      * CPU or per LLC): one line transfer from {@code actingCpu}, or a cache hit if unchanged since its last read.
      */
     void chargeScan(int actingCpu, int target, String kind);
+
+    /** {@link #chargeScan}s of a loop over many CPUs, charged together when it ends ({@link ScanRun}). */
+    ScanRun scanRun(int actingCpu, String kind);
 
     /** Takes {@code target}'s runqueue lock from {@code actingCpu} outside a reader pass. */
     void chargeRemoteLock(int actingCpu, int target, String kind);

@@ -49,6 +49,12 @@ public final class SchedDomain {
     public final int numaDistance;
     /** Every group's span lies inside {@link #span} (overlapping NUMA groups may reach beyond it). */
     private final boolean groupsInsideSpan;
+    /**
+     * Whether the local group is the only group holding {@link #cpu} (overlapping NUMA groups may hold it too): 1 yes,
+     * 0 no, -1 not worked out yet (on first use: a walk over the groups, which would make building every CPU's
+     * domains quadratic in the groups).
+     */
+    private byte onlyLocalHoldsCpu = -1;
     SchedDomain parent, child;
 
     SchedDomain(String name, int cpu, int level, CpuSet span, int spanWeight, SchedGroup[] ring, int first, int flags,
@@ -71,6 +77,17 @@ public final class SchedDomain {
         boolean inside = true;
         for (SchedGroup g : ring) inside &= span.containsAll(g.span);
         this.groupsInsideSpan = inside;
+    }
+
+    /** Whether {@link #group}(i) holds this domain's CPU; without reading the group's span when only the local one can. */
+    public boolean groupHoldsCpu(int i) {
+        if (onlyLocalHoldsCpu < 0) {
+            boolean only = ring[first].span.get(cpu);
+            for (int k = 0; k < ring.length && only; k++) if (k != first && ring[k].span.get(cpu)) only = false;
+            onlyLocalHoldsCpu = (byte) (only ? 1 : 0);
+        }
+        if (onlyLocalHoldsCpu == 1) return i == 0;
+        return group(i).span.get(cpu);
     }
 
     /** Every group's CPUs are CPUs of this domain. */

@@ -163,6 +163,7 @@ public class FairPlacement {
         return !(slave < factor || master < slave * factor);
     }
 
+    /** available_idle_cpu: idle_cpu() ({@code findIdlestGroupCpu} reads it a word of CPUs at a time). */
     protected boolean availableIdle(int cpu) { return ctx.idleCpu(cpu); }
 
     protected int wakeAffine(SchedDomain sd, TaskView p, int thisCpu, int prev, boolean sync) {
@@ -373,6 +374,7 @@ public class FairPlacement {
         RqReader rq = ctx.reader(cpu, "sis_util");
         double sum = 0;
         for (int i = llc.span.first(); i >= 0; i = llc.span.nextSetBit(i + 1)) sum += rq.util(i);
+        rq.done();
         updateIdleCpuScan(cpu, sum);
     }
 
@@ -472,7 +474,7 @@ public class FairPlacement {
             SchedGroup g = sd.group(gi);
             if (p.allowedCpus() != null && !g.span.intersects(p.allowedCpus())) continue;
             WakeupStats s = wakeupStats(sd, g, p, freeStats(idlestS, localS));
-            if (g.span.get(thisCpu)) {
+            if (thisCpu == sd.cpu ? sd.groupHoldsCpu(gi) : g.span.get(thisCpu)) {
                 local = g;
                 localS = s;
                 continue;
@@ -517,28 +519,36 @@ public class FairPlacement {
     }
 
     private int findIdlestGroupCpu(SchedGroup g, TaskView p, int thisCpu) {
-        if (g.weight == 1) return g.span.first();
-        double minLoad = Double.MAX_VALUE;
-        int leastLoaded = thisCpu;
+        CpuSet span = g.span;
+        if (g.weight == 1) return span.first();
+        // the idle CPUs the task may use (availableIdle, a word of CPUs at a time): every CPU idles in C1 here, so
+        // the tie goes to the most recently idled
         int shallowest = -1;
         long latestIdle = Long.MIN_VALUE;
-        for (int i = g.span.first(); i >= 0; i = g.span.nextSetBit(i + 1)) {
-            if (!p.canRunOn(i)) continue;
-            if (availableIdle(i)) {
-                // every CPU idles in C1 here: the tie goes to the most recently idled
-                long since = ctx.idleSince(i);
+        for (int i = span.first(); i >= 0; i = span.nextSetBit(((i >>> 6) + 1) << 6)) {
+            int w = i >>> 6;
+            for (long idle = span.word(w) & ctx.idleCpusWord(w); idle != 0; idle &= idle - 1) {
+                int c = (w << 6) + Long.numberOfTrailingZeros(idle);
+                if (!p.canRunOn(c)) continue;
+                long since = ctx.idleSince(c);
                 if (shallowest < 0 || since > latestIdle) {
                     latestIdle = since;
-                    shallowest = i;
-                }
-            } else if (shallowest < 0) {
-                double load = ctx.selectReader().load(i);
-                if (load < minLoad) {
-                    minLoad = load;
-                    leastLoaded = i;
+                    shallowest = c;
                 }
             }
         }
-        return shallowest >= 0 ? shallowest : leastLoaded;
+        if (shallowest >= 0) return shallowest;
+        // none idle: the least loaded
+        double minLoad = Double.MAX_VALUE;
+        int leastLoaded = thisCpu;
+        for (int i = span.first(); i >= 0; i = span.nextSetBit(i + 1)) {
+            if (!p.canRunOn(i)) continue;
+            double load = ctx.selectReader().load(i);
+            if (load < minLoad) {
+                minLoad = load;
+                leastLoaded = i;
+            }
+        }
+        return leastLoaded;
     }
 }

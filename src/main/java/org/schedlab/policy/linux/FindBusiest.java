@@ -32,8 +32,19 @@ final class FindBusiest {
         this.placement = placement;
     }
 
-    GroupStats groupStats(LbEnv env, SchedGroup g, boolean local) {
-        GroupStats s = new GroupStats();
+    /**
+     * Three reusable statistics: the local group's, the busiest so far, and the one being gathered. Those
+     * {@link #findBusiestGroup} returns stay valid until its next call.
+     */
+    private final GroupStats[] statsPool = {new GroupStats(), new GroupStats(), new GroupStats()};
+
+    private GroupStats freeStats(GroupStats a, GroupStats b) {
+        for (GroupStats s : statsPool) if (s != a && s != b) return s.clear();
+        throw new IllegalStateException("no free group statistics");
+    }
+
+    /** update_sg_lb_stats into {@code s}, a cleared statistics. */
+    GroupStats groupStats(LbEnv env, SchedGroup g, boolean local, GroupStats s) {
         s.group = g;
         boolean top = env.sd.parent() == null;
         boolean asymCpuCap = env.sd.has(SchedDomain.SD_ASYM_CPUCAPACITY);
@@ -59,10 +70,9 @@ final class FindBusiest {
         // an idle balancer of higher ITMT priority than the group's preferred CPU packs its tasks (sched_group_asym)
         if (!local && env.idle != CPU_NOT_IDLE && s.sumHNrRunning > 0 && groupAsym(env, s, g)) s.asymPacking = true;
         int pct = env.sd.imbalancePct;
-        boolean[] imb = lb.groupImbalance.get(g);
         if (s.sumNrRunning > s.weight && (s.capacity * 100.0 < s.util * pct || s.capacity * (double) pct < s.runnable * 100))
             s.type = OVERLOADED;
-        else if (imb != null && imb[0])
+        else if (lb.groupImbalanced(g))
             s.type = IMBALANCED;
         else if (s.asymPacking)
             s.type = ASYM;
@@ -90,6 +100,8 @@ final class FindBusiest {
     /** update_sd_lb_stats + find_src_group: returns the local group's stats and sets out[0] to the busiest, or null when balanced. */
     GroupStats findBusiestGroup(LbEnv env, GroupStats[] out) {
         SchedDomain sd = env.sd;
+        // a retry (LBF_DST_PINNED, LBF_ALL_PINNED) is a new pass
+        if (env.rq != null) env.rq.done();
         env.rq = ctx.reader(env.acting, env.kind);
         GroupStats local = null, busiest = null;
         double totalLoad = 0, totalCapacity = 0, sumUtil = 0;
@@ -97,7 +109,7 @@ final class FindBusiest {
         for (int gi = 0; gi < sd.nrGroups(); gi++) {
             SchedGroup g = sd.group(gi);
             boolean isLocal = gi == 0;
-            GroupStats s = groupStats(env, g, isLocal);
+            GroupStats s = groupStats(env, g, isLocal, freeStats(local, busiest));
             totalLoad += s.load;
             totalCapacity += s.capacity;
             sumUtil += s.util;

@@ -39,6 +39,24 @@ final class LbEnv {
     /** The current statistics pass (update_sd_lb_stats and what follows from it). */
     RqReader rq;
 
+    /** Back to the state of a new one, for the next attempt. */
+    LbEnv clear() {
+        sd = null;
+        level = dst = acting = idle = 0;
+        cpus = null;
+        cpusWholeSpan = false;
+        imbalance = 0;
+        imbalanceLoad = 0;
+        migrationType = 0;
+        loopMax = loopCount = 0;
+        allPinned = somePinned = dstPinned = activeLb = false;
+        newDst = -1;
+        srcCpu = -1;
+        kind = null;
+        rq = null;
+        return this;
+    }
+
     /** Group statistics (struct sg_lb_stats). */
     static final class GroupStats {
         // group types, in order of busyness
@@ -49,5 +67,15 @@ final class LbEnv {
         int maxCapacity;
         int sumNrRunning, sumHNrRunning, idleCpus, weight, capacity, cores, type;
         boolean overloaded, smtBuilt, asymPacking;
+
+        /** Back to the state of a new one, for reuse. */
+        GroupStats clear() {
+            group = null;
+            load = util = runnable = avgLoad = misfitTaskLoad = 0;
+            maxCapacity = 0;
+            sumNrRunning = sumHNrRunning = idleCpus = weight = capacity = cores = type = 0;
+            overloaded = smtBuilt = asymPacking = false;
+            return this;
+        }
     }
 }

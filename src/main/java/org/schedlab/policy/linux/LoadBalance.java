@@ -10,9 +10,7 @@ import org.schedlab.topology.SchedDomain;
 import org.schedlab.topology.SchedGroup;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.schedlab.policy.linux.LbEnv.*;
 
@@ -46,7 +44,18 @@ final class LoadBalance {
     final long[] nextBalance;            // jiffies
     /** The root domain's overloaded flag (rd->overloaded). */
     boolean rdOverloaded;
-    final Map<SchedGroup, boolean[]> groupImbalance = new IdentityHashMap<>();
+    /** sgc->imbalance of each group, by {@link SchedGroup#id}; grown when a group is first flagged. */
+    private boolean[] groupImbalance = new boolean[0];
+
+    boolean groupImbalanced(SchedGroup g) { return g.id < groupImbalance.length && groupImbalance[g.id]; }
+
+    private void setGroupImbalance(SchedGroup g, boolean imbalanced) {
+        if (g.id >= groupImbalance.length) {
+            if (!imbalanced) return;
+            groupImbalance = java.util.Arrays.copyOf(groupImbalance, Math.max(g.id + 1, 2 * groupImbalance.length));
+        }
+        groupImbalance[g.id] = imbalanced;
+    }
     private final long[] activeBalanceUntil;
     private final long maxLoadBalanceIntervalJ;
     /** sysctl_sched_migration_cost. */
@@ -56,6 +65,8 @@ final class LoadBalance {
     /** sched_balance_running: held by {@link #balanceRunningCpu} from {@link #balanceRunningFrom} until {@link #balanceRunningUntil}. */
     long balanceRunningFrom = Long.MIN_VALUE, balanceRunningUntil = Long.MIN_VALUE;
     private int balanceRunningCpu = -1;
+    /** Where {@link FindBusiest#findBusiestGroup} puts the busiest group's statistics. */
+    private final GroupStats[] busiestOut = new GroupStats[1];
     /** Orders CPUs that reach sched_balance_running at the same instant. */
     private final Rng serializeRng;
 
@@ -95,6 +106,7 @@ final class LoadBalance {
         boolean needDecay = false;
         long maxCost = 0;
         SchedDomain[] sds = ctx.domains().of(cpu);
+        int[] moved = new int[1];
         for (int l = 0; l < sds.length; l++) {
             SchedDomain sd = sds[l];
             SdState st = sdState[cpu][l];
@@ -103,7 +115,7 @@ final class LoadBalance {
             if (!continueBalancing) continue;
             long interval = balanceIntervalJ(sd, st, busy);
             if (jiffies >= st.lastBalance + interval) {
-                int[] moved = new int[1];
+                moved[0] = 0;
                 boolean cont = sched_balance_rq(cpu, acting, l, idle, moved, kind);
                 if (!cont) continueBalancing = false;
                 if (moved[0] > 0) {
@@ -150,9 +162,21 @@ final class LoadBalance {
      * {@code cpu}. Returns false when this CPU should stop climbing ("not my job"); the count moved is in moved[0].
      */
     boolean sched_balance_rq(int cpu, int acting, int level, int idle, int[] moved, String kind) {
+        LbEnv env = spareEnv != null ? spareEnv.clear() : new LbEnv();
+        spareEnv = null;
+        try {
+            return sched_balance_rq(env, cpu, acting, level, idle, moved, kind);
+        } finally {
+            spareEnv = env;
+        }
+    }
+
+    /** The lb_env of a finished attempt, for the next one (an attempt's env does not outlive it). */
+    private LbEnv spareEnv;
+
+    private boolean sched_balance_rq(LbEnv env, int cpu, int acting, int level, int idle, int[] moved, String kind) {
         SchedDomain sd = ctx.domains().of(cpu)[level];
         SdState st = sdState[cpu][level];
-        LbEnv env = new LbEnv();
         env.sd = sd;
         env.level = level;
         env.dst = cpu;
@@ -187,6 +211,7 @@ final class LoadBalance {
         try {
             return balanceLocked(env, st, cpu, acting, level, idle, moved);
         } finally {
+            if (env.rq != null) env.rq.done();
             if (serialized) {
                 balanceRunningCpu = acting;
                 balanceRunningFrom = attempt;
@@ -203,7 +228,6 @@ final class LoadBalance {
         int attempts = 0;
         while (true) {
             if (++attempts > 8) break;
-            GroupStats[] busiestOut = new GroupStats[1];
             GroupStats local = find.findBusiestGroup(env, busiestOut);
             GroupStats busiest = busiestOut[0];
             if (busiest == null || local == null) {
@@ -232,7 +256,7 @@ final class LoadBalance {
                 }
                 if (env.somePinned && env.imbalance > 0 && level + 1 < sdState[cpu].length) {
                     SchedDomain parent = sd.parent();
-                    if (parent != null) imbalanceFlag(parent.localGroup())[0] = true;
+                    if (parent != null) setGroupImbalance(parent.localGroup(), true);
                 }
                 if (env.allPinned) {
                     env.dropCpu(src);
@@ -274,10 +298,7 @@ final class LoadBalance {
 
     private boolean balanced(LbEnv env, SdState st, boolean tasksMovable) {
         SchedDomain parent = env.sd.parent();
-        if (parent != null && tasksMovable) {
-            boolean[] f = groupImbalance.get(parent.localGroup());
-            if (f != null) f[0] = false;
-        }
+        if (parent != null && tasksMovable) setGroupImbalance(parent.localGroup(), false);
         st.nrBalanceFailed = 0;
         if (env.idle != CPU_NEWLY_IDLE && st.balanceIntervalMs < env.sd.maxIntervalMs) st.balanceIntervalMs *= 2;
         return true;
@@ -286,10 +307,6 @@ final class LoadBalance {
     private boolean allPinnedExit(LbEnv env, SdState st) {
         if (env.idle != CPU_NEWLY_IDLE && st.balanceIntervalMs < MAX_PINNED_INTERVAL_MS) st.balanceIntervalMs *= 2;
         return true;
-    }
-
-    boolean[] imbalanceFlag(SchedGroup g) {
-        return groupImbalance.computeIfAbsent(g, x -> new boolean[1]);
     }
 
     /** should_we_balance: only one CPU of the local group balances a domain — the first idle core's CPU. */

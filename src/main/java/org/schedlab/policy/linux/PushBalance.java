@@ -3,6 +3,7 @@ package org.schedlab.policy.linux;
 import org.schedlab.policy.IpiVector;
 import org.schedlab.policy.PolicyOption;
 import org.schedlab.policy.RqReader;
+import org.schedlab.policy.ScanRun;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.TaskView;
 import org.schedlab.topology.CpuSet;
@@ -186,19 +187,31 @@ final class PushBalance {
     /** As posted: the global nohz mask, from the pusher's successor in numeric order, any LLC or socket. */
     int findTargetGlobal(int b, TaskView p) {
         if (nohz.nohzIdle.isEmpty()) return -1;
-        ctx.chargeScan(b, nohz.nohzIdle.first(), "push");
-        int t = nohz.nohzIdle.nextSetBitWrap(b + 1);
+        ScanRun scans = ctx.scanRun(b, "push");
+        scans.scan(nohz.nohzIdle.first());
+        int t = nohz.nohzIdle.nextSetBitWrap(b + 1), found = -1;
         for (int k = 0, n = nohz.nohzIdle.cardinality(); k < n; k++, t = nohz.nohzIdle.nextSetBitWrap(t + 1)) {
-            ctx.chargeScan(b, t, "push");
-            if (candidate(t, p)) return t;
+            scans.scan(t);
+            if (candidate(t, p)) {
+                found = t;
+                break;
+            }
         }
-        return -1;
+        scans.done();
+        return found;
     }
 
     /** Per-LLC idle masks: own LLC first, then each larger domain's other LLCs that report tickless CPUs. */
     int findTargetPerLlc(int b, TaskView p) {
+        ScanRun scans = ctx.scanRun(b, "push");
+        int t = findTargetPerLlc(b, p, scans);
+        scans.done();
+        return t;
+    }
+
+    private int findTargetPerLlc(int b, TaskView p, ScanRun scans) {
         int own = llc(b);
-        ctx.chargeScan(b, b, "push");
+        scans.scan(b);
         int t = scanLlcIdle(b, own, p);
         if (t >= 0) return t;
         SchedDomain[] sds = ctx.domains().of(b);
@@ -208,13 +221,13 @@ final class PushBalance {
         for (int l = start + 1; l < sds.length; l++) {
             SchedDomain sd = sds[l];
             // one "has idle" bit per level, then the groups below it
-            ctx.chargeScan(b, sd.group(sd.nrGroups() > 1 ? 1 : 0).span.first(), "push");
+            scans.scan(sd.group(sd.nrGroups() > 1 ? 1 : 0).span.first());
             for (int g = 1; g < sd.nrGroups(); g++) {
                 CpuSet span = sd.group(g).span;
                 for (int c = span.first(); c >= 0; c = span.nextSetBit(c + 1)) {
                     if (ctx.domains().llcId(c) != c) continue;
                     if (nohz.llcIdleCount[c] == 0) continue;
-                    ctx.chargeScan(b, c, "push");
+                    scans.scan(c);
                     t = scanLlcIdle(b, c, p);
                     if (t >= 0) return t;
                 }
@@ -303,6 +316,7 @@ final class PushBalance {
             sd = parent;
             level++;
         }
+        if (rq != null) rq.done();
         long cost = ctx.chargedNs(cpu) - before;
         if (pulled == 0 && !stop) {
             SchedDomain numa = ctx.domains().sdNuma(cpu);
