@@ -5,10 +5,7 @@ import static org.schedlab.policy.EnqueueFlags.ENQUEUE_INITIAL;
 import static org.schedlab.policy.EnqueueFlags.ENQUEUE_MIGRATED;
 import static org.schedlab.policy.EnqueueFlags.ENQUEUE_WAKEUP;
 import org.schedlab.cost.CostModel;
-import org.schedlab.cost.SharedLines;
-import org.schedlab.engine.EventQueue;
 import org.schedlab.engine.Rng;
-import org.schedlab.metrics.Recorder;
 import org.schedlab.policy.EnqueueFlags;
 import org.schedlab.policy.IpiHandler;
 import org.schedlab.policy.IpiVector;
@@ -17,7 +14,6 @@ import org.schedlab.policy.RqReader;
 import org.schedlab.policy.RqSums;
 import org.schedlab.policy.ScanRun;
 import org.schedlab.policy.SchedContext;
-import org.schedlab.policy.SchedPolicy;
 import org.schedlab.policy.TaskView;
 import org.schedlab.policy.WakeFlags;
 import org.schedlab.topology.CpuSet;
@@ -37,21 +33,9 @@ import java.util.Map;
  */
 final class Context implements SchedContext {
     private final Machine m;
-    private final Map<String, String> policyOptions;
     private final Map<String, Rng> rngs = new HashMap<>();
     /** Arguments of pending stopper and IPI events. */
     private final EventArgs args = new EventArgs();
-    private final Topology topo;
-    private final SchedDomains sds;
-    private final CostModel costs;
-    private final SharedLines lines;
-    private final SchedPolicy policy;
-    private final MachineConfig cfg;
-    private final Recorder rec;
-    private final EventQueue q;
-    private final Cpu[] cpus;
-    private final int nrCpus;
-    private final long tickNs;
     /** Scratch words of one group read (the word indices, the words), and the count it read. */
     private final int[] scratchIdx;
     private final long[] scratch;
@@ -59,47 +43,35 @@ final class Context implements SchedContext {
 
     Context(Machine m) {
         this.m = m;
-        this.policyOptions = m.policyOptions;
-        this.topo = m.topo;
-        this.sds = m.sds;
-        this.costs = m.costs;
-        this.lines = m.lines;
-        this.policy = m.policy;
-        this.cfg = m.cfg;
-        this.rec = m.rec;
-        this.q = m.q;
-        this.cpus = m.cpus;
-        this.nrCpus = m.nrCpus;
-        this.tickNs = m.tickNs;
         this.charges = new BalanceCharges(m.rec, m.time);
         this.scratch = new long[m.rqLines.words()];
         this.scratchIdx = new int[m.rqLines.words()];
     }
 
     @Override public long now() { return m.now; }
-    @Override public long jiffies() { return m.now / tickNs; }
-    @Override public long tickNs() { return tickNs; }
-    @Override public Topology topology() { return topo; }
-    @Override public SchedDomains domains() { return sds; }
-    @Override public int nrCpus() { return nrCpus; }
-    @Override public CostModel costs() { return costs; }
-    @Override public Rng rng(String name) { return rngs.computeIfAbsent(name, n -> Rng.stream(cfg.seed, "policy." + n)); }
+    @Override public long jiffies() { return m.now / m.tickNs; }
+    @Override public long tickNs() { return m.tickNs; }
+    @Override public Topology topology() { return m.topo; }
+    @Override public SchedDomains domains() { return m.sds; }
+    @Override public int nrCpus() { return m.nrCpus; }
+    @Override public CostModel costs() { return m.costs; }
+    @Override public Rng rng(String name) { return rngs.computeIfAbsent(name, n -> Rng.stream(m.cfg.seed, "policy." + n)); }
     @Override public String option(PolicyOption o) {
-        if (!declared(o)) throw new IllegalStateException("policy " + policy.name() + " reads option '" + o.key() + "' it does not declare");
-        return policyOptions.getOrDefault(o.key(), o.defaultValue());
+        if (!declared(o)) throw new IllegalStateException("policy " + m.policy.name() + " reads option '" + o.key() + "' it does not declare");
+        return m.policyOptions.getOrDefault(o.key(), o.defaultValue());
     }
 
     private boolean declared(PolicyOption o) {
-        for (PolicyOption d : policy.options()) if (d == o) return true;
+        for (PolicyOption d : m.policy.options()) if (d == o) return true;
         return false;
     }
-    @Override public int nrRunning(int c) { return cpus[c].nrRunning; }
-    @Override public TaskView curr(int c) { return cpus[c].curr; }
+    @Override public int nrRunning(int c) { return m.cpus[c].nrRunning; }
+    @Override public TaskView curr(int c) { return m.cpus[c].curr; }
     /** {@link Cpu#isIdle}, from the machine's bitmap of it: no read of the CPU's runqueue. */
     @Override public boolean idleCpu(int c) { return (m.idleMask[c >>> 6] & (1L << c)) != 0; }
     @Override public long idleCpusWord(int word) { return word < m.idleMask.length ? m.idleMask[word] : 0; }
-    @Override public boolean ttwuPending(int c) { return cpus[c].ttwuPending > 0; }
-    @Override public boolean tickStopped(int c) { return cpus[c].tickStopped; }
+    @Override public boolean ttwuPending(int c) { return m.cpus[c].ttwuPending > 0; }
+    @Override public boolean tickStopped(int c) { return m.cpus[c].tickStopped; }
 
     @Override public RqReader reader(int acting, String kind) { return new Reader(acting, kind, true); }
 
@@ -135,7 +107,7 @@ final class Context implements SchedContext {
                 read = spareRead;
                 spareRead = null;
             } else {
-                read = new long[(nrCpus + 63) >>> 6];
+                read = new long[(m.nrCpus + 63) >>> 6];
             }
         }
 
@@ -166,17 +138,17 @@ final class Context implements SchedContext {
 
         @Override public long load(int c) {
             touch(c);
-            return cpus[c].loadAvg;
+            return m.cpus[c].loadAvg;
         }
 
         @Override public long util(int c) {
             touch(c);
-            return LoadTracking.cpuUtilCfs(cpus[c]);
+            return LoadTracking.cpuUtilCfs(m.cpus[c]);
         }
 
         @Override public long runnable(int c) {
             touch(c);
-            return cpus[c].runnableAvg;
+            return m.cpus[c].runnableAvg;
         }
 
         @Override public void sum(SchedGroup g, CpuSet within, RqSums out) {
@@ -215,12 +187,12 @@ final class Context implements SchedContext {
 
         @Override public int taskCount(int c) {
             touch(c);
-            return cpus[c].tasks.size();
+            return m.cpus[c].tasks.size();
         }
 
         @Override public TaskView task(int c, int i) {
             touch(c);
-            return cpus[c].tasks.get(i);
+            return m.cpus[c].tasks.get(i);
         }
 
         @Override public void lock(int c) {
@@ -234,24 +206,24 @@ final class Context implements SchedContext {
     @Override public boolean eligible(TaskView p) {
         Task t = (Task) p;
         if (!t.onRq) return true;
-        Cpu cpu = cpus[t.cpu];
+        Cpu cpu = m.cpus[t.cpu];
         m.time.account(t.cpu);
         return Eevdf.eligible(cpu, t);
     }
 
-    @Override public int capacityOf(int c) { return cpus[c].capacity; }
-    @Override public long misfitTaskLoad(int c) { return cpus[c].misfitTaskLoad; }
-    @Override public boolean updateBlockedAverages(int c) { return m.load.updateBlockedAverages(cpus[c]); }
-    @Override public boolean hasBlockedLoad(int c) { return cpus[c].hasBlockedLoad; }
-    @Override public void setHasBlockedLoad(int c) { cpus[c].hasBlockedLoad = true; }
-    @Override public long lastBlockedLoadUpdateTick(int c) { return cpus[c].lastBlockedLoadUpdateTick; }
-    @Override public long avgIdle(int c) { return cpus[c].avgIdle; }
-    @Override public long idleSince(int c) { return cpus[c].curr == null ? cpus[c].idleSince : -1; }
+    @Override public int capacityOf(int c) { return m.cpus[c].capacity; }
+    @Override public long misfitTaskLoad(int c) { return m.cpus[c].misfitTaskLoad; }
+    @Override public boolean updateBlockedAverages(int c) { return m.load.updateBlockedAverages(m.cpus[c]); }
+    @Override public boolean hasBlockedLoad(int c) { return m.cpus[c].hasBlockedLoad; }
+    @Override public void setHasBlockedLoad(int c) { m.cpus[c].hasBlockedLoad = true; }
+    @Override public long lastBlockedLoadUpdateTick(int c) { return m.cpus[c].lastBlockedLoadUpdateTick; }
+    @Override public long avgIdle(int c) { return m.cpus[c].avgIdle; }
+    @Override public long idleSince(int c) { return m.cpus[c].curr == null ? m.cpus[c].idleSince : -1; }
     @Override public int heldTasks() { return m.heldTasks; }
-    @Override public long chargedNs(int c) { return cpus[c].chargedNs; }
+    @Override public long chargedNs(int c) { return m.cpus[c].chargedNs; }
     @Override public long busyUntil(int c) { return m.time.busyUntil(c); }
-    @Override public long maxIdleBalanceCost(int c) { return cpus[c].maxIdleBalanceCost; }
-    @Override public void setMaxIdleBalanceCost(int c, long ns) { cpus[c].maxIdleBalanceCost = ns; }
+    @Override public long maxIdleBalanceCost(int c) { return m.cpus[c].maxIdleBalanceCost; }
+    @Override public void setMaxIdleBalanceCost(int c, long ns) { m.cpus[c].maxIdleBalanceCost = ns; }
 
     private final BalanceCharges charges;
 
@@ -259,8 +231,8 @@ final class Context implements SchedContext {
 
     /** Reading one runqueue's statistics: a transfer of its lines, or a cache hit if unchanged since the last read. */
     private long scanNs(int acting, int target) {
-        if (acting == target) return costs.statGatherNs(topo, acting, target);
-        return m.rqLines.scan(acting, target) ? costs.cachedLineNs : costs.statGatherNs(topo, acting, target);
+        if (acting == target) return m.costs.statGatherNs(m.topo, acting, target);
+        return m.rqLines.scan(acting, target) ? m.costs.cachedLineNs : m.costs.statGatherNs(m.topo, acting, target);
     }
 
     @Override public boolean migrate(TaskView pv, int dst, int acting, String kind) {
@@ -268,19 +240,19 @@ final class Context implements SchedContext {
         if (p.state != Task.State.RUNNABLE || !p.canRunOn(dst) || p.cpu == dst) return false;
         int src = p.cpu;
         BalanceCharges.Kind k = cells(kind);
-        k.charge(acting, costs.remoteLockNs(topo, acting, src) + costs.remoteLockNs(topo, acting, dst) + costs.detachAttachNs);
+        k.charge(acting, m.costs.remoteLockNs(m.topo, acting, src) + m.costs.remoteLockNs(m.topo, acting, dst) + m.costs.detachAttachNs);
         k.count(BalanceCharges.LOCKS, (acting != src ? 1 : 0) + (acting != dst ? 1 : 0));
         k.count(BalanceCharges.MIGRATIONS, 1);
         m.core.dequeue(p, DEQUEUE_MIGRATE);
         m.wakeup.noteMigration(p, dst, kind);
-        long flight = acting == dst ? 0 : costs.remoteLockNs(topo, acting, dst);
+        long flight = acting == dst ? 0 : m.costs.remoteLockNs(m.topo, acting, dst);
         if (flight <= 0) {
             attachMigrated(p, dst, acting);
         } else {
             // the task reaches dst only once the mover holds dst's lock: two movers can pick one idle CPU
             m.load.syncTaskPelt(p);
             p.state = Task.State.WAKING;
-            q.schedule(m.now + flight, Machine.EV_ATTACH, dst, ((long) acting << 32) | p.pid);
+            m.q.schedule(m.now + flight, Machine.EV_ATTACH, dst, ((long) acting << 32) | p.pid);
         }
         return true;
     }
@@ -297,29 +269,29 @@ final class Context implements SchedContext {
     /** resched_curr on an idle remote CPU that does not poll: the resched IPI wakes it (smp_send_reschedule). */
     void reschedIdle(int from, int c) {
         // resched_curr: the idle task on its way out already has need_resched set
-        if (cpus[c].idleExiting) return;
-        if (costs.ipiLatencyNs <= 0) {
+        if (m.cpus[c].idleExiting) return;
+        if (m.costs.ipiLatencyNs <= 0) {
             m.tick.kickIdle(c);
             return;
         }
-        m.time.chargeKernel(from, costs.ipiSendNs, CpuTime.KK_IPI);
-        cpus[c].ttwuPending++;
-        m.idleChanged(cpus[c]);
-        m.groups.refresh(cpus[c]);
-        q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, c, args.put(-1, 0));
+        m.time.chargeKernel(from, m.costs.ipiSendNs, CpuTime.KK_IPI);
+        m.cpus[c].ttwuPending++;
+        m.idleChanged(m.cpus[c]);
+        m.groups.refresh(m.cpus[c]);
+        m.q.schedule(m.now + m.costs.ipiLatencyNs, Machine.EV_IPI, c, args.put(-1, 0));
     }
 
     /** attach_task and wakeup_preempt on the destination; an idle destination is kicked (by IPI when remote). */
     void attachMigrated(Task p, int dst, int acting) {
         m.core.enqueue(p, dst, ENQUEUE_MIGRATED);
-        Cpu d = cpus[dst];
+        Cpu d = m.cpus[dst];
         if (d.curr == null) {
             if (dst == acting || d.newidle) {
                 d.needResched = true;
             } else {
                 reschedIdle(acting, dst);
             }
-        } else if (cfg.slice) {
+        } else if (m.cfg.slice) {
             m.time.account(dst);
             if (m.wakeup.preempts(d, p)) m.wakeup.reschedCpu(dst, acting);
         }
@@ -327,9 +299,9 @@ final class Context implements SchedContext {
 
     @Override public void stopperMove(int src, int dst, int acting, String kind) {
         BalanceCharges.Kind k = cells(kind);
-        k.charge(acting, costs.ipiSendNs);
+        k.charge(acting, m.costs.ipiSendNs);
         k.count(BalanceCharges.ACTIVE, 1);
-        q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_STOPPER, src, args.put(dst, kindId(kind)));
+        m.q.schedule(m.now + m.costs.ipiLatencyNs, Machine.EV_STOPPER, src, args.put(dst, kindId(kind)));
     }
 
     private final List<String> kinds = new ArrayList<>();
@@ -350,8 +322,8 @@ final class Context implements SchedContext {
         int dst = (int) args.x(slot);
         String kind = kinds.get((int) args.y(slot));
         args.release(slot);
-        Cpu cpu = cpus[src];
-        cells(kind).charge(src, costs.contextSwitchNs);
+        Cpu cpu = m.cpus[src];
+        cells(kind).charge(src, m.costs.contextSwitchNs);
         m.time.account(src);
         Task running = cpu.curr;
         if (running != null && running.state == Task.State.RUNNING) {
@@ -361,7 +333,7 @@ final class Context implements SchedContext {
             running.runnableSince = m.now;
             running.lastRanCpu = src;
             running.lastStopped = m.now;
-            policy.stopping(src, running, true);
+            m.policy.stopping(src, running, true);
             m.time.memoryChanged(src, running, null);
             cpu.curr = null;
             m.idleChanged(cpu);
@@ -373,7 +345,7 @@ final class Context implements SchedContext {
             cpu.genStep++;
             cpu.genRun++;
             cpu.runArmed = false;
-            q.cancel(cpu.runSlot);
+            m.q.cancel(cpu.runSlot);
             m.time.siblingsChanged(src);
         }
         boolean moved = false;
@@ -409,13 +381,13 @@ final class Context implements SchedContext {
     @Override public void sendIpi(int fromCpu, int target, IpiVector v, long arg, String kind) {
         int code = vectorId(v);
         BalanceCharges.Kind k = cells(kind);
-        k.charge(fromCpu, costs.ipiSendNs);
+        k.charge(fromCpu, m.costs.ipiSendNs);
         k.count(BalanceCharges.IPIS, 1);
-        q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_IPI, target, args.put(code, arg));
+        m.q.schedule(m.now + m.costs.ipiLatencyNs, Machine.EV_IPI, target, args.put(code, arg));
     }
 
     @Override public void callLater(int cpu, long delayNs, IpiVector v, long arg) {
-        q.schedule(m.now + Math.max(0, delayNs), Machine.EV_IPI, cpu, args.put(vectorId(v), arg) | (1L << 40));
+        m.q.schedule(m.now + Math.max(0, delayNs), Machine.EV_IPI, cpu, args.put(vectorId(v), arg) | (1L << 40));
     }
 
     /** An IPI or delayed call reaches CPU c: a resched kick, or the policy's handler. */
@@ -425,7 +397,7 @@ final class Context implements SchedContext {
         int code = (int) args.x(slot);
         long arg = args.y(slot);
         args.release(slot);
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         if (code == -1) {
             // resched IPI for a task migrated onto an idle CPU
             cpu.ttwuPending--;
@@ -434,7 +406,7 @@ final class Context implements SchedContext {
             if (cpu.curr == null && cpu.nrRunning > 0) m.tick.kickIdle(c);
             return;
         }
-        if (!timer && cpu.curr == null && !cpu.newidle) m.time.chargeKernel(c, costs.idleExitNs, CpuTime.KK_IDLE_EXIT);
+        if (!timer && cpu.curr == null && !cpu.newidle) m.time.chargeKernel(c, m.costs.idleExitNs, CpuTime.KK_IDLE_EXIT);
         ipiHandlers.get(code).handle(c, arg);
         if (cpu.needResched || (cpu.curr == null && cpu.nrRunning > 0)) m.core.schedule(c);
     }
@@ -496,13 +468,13 @@ final class Context implements SchedContext {
     @Override public void chargeRemoteLock(int acting, int target, String kind) {
         BalanceCharges.Kind k = cells(kind);
         k.count(BalanceCharges.LOCKS, 1);
-        k.charge(acting, costs.remoteLockNs(topo, acting, target));
+        k.charge(acting, m.costs.remoteLockNs(m.topo, acting, target));
     }
 
     @Override public void chargeSharedLine(int acting, String line, String kind) {
         BalanceCharges.Kind k = cells(kind);
         k.count(BalanceCharges.LINES, 1);
-        k.charge(acting, lines.update(line, acting, m.now));
+        k.charge(acting, m.lines.update(line, acting, m.now));
     }
 
     @Override public void dispatch(TaskView pv, int c) {
@@ -519,8 +491,8 @@ final class Context implements SchedContext {
     }
 
     @Override public void resched(int c) {
-        cpus[c].needResched = true;
+        m.cpus[c].needResched = true;
     }
 
-    @Override public void count(String name, long delta) { rec.count(name, delta); }
+    @Override public void count(String name, long delta) { m.rec.count(name, delta); }
 }

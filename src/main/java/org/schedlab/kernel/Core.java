@@ -5,9 +5,7 @@ import static org.schedlab.policy.DequeueFlags.DEQUEUE_SLEEP;
 import static org.schedlab.policy.EnqueueFlags.ENQUEUE_INITIAL;
 import static org.schedlab.policy.EnqueueFlags.ENQUEUE_MIGRATED;
 import static org.schedlab.policy.EnqueueFlags.ENQUEUE_WAKEUP;
-import org.schedlab.cost.CostModel;
 import org.schedlab.metrics.Recorder;
-import org.schedlab.policy.SchedPolicy;
 
 /**
  * The core of the fair class on each CPU (kernel/sched/core.c and fair.c): enqueue and dequeue with the
@@ -16,32 +14,18 @@ import org.schedlab.policy.SchedPolicy;
  */
 final class Core {
     private final Machine m;
-    private final CostModel costs;
-    private final SchedPolicy policy;
-    private final MachineConfig cfg;
-    private final Recorder rec;
-    private final Cpu[] cpus;
-    private final long tickNs;
-    private final long sliceNs;
 
     Core(Machine m) {
         this.m = m;
-        this.costs = m.costs;
-        this.policy = m.policy;
-        this.cfg = m.cfg;
-        this.rec = m.rec;
-        this.cpus = m.cpus;
-        this.tickNs = m.tickNs;
-        this.sliceNs = m.sliceNs;
     }
 
     /** enqueue_task_fair + activate: places the entity and adds it to the runqueue. */
     void enqueue(Task t, int c, int flags) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         m.rqLines.changed(c);
         m.load.enqueueLoadAvg(t, cpu);
         if (m.cfs != null) placeCfs(t, c, flags);
-        else Eevdf.placeEntity(cpu, t, (flags & ENQUEUE_INITIAL) != 0, sliceNs);
+        else Eevdf.placeEntity(cpu, t, (flags & ENQUEUE_INITIAL) != 0, m.sliceNs);
         Eevdf.addEntity(cpu, t);
         m.load.utilEstEnqueue(t, cpu);
         t.onRq = true;
@@ -58,29 +42,29 @@ final class Core {
         if (m.sink != null) m.sink.nrRunning(m.now, c, cpu.nrRunning);
         m.groups.refresh(cpu);
         if (m.tg != null) m.tg.updateCfsGroup(cpu);
-        policy.enqueue(c, t, flags);
+        m.policy.enqueue(c, t, flags);
     }
 
     /** enqueue_entity's update_curr, renormalisation and place_entity under CFS. */
     private void placeCfs(Task t, int c, int flags) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         m.time.account(c);
         Cfs.updateMinVruntime(cpu);
         boolean initial = (flags & ENQUEUE_INITIAL) != 0;
-        Cpu from = !initial && t.cpu >= 0 ? cpus[t.cpu] : null;
+        Cpu from = !initial && t.cpu >= 0 ? m.cpus[t.cpu] : null;
         if (t.cfsRelative) {
             t.vruntime = t.cfsRelVruntime + cpu.minVruntime;
             t.cfsRelative = false;
             from = null;
         }
         Task parent = initial ? t.parent : null;
-        Cpu parentRq = parent != null && parent.state == Task.State.RUNNING && parent.cpu >= 0 ? cpus[parent.cpu] : null;
+        Cpu parentRq = parent != null && parent.state == Task.State.RUNNING && parent.cpu >= 0 ? m.cpus[parent.cpu] : null;
         m.cfs.place(cpu, from, t, initial, (flags & ENQUEUE_WAKEUP) != 0, parentRq, parent);
     }
 
     /** dequeue_task_fair: removes the entity, saving its lag (sleep) or relative deadline (migration). */
     void dequeue(Task t, int flags) {
-        Cpu cpu = cpus[t.cpu];
+        Cpu cpu = m.cpus[t.cpu];
         m.rqLines.changed(t.cpu);
         m.time.account(t.cpu);
         m.load.dequeueLoadAvg(t, cpu, (flags & DEQUEUE_MIGRATE) != 0);
@@ -92,7 +76,7 @@ final class Core {
                 t.cfsRelative = true;
             }
         } else {
-            Eevdf.updateEntityLag(cpu, t, sliceNs, tickNs);
+            Eevdf.updateEntityLag(cpu, t, m.sliceNs, m.tickNs);
             if ((flags & DEQUEUE_MIGRATE) != 0) t.relDeadline = t.deadline - t.vruntime;
         }
         Eevdf.removeEntity(cpu, t);
@@ -109,14 +93,14 @@ final class Core {
         if (m.sink != null) m.sink.nrRunning(m.now, t.cpu, cpu.nrRunning);
         m.groups.refresh(cpu);
         if (m.tg != null) m.tg.updateCfsGroup(cpu);
-        policy.dequeue(t.cpu, t, flags);
+        m.policy.dequeue(t.cpu, t, flags);
     }
 
 
     /** __schedule on CPU c: picks the next task (running newidle balance first if the runqueue is empty),
      *  puts back a preempted one and switches. */
     void schedule(int c) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         // an idle CPU on its way out picks at the end of do_idle (TickIdle.onIdleExit)
         if (cpu.idleExiting) return;
         m.time.account(c);
@@ -134,13 +118,13 @@ final class Core {
             m.load.syncTaskPelt(prev);
             prev.state = Task.State.RUNNABLE;
             prev.runnableSince = m.now;
-            policy.stopping(c, prev, true);
+            m.policy.stopping(c, prev, true);
         }
         if (next == null) {
             cpu.newidle = true;
             if (prev != null) switchTo(c, prev, null, true);
             m.load.updateMisfitStatus(null, cpu);
-            policy.newidle(c);
+            m.policy.newidle(c);
             cpu.newidle = false;
             cpu.needResched = false;
             if (cpu.nrRunning > 0) {
@@ -153,7 +137,7 @@ final class Core {
             switchTo(c, prev, next, false);
         }
         // set_next_task_fair queues the balance callback: only a switch to another task runs it
-        if (cpu.curr != null && cpu.curr != prev) policy.balanceCallback(c);
+        if (cpu.curr != null && cpu.curr != prev) m.policy.balanceCallback(c);
     }
 
     /** pick_next_entity: a delayed sleeper that comes up is dequeued for good (its positive lag dropped). */
@@ -169,7 +153,7 @@ final class Core {
 
     /** A delayed sleeper leaves the runqueue for good (finish_delayed_dequeue_entity). */
     void finishDelayedDequeue(Task t) {
-        Cpu cpu = cpus[t.cpu];
+        Cpu cpu = m.cpus[t.cpu];
         m.load.syncRqPelt(cpu);
         t.delayed = false;
         cpu.nrDelayed--;
@@ -184,7 +168,7 @@ final class Core {
      * and SMT/memory re-rating, protection of the new slice (set_protect_slice).
      */
     void switchTo(int c, Task prev, Task next, boolean transientIdle) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         if (prev != next) m.rqLines.changed(c);
         // put_prev_entity of a prev still queued, set_next_entity of next: update_load_avg
         if (prev != next && (next != null || prev != null && prev.onRq)) m.load.updateCfsRqLoadAvg(cpu);
@@ -238,9 +222,9 @@ final class Core {
         // leaving the idle task costs less than a switch between two tasks (no prev to put back)
         // (an idle exit charged its idle switch when it began: TickIdle.kickIdle)
         if (cpu.idleExitFrom < 0)
-            m.time.chargeKernel(c, cpu.inIdleTask ? costs.idleSwitchNs : costs.contextSwitchNs, CpuTime.KK_CONTEXT_SWITCH);
+            m.time.chargeKernel(c, cpu.inIdleTask ? m.costs.idleSwitchNs : m.costs.contextSwitchNs, CpuTime.KK_CONTEXT_SWITCH);
         // context_switch() -> switch_mm_irqs_off(): only when the loaded address space is not next's
-        if (next.mm >= 0 && next.mm != cpu.loadedMm) m.time.chargeKernel(c, costs.mmSwitchNs, CpuTime.KK_CONTEXT_SWITCH);
+        if (next.mm >= 0 && next.mm != cpu.loadedMm) m.time.chargeKernel(c, m.costs.mmSwitchNs, CpuTime.KK_CONTEXT_SWITCH);
         cpu.loadedMm = next.mm;
         cpu.inIdleTask = false;
         m.load.syncTaskPelt(next);
@@ -252,23 +236,23 @@ final class Core {
         next.execStart = m.now;
         // the task starts once the CPU is through idle exit and the switch itself
         long start = m.time.busyUntil(c);
-        if (next.runnableSince >= 0 && m.measuring) Recorder.record(rec.runqueueWait, start - next.runnableSince);
+        if (next.runnableSince >= 0 && m.measuring) Recorder.record(m.rec.runqueueWait, start - next.runnableSince);
         next.runnableSince = -1;
         if (next.wakingSince >= 0) {
-            if (m.measuring) Recorder.record(rec.wakeupLatency, start - next.wakingSince);
+            if (m.measuring) Recorder.record(m.rec.wakeupLatency, start - next.wakingSince);
             next.wakingSince = -1;
         }
-        Eevdf.setProtectSlice(next, sliceNs);
+        Eevdf.setProtectSlice(next, m.sliceNs);
         next.prevSumExecRuntime = next.sumExecRuntime;
         cpu.tasks.moveToHead(next);
-        rec.contextSwitches++;
+        m.rec.contextSwitches++;
         if (m.sink != null) m.sink.switchTo(m.now, c, next.pid, next.comm);
         if (cpu.tickStopped) m.tick.restartTick(c);
         else if (!cpu.tickArmed) m.tick.armTick(c);
         m.time.siblingsChanged(c);
         m.load.updateMisfitStatus(next, cpu);
         m.groups.refresh(cpu);
-        policy.running(c, next);
+        m.policy.running(c, next);
         m.interp.step(c);
     }
 
@@ -282,9 +266,9 @@ final class Core {
 
     /** The running task blocks: it leaves the runqueue and the CPU reschedules. */
     void block(Task t, int c, int reason) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         m.time.account(c);
-        if (cfg.delayDequeue && cpu.nrRunning > 1 && !Eevdf.eligible(cpu, t)) {
+        if (m.cfg.delayDequeue && cpu.nrRunning > 1 && !Eevdf.eligible(cpu, t)) {
             // DELAY_DEQUEUE: an ineligible sleeper stays queued, competing, until it is picked or woken
             m.load.updateLoadAvg(cpu, t);
             t.delayed = true;
@@ -299,17 +283,17 @@ final class Core {
         t.state = Task.State.BLOCKED;
         t.blockedOn = reason;
         t.cpu = c;
-        policy.stopping(c, t, false);
+        m.policy.stopping(c, t, false);
         schedule(c);
     }
 
     /** Moves the running task to another CPU through the stopper (sched_exec, affinity change). */
     void moveRunning(Task t, int c, int target, String kind) {
-        m.time.chargeKernel(c, costs.contextSwitchNs, CpuTime.KK_MIGRATE_RUNNING);
+        m.time.chargeKernel(c, m.costs.contextSwitchNs, CpuTime.KK_MIGRATE_RUNNING);
         m.time.account(c);
         m.load.syncTaskPelt(t);
         t.state = Task.State.RUNNABLE;
-        policy.stopping(c, t, true);
+        m.policy.stopping(c, t, true);
         dequeue(t, DEQUEUE_MIGRATE);
         m.wakeup.noteMigration(t, target, kind);
         enqueue(t, target, ENQUEUE_MIGRATED);

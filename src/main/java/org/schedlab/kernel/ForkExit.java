@@ -1,9 +1,7 @@
 package org.schedlab.kernel;
 
 import static org.schedlab.policy.DequeueFlags.DEQUEUE_SLEEP;
-import org.schedlab.engine.EventQueue;
 import org.schedlab.metrics.Recorder;
-import org.schedlab.policy.SchedPolicy;
 import org.schedlab.workload.TaskTemplate;
 import org.schedlab.workload.WorkloadSpec;
 
@@ -13,31 +11,19 @@ import org.schedlab.workload.WorkloadSpec;
  */
 final class ForkExit {
     private final Machine m;
-    private final SchedPolicy policy;
-    private final WorkloadSpec wl;
-    private final Recorder rec;
-    private final EventQueue q;
-    private final int nrCpus;
-    private final long sliceNs;
 
     ForkExit(Machine m) {
         this.m = m;
-        this.policy = m.policy;
-        this.wl = m.wl;
-        this.rec = m.rec;
-        this.q = m.q;
-        this.nrCpus = m.nrCpus;
-        this.sliceNs = m.sliceNs;
     }
 
     /** copy_process: a new task from its template, with its own random stream. */
     Task createTask(int templateIndex, Task parent) {
-        TaskTemplate tt = wl.templates.get(templateIndex);
+        TaskTemplate tt = m.wl.templates.get(templateIndex);
         int pid = m.nextPid++;
         String comm = tt.comm;
-        Task t = new Task(pid, comm, tt, templateIndex, m.taskRng.derive(pid), parent, nrCpus, m.now, wl.timers, wl.marks.size());
+        Task t = new Task(pid, comm, tt, templateIndex, m.taskRng.derive(pid), parent, m.nrCpus, m.now, m.wl.timers, m.wl.marks.size());
         t.m = m;
-        t.slice = sliceNs;
+        t.slice = m.sliceNs;
         if (m.templateResumeLatch[templateIndex]) {
             t.resumeLatch = true;
             m.templateResumeLatch[templateIndex] = false;
@@ -46,14 +32,14 @@ final class ForkExit {
         m.liveByTemplate.get(templateIndex).add(t);
         m.liveTasks++;
         if (tt.background) m.liveBackground++;
-        rec.tasksCreated++;
+        m.rec.tasksCreated++;
         if (m.sink != null) m.sink.taskName(pid, parent != null ? parent.pid : pid, comm);
         return t;
     }
 
     /** The template's instances start together. */
     void onStart(int templateIndex) {
-        TaskTemplate tt = wl.templates.get(templateIndex);
+        TaskTemplate tt = m.wl.templates.get(templateIndex);
         for (int i = 0; i < tt.instances; i++) {
             Task t = createTask(templateIndex, null);
             m.wakeup.wakeUpNew(t, tt.launchCpu);
@@ -62,12 +48,12 @@ final class ForkExit {
 
     /** An open-loop arrival: a job task woken from a random CPU; the next arrival is drawn. */
     void onArrival() {
-        WorkloadSpec.Arrivals a = wl.arrivals;
+        WorkloadSpec.Arrivals a = m.wl.arrivals;
         Task t = createTask(a.template, null);
         t.isJob = true;
-        int from = m.arrivalRng.nextInt(nrCpus);
+        int from = m.arrivalRng.nextInt(m.nrCpus);
         m.wakeup.wakeUpNew(t, from);
-        q.schedule(m.now + Math.max(1, a.interarrival.sample(m.arrivalRng)), Machine.EV_ARRIVAL, 0, 0);
+        m.q.schedule(m.now + Math.max(1, a.interarrival.sample(m.arrivalRng)), Machine.EV_ARRIVAL, 0, 0);
     }
 
     /**
@@ -81,11 +67,11 @@ final class ForkExit {
         t.state = Task.State.EXITED;
         m.liveTasks--;
         if (t.template.background) m.liveBackground--;
-        rec.tasksExited++;
+        m.rec.tasksExited++;
         m.liveByTemplate.get(t.templateIndex).remove(t);
         if (t.isJob && m.measuring) {
-            rec.jobsCompleted++;
-            Recorder.record(rec.responseTime, m.now - t.createdAt);
+            m.rec.jobsCompleted++;
+            Recorder.record(m.rec.responseTime, m.now - t.createdAt);
         }
         Task parent = t.parent;
         if (parent != null && parent.state != Task.State.EXITED) {
@@ -97,14 +83,14 @@ final class ForkExit {
                 m.wakeup.tryToWakeUp(parent, c, false);
             }
         }
-        policy.taskDead(t);
+        m.policy.taskDead(t);
         if (m.measuring) {
             m.exitedExec.add(t.sumExecRuntime);
             m.exitedCompeting.add(t.competingNs);
         }
         m.tasks.set(t.pid - 1, null);
         m.core.schedule(c);
-        if (wl.endWhenAllExit && m.liveTasks == m.liveBackground && m.heldTasks == 0 && !hasPendingStarts()) {
+        if (m.wl.endWhenAllExit && m.liveTasks == m.liveBackground && m.heldTasks == 0 && !hasPendingStarts()) {
             m.stopped = true;
             m.allExited = true;
             m.endTime = m.now;
@@ -112,7 +98,7 @@ final class ForkExit {
     }
 
     boolean hasPendingStarts() {
-        for (TaskTemplate t : wl.templates) if (t.instances > 0 && t.startDelayNs > m.now) return true;
+        for (TaskTemplate t : m.wl.templates) if (t.instances > 0 && t.startDelayNs > m.now) return true;
         return false;
     }
 }

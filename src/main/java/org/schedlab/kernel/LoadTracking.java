@@ -12,14 +12,12 @@ import org.schedlab.policy.Capacity;
  */
 final class LoadTracking {
     private final Machine m;
-    private final Cpu[] cpus;
     private final Pelt.Decay rqDecay = new Pelt.Decay();
     /** sched_asym_cpucap_active: some domain has SD_ASYM_CPUCAPACITY (CPUs of different capacity). */
     private final boolean asymCpuCap;
 
     LoadTracking(Machine m) {
         this.m = m;
-        this.cpus = m.cpus;
         boolean asym = false;
         for (int c = 0; c < m.nrCpus && !asym; c++) asym = m.sds.sdAsymCpuCapacity(c) != null;
         this.asymCpuCap = asym;
@@ -43,7 +41,7 @@ final class LoadTracking {
     private int maxAllowedCapacity(Task p) {
         if (p.maxAllowedCapacity < 0) {
             int max = 0;
-            for (int c = 0; c < m.nrCpus; c++) if (p.canRunOn(c)) max = Math.max(max, cpus[c].capacity);
+            for (int c = 0; c < m.nrCpus; c++) if (p.canRunOn(c)) max = Math.max(max, m.cpus[c].capacity);
             p.maxAllowedCapacity = max;
         }
         return p.maxAllowedCapacity;
@@ -131,7 +129,7 @@ final class LoadTracking {
      */
     void removeEntityLoadAvg(Task t) {
         if (t.attachedCpu < 0) return;
-        Cpu old = cpus[t.attachedCpu];
+        Cpu old = m.cpus[t.attachedCpu];
         syncTaskPelt(t);
         syncRqPelt(old);
         old.pelt.sub(t.pelt);

@@ -13,7 +13,6 @@ final class RunCounters {
             "ipi", "arrival", "stopper", "end", "warmup", "start", "attach", "idle_exit", "mutex_wake", "boost"};
 
     private final Machine m;
-    private final Recorder rec;
     private final long[] eventsByType = new long[EVENT_NAMES.length];
     long wakeupsSameLlc, wakeupsCrossLlc;
     private long qSizeSum, qSizeN;
@@ -35,7 +34,6 @@ final class RunCounters {
 
     RunCounters(Machine m) {
         this.m = m;
-        this.rec = m.rec;
         int n = m.nrCpus;
         llcOf = new int[n];
         nodeOf = new int[n];
@@ -117,14 +115,14 @@ final class RunCounters {
         }
         long dt = t - lastIntegrate;
         if (dt > 0) {
-            rec.liveTaskNs += (double) m.liveTasks * dt;
+            m.rec.liveTaskNs += (double) m.liveTasks * dt;
             long idle = idleCpus;
             long waiting = waitingTasks + m.heldTasks;
             if (idle > 0 && waiting > 0) {
-                rec.idleWhileOverloadedNs += dt;
-                rec.wastedCoreNs += Math.min(idle, waiting) * dt;
-                rec.wastedCoreLlcNs += llcWasted * dt;
-                rec.wastedCoreNodeNs += nodeWasted * dt;
+                m.rec.idleWhileOverloadedNs += dt;
+                m.rec.wastedCoreNs += Math.min(idle, waiting) * dt;
+                m.rec.wastedCoreLlcNs += llcWasted * dt;
+                m.rec.wastedCoreNodeNs += nodeWasted * dt;
             }
         }
         lastIntegrate = t;
@@ -133,8 +131,8 @@ final class RunCounters {
     /** The end of warm-up: statistics restart from now. */
     void startMeasuring() {
         for (int c = 0; c < m.nrCpus; c++) m.time.account(c);
-        rec.reset(m.now);
-        rec.tasksLiveAtStart = m.liveTasks;
+        m.rec.reset(m.now);
+        m.rec.tasksLiveAtStart = m.liveTasks;
         m.time.resetKernelNs();
         m.measuring = true;
         lastIntegrate = m.now;
@@ -148,11 +146,11 @@ final class RunCounters {
 
     /** Writes the counters into the recorder. */
     void publish() {
-        if (qSizeN > 0) rec.count("event_queue.mean_size", qSizeSum / qSizeN);
+        if (qSizeN > 0) m.rec.count("event_queue.mean_size", qSizeSum / qSizeN);
         m.time.publishKernelNs();
-        if (wakeupsSameLlc > 0) rec.count("wakeups.same_llc", wakeupsSameLlc);
-        if (wakeupsCrossLlc > 0) rec.count("wakeups.cross_llc", wakeupsCrossLlc);
+        if (wakeupsSameLlc > 0) m.rec.count("wakeups.same_llc", wakeupsSameLlc);
+        if (wakeupsCrossLlc > 0) m.rec.count("wakeups.cross_llc", wakeupsCrossLlc);
         for (int i = 1; i < eventsByType.length; i++)
-            if (eventsByType[i] > 0) rec.count("events." + EVENT_NAMES[i], eventsByType[i]);
+            if (eventsByType[i] > 0) m.rec.count("events." + EVENT_NAMES[i], eventsByType[i]);
     }
 }

@@ -1,8 +1,5 @@
 package org.schedlab.kernel;
 
-import org.schedlab.cost.CostModel;
-import org.schedlab.engine.EventQueue;
-import org.schedlab.policy.SchedPolicy;
 
 /**
  * The periodic tick (sched_tick), its stop on entering idle (tick_nohz_idle_stop_tick, when no timer of the CPU
@@ -11,38 +8,26 @@ import org.schedlab.policy.SchedPolicy;
  */
 final class TickIdle {
     private final Machine m;
-    private final CostModel costs;
-    private final SchedPolicy policy;
-    private final MachineConfig cfg;
-    private final EventQueue q;
-    private final Cpu[] cpus;
-    private final long tickNs;
 
     TickIdle(Machine m) {
         this.m = m;
-        this.costs = m.costs;
-        this.policy = m.policy;
-        this.cfg = m.cfg;
-        this.q = m.q;
-        this.cpus = m.cpus;
-        this.tickNs = m.tickNs;
     }
 
     /** Arms the next tick at the next jiffy boundary. */
     void armTick(int c) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         cpu.tickArmed = true;
         cpu.genTick++;
-        long next = (m.now / tickNs + 1) * tickNs;
-        q.schedule(cpu.tickSlot, next, Machine.EV_TICK, c, cpu.genTick);
+        long next = (m.now / m.tickNs + 1) * m.tickNs;
+        m.q.schedule(cpu.tickSlot, next, Machine.EV_TICK, c, cpu.genTick);
     }
 
     /** tick_nohz_restart_sched_tick: the CPU leaves nohz idle. */
     void restartTick(int c) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         cpu.tickStopped = false;
         armTick(c);
-        policy.tickRestarted(c);
+        m.policy.tickRestarted(c);
     }
 
     /**
@@ -52,13 +37,13 @@ final class TickIdle {
      * Deviation: the per-bucket correction factor of the timer prediction is taken as 1.
      */
     void enterIdle(int c) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         cpu.inIdleTask = true;
         if (cpu.tickStopped) return;
         long predicted = typicalIntervalUs(cpu);
         predicted = predicted == Long.MAX_VALUE ? Long.MAX_VALUE : predicted * 1000;
         if (predicted > RESIDENCY_THRESHOLD_NS) predicted = Math.min(predicted, nextTimer(cpu) - m.now);
-        if (predicted >= tickNs) stopTick(c);
+        if (predicted >= m.tickNs) stopTick(c);
     }
 
     private static final long RESIDENCY_THRESHOLD_NS = 15_000;
@@ -116,22 +101,22 @@ final class TickIdle {
 
     /** The tick stops; the policy hears of it (nohz.idle_cpus_mask). */
     void stopTick(int c) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         cpu.tickStopped = true;
         cpu.tickArmed = false;
         cpu.genTick++;
-        q.cancel(cpu.tickSlot);
-        policy.tickStopped(c);
+        m.q.cancel(cpu.tickSlot);
+        m.policy.tickStopped(c);
     }
 
     /** sched_tick: charges the tick, updates PELT of a running task, preempts an expired slice and calls the policy's balance tick. */
     void onTick(int c, long gen) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         if (gen != cpu.genTick) return;
         cpu.tickArmed = false;
         m.rqLines.changed(c);
         m.time.account(c);
-        m.time.chargeKernel(c, costs.tickNs, CpuTime.KK_TICK);
+        m.time.chargeKernel(c, m.costs.tickNs, CpuTime.KK_TICK);
         Task curr = cpu.curr;
         if (curr != null) {
             // entity_tick: update_load_avg of the running entity (an idle CPU's tick updates nothing)
@@ -144,12 +129,12 @@ final class TickIdle {
             m.load.updateMisfitStatus(curr, cpu);
             if (m.cfs != null) {
                 // entity_tick: check_preempt_tick
-                if (cfg.slice && cpu.nrRunning > 1 && m.cfs.tickPreempts(cpu, curr)) cpu.needResched = true;
-            } else if (cfg.slice && cpu.sliceExpired && cpu.nrRunning > 1) cpu.needResched = true;
+                if (m.cfg.slice && cpu.nrRunning > 1 && m.cfs.tickPreempts(cpu, curr)) cpu.needResched = true;
+            } else if (m.cfg.slice && cpu.sliceExpired && cpu.nrRunning > 1) cpu.needResched = true;
             cpu.sliceExpired = false;
             m.groups.refresh(cpu);
         }
-        policy.tick(c, curr == null);
+        m.policy.tick(c, curr == null);
         if (cpu.curr == null && cpu.nrRunning == 0) {
             if (!cpu.tickStopped) stopTick(c);
         } else {
@@ -166,22 +151,22 @@ final class TickIdle {
      * whose task another CPU took leaves no sample, where ttwu_do_activate takes one at the enqueue.
      */
     void kickIdle(int c) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         if (cpu.curr != null || cpu.newidle || cpu.idleExiting) return;
-        m.time.chargeKernel(c, costs.idleExitNs, CpuTime.KK_IDLE_EXIT);
-        if (costs.idleSwitchNs <= 0 || !cpu.inIdleTask) {
+        m.time.chargeKernel(c, m.costs.idleExitNs, CpuTime.KK_IDLE_EXIT);
+        if (m.costs.idleSwitchNs <= 0 || !cpu.inIdleTask) {
             m.core.schedule(c);
             return;
         }
-        m.time.chargeKernel(c, costs.idleSwitchNs, CpuTime.KK_CONTEXT_SWITCH);
+        m.time.chargeKernel(c, m.costs.idleSwitchNs, CpuTime.KK_CONTEXT_SWITCH);
         cpu.idleExiting = true;
         cpu.idleExitFrom = m.now;
-        q.schedule(cpu.idleExitSlot, m.time.busyUntil(c), Machine.EV_IDLE_EXIT, c, 0);
+        m.q.schedule(cpu.idleExitSlot, m.time.busyUntil(c), Machine.EV_IDLE_EXIT, c, 0);
     }
 
     /** schedule_idle at the end of do_idle: the idle switch was paid in {@link #kickIdle}. */
     void onIdleExit(int c) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         cpu.idleExiting = false;
         m.core.schedule(c);
         cpu.idleExitFrom = -1;

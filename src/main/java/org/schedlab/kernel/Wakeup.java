@@ -2,13 +2,8 @@ package org.schedlab.kernel;
 
 import static org.schedlab.policy.EnqueueFlags.ENQUEUE_INITIAL;
 import static org.schedlab.policy.EnqueueFlags.ENQUEUE_WAKEUP;
-import org.schedlab.cost.CostModel;
-import org.schedlab.engine.EventQueue;
-import org.schedlab.metrics.Recorder;
 import org.schedlab.policy.SchedPolicy;
 import org.schedlab.policy.WakeFlags;
-import org.schedlab.topology.SchedDomains;
-import org.schedlab.topology.Topology;
 
 /**
  * The wakeup path (try_to_wake_up): select_task_rq through the policy, the remote wakeup list with its IPI
@@ -18,32 +13,14 @@ import org.schedlab.topology.Topology;
  */
 final class Wakeup {
     private final Machine m;
-    private final Topology topo;
-    private final SchedDomains sds;
-    private final CostModel costs;
-    private final SchedPolicy policy;
-    private final MachineConfig cfg;
-    private final Recorder rec;
-    private final EventQueue q;
-    private final Cpu[] cpus;
-    private final int nrCpus;
 
     Wakeup(Machine m) {
         this.m = m;
-        this.topo = m.topo;
-        this.sds = m.sds;
-        this.costs = m.costs;
-        this.policy = m.policy;
-        this.cfg = m.cfg;
-        this.rec = m.rec;
-        this.q = m.q;
-        this.cpus = m.cpus;
-        this.nrCpus = m.nrCpus;
     }
 
     /** Wakeup preemption check (check_preempt_wakeup_fair) after {@code p} was enqueued on {@code c}. */
     void checkPreempt(int c, Task p, int wakeFlags, int fromCpu) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         Task curr = cpu.curr;
         if (curr == null) {
             if (cpu.newidle) cpu.needResched = true;
@@ -52,7 +29,7 @@ final class Wakeup {
             return;
         }
         // CFS (5.19) checks forks too and does nothing once a reschedule is pending; EEVDF never preempts for a fork
-        if (!cfg.slice || (m.cfs != null ? cpu.needResched : (wakeFlags & WakeFlags.WF_FORK) != 0)) return;
+        if (!m.cfg.slice || (m.cfs != null ? cpu.needResched : (wakeFlags & WakeFlags.WF_FORK) != 0)) return;
         m.time.account(c);
         if (preempts(cpu, p)) reschedCpu(c, fromCpu);
     }
@@ -68,12 +45,12 @@ final class Wakeup {
 
     /** resched_curr: a remote CPU learns of it by IPI. */
     void reschedCpu(int c, int fromCpu) {
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         if (cpu.needResched) return;
         cpu.needResched = true;
         if (c != fromCpu) {
-            if (fromCpu >= 0) m.time.chargeKernel(fromCpu, costs.ipiSendNs, CpuTime.KK_IPI);
-            q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_RESCHED, c, 0);
+            if (fromCpu >= 0) m.time.chargeKernel(fromCpu, m.costs.ipiSendNs, CpuTime.KK_IPI);
+            m.q.schedule(m.now + m.costs.ipiLatencyNs, Machine.EV_RESCHED, c, 0);
         }
     }
 
@@ -91,12 +68,12 @@ final class Wakeup {
         p.wakingSince = m.now;
         p.genTimer++;
         p.timerExpiry = -1;
-        rec.wakeups++;
+        m.rec.wakeups++;
         int from = wakerCpu >= 0 ? wakerCpu : p.cpu;
-        Task waker = wakerCpu >= 0 ? cpus[wakerCpu].curr : null;
+        Task waker = wakerCpu >= 0 ? m.cpus[wakerCpu].curr : null;
         if (waker != null) recordWakee(waker, p);
         boolean fromTask = waker != null;
-        if (wakerCpu >= 0) m.time.chargeKernel(wakerCpu, costs.wakeupCallNs, CpuTime.KK_WAKEUP);
+        if (wakerCpu >= 0) m.time.chargeKernel(wakerCpu, m.costs.wakeupCallNs, CpuTime.KK_WAKEUP);
         int flags = WakeFlags.WF_TTWU | (sync ? WakeFlags.WF_SYNC : 0) | (currentCpu && wakerCpu >= 0 ? WakeFlags.WF_CURRENT_CPU : 0);
         int target = selectCpu(p, p.cpu, from, flags);
         if (target == SchedPolicy.DEFER) {
@@ -107,7 +84,7 @@ final class Wakeup {
             return;
         }
         if (fromTask && m.measuring) {
-            if (sds.cpusShareCache(from, target)) m.counters.wakeupsSameLlc++;
+            if (m.sds.cpusShareCache(from, target)) m.counters.wakeupsSameLlc++;
             else m.counters.wakeupsCrossLlc++;
         }
         wakeOnto(p, target, from, flags, "wakeup");
@@ -116,7 +93,7 @@ final class Wakeup {
     /** ttwu_runnable: a delayed task is still on its runqueue; it just becomes runnable there again. */
     void requeueDelayed(Task p, int wakerCpu, boolean sync) {
         int c = p.cpu;
-        Cpu cpu = cpus[c];
+        Cpu cpu = m.cpus[c];
         m.time.account(c);
         // requeue_delayed_entity: update_load_avg
         m.load.updateLoadAvg(cpu, p);
@@ -130,16 +107,16 @@ final class Wakeup {
         p.wakingSince = m.now;
         p.genTimer++;
         p.timerExpiry = -1;
-        rec.wakeups++;
+        m.rec.wakeups++;
         if (wakerCpu >= 0) {
-            Task waker = cpus[wakerCpu].curr;
+            Task waker = m.cpus[wakerCpu].curr;
             if (waker != null) recordWakee(waker, p);
-            m.time.chargeKernel(wakerCpu, costs.wakeupCallNs + (wakerCpu != c ? costs.remoteLockNs(topo, wakerCpu, c) : 0), CpuTime.KK_WAKEUP);
+            m.time.chargeKernel(wakerCpu, m.costs.wakeupCallNs + (wakerCpu != c ? m.costs.remoteLockNs(m.topo, wakerCpu, c) : 0), CpuTime.KK_WAKEUP);
         }
-        rec.count("wakeups.delayed_requeue", 1);
+        m.rec.count("wakeups.delayed_requeue", 1);
         m.groups.refresh(cpu);
         int flags = WakeFlags.WF_TTWU | (sync ? WakeFlags.WF_SYNC : 0);
-        policy.enqueue(c, p, ENQUEUE_WAKEUP);
+        m.policy.enqueue(c, p, ENQUEUE_WAKEUP);
         checkPreempt(c, p, flags, wakerCpu >= 0 ? wakerCpu : c);
     }
 
@@ -148,13 +125,13 @@ final class Wakeup {
         m.ctx.inSelect = true;
         int target;
         try {
-            target = policy.selectTaskRq(p, prev, from, flags);
+            target = m.policy.selectTaskRq(p, prev, from, flags);
         } finally {
             m.ctx.inSelect = false;
         }
         if (target == SchedPolicy.DEFER) return target;
-        if (target < 0 || target >= nrCpus || !p.canRunOn(target))
-            throw new IllegalStateException("policy " + policy.name() + " chose CPU " + target + " for " + p
+        if (target < 0 || target >= m.nrCpus || !p.canRunOn(target))
+            throw new IllegalStateException("policy " + m.policy.name() + " chose CPU " + target + " for " + p
                     + " allowed on " + (p.allowed == null ? "all" : p.allowed.toString()));
         return target;
     }
@@ -168,22 +145,22 @@ final class Wakeup {
         // set_task_cpu -> migrate_task_rq_fair
         m.load.migrateTaskRqFair(p, target);
         if (m.cfs != null && p.cpu >= 0 && p.cpu != target && !p.cfsRelative) {
-            p.cfsRelVruntime = p.vruntime - cpus[p.cpu].minVruntime;
+            p.cfsRelVruntime = p.vruntime - m.cpus[p.cpu].minVruntime;
             p.cfsRelative = true;
         }
-        Cpu tc = cpus[target];
+        Cpu tc = m.cpus[target];
         // wake_up_new_task enqueues on the chosen runqueue under its lock: no wakelist IPI for a fork
         boolean remote = (flags & WakeFlags.WF_FORK) == 0 && from != target
-                && (!sds.cpusShareCache(from, target) || (tc.curr == null && tc.nrRunning == 0 && !tc.newidle));
-        if (remote && costs.ipiLatencyNs > 0) {
+                && (!m.sds.cpusShareCache(from, target) || (tc.curr == null && tc.nrRunning == 0 && !tc.newidle));
+        if (remote && m.costs.ipiLatencyNs > 0) {
             tc.ttwuPending++;
             m.idleChanged(tc);
             m.groups.refresh(tc);
-            m.time.chargeKernel(from, costs.ipiSendNs, CpuTime.KK_IPI);
-            q.schedule(m.now + costs.ipiLatencyNs, Machine.EV_WAKE_ARRIVE, target, ((long) flags << 32) | p.pid);
+            m.time.chargeKernel(from, m.costs.ipiSendNs, CpuTime.KK_IPI);
+            m.q.schedule(m.now + m.costs.ipiLatencyNs, Machine.EV_WAKE_ARRIVE, target, ((long) flags << 32) | p.pid);
             return;
         }
-        if (from != target) m.time.chargeKernel(from, costs.remoteLockNs(topo, from, target), CpuTime.KK_WAKEUP);
+        if (from != target) m.time.chargeKernel(from, m.costs.remoteLockNs(m.topo, from, target), CpuTime.KK_WAKEUP);
         activate(p, target, flags, from);
     }
 
@@ -191,13 +168,13 @@ final class Wakeup {
     void onWakeArrive(int c, long packed) {
         int pid = (int) (packed & 0xffffffffL);
         int flags = (int) (packed >>> 32);
-        cpus[c].ttwuPending--;
-        m.idleChanged(cpus[c]);
-        m.groups.refresh(cpus[c]);
+        m.cpus[c].ttwuPending--;
+        m.idleChanged(m.cpus[c]);
+        m.groups.refresh(m.cpus[c]);
         Task p = m.tasks.get(pid - 1);
         if (p == null || p.state != Task.State.WAKING) return;
         activate(p, c, flags, c);
-        if (cpus[c].needResched) m.core.schedule(c);
+        if (m.cpus[c].needResched) m.core.schedule(c);
     }
 
     /** ttwu_do_activate: enqueue, then wakeup_preempt. */
@@ -223,8 +200,8 @@ final class Wakeup {
     void noteMigration(Task p, int target, String kind) {
         int from = p.lastRanCpu >= 0 ? p.lastRanCpu : -1;
         if (from < 0 || from == target) return;
-        long refill = costs.refillNs(topo, from, target, p.workingSet);
-        if (m.measuring) rec.migration(sds.migrationLevel(from, target), refill);
+        long refill = m.costs.refillNs(m.topo, from, target, p.workingSet);
+        if (m.measuring) m.rec.migration(m.sds.migrationLevel(from, target), refill);
         if (refill > 0) {
             p.pendingRefillNs += refill;
         }
@@ -247,7 +224,7 @@ final class Wakeup {
         t.lastRanCpu = target;
         t.cpu = target;
         if (m.sink != null) m.sink.wakeupNew(m.now, t.pid, t.comm, target);
-        m.load.postInitEntityUtilAvg(t, cpus[target]);
+        m.load.postInitEntityUtilAvg(t, m.cpus[target]);
         wakeOnto(t, target, parentCpu, WakeFlags.WF_FORK, "fork");
     }
 
