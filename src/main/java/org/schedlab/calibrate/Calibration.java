@@ -30,7 +30,7 @@ import java.util.Map;
  * estimated from the spread, the interquartile range over the median: {@link Samples}), up to
  * {@link #MAX_ROUNDS}. The value is the median, and the profile's {@code measured} section gives each figure's
  * value, spread, error, runs and method. A figure a constant is taken from whose error is still above
- * {@link #TRUST_ERROR} makes calibrate refuse to write a profile. Where the host allows it, the
+ * {@link #TRUST_ERROR} (or {@code --max-error}) makes calibrate refuse to write a profile. Where the host allows it, the
  * measuring runs at raised priority ({@link Priority}) in a child JVM of its own, so that other programs take
  * little CPU time from it; the fitting runs at the caller's.
  *
@@ -94,6 +94,12 @@ public final class Calibration {
      */
     public static Calibration run(long budgetNs, boolean usePerf, Priority.Level priority, PrintStream progress)
             throws IOException, InterruptedException {
+        return run(budgetNs, usePerf, priority, TRUST_ERROR, progress);
+    }
+
+    /** {@link #run(long, boolean, Priority.Level, PrintStream)} trusting figures whose error is at most {@code maxError}. */
+    public static Calibration run(long budgetNs, boolean usePerf, Priority.Level priority, double maxError, PrintStream progress)
+            throws IOException, InterruptedException {
         ObjectNode doc;
         try {
             doc = priority.raised() ? MeasureChild.measure(priority, budgetNs, usePerf, progress)
@@ -101,7 +107,7 @@ public final class Calibration {
         } catch (IOException e) {
             throw failed(e);
         }
-        return fit((ObjectNode) doc.get("host"), (ObjectNode) doc.get("measured"), progress);
+        return fit((ObjectNode) doc.get("host"), (ObjectNode) doc.get("measured"), maxError, progress);
     }
 
     /** A measurement that could not be made, as the one line calibrate ends with. */
@@ -253,6 +259,11 @@ public final class Calibration {
 
     /** Fits the profile to the figures; refuses (one line) when a figure a constant comes from is not trusted. */
     static Calibration fit(ObjectNode host, ObjectNode measured, PrintStream progress) {
+        return fit(host, measured, TRUST_ERROR, progress);
+    }
+
+    /** {@link #fit(ObjectNode, ObjectNode, PrintStream)} trusting figures whose error is at most {@code maxError}. */
+    static Calibration fit(ObjectNode host, ObjectNode measured, double maxError, PrintStream progress) {
         Figures m = new Figures(measured, progress);
         // the host's figures already include its own boost, which is not measured: a fitted profile has none
         CostModel c = CostModel.defaults().withoutBoost();
@@ -272,7 +283,7 @@ public final class Calibration {
                 "process_exit_all_cpus_ns", "process_lifecycle_ns"})
             if (m.has(k)) used.add(k);
         if (m.has("pipe_round_trip_same_cpu_probe_ns") && pinned && near != null) used.add("pipe_round_trip_same_cpu_probe_ns");
-        m.requireTrusted(used);
+        m.requireTrusted(used, maxError);
 
         if (pinned) {
             setTransfer(c, comments, m, "smt", "transferSmtNs");
@@ -398,18 +409,18 @@ public final class Calibration {
 
         String method(String key) { return node.path(key).path("method").asText(); }
 
-        /** One line naming every figure in {@code keys} whose error is above {@link #TRUST_ERROR}, or nothing. */
-        void requireTrusted(List<String> keys) {
+        /** One line naming every figure in {@code keys} whose error is above {@code maxError}, or nothing. */
+        void requireTrusted(List<String> keys, double maxError) {
             List<String> bad = new ArrayList<>();
             for (String k : keys) {
                 JsonNode o = node.get(k);
-                if (o != null && o.path("error").asDouble(0) > TRUST_ERROR)
+                if (o != null && o.path("error").asDouble(0) > maxError)
                     bad.add(k + " median uncertain by " + percent(o.get("error").asDouble()) + " (spread "
                             + percent(o.path("spread").asDouble()) + " over " + o.path("runs").asInt() + " runs)");
             }
             if (!bad.isEmpty())
                 throw new InputError("calibrate: the host is too noisy to trust: " + String.join(", ", bad) + ", at most "
-                        + percent(TRUST_ERROR) + " allowed; no profile written");
+                        + percent(maxError) + " allowed (--max-error); no profile written");
         }
     }
 

@@ -20,6 +20,10 @@ public final class CalibrateCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--budget", defaultValue = "10s", paramLabel = "D", description = "Time the probes may take (default ${DEFAULT-VALUE}).")
     String budget;
+    @Option(names = "--max-error", defaultValue = "10%", paramLabel = "PCT",
+            description = "Largest uncertainty of a measured median a constant may be taken from (default ${DEFAULT-VALUE}); "
+                    + "above it no profile is written.")
+    String maxError;
     @Option(names = "--method", defaultValue = "auto", paramLabel = "auto|probes",
             description = "auto: perf bench sched where perf works, else the built-in probes; probes: built-in probes only.")
     String method;
@@ -33,7 +37,15 @@ public final class CalibrateCommand implements Callable<Integer> {
         if (b == 0) throw new InputError("--budget: must be positive, got '" + budget + "'");
         boolean perf = MachineOptions.onOff("--method", method, "auto", "probes");
         boolean raise = MachineOptions.onOff("--priority", priority, "raised", "normal");
-        Calibration c = Calibration.run(b, perf, raise ? Priority.best() : Priority.NORMAL, System.err);
+        String pct = maxError.endsWith("%") ? maxError.substring(0, maxError.length() - 1) : maxError;
+        double e;
+        try {
+            e = Double.parseDouble(pct.strip()) / 100;
+        } catch (NumberFormatException ex) {
+            e = Double.NaN;
+        }
+        if (!(e > 0 && e <= 1)) throw new InputError("--max-error: expected a percentage in (0, 100], got '" + maxError + "'");
+        Calibration c = Calibration.run(b, perf, raise ? Priority.best() : Priority.NORMAL, e, System.err);
         if (out == null) System.out.print(c.text);
         else {
             AtomicFiles.write(out, c.text.getBytes(StandardCharsets.UTF_8));

@@ -107,8 +107,10 @@ class CalibrationFitTest {
         assertThatThrownBy(() -> Calibration.fit(host(), m, QUIET)).isInstanceOf(InputError.class)
                 .hasMessageStartingWith("calibrate: the host is too noisy to trust: socket_send_deep_ns median uncertain by 12.0%")
                 .hasMessageContaining("process_exit_ns median uncertain by 20.0%")
-                .hasMessageEndingWith("at most 10.0% allowed; no profile written")
+                .hasMessageEndingWith("at most 10.0% allowed (--max-error); no profile written")
                 .message().doesNotContain("\n");
+        // a looser limit takes both
+        assertThat(Calibration.fit(host(), m, 0.25, QUIET).text).contains("socket_send_deep_ns");
         // a figure no constant is taken from may be as noisy as it is
         ObjectNode ok = figures();
         fig(ok, "pipe_write_read_ns", 3000, 0.9);
