@@ -124,10 +124,14 @@ final class Core {
             cpu.newidle = true;
             if (prev != null) switchTo(c, prev, null, true);
             m.load.updateMisfitStatus(null, cpu);
+            // sched_balance_newidle: idle_stamp before balancing, so its time counts as idle; none with a wakeup pending
+            if (cpu.ttwuPending == 0) cpu.idleStamp = m.now;
             m.policy.newidle(c);
             cpu.newidle = false;
             cpu.needResched = false;
             if (cpu.nrRunning > 0) {
+                // a pulled task, or one enqueued meanwhile: "pretend we pulled a task"
+                cpu.idleStamp = -1;
                 switchTo(c, null, pickNext(cpu), false);
             } else {
                 if (cpu.idleSince < 0) cpu.idleSince = m.now;
@@ -213,10 +217,7 @@ final class Core {
             m.counters.busy(c, 1);
         }
         if (wasIdle && cpu.idleSince >= 0) {
-            long sample = (cpu.idleExitFrom >= 0 ? cpu.idleExitFrom : m.now) - cpu.idleSince;
-            if (cpu.inIdleTask) m.tick.recordIdleInterval(cpu, sample);
-            long avg = cpu.avgIdle + (sample - cpu.avgIdle) / 8;
-            cpu.avgIdle = Math.min(avg, 2 * cpu.maxIdleBalanceCost);
+            if (cpu.inIdleTask) m.tick.recordIdleInterval(cpu, (cpu.idleExitFrom >= 0 ? cpu.idleExitFrom : m.now) - cpu.idleSince);
             cpu.idleSince = -1;
         }
         // leaving the idle task costs less than a switch between two tasks (no prev to put back)

@@ -62,6 +62,11 @@ final class Cpu {
     int loadedMm = -1;
     boolean tickArmed;
     long idleSince;            // -1 when busy
+    /**
+     * rq->idle_stamp: set when newidle balancing starts without a pending wakeup, cleared when that pass finds a
+     * task or when a wakeup samples it; -1 for 0.
+     */
+    long idleStamp = -1;
     long avgIdle;
     long maxIdleBalanceCost;
     boolean newidle;
@@ -74,7 +79,7 @@ final class Cpu {
      */
     boolean idleExiting;
     /**
-     * When the current idle exit began (the wakeup's enqueue, where ttwu_do_activate samples avg_idle); -1 none.
+     * When the current idle exit began (the wakeup's enqueue); -1 none.
      * Set until the schedule at its end is over, so a switch then knows the idle switch was charged at its start.
      */
     long idleExitFrom = -1;

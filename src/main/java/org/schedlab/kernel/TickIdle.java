@@ -147,8 +147,6 @@ final class TickIdle {
      * A task became runnable on an idle CPU: it leaves the idle state (the exit latency), and do_idle, seeing
      * need_resched, ends its loop (tick_nohz_idle_exit, flush_smp_call_function_queue) before schedule_idle picks;
      * the task stays queued and unpicked for that idle switch ({@link Cpu#idleExiting}).
-     * Deviation: avg_idle is sampled when the CPU switches to a task (from the enqueue's time), so an idle exit
-     * whose task another CPU took leaves no sample, where ttwu_do_activate takes one at the enqueue.
      */
     void kickIdle(int c) {
         Cpu cpu = m.cpus[c];

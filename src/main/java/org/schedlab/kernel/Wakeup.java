@@ -177,10 +177,19 @@ final class Wakeup {
         if (m.cpus[c].needResched) m.core.schedule(c);
     }
 
-    /** ttwu_do_activate: enqueue, then wakeup_preempt. */
+    /**
+     * ttwu_do_activate: enqueue, then wakeup_preempt; a wakeup (not a fork: wake_up_new_task) then samples
+     * avg_idle from the runqueue's idle_stamp, capped at twice max_idle_balance_cost.
+     */
     void activate(Task p, int c, int wakeFlags, int fromCpu) {
-        int enqFlags = (wakeFlags & WakeFlags.WF_FORK) != 0 ? ENQUEUE_INITIAL : ENQUEUE_WAKEUP;
-        m.core.enqueue(p, c, enqFlags);
+        boolean fork = (wakeFlags & WakeFlags.WF_FORK) != 0;
+        m.core.enqueue(p, c, fork ? ENQUEUE_INITIAL : ENQUEUE_WAKEUP);
+        Cpu cpu = m.cpus[c];
+        if (!fork && cpu.idleStamp >= 0) {
+            long avg = cpu.avgIdle + (m.now - cpu.idleStamp - cpu.avgIdle) / 8;
+            cpu.avgIdle = Math.min(avg, 2 * cpu.maxIdleBalanceCost);
+            cpu.idleStamp = -1;
+        }
         checkPreempt(c, p, wakeFlags, fromCpu);
     }
 

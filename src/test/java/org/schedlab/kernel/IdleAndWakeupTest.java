@@ -12,7 +12,7 @@ import org.schedlab.workload.WorkloadSpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Idle entry (the menu governor's tick decision), the remote wakeup's end-to-end time and re-read lines. */
+/** Idle entry (the menu governor's tick decision), avg_idle, the remote wakeup's end-to-end time and re-read lines. */
 class IdleAndWakeupTest {
     private static Cpu cpuWith(long... intervalsUs) {
         Cpu c = new Cpu(0, 1024, 1024, 0, 500_000);
@@ -45,6 +45,31 @@ class IdleAndWakeupTest {
         Machine m = new Machine(t, p.policy, p.options, w, cfg);
         m.run();
         return m.recorder().counts().getOrDefault("kernel_ns.tick", 0L) / cfg.costs.tickNs;   // ticks handled
+    }
+
+    /** One task on CPU 1 that runs 100 µs and sleeps {@code sleepNs}, forever, for {@code runNs}. */
+    private static Machine sleeper(long sleepNs, long runNs) {
+        Topology t = Synthetic.parse("synthetic:cores=2");
+        WorkloadSpec w = new WorkloadSpec("sleeper");
+        TaskTemplate tt = new TaskTemplate("sleeper", new Op[]{new Op.LoopBegin(-1), new Op.Run(Dist.constant(100_000)),
+                new Op.Sleep(Dist.constant(sleepNs)), new Op.LoopEnd(0)}, 1);
+        tt.allowed = CpuSet.of(2, 1);
+        w.addTemplate(tt);
+        MachineConfig cfg = MachineConfig.of(runNs, 1, true, true);
+        Policies.Resolved p = Policies.resolve("pull");
+        Machine m = new Machine(t, p.policy, p.options, w, cfg);
+        m.run();
+        return m;
+    }
+
+    @Test
+    void avgIdleIsTheWakeupsAverageIdlePeriodSinceNewidleStampedIt() {
+        // update_avg with weight 1/8 over 200 periods of 300 µs: the sleep (the timer wakes the task 300 µs after
+        // it blocked and newidle stamped idle_stamp), far below the cap of 2 x max_idle_balance_cost
+        Machine m = sleeper(300_000L, 80_000_000L);
+        assertThat(m.cpus[1].avgIdle).isBetween(300_000L, 310_000L);
+        // CPU 0 never ran a task, never went through newidle: avg_idle is still its boot value, 2 x migration_cost
+        assertThat(m.cpus[0].avgIdle).isEqualTo(2 * m.cfg.migrationCostNs);
     }
 
     @Test

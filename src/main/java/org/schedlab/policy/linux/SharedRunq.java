@@ -17,16 +17,15 @@ import java.util.Map;
  * its runqueue's shard: __enqueue_entity pushes it (a wakeup, a migration, or the running task put back) unless it
  * is pinned to one CPU, __dequeue_entity removes it (picked to run, or dequeued), each under the shard lock. A CPU
  * about to go idle first pops the head of its own shard, then of the LLC's other shards, taking a task only if it
- * may run there (shared_runq_pick_next_task), and only then runs the mainline newidle path above the LLC.
- * {@code idle_check=on} is K Prateek Nayak's change (31aeb639-1d66-2d12-1673-c19fed0ab33a@amd.com): the
- * rd->overload / avg_idle &lt; sd_llc's max_newidle_lb_cost gate comes before peeking, and the peek's time is
- * counted in sd_llc's max_newidle_lb_cost and in the newidle cost. Every shard lock acquisition is charged as a
- * write of the shard's cache line.
+ * may run there (shared_runq_pick_next_task), and only then runs the mainline newidle path.
+ * {@code idle_check=on} is the "shared_runq_idle_check" kernel of K Prateek Nayak's tables
+ * (258c9412-445a-04f5-dd0d-1f6699a257b6@amd.com): the avg_idle check comes before peeking. Every shard lock
+ * acquisition is charged as a write of the shard's cache line.
  */
 final class SharedRunq {
     static final PolicyOption SHARD = PolicyOption.positive("shard", "CPUs per shared-runqueue shard (SHARED_RUNQ_SHARD_SZ)", 6);
     static final PolicyOption IDLE_CHECK = PolicyOption.onOff("idle_check",
-            "gate the shard peek on rd->overload and avg_idle as newidle balancing is (31aeb639-...@amd.com)", false);
+            "check avg_idle before peeking into the shards (shared_runq_idle_check, 258c9412-...@amd.com)", false);
 
     private final SchedContext ctx;
     private final LoadBalance lb;
@@ -114,55 +113,39 @@ final class SharedRunq {
         shards[s].remove(p);
     }
 
-    /** newidle_balance with SHARED_RUNQ: the shards first, then the mainline path above the LLC. */
-    void sched_balance_newidle(int cpu) {
-        SchedDomain llc = ctx.domains().sdLlc(cpu);
-        SchedDomain[] sds = ctx.domains().of(cpu);
-        int llcLevel = llc == null ? -1 : llc.level;
-        if (idleCheck) {
-            newidleIdleCheck(cpu, llcLevel);
-            return;
-        }
-        // v3: shared_runq_pick_next_task before anything else
-        if (pickNextTask(cpu)) return;
-        if (ctx.ttwuPending(cpu)) return;
-        int from = llcLevel + 1;
-        if (!lb.rdOverloaded || from >= sds.length || ctx.avgIdle(cpu) < lb.sdState[cpu][from].maxNewidleLbCost) {
-            lb.pullNextBalanceEarlier(cpu, 0);
-            return;
-        }
-        ctx.updateBlockedAverages(cpu);
-        mainline.newidleFrom(cpu, from, 0);
-    }
-
     /**
-     * The 31aeb639 order: the overload / avg_idle gate at sd_llc, the timed peek, then the domains above the LLC.
-     * Deviation: the 27 Sep 2023 "shared_runq_idle_check" kernel left the rd->overload check below the peek.
+     * newidle_balance with SHARED_RUNQ as the 27 Sep 2023 kernels ran it (258c9412-...@amd.com): v3's flow with
+     * "correct time accounting", the accounting of 31aeb639-...@amd.com (30 Aug 2023): the peek is timed, its time
+     * starts curr_cost and is folded into sd_llc's max_newidle_lb_cost, and sd_llc is the domain of the
+     * rd->overload / avg_idle gate. v3 meant to skip the domains up to the LLC, but its loop (for_each_domain)
+     * still starts at the CPU's lowest domain (fixed in 20230831104508.7619-3-kprateek.nayak@amd.com; in the 27 Sep
+     * kernels only "without any other changes"). {@code idle_check=on} moves the avg_idle half of the gate before
+     * the peek and leaves rd->overload below it.
      */
-    private void newidleIdleCheck(int cpu, int llcLevel) {
+    void sched_balance_newidle(int cpu) {
+        // a wakeup on its way: 6.5's newidle_balance returns before anything else
         if (ctx.ttwuPending(cpu)) return;
-        SdState llcState = llcLevel >= 0 ? lb.sdState[cpu][llcLevel] : null;
-        if (llcState != null) lb.updateNewidleCost(llcState, 0);
-        if (!lb.rdOverloaded || (llcState != null && ctx.avgIdle(cpu) < llcState.maxNewidleLbCost)) {
+        SchedDomain llc = ctx.domains().sdLlc(cpu);
+        SdState gate = llc == null ? null : lb.sdState[cpu][llc.level];
+        if (idleCheck && gate != null && ctx.avgIdle(cpu) < gate.maxNewidleLbCost) {
             lb.pullNextBalanceEarlier(cpu, 0);
             return;
         }
         long before = ctx.chargedNs(cpu);
         boolean pulled = pickNextTask(cpu);
         long peek = ctx.chargedNs(cpu) - before;
-        if (llcState != null) lb.updateNewidleCost(llcState, peek);
+        if (gate != null) lb.updateNewidleCost(gate, peek);
         if (pulled) {
             ctx.setMaxIdleBalanceCost(cpu, Math.max(ctx.maxIdleBalanceCost(cpu), peek));
             return;
         }
-        if (ctx.ttwuPending(cpu)) return;
-        int from = llcLevel + 1;
-        if (from >= ctx.domains().of(cpu).length) {
+        if (!lb.rdOverloaded || !idleCheck && gate != null && ctx.avgIdle(cpu) < gate.maxNewidleLbCost) {
             ctx.setMaxIdleBalanceCost(cpu, Math.max(ctx.maxIdleBalanceCost(cpu), peek));
             lb.pullNextBalanceEarlier(cpu, 0);
             return;
         }
-        mainline.newidleFrom(cpu, from, peek);
+        ctx.updateBlockedAverages(cpu);
+        mainline.newidleFrom(cpu, 0, peek);
     }
 
     /**
