@@ -95,8 +95,10 @@ public final class MainlineCurves {
                     + "33 us against 76 us); holding each pipe's mutex as pipe_write() and pipe_read() do (pipe_mutex=on) "
                     + "brings the level within -24% to +29% at every load but fails the curve at 4 and 8 groups, so it is "
                     + "off. Boost by busy cores (all 128 cores busy at 0.79-0.86 of one core's speed) slows 16 groups, "
-                    + "which fill the machine, more than one: 8 and 16 groups over one are 1.48 and 1.97 with it, 1.22 "
-                    + "and 1.51 without, against 1.21 and 1.60; where the model's missing half of a loop's time lies "
+                    + "which fill the machine, more than one: 8 and 16 groups over one were 1.48 and 1.97 with it, 1.22 "
+                    + "and 1.51 without, against 1.21 and 1.60 (1.39 and 1.72 with avg_idle sampled only at wakeups, as "
+                    + "the kernel does; NPS2 and NPS4's 16 groups 1.98, from 1.82 and 1.77, over two seeds each); where "
+                    + "the model's missing half of a loop's time lies "
                     + "decides how much of it boost slows (docs/model.md)",
             "schbench", "old schbench after its 5 s warm-up: p99 0.32 ms at 256 workers (published 0.87) and about "
                     + "9 ms at 512 (published 58): the oversubscribed jump is 25-34x, not 67x; a woken worker waits for "

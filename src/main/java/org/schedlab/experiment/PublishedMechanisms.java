@@ -204,10 +204,11 @@ public final class PublishedMechanisms {
                     + " (has_idle_cores), where neither scan limit applies, so both kernels place alike; the author says"
                     + " the gain is \"not strictly because of SIS_UTIL\"");
         String srqWhy = "the model loses where a wakee lands on an idle CPU: it sits queued, unpicked, while that CPU"
-                + " leaves do_idle, and a CPU of its LLC going newidle takes it from the shard (tbench 32/64 -30/-51%,"
-                + " netperf 64/128 -59/-70%, as measured; at tbench 16 more than measured, -33% against -14%); where the LLCs are full (tbench 128+, netperf 256+) a wakee"
+                + " leaves do_idle, and a CPU of its LLC going newidle takes it from the shard (tbench 32/64 -48/-59%,"
+                + " netperf 64/128 -59/-69%, as measured; at tbench 16 more than measured, -25% against -14%, at 256"
+                + " less, -11% against -28%); where the LLCs are full (tbench 128+, netperf 256+) a wakee"
                 + " stays on its waker's CPU, so nothing is left in a shard to take, where the machine still lost 20-60%"
-                + " with rq-lock contention in schedule_idle (12.6% of cycles at tbench-128, 31aeb639 thread) and"
+                + " with rq-lock contention in schedule_idle (12.2% of cycles at tbench-128, 31aeb639 thread) and"
                 + " tg->load_avg updates, which the model does not have at that size (holding each of the model's"
                 + " runqueue-lock acquisitions first come first served for its cost would add 0.005% of CPU time at"
                 + " tbench 128: the machine's shared runqueue moved far more tasks than the model's does)";
@@ -224,7 +225,7 @@ public final class PublishedMechanisms {
                 + " still below it, as the 27 Sep kernel had it) stays open in the model: sd_llc's cost holds the peeks'"
                 + " own cost, about 1.5 us (a detach and attach under two uncontended runqueue locks) and MC balances of a"
                 + " few us, less than a tbench or netperf CPU's average idle period here (10-60 us), where on the machine"
-                + " peeks waited on contended runqueue locks (the spin-lock slow path took 12.6% of cycles at tbench-128,"
+                + " peeks waited on contended runqueue locks (the spin-lock slow path took 12.2% of cycles at tbench-128,"
                 + " 31aeb639 thread) and moving the peek below the avg_idle check alone gave back half of the loss there;"
                 + " runqueue-lock contention is not modelled, and would not close it here: holding each of the model's"
                 + " runqueue-lock acquisitions first come first served for its cost, 74% of the pulls at tbench 64 would"
@@ -257,10 +258,14 @@ public final class PublishedMechanisms {
                 + " both fair classes, and the p99 is the place of a worker in its message thread's wake loop (64 posts,"
                 + " about 150 us), which neither class interrupts there; the model's classes differ by about 10%, the"
                 + " other way round from the machine's 14%");
-        KNOWN.put("EEVDF vs CFS tbench:clients=1024", "in steady state at 8 tasks per CPU the model's EEVDF and CFS give"
-                + " the same throughput within 2% (seed 1; in the 150-300 ms ramp CFS was 40% slower); the machine lost"
-                + " 14% with EEVDF, which the report's author and Mike Galbraith put down to tbench liking CFS's"
-                + " short-term fairness: which part of that the model lacks is not found");
+        KNOWN.put("EEVDF vs CFS tbench:clients=1024", "the model's CFS (5.19) leaves a node's worth of CPUs idle while"
+                + " tasks wait on the others at 8 tasks per CPU (seed 1, 400 ms after the steady warm-up: idle while"
+                + " overloaded the whole window, 73 CPUs wasted on average, 81% of it across nodes, utilisation 49%"
+                + " against EEVDF's 76%): its newidle passes climb to the NUMA level and fail on cache-hot tasks (437 ms"
+                + " of newidle time, 94 tasks moved), and nothing moves them across nodes in time; the machine lost 14%"
+                + " with EEVDF, which the report's author and Mike Galbraith put down to tbench liking CFS's short-term"
+                + " fairness. Before avg_idle was sampled only at wakeups, as the kernel does, every pulled task fed it a"
+                + " sample near zero, newidle never ran, and CFS was within 2% of EEVDF");
         KNOWN.put("SIS_UTIL vs SIS_PROP schbench:workers=512", "the p99 of 512 workers on 256 CPUs (old schbench, two"
                 + " seeds) moved from -4.9% to +24.7% when boost by busy cores was modelled; the cause is not found");
         KNOWN.put("EEVDF vs CFS tbench:clients=256", "parity before boost by busy cores was modelled (-0.1%), +11.0% with"

@@ -96,9 +96,8 @@ public class FairPlacement {
     }
 
     /**
-     * A task starts on {@code cpu}. After an idle period, ttwu_do_wakeup (5.19) has just updated avg_idle and sets
-     * wake_avg_idle = avg_idle / 2 and wake_stamp = jiffies.
-     * Deviation: also when a balancer's pull ended the idle period, where 5.19 sets them only at a wakeup.
+     * A task starts on {@code cpu}: after an idle period, wake_avg_idle = avg_idle / 2 and wake_stamp = jiffies, as
+     * ttwu_do_wakeup (5.19) sets them. Deviation: also after a balancer's pull, where 5.19 sets them only at a wakeup.
      */
     public void running(int cpu) {
         if (!sisProp || !idlePeriod[cpu]) return;
