@@ -32,21 +32,6 @@ class IdleAndWakeupTest {
         assertThat(TickIdle.typicalIntervalUs(cpuWith(10, 5000, 300, 20_000, 7, 90_000, 1, 400_000))).isEqualTo(Long.MAX_VALUE);
     }
 
-    /** One task on CPU 1 that runs 100 µs and sleeps {@code sleepNs}, forever; the run's tick count. */
-    private static long ticksWithSleep(long sleepNs) {
-        Topology t = Synthetic.parse("synthetic:cores=2");
-        WorkloadSpec w = new WorkloadSpec("sleeper");
-        TaskTemplate tt = new TaskTemplate("sleeper", new Op[]{new Op.LoopBegin(-1), new Op.Run(Dist.constant(100_000)),
-                new Op.Sleep(Dist.constant(sleepNs)), new Op.LoopEnd(0)}, 1);
-        tt.allowed = CpuSet.of(2, 1);
-        w.addTemplate(tt);
-        MachineConfig cfg = MachineConfig.of(1_000_000_000L, 1, true, true);
-        Policies.Resolved p = Policies.resolve("pull");
-        Machine m = new Machine(t, p.policy, p.options, w, cfg);
-        m.run();
-        return m.recorder().counts().getOrDefault("kernel_ns.tick", 0L) / cfg.costs.tickNs;   // ticks handled
-    }
-
     /** One task on CPU 1 that runs 100 µs and sleeps {@code sleepNs}, forever, for {@code runNs}. */
     private static Machine sleeper(long sleepNs, long runNs) {
         Topology t = Synthetic.parse("synthetic:cores=2");
@@ -62,6 +47,12 @@ class IdleAndWakeupTest {
         return m;
     }
 
+    /** The tick count of {@link #sleeper} over one second. */
+    private static long ticksWithSleep(long sleepNs) {
+        Machine m = sleeper(sleepNs, 1_000_000_000L);
+        return m.recorder().counts().getOrDefault("kernel_ns.tick", 0L) / m.cfg.costs.tickNs;   // ticks handled
+    }
+
     @Test
     void avgIdleIsTheWakeupsAverageIdlePeriodSinceNewidleStampedIt() {
         // update_avg with weight 1/8 over 200 periods of 300 µs: the sleep (the timer wakes the task 300 µs after
@@ -70,6 +61,27 @@ class IdleAndWakeupTest {
         assertThat(m.cpus[1].avgIdle).isBetween(300_000L, 310_000L);
         // CPU 0 never ran a task, never went through newidle: avg_idle is still its boot value, 2 x migration_cost
         assertThat(m.cpus[0].avgIdle).isEqualTo(2 * m.cfg.migrationCostNs);
+    }
+
+    @Test
+    void aForkOntoAnIdleCpuTakesNoAvgIdleSample() {
+        // a parent on CPU 0 forks a child pinned to CPU 1 every ~300 µs; the child runs 100 µs and exits. CPU 1 goes
+        // idle through newidle (idle_stamp set) and is only ever woken by wake_up_new_task, which does not sample:
+        // avg_idle keeps its boot value, where sampling every exit from idle would bring it to about 200 µs
+        Topology t = Synthetic.parse("synthetic:cores=2");
+        WorkloadSpec w = new WorkloadSpec("forker");
+        TaskTemplate parent = new TaskTemplate("parent", new Op[]{new Op.LoopBegin(-1), new Op.Fork(1, 1),
+                new Op.WaitChildren(1), new Op.Sleep(Dist.constant(200_000)), new Op.LoopEnd(0)}, 1);
+        parent.allowed = CpuSet.of(2, 0);
+        TaskTemplate child = new TaskTemplate("child", new Op[]{new Op.Run(Dist.constant(100_000))}, 0);
+        child.allowed = CpuSet.of(2, 1);
+        w.addTemplate(parent);
+        w.addTemplate(child);
+        Policies.Resolved p = Policies.resolve("pull");
+        Machine m = new Machine(t, p.policy, p.options, w, MachineConfig.of(50_000_000L, 1, true, true));
+        m.run();
+        assertThat(m.recorder().tasksCreated).isGreaterThan(100);
+        assertThat(m.cpus[1].avgIdle).isEqualTo(2 * m.cfg.migrationCostNs);
     }
 
     @Test
