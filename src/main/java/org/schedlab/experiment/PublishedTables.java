@@ -94,6 +94,13 @@ public final class PublishedTables {
         return s;
     }
 
+    /** {@link #spec} whose statistics start after {@code warmupNs}. */
+    static RunSpec spec(String topology, String policy, String workload, long durationNs, long seed, long warmupNs) {
+        RunSpec s = spec(topology, policy, workload, durationNs, seed);
+        s.warmupNs = warmupNs;
+        return s;
+    }
+
     /**
      * A throughput run measured as the published runs measure it, in steady state: statistics start once the
      * workload has started and the topology's slowest balancing level has run {@link Runner#STEADY_BALANCE_PASSES} times
@@ -101,9 +108,7 @@ public final class PublishedTables {
      */
     static RunSpec steadySpec(String topology, String policy, String workload, long windowNs, long seed) {
         long warmup = steadyWarmupNs(topology, workload);
-        RunSpec s = spec(topology, policy, workload, warmup + windowNs, seed);
-        s.warmupNs = warmup;
-        return s;
+        return spec(topology, policy, workload, warmup + windowNs, seed, warmup);
     }
 
     private static final java.util.Map<String, Long> STEADY_WARMUP_NS = new java.util.concurrent.ConcurrentHashMap<>();

@@ -143,7 +143,7 @@ public final class Runner {
     /**
      * Passes of the slowest balancing level before a throughput run is in steady state: tbench at 1024 clients on
      * epyc-7763-2s (start-up 123 ms, the NUMA level's interval 256 ms) reaches its steady utilisation at 0.4 s on
-     * EEVDF and 0.65 s on CFS (docs/model.md).
+     * EEVDF; CFS takes until 1.7 s, and set 6a warms up longer (docs/model.md).
      */
     static final int STEADY_BALANCE_PASSES = 3;
 

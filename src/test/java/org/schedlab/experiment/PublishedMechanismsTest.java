@@ -46,9 +46,10 @@ class PublishedMechanismsTest {
                 Workloads.parse(s.workload());
             }
         assertThat(rows).filteredOn(r -> Math.abs(r.published()) >= 10).hasSize(3 + 14 + 8 + 8 + 5);
-        // 6a compares the fair classes: the same policy and workload, CFS against EEVDF
+        // 6a compares the fair classes: the same policy, workload and warm-up, CFS against EEVDF
         assertThat(rows).filteredOn(r -> r.set().equals("6a"))
-                .allSatisfy(r -> assertThat(r.base().cfs() && !r.variant().cfs() && r.base().policy().equals(r.variant().policy())).isTrue());
+                .allSatisfy(r -> assertThat(r.base().cfs() && !r.variant().cfs() && r.base().policy().equals(r.variant().policy())
+                        && r.base().warmupNs() == r.variant().warmupNs()).isTrue());
     }
 
     @Test
