@@ -33,7 +33,9 @@ import org.schedlab.workload.WorkloadSpec;
  * clients' ready signals instead of polling them once a second, which only shortens the start-up.
  *
  * <p>Parameters (default): {@code clients} (4; tbench is usually run with 1..4×CPUs), {@code think} (1us, an
- * estimate), {@code serverop} (0), {@code warmup} (0).
+ * estimate), {@code serverop} (0), {@code warmup} (0), {@code ws} (512K: each process's working set, which a
+ * migration makes it refill; an estimate, not sourced: a process copies 2 x 5.4 KB a mean exchange, and what else
+ * it keeps hot between wakeups is not known).
  */
 public final class Tbench {
     private Tbench() {}
@@ -79,11 +81,12 @@ public final class Tbench {
     }
 
     public static WorkloadSpec build(String spec, String body) {
-        SpecParams p = new SpecParams(spec, body, Opts.keys("clients", "think", "serverop", "warmup", "stagger"));
+        SpecParams p = new SpecParams(spec, body, Opts.keys("clients", "think", "serverop", "warmup", "stagger", "ws"));
         double stagger = Launch.stagger(p, spec);
         int clients = p.posInt("clients", 4);
         long think = p.duration("think", 1_000);
         long serverop = p.duration("serverop", 0);
+        long ws = Opts.bytes(p, spec, "ws", 512 << 10);
 
         WorkloadSpec w = new WorkloadSpec("tbench");
         w.params.putAll(p.given());
@@ -125,8 +128,8 @@ public final class Tbench {
             }
             TaskTemplate ct = new TaskTemplate("tbench", client.endLoop().build(), 0);
             TaskTemplate st = new TaskTemplate("tbench_srv", server.endLoop().build(), 0);
-            ct.workingSetBytes = 512 << 10;
-            st.workingSetBytes = 512 << 10;
+            ct.workingSetBytes = ws;
+            st.workingSetBytes = ws;
             w.addTemplate(ct);
             w.addTemplate(st);
         }

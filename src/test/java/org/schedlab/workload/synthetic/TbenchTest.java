@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TbenchTest {
     private static final int N = 3;
@@ -49,6 +50,24 @@ class TbenchTest {
         }
         assertThat(w.headline.unit).isEqualTo("MB/s");
         assertThat(w.headline.scale * 1e6).isEqualTo(Tbench.payloadPerOp());
+    }
+
+    @Test
+    void everyClientAndServerHasTheWorkingSetOfWsAndOnlyThey() {
+        WorkloadSpec def = Workloads.parse("tbench:clients=" + N), small = Workloads.parse("tbench:clients=" + N + ",ws=64K");
+        for (int c = 0; c < N; c++)
+            for (int t : new int[]{Tbench.clientTemplate(c), Tbench.serverTemplate(c)}) {
+                assertThat(def.templates.get(t).workingSetBytes).isEqualTo(512 * 1024);
+                assertThat(small.templates.get(t).workingSetBytes).isEqualTo(64 * 1024);
+            }
+        // the parent and the listener keep the template default
+        for (int t = 0; t < 2; t++) assertThat(small.templates.get(t).workingSetBytes).isEqualTo(def.templates.get(t).workingSetBytes);
+        // an in-LLC migration refills the working set from L3 at the profile's bandwidth (capped by Milan's 512 KiB L2)
+        CostModel costs = CostModel.defaults();
+        org.schedlab.topology.Topology milan = org.schedlab.topology.TopologySources.resolve("epyc-7763-2s");
+        assertThat(costs.refillNs(milan, 0, 1, small.templates.get(2).workingSetBytes))
+                .isEqualTo(Math.round(64 * 1024 / costs.refillLlcBytesPerNs));
+        assertThatThrownBy(() -> Workloads.parse("tbench:ws=-4K")).hasMessageContaining("ws must be a positive size");
     }
 
     @Test
