@@ -135,12 +135,10 @@ final class SharedRunq {
         boolean pulled = pickNextTask(cpu);
         long peek = ctx.chargedNs(cpu) - before;
         if (gate != null) lb.updateNewidleCost(gate, peek);
-        if (pulled) {
-            ctx.setMaxIdleBalanceCost(cpu, Math.max(ctx.maxIdleBalanceCost(cpu), peek));
-            return;
-        }
+        // the peek's time counts in max_idle_balance_cost whichever way the pass ends
+        ctx.setMaxIdleBalanceCost(cpu, Math.max(ctx.maxIdleBalanceCost(cpu), peek));
+        if (pulled) return;
         if (!lb.rdOverloaded || !idleCheck && gate != null && ctx.avgIdle(cpu) < gate.maxNewidleLbCost) {
-            ctx.setMaxIdleBalanceCost(cpu, Math.max(ctx.maxIdleBalanceCost(cpu), peek));
             lb.pullNextBalanceEarlier(cpu, 0);
             return;
         }
