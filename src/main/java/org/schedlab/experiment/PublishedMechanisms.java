@@ -214,9 +214,9 @@ public final class PublishedMechanisms {
                     + " (has_idle_cores), where neither scan limit applies, so both kernels place alike; the author says"
                     + " the gain is \"not strictly because of SIS_UTIL\"");
         String srqWhy = "the model loses where a wakee lands on an idle CPU: it sits queued, unpicked, while that CPU"
-                + " leaves do_idle, and a CPU of its LLC going newidle takes it from the shard (tbench 32/64 -48/-59%,"
+                + " leaves do_idle, and a CPU of its LLC going newidle takes it from the shard (tbench 32/64 -54/-59%,"
                 + " netperf 64/128 -59/-69%, as measured; at tbench 16 more than measured, -25% against -14%, at 256"
-                + " less, -11% against -28%); where the LLCs are full (tbench 128+, netperf 256+) a wakee"
+                + " less, -8% against -28%); where the LLCs are full (tbench 128+, netperf 256+) a wakee"
                 + " stays on its waker's CPU, so nothing is left in a shard to take, where the machine still lost 20-60%"
                 + " with rq-lock contention in schedule_idle (12.2% of cycles at tbench-128, 31aeb639 thread) and"
                 + " tg->load_avg updates, which the model does not have at that size (holding each of the model's"
@@ -231,20 +231,21 @@ public final class PublishedMechanisms {
                 + " runqueue lost 20% to runqueue-lock contention the model does not have";
         KNOWN.put("shared_runq vs tip (EEVDF) tbench:clients=512", srq512);
         KNOWN.put("shared_runq_idle_check vs tip (EEVDF) tbench:clients=512", srq512);
-        String checkWhy = "the check (avg_idle against sd_llc's max_newidle_lb_cost, before the peek; rd->overload"
-                + " still below it, as the 27 Sep kernel had it) stays open in the model: sd_llc's cost holds the peeks'"
-                + " own cost, about 1.5 us (a detach and attach under two uncontended runqueue locks) and MC balances of a"
-                + " few us, less than a tbench or netperf CPU's average idle period here (10-60 us), where on the machine"
+        String checkWhy = "the check (avg_idle against the max_newidle_lb_cost of sd_llc->parent, v3's gate domain, before"
+                + " the peek; rd->overload still below it, as the 27 Sep kernel had it) stops too few peeks in the model:"
+                + " that cost holds the peeks' own, about 1.5 us, and the newidle passes over a socket, about 18 us where"
+                + " they run, against an average avg_idle of 9-45 us at tbench 32-512 (at 32 clients half the newidle"
+                + " entries fall below it: the loss is -20% with the check, -54% without); at 64 netperf pairs no newidle"
+                + " pass reached the socket level, so only the peek's cost gates and no peek is stopped. On the machine"
                 + " peeks waited on contended runqueue locks (the spin-lock slow path took 12.2% of cycles at tbench-128,"
-                + " 31aeb639 thread) and moving the peek below the avg_idle check alone gave back half of the loss there;"
-                + " runqueue-lock contention is not modelled, and would not close it here: holding each of the model's"
-                + " runqueue-lock acquisitions first come first served for its cost, 74% of the pulls at tbench 64 would"
-                + " wait, 0.34 us on average";
+                + " 31aeb639 thread), which the cost then holds; runqueue-lock contention is not modelled, and would not"
+                + " close it here: holding each of the model's runqueue-lock acquisitions first come first served for its"
+                + " cost, 74% of the pulls at tbench 64 would wait, 0.34 us on average";
         for (int c : new int[]{16, 32, 64, 128, 256}) KNOWN.put("shared_runq_idle_check vs tip (EEVDF) tbench:clients=" + c, checkWhy);
         for (int c : new int[]{16, 32, 64, 128, 256, 512}) KNOWN.put("shared_runq_idle_check vs tip (EEVDF) netperf-rr:pairs=" + c, checkWhy);
-        String gateWhy = "the idle check gates the peek on sd_llc's max_newidle_lb_cost, which in the model holds only"
-                + " peek and MC balance costs, below hackbench's idle periods, so it rarely stops a peek and hackbench"
-                + " keeps v3's gain";
+        String gateWhy = "the idle check gates the peek on the max_newidle_lb_cost of sd_llc->parent, and the model's"
+                + " hackbench rows did not move when that gate moved there from sd_llc: it rarely stops a peek at 2-4"
+                + " groups, and hackbench keeps v3's gain";
         KNOWN.put("shared_runq_idle_check vs tip (EEVDF) hackbench:groups=2", gateWhy);
         KNOWN.put("shared_runq_idle_check vs tip (EEVDF) hackbench:groups=4", gateWhy);
         String oneGroupWhy = "the row's run is hackbench's default (5 ms, mostly start-up), not the published regime"

@@ -114,19 +114,23 @@ final class SharedRunq {
     }
 
     /**
-     * newidle_balance with SHARED_RUNQ as the 27 Sep 2023 kernels ran it (258c9412-...@amd.com): v3's flow with
-     * "correct time accounting", the accounting of 31aeb639-...@amd.com (30 Aug 2023): the peek is timed, its time
-     * starts curr_cost and is folded into sd_llc's max_newidle_lb_cost, and sd_llc is the domain of the
-     * rd->overload / avg_idle gate. v3 meant to skip the domains up to the LLC, but its loop (for_each_domain)
-     * still starts at the CPU's lowest domain (fixed in 20230831104508.7619-3-kprateek.nayak@amd.com; in the 27 Sep
-     * kernels only "without any other changes"). {@code idle_check=on} moves the avg_idle half of the gate before
-     * the peek and leaves rd->overload below it.
+     * newidle_balance with SHARED_RUNQ as the 27 Sep 2023 kernels ran it (258c9412-...@amd.com): "the current
+     * vanilla flow from your v3" with the peek's cost accounted. v3's gate domain is sd_llc->parent ("Skip <= LLC
+     * domains" sets sd before the rd->overload / avg_idle check), so the gate compares avg_idle with the cost of a
+     * newidle pass above the LLC; the peek is timed, starts curr_cost and is folded into the gate domain's
+     * max_newidle_lb_cost, as 31aeb639-...@amd.com (30 Aug 2023) folds it into its gate domain. v3 meant to skip the
+     * domains up to the LLC, but its loop (for_each_domain) still starts at the CPU's lowest domain (fixed in
+     * 20230831104508.7619-3-kprateek.nayak@amd.com, which also moved the gate to sd_llc; in the 27 Sep kernels only
+     * "without any other changes"). {@code idle_check=on} moves the avg_idle half of the gate before the peek and
+     * leaves rd->overload below it.
+     * Deviation: v3 peeks before idle_stamp is set; here the peek's time counts as idle, as mainline's balancing does.
      */
     void sched_balance_newidle(int cpu) {
         // a wakeup on its way: 6.5's newidle_balance returns before anything else
         if (ctx.ttwuPending(cpu)) return;
         SchedDomain llc = ctx.domains().sdLlc(cpu);
-        SdState gate = llc == null ? null : lb.sdState[cpu][llc.level];
+        boolean hasParent = llc != null && llc.level + 1 < ctx.domains().of(cpu).length;
+        SdState gate = hasParent ? lb.sdState[cpu][llc.level + 1] : null;
         if (idleCheck && gate != null && ctx.avgIdle(cpu) < gate.maxNewidleLbCost) {
             lb.pullNextBalanceEarlier(cpu, 0);
             return;

@@ -40,18 +40,21 @@ class SharedRunqTest {
     private static long newidleMoves(Machine m) { return m.recorder().counts().getOrDefault("migrations.newidle", 0L); }
 
     @Test
-    void theIdleCheckComparesAvgIdleWithTheLlcsCostBeforeThePeekAndRdOverloadAfterIt() {
-        // two LLCs of 4 CPUs: the gate is sd_llc's (MC's) max_newidle_lb_cost
+    void theIdleCheckComparesAvgIdleWithTheCostAboveTheLlcBeforeThePeekAndRdOverloadAfterIt() {
+        // two LLCs of 4 CPUs: the gate is sd_llc->parent's max_newidle_lb_cost, as v3 sets it; sd_llc's does not gate
         for (String check : new String[]{"off", "on"}) {
             Machine m = Scenes.scene("synthetic:llcs=2,cores=4", new int[]{3}, false, 10_000_000L);
             LoadBalance[] lb = new LoadBalance[1];
             SharedRunq sr = scene(m, Map.of("idle_check", check), 1_000, true, lb);
-            int gate = m.context().domains().sdLlc(1).level;
+            int gate = m.context().domains().sdLlc(1).level + 1;
+            assertThat(gate).isLessThan(m.context().domains().of(1).length);
+            lb[0].sdState[1][gate - 1].maxNewidleLbCost = 1_000_000;
+            lb[0].sdState[2][gate - 1].maxNewidleLbCost = 1_000_000;
             lb[0].sdState[1][gate].maxNewidleLbCost = 50_000;
             lb[0].rdOverloaded = true;
             long before = newidleMoves(m);
             sr.sched_balance_newidle(1);
-            // avg_idle (1 µs) below sd_llc's cost (50 µs): only the idle check skips the peek
+            // avg_idle (1 µs) below the cost above the LLC (50 µs): only the idle check skips the peek
             assertThat(newidleMoves(m) - before).as("idle_check=" + check).isEqualTo(check.equals("off") ? 1 : 0);
             // rd->overload stays below the shard access in both kernels
             lb[0].rdOverloaded = false;
