@@ -233,8 +233,8 @@ public final class PublishedMechanisms {
         KNOWN.put("shared_runq_idle_check vs tip (EEVDF) tbench:clients=512", srq512);
         String checkWhy = "the check (avg_idle against the max_newidle_lb_cost of sd_llc->parent, v3's gate domain, before"
                 + " the peek; rd->overload still below it, as the 27 Sep kernel had it) stops too few peeks in the model:"
-                + " that cost holds the peeks' own, about 1.5 us, and the newidle passes over a socket, about 18 us where"
-                + " they run, against an average avg_idle of 9-45 us at tbench 32-512 (at 32 clients half the newidle"
+                + " that cost holds the peeks' own, about 1.5 us, and the newidle passes over a socket, 16-18 us where"
+                + " they run, against an average avg_idle of 9-47 us at tbench 32-128 (at 32 clients half the newidle"
                 + " entries fall below it: the loss is -20% with the check, -54% without); at 64 netperf pairs no newidle"
                 + " pass reached the socket level, so only the peek's cost gates and no peek is stopped. On the machine"
                 + " peeks waited on contended runqueue locks (the spin-lock slow path took 12.2% of cycles at tbench-128,"
