@@ -129,8 +129,8 @@ final class SharedRunq {
         // a wakeup on its way: 6.5's newidle_balance returns before anything else
         if (ctx.ttwuPending(cpu)) return;
         SchedDomain llc = ctx.domains().sdLlc(cpu);
-        boolean hasParent = llc != null && llc.level + 1 < ctx.domains().of(cpu).length;
-        SdState gate = hasParent ? lb.sdState[cpu][llc.level + 1] : null;
+        SchedDomain above = llc == null ? null : llc.parent();
+        SdState gate = above == null ? null : lb.sdState[cpu][above.level];
         if (idleCheck && gate != null && ctx.avgIdle(cpu) < gate.maxNewidleLbCost) {
             lb.pullNextBalanceEarlier(cpu, 0);
             return;
