@@ -72,13 +72,16 @@ public final class MainlineCurves {
      * found by measurement are in docs/model.md ("Mainline against the published curves").
      */
     static final Map<String, String> KNOWN = Map.of(
-            "tbench", "at 64 clients mainline keeps every task on node 0 (node 1's CPUs 1-4% busy, seeds 1 and 2): "
-                    + "64 client-server pairs on 128 CPUs run at 0.67 of one client's speed each where the machine's run "
-                    + "at 0.73; the other NPS1 points pass with boost by busy cores (the 1024-client reference 49.1 GB/s "
-                    + "against 53.2; without boost 60.5 and most ratios 15-40% low): docs/model.md",
-            "tbench:256", "as at lower loads, and the NUMA stalemate of fork placement (every stopped client placed "
-                    + "on node 0, every waiting task cache hot; node 0's CPUs 79% busy, node 1's 39%, before boost was "
-                    + "modelled): docs/model.md",
+            "tbench", "measured 1 s after the clients start, where dbench measures after a 12 s warm-up: at 64 "
+                    + "clients the model is still pulling stacked pairs apart then (124 thousand LLC migrations in 300 ms, "
+                    + "node 1 idle); after 12 s they have stopped and 64 clients run at 0.42 of 1024 (0.43 with tbench's "
+                    + "70000-byte buffer as working set), against 0.39; the other NPS1 points pass with boost by busy "
+                    + "cores (the 1024-client reference 49.1 GB/s against 53.2; without boost 60.5 and most ratios 15-40% "
+                    + "low): docs/model.md",
+            "tbench:256", "the NUMA stalemate of fork placement (every stopped client placed on node 0, every "
+                    + "waiting task cache hot); after dbench's 12 s warm-up wakees keep moving inside LLCs, so the "
+                    + "unsourced 512 KiB working set (26 us of refill a move) takes 256 clients to 0.73 of 1024, tbench's "
+                    + "70000-byte buffer to 0.87: docs/model.md",
             "tbench:512", "as at 256 clients",
             "tbench:1", "loopback costs from netperf TCP_RR at one client on the same machine class; the per-byte copy "
                     + "cost and the client's parsing between operations are estimates (docs/model.md); AMD's own "
