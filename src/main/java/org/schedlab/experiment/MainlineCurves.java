@@ -83,6 +83,12 @@ public final class MainlineCurves {
                     + "unsourced 512 KiB working set (26 us of refill a move) takes 256 clients to 0.73 of 1024, tbench's "
                     + "70000-byte buffer to 0.87: docs/model.md",
             "tbench:512", "as at 256 clients",
+            "tbench-dbench", "one seed, 400 ms after dbench's 12 s warm-up; the run has stopped moving stacked pairs "
+                    + "but is not settled at every load (at 512 clients the state a run reaches depends on what a move "
+                    + "costs): docs/model.md",
+            "tbench-dbench:256", "mainline keeps moving wakees inside LLCs after 12 s, and each move refills the "
+                    + "unsourced 512 KiB working set (26 us): 0.73 of 1024 with it, 0.87 with tbench's 70000-byte "
+                    + "buffer as working set: docs/model.md",
             "tbench:1", "loopback costs from netperf TCP_RR at one client on the same machine class; the per-byte copy "
                     + "cost and the client's parsing between operations are estimates (docs/model.md); AMD's own "
                     + "one-client figures range from 444 to 575 MB/s across reports",
@@ -121,10 +127,12 @@ public final class MainlineCurves {
         final int[] tbench, hackbench, schbench;
         final int[] otherTbench, otherHackbench, otherSchbench;
         final Published[] others;
+        /** NPS1 tbench points also measured after dbench's own warm-up ({@link #DBENCH_WARMUP_NS}), one seed. */
+        final int[] dbenchTbench;
 
         private Size(int seeds, long steadyNs, long schbenchNs, long schbenchWarmupNs, int hackbenchLoops, int[] tbench,
                      int[] hackbench, int[] schbench, Published[] others, int[] otherTbench, int[] otherHackbench,
-                     int[] otherSchbench) {
+                     int[] otherSchbench, int[] dbenchTbench) {
             this.seeds = seeds;
             this.steadyNs = steadyNs;
             this.schbenchNs = schbenchNs;
@@ -137,12 +145,13 @@ public final class MainlineCurves {
             this.otherTbench = otherTbench;
             this.otherHackbench = otherHackbench;
             this.otherSchbench = otherSchbench;
+            this.dbenchTbench = dbenchTbench;
         }
 
         /** A few points, short: what the test suite runs. */
         public static Size small() {
             return new Size(1, 150_000_000L, 500_000_000L, RunSpec.WARMUP_AUTO, 200, new int[]{1}, new int[]{1, 2}, new int[]{16, 32},
-                    new Published[0], new int[0], new int[0], new int[0]);
+                    new Published[0], new int[0], new int[0], new int[0], new int[0]);
         }
 
         /** Every published point of NPS1; tbench's saturation, hackbench's widest step and schbench's jump in NPS2/4. */
@@ -152,7 +161,7 @@ public final class MainlineCurves {
             return new Size(2, 400_000_000L, 3_000_000_000L, SCHBENCH_WARMUP_NS, HACKBENCH_LOOPS,
                     TBENCH_CLIENTS, HACKBENCH_GROUPS,
                     SCHBENCH_WORKERS, new Published[]{NPS2, NPS4}, new int[]{256, 512, 1024}, new int[]{1, 16},
-                    new int[]{256, 512});
+                    new int[]{256, 512}, new int[]{16, 32, 64, 128, 256, 512, 1024});
         }
     }
 
@@ -162,6 +171,12 @@ public final class MainlineCurves {
      * the share of the run it takes on the machine; with 10000 loops it took most of the 16-group run.
      */
     static final int HACKBENCH_LOOPS = 100_000;
+
+    /**
+     * dbench 4.0's warm-up before its counters start: timelimit/5, 12 s of AMD's {@code -t 60} (dbench.c). The model
+     * takes seconds to settle after tbench's start, so these points are measured after it as well.
+     */
+    static final long DBENCH_WARMUP_NS = 12_000_000_000L;
 
     /** Old schbench's default warm-up, -w 5 (schbench.c at 2eef447): its statistics start after it. */
     static final long SCHBENCH_WARMUP_NS = 5_000_000_000L;
@@ -199,10 +214,30 @@ public final class MainlineCurves {
         for (Published p : size.others) curves.add(new Curve(p, size.otherTbench, size.otherHackbench, size.otherSchbench));
         List<RunSpec> specs = new ArrayList<>();
         for (Curve c : curves) c.addSpecs(specs, size);
+        for (int c : size.dbenchTbench)
+            specs.add(PublishedTables.spec(TOPOLOGY, POLICY, "tbench:clients=" + c, DBENCH_WARMUP_NS + size.steadyNs, 1,
+                    DBENCH_WARMUP_NS));
         double[] headline = runs.headlines(specs);
         List<Validation.Check> out = new ArrayList<>();
         int k = 0;
         for (Curve c : curves) k = c.check(headline, k, size.seeds, out);
+        out.addAll(dbenchChecks(size.dbenchTbench, java.util.Arrays.copyOfRange(headline, k, k + size.dbenchTbench.length)));
+        return out;
+    }
+
+    /** tbench over 1024 clients after dbench's warm-up (one seed), against the SIS_UTIL column of NPS1. */
+    static List<Validation.Check> dbenchChecks(int[] clients, double[] tb) {
+        List<Validation.Check> out = new ArrayList<>();
+        int ref = indexOf(clients, 1024);
+        if (ref < 0) return out;
+        double saturated = NPS1.tbenchMbs()[indexOf(TBENCH_CLIENTS, 1024)];
+        for (int i = 0; i < clients.length; i++) {
+            if (i == ref) continue;
+            double pub = NPS1.tbenchMbs()[indexOf(TBENCH_CLIENTS, clients[i])] / saturated;
+            out.add(relative(String.format("mainline curves after dbench's 12 s warm-up (1 seed): tbench %d clients / "
+                    + "1024 (published %.2f)", clients[i], pub), "tbench-dbench:" + clients[i], tb[i] / tb[ref], pub,
+                    CURVE_TOLERANCE, "ratio"));
+        }
         return out;
     }
 

@@ -58,6 +58,28 @@ class MainlineCurvesTest {
     }
 
     @Test
+    void afterDbenchsWarmUpEachPointIsCheckedAgainstTheReportsRatioToTheSaturatedMachine() {
+        // dbench's warm-up is a fifth of AMD's -t 60
+        assertThat(MainlineCurves.DBENCH_WARMUP_NS).isEqualTo(60_000_000_000L / 5);
+        int[] clients = {64, 256, 1024};
+        double[] pub = MainlineCurves.NPS1.tbenchMbs();
+        double sat = pub[10];
+        // a model at half the machine's level everywhere has the machine's ratios
+        List<Validation.Check> same = MainlineCurves.dbenchChecks(clients, new double[]{pub[6] / 2, pub[8] / 2, sat / 2});
+        assertThat(same).hasSize(2).allSatisfy(c -> assertThat(c.pass).as(c.name).isTrue());
+        assertThat(same.get(0).expected).isCloseTo(20_847.13 / 53_211.32, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(same.get(1).measured).isCloseTo(pub[8] / sat, org.assertj.core.data.Offset.offset(1e-12));
+        // the 1 s window's 64-client point (0.29 of 1024) fails, with the explanation beside it
+        List<Validation.Check> low = MainlineCurves.dbenchChecks(clients, new double[]{0.29, pub[8] / sat, 1});
+        assertThat(low.get(0).pass).isFalse();
+        assertThat(low.get(0).known).contains("dbench");
+        assertThat(low.get(1).pass).isTrue();
+        // the full size measures from 16 clients to the 1024-client reference; the test suite's none
+        assertThat(MainlineCurves.Size.full().dbenchTbench).contains(64, 256, 1024);
+        assertThat(MainlineCurves.Size.small().dbenchTbench).isEmpty();
+    }
+
+    @Test
     void schbenchRunsItsOwnWarmUpThenThreeSecondsAndTenThousandWakeups() {
         // 256 workers wake about 3657 times a second: 3 s suffice; one worker needs 700 s for 10^4 wakeups
         assertThat(MainlineCurves.schbenchDurationNs(MainlineCurves.schbenchAsRun(256), 3_000_000_000L, 5_000_000_000L))
