@@ -228,16 +228,8 @@ public final class MainlineCurves {
     /** tbench over 1024 clients after dbench's warm-up (one seed), against the SIS_UTIL column of NPS1. */
     static List<Validation.Check> dbenchChecks(int[] clients, double[] tb) {
         List<Validation.Check> out = new ArrayList<>();
-        int ref = indexOf(clients, 1024);
-        if (ref < 0) return out;
-        double saturated = NPS1.tbenchMbs()[indexOf(TBENCH_CLIENTS, 1024)];
-        for (int i = 0; i < clients.length; i++) {
-            if (i == ref) continue;
-            double pub = NPS1.tbenchMbs()[indexOf(TBENCH_CLIENTS, clients[i])] / saturated;
-            out.add(relative(String.format("mainline curves after dbench's 12 s warm-up (1 seed): tbench %d clients / "
-                    + "1024 (published %.2f)", clients[i], pub), "tbench-dbench:" + clients[i], tb[i] / tb[ref], pub,
-                    CURVE_TOLERANCE, "ratio"));
-        }
+        new Curve(NPS1, clients, new int[0], new int[0]).tbenchChecks(tb, NPS1.tbenchMbs(),
+                " after dbench's 12 s warm-up, 1 seed", "tbench-dbench", out);
         return out;
     }
 

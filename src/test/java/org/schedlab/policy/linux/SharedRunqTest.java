@@ -7,6 +7,7 @@ import org.schedlab.kernel.Machine;
 import org.schedlab.policy.RqReader;
 import org.schedlab.policy.SchedContext;
 import org.schedlab.policy.TaskView;
+import org.schedlab.topology.SchedDomain;
 
 import java.lang.reflect.Proxy;
 import java.util.Map;
@@ -46,10 +47,11 @@ class SharedRunqTest {
             Machine m = Scenes.scene("synthetic:llcs=2,cores=4", new int[]{3}, false, 10_000_000L);
             LoadBalance[] lb = new LoadBalance[1];
             SharedRunq sr = scene(m, Map.of("idle_check", check), 1_000, true, lb);
-            int gate = m.context().domains().sdLlc(1).level + 1;
-            assertThat(gate).isLessThan(m.context().domains().of(1).length);
-            lb[0].sdState[1][gate - 1].maxNewidleLbCost = 1_000_000;
-            lb[0].sdState[2][gate - 1].maxNewidleLbCost = 1_000_000;
+            SchedDomain llc = m.context().domains().sdLlc(1), above = llc.parent();
+            assertThat(above).isNotNull();
+            int gate = above.level;
+            lb[0].sdState[1][llc.level].maxNewidleLbCost = 1_000_000;
+            lb[0].sdState[2][llc.level].maxNewidleLbCost = 1_000_000;
             lb[0].sdState[1][gate].maxNewidleLbCost = 50_000;
             lb[0].rdOverloaded = true;
             long before = newidleMoves(m);
